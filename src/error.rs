@@ -1,0 +1,212 @@
+//! Shared error pieces: where a problem is ([`Location`]), one located finding
+//! ([`DataError`]), the crate-wide [`Error`], and the did-you-mean helper.
+//!
+//! Every data error names its place (`factors/grid/factors.csv:12`,
+//! `sectors/baijiu.toml:40`, `activity!D7`) so a user can go straight to it.
+//! This module owns no domain logic.
+
+use std::fmt;
+
+/// Where a piece of user or library data sits.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Location {
+    /// A line of a text file (1-based); `line` is `None` for the file as a whole.
+    File { path: String, line: Option<usize> },
+    /// A cell of a workbook sheet, e.g. `activity!D7`.
+    Cell { sheet: String, cell: String },
+    /// A whole sheet of a workbook.
+    Sheet { sheet: String },
+    /// Built in code (a library API call): there is no file to point at.
+    Api { what: String },
+}
+
+impl Location {
+    /// A line in a file.
+    pub fn line(path: impl Into<String>, line: usize) -> Self {
+        Location::File {
+            path: path.into(),
+            line: Some(line),
+        }
+    }
+    /// A file as a whole.
+    pub fn file(path: impl Into<String>) -> Self {
+        Location::File {
+            path: path.into(),
+            line: None,
+        }
+    }
+    /// A cell given by zero-based row and column, shown as `sheet!B7`.
+    pub fn cell(sheet: impl Into<String>, row0: u32, col0: u32) -> Self {
+        Location::Cell {
+            sheet: sheet.into(),
+            cell: cell_name(row0, col0),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File { path, line: Some(l) } => write!(f, "{path}:{l}"),
+            Location::File { path, line: None } => write!(f, "{path}"),
+            Location::Cell { sheet, cell } => write!(f, "{sheet}!{cell}"),
+            Location::Sheet { sheet } => write!(f, "sheet '{sheet}'"),
+            Location::Api { what } => write!(f, "{what}"),
+        }
+    }
+}
+
+/// 1-based line number of a byte offset in a text.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    let end = (0..=end).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    text[..end].matches('\n').count() + 1
+}
+
+/// Excel-style name of a zero-based (row, column): (6, 3) -> `D7`.
+pub fn cell_name(row0: u32, col0: u32) -> String {
+    format!("{}{}", column_letters(col0), row0 + 1)
+}
+
+/// Excel column letters of a zero-based column: 0 -> `A`, 26 -> `AA`.
+pub fn column_letters(col0: u32) -> String {
+    let mut n = col0 + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// One problem found in data, with its location and, where it helps, a hint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DataError {
+    pub location: Location,
+    pub message: String,
+    /// e.g. `did you mean 'grid.sc.avg.2022'?`
+    pub hint: Option<String>,
+}
+
+impl DataError {
+    pub fn new(location: Location, message: impl Into<String>) -> Self {
+        DataError {
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DataError {}
+
+/// The crate-wide error.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A unit could not be parsed or converted.
+    #[error(transparent)]
+    Unit(#[from] crate::units::UnitError),
+    /// One located problem in data.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// Several located problems, all collected in one run.
+    #[error("{} problem{} found:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, list(.0))]
+    Invalid(Vec<DataError>),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A request that cannot be met (e.g. a factor id that does not exist).
+    #[error("{0}")]
+    Request(String),
+}
+
+fn list(errors: &[DataError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("  - {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    /// Wraps a list of findings; one finding becomes a plain data error.
+    pub fn from_findings(mut findings: Vec<DataError>) -> Self {
+        if findings.len() == 1 {
+            Error::Data(findings.remove(0))
+        } else {
+            Error::Invalid(findings)
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The closest candidate to `input`, if one is close enough to be a likely typo.
+///
+/// Uses normalised Damerau-Levenshtein similarity (as numbat's suggestion module
+/// uses edit distance): short ids need a near match, long ones tolerate more edits.
+pub fn did_you_mean<'a, I>(input: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lower = input.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for cand in candidates {
+        let score = strsim::normalized_damerau_levenshtein(&lower, &cand.to_lowercase());
+        let contains = cand.to_lowercase().contains(&lower) && lower.len() >= 3;
+        let score = if contains { score.max(0.75) } else { score };
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, cand));
+        }
+    }
+    match best {
+        Some((score, cand)) if score >= 0.6 => Some(format!("did you mean '{cand}'?")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_names_follow_excel() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(6, 3), "D7");
+        assert_eq!(cell_name(0, 25), "Z1");
+        assert_eq!(cell_name(0, 26), "AA1");
+        assert_eq!(cell_name(9, 701), "ZZ10");
+        assert_eq!(cell_name(0, 702), "AAA1");
+    }
+
+    #[test]
+    fn suggestion_finds_typos_and_ignores_strangers() {
+        let ids = ["grid.sc.avg.2022", "grid.sc.avg.2021", "heat.default"];
+        assert_eq!(
+            did_you_mean("grid.sc.avg.2O22", ids).as_deref(),
+            Some("did you mean 'grid.sc.avg.2022'?")
+        );
+        assert_eq!(did_you_mean("zzzzzz", ids), None);
+    }
+}

@@ -1,0 +1,321 @@
+//! Reading factor datasets (`dataset.toml` + `factors.csv`) from the embedded
+//! copy or from a folder, collecting every problem with its file and line.
+
+use super::{Confidence, Dataset, Factor, Origin, Source, Uncertainty};
+use crate::error::{did_you_mean, DataError, Error, Location, Result};
+use crate::substance::Substance;
+use crate::units::{parse_decimal, Unit};
+use include_dir::{include_dir, Dir};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The repository's `factors/` folder, embedded at build time.
+pub static EMBEDDED_FACTORS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/factors");
+
+/// The CSV header every `factors.csv` must have, in this order.
+pub const HEADER: [&str; 12] = [
+    "id",
+    "value",
+    "unit",
+    "substance",
+    "edition",
+    "geography",
+    "confidence",
+    "source",
+    "locator",
+    "alternative",
+    "note",
+    "uncertainty",
+];
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatasetToml {
+    id: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    sources: BTreeMap<String, Source>,
+}
+
+/// (path, contents) of every file of the embedded library.
+pub(crate) fn embedded_files() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    collect_embedded(&EMBEDDED_FACTORS, &mut out);
+    out.sort();
+    out
+}
+
+fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
+    for f in dir.files() {
+        if let Some(text) = f.contents_utf8() {
+            out.push((
+                format!("factors/{}", f.path().display()),
+                text.to_string(),
+            ));
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+/// (path, contents) of the dataset files under a folder.
+pub(crate) fn dir_files(dir: &Path) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let io = |path: &Path, source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
+    let mut subdirs: Vec<_> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    subdirs.sort();
+    for sub in subdirs {
+        for name in ["dataset.toml", "factors.csv"] {
+            let p = sub.join(name);
+            if p.exists() {
+                let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
+                out.push((p.display().to_string(), text));
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Data(DataError::new(
+            Location::file(dir.display().to_string()),
+            "no factor datasets found (expected <dataset>/dataset.toml and <dataset>/factors.csv)",
+        )));
+    }
+    Ok(out)
+}
+
+/// Parses all datasets among `files`, returning datasets, factors and findings.
+pub fn load_dataset_files(
+    files: &[(String, String)],
+    origin: &Origin,
+) -> (Vec<Dataset>, Vec<Factor>, Vec<DataError>) {
+    let mut by_dir: BTreeMap<String, (Option<&(String, String)>, Option<&(String, String)>)> =
+        BTreeMap::new();
+    let mut findings = Vec::new();
+    for file in files {
+        let (dir, name) = match file.0.rsplit_once('/') {
+            Some((d, n)) => (d.to_string(), n),
+            None => (String::new(), file.0.as_str()),
+        };
+        match name {
+            "dataset.toml" => by_dir.entry(dir).or_default().0 = Some(file),
+            "factors.csv" => by_dir.entry(dir).or_default().1 = Some(file),
+            _ => {}
+        }
+    }
+    let mut datasets = Vec::new();
+    let mut factors = Vec::new();
+    for (dir, (toml_file, csv_file)) in by_dir {
+        let (Some(toml_file), Some(csv_file)) = (toml_file, csv_file) else {
+            findings.push(DataError::new(
+                Location::file(dir.clone()),
+                "a dataset folder needs both dataset.toml and factors.csv",
+            ));
+            continue;
+        };
+        let meta: DatasetToml = match toml::from_str(&toml_file.1) {
+            Ok(m) => m,
+            Err(e) => {
+                let line = e
+                    .span()
+                    .map(|s| crate::error::line_of(&toml_file.1, s.start))
+                    .unwrap_or(1);
+                findings.push(DataError::new(
+                    Location::line(&toml_file.0, line),
+                    e.message().to_string(),
+                ));
+                continue;
+            }
+        };
+        let folder = dir.rsplit('/').next().unwrap_or(&dir).to_string();
+        if meta.id != folder {
+            findings.push(DataError::new(
+                Location::file(&toml_file.0),
+                format!(
+                    "dataset id '{}' differs from its folder name '{folder}'",
+                    meta.id
+                ),
+            ));
+        }
+        let dataset = Dataset {
+            id: meta.id.clone(),
+            title: meta.title,
+            description: meta.description,
+            sources: meta.sources,
+            path: dir.clone(),
+        };
+        parse_csv(csv_file, &dataset, origin, &mut factors, &mut findings);
+        datasets.push(dataset);
+    }
+    (datasets, factors, findings)
+}
+
+
+fn parse_csv(
+    (path, text): &(String, String),
+    dataset: &Dataset,
+    origin: &Origin,
+    factors: &mut Vec<Factor>,
+    findings: &mut Vec<DataError>,
+) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    match reader.headers() {
+        Ok(h) if h.iter().eq(HEADER.iter().copied()) => {}
+        Ok(h) => {
+            findings.push(DataError::new(
+                Location::line(path, 1),
+                format!(
+                    "header must be '{}', found '{}'",
+                    HEADER.join(","),
+                    h.iter().collect::<Vec<_>>().join(",")
+                ),
+            ));
+            return;
+        }
+        Err(e) => {
+            findings.push(DataError::new(Location::line(path, 1), e.to_string()));
+            return;
+        }
+    }
+    let mut previous_id: Option<String> = None;
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                findings.push(DataError::new(Location::line(path, line), e.to_string()));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let here = Location::line(path, line);
+        if record.len() != HEADER.len() {
+            findings.push(DataError::new(
+                here,
+                format!("expected {} fields, found {}", HEADER.len(), record.len()),
+            ));
+            continue;
+        }
+        let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
+        let id = field(0);
+        let mut row_errors = Vec::new();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        {
+            row_errors.push(format!(
+                "factor id '{id}' must be lower-case letters, digits, '.', '_' or '-'"
+            ));
+        }
+        if let Some(prev) = &previous_id {
+            if id.as_str() <= prev.as_str() {
+                row_errors.push(format!(
+                    "rows must be sorted by id: '{id}' comes after '{prev}'"
+                ));
+            }
+        }
+        previous_id = Some(id.clone());
+        let value = parse_decimal(&field(1));
+        if value.is_none() {
+            row_errors.push(format!("value '{}' is not a decimal number", field(1)));
+        }
+        let unit = match Unit::parse(&field(2)) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                row_errors.push(e.to_string());
+                None
+            }
+        };
+        let substance = if field(3).is_empty() {
+            None
+        } else {
+            match Substance::parse(&field(3)) {
+                Some(s) => Some(s),
+                None => {
+                    row_errors.push(format!(
+                        "unknown substance '{}'{}",
+                        field(3),
+                        did_you_mean(&field(3), Substance::codes())
+                            .map(|s| format!(" ({s})"))
+                            .unwrap_or_default()
+                    ));
+                    None
+                }
+            }
+        };
+        let confidence = Confidence::parse(&field(6));
+        if confidence.is_none() {
+            row_errors.push(format!(
+                "confidence '{}' is not one of verified, secondary, conflicting, derived, unverified, assumption",
+                field(6)
+            ));
+        }
+        let source_key = field(7);
+        let source = dataset.sources.get(&source_key).cloned();
+        if source.is_none() {
+            row_errors.push(format!(
+                "source '{source_key}' is not defined in dataset.toml [sources]{}",
+                did_you_mean(&source_key, dataset.sources.keys().map(String::as_str))
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default()
+            ));
+        }
+        if field(4).is_empty() {
+            row_errors.push("edition is empty".into());
+        }
+        let uncertainty = match (field(11).as_str(), value) {
+            ("", _) => None,
+            (text, Some(v)) => match Uncertainty::parse(text, v) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    row_errors.push(format!("factor '{id}': {e}"));
+                    None
+                }
+            },
+            (_, None) => None,
+        };
+        if !row_errors.is_empty() {
+            for e in row_errors {
+                findings.push(DataError::new(here.clone(), e));
+            }
+            continue;
+        }
+        let (Some(value), Some(unit), Some(confidence), Some(source)) =
+            (value, unit, confidence, source)
+        else {
+            continue;
+        };
+        factors.push(Factor {
+            id,
+            value,
+            unit,
+            substance,
+            edition: field(4),
+            geography: field(5),
+            confidence,
+            dataset: dataset.id.clone(),
+            source_key,
+            source,
+            locator: field(8),
+            alternative: field(9),
+            note: field(10),
+            uncertainty,
+            location: here,
+            origin: origin.clone(),
+            replaced_value: None,
+        });
+    }
+}

@@ -1,0 +1,483 @@
+//! The factor library: loading and validating `factors/`, looking factors up by
+//! id, and layering user factors and overrides over the embedded defaults.
+//!
+//! Each factor keeps its exact value (read from text, never through `f64`), its
+//! unit, source, edition and confidence. Overrides never replace silently: a
+//! factor that came from a user folder or a workbook carries an [`Origin`] that
+//! every output shows.
+
+mod load;
+
+pub use load::{load_dataset_files, EMBEDDED_FACTORS};
+
+use crate::error::{did_you_mean, DataError, Error, Location, Result};
+use crate::substance::Substance;
+use crate::units::Unit;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// How far a factor's value can be trusted (the marks of `shared/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Seen in the official text.
+    Verified,
+    /// Seen in two or more independent secondary sources, or one faithful copy.
+    Secondary,
+    /// Sources disagree; the preferred value is kept and the alternative named.
+    Conflicting,
+    /// Arithmetic from marked inputs.
+    Derived,
+    /// One secondary source, or memory.
+    Unverified,
+    /// Ours, with a reason.
+    Assumption,
+}
+
+impl Confidence {
+    /// Parses the mark used in `factors.csv`.
+    pub fn parse(text: &str) -> Option<Confidence> {
+        Some(match text.trim() {
+            "verified" => Confidence::Verified,
+            "secondary" => Confidence::Secondary,
+            "conflicting" => Confidence::Conflicting,
+            "derived" => Confidence::Derived,
+            "unverified" => Confidence::Unverified,
+            "assumption" => Confidence::Assumption,
+            _ => return None,
+        })
+    }
+    /// The mark as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Verified => "verified",
+            Confidence::Secondary => "secondary",
+            Confidence::Conflicting => "conflicting",
+            Confidence::Derived => "derived",
+            Confidence::Unverified => "unverified",
+            Confidence::Assumption => "assumption",
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A document a factor comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub publisher: String,
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.title)?;
+        if !self.publisher.is_empty() {
+            write!(f, ", {}", self.publisher)?;
+        }
+        if !self.year.is_empty() {
+            write!(f, ", {}", self.year)?;
+        }
+        if !self.url.is_empty() {
+            write!(f, " <{}>", self.url)?;
+        }
+        Ok(())
+    }
+}
+
+/// A factor's spread, for Monte Carlo work (sampled in `f64`, never on the
+/// exact accounting path).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Uncertainty {
+    /// IPCC form: ± this percentage is the half-width of the 95 % interval.
+    Pct95 { half_width_pct: Decimal },
+    /// Normal with this standard deviation (in the factor's unit).
+    Normal { sd: Decimal },
+    /// Lognormal with this geometric standard deviation.
+    Lognormal { gsd: Decimal },
+    /// Uniform between two bounds.
+    Uniform { low: Decimal, high: Decimal },
+    /// Triangular with low, mode and high.
+    Triangular {
+        low: Decimal,
+        mode: Decimal,
+        high: Decimal,
+    },
+}
+
+impl Uncertainty {
+    /// Parses `pct95:10`, `normal:0.5`, `lognormal:1.2`, `uniform:1;2`,
+    /// `triangular:1;1.5;2`, checking that the parameters make sense for `value`.
+    pub fn parse(text: &str, value: Decimal) -> std::result::Result<Uncertainty, String> {
+        let (kind, params) = text
+            .split_once(':')
+            .ok_or_else(|| format!("uncertainty '{text}' is not of the form kind:parameters"))?;
+        let nums: Vec<Decimal> = params
+            .split(';')
+            .map(|p| {
+                crate::units::parse_decimal(p)
+                    .ok_or_else(|| format!("uncertainty parameter '{p}' is not a number"))
+            })
+            .collect::<std::result::Result<_, _>>()?;
+        let want = |n: usize| {
+            if nums.len() == n {
+                Ok(())
+            } else {
+                Err(format!(
+                    "uncertainty '{kind}' takes {n} parameter(s), got {}",
+                    nums.len()
+                ))
+            }
+        };
+        let u = match kind {
+            "pct95" => {
+                want(1)?;
+                if nums[0] < Decimal::ZERO {
+                    return Err("a negative spread is not allowed".into());
+                }
+                Uncertainty::Pct95 {
+                    half_width_pct: nums[0],
+                }
+            }
+            "normal" => {
+                want(1)?;
+                if nums[0] < Decimal::ZERO {
+                    return Err("a negative standard deviation is not allowed".into());
+                }
+                Uncertainty::Normal { sd: nums[0] }
+            }
+            "lognormal" => {
+                want(1)?;
+                if nums[0] < Decimal::ONE {
+                    return Err("a geometric standard deviation must be at least 1".into());
+                }
+                if value <= Decimal::ZERO {
+                    return Err("a lognormal needs a positive value".into());
+                }
+                Uncertainty::Lognormal { gsd: nums[0] }
+            }
+            "uniform" => {
+                want(2)?;
+                if nums[0] > nums[1] {
+                    return Err("uniform bounds are reversed".into());
+                }
+                Uncertainty::Uniform {
+                    low: nums[0],
+                    high: nums[1],
+                }
+            }
+            "triangular" => {
+                want(3)?;
+                if !(nums[0] <= nums[1] && nums[1] <= nums[2]) {
+                    return Err("triangular needs low ≤ mode ≤ high".into());
+                }
+                Uncertainty::Triangular {
+                    low: nums[0],
+                    mode: nums[1],
+                    high: nums[2],
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown uncertainty kind '{other}' (pct95, normal, lognormal, uniform, triangular)"
+                ))
+            }
+        };
+        Ok(u)
+    }
+}
+
+/// Where a factor's value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// The library embedded in the binary (or the folder given as the library).
+    Library,
+    /// A user factor folder laid over the library.
+    UserFolder { path: String },
+    /// An override from a workbook's `factors` sheet or from code.
+    Override { location: String },
+}
+
+impl Origin {
+    /// True for anything but the library default.
+    pub fn is_override(&self) -> bool {
+        !matches!(self, Origin::Library)
+    }
+}
+
+/// One emission factor or parameter with its provenance.
+#[derive(Debug, Clone, Serialize)]
+pub struct Factor {
+    pub id: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value: Decimal,
+    #[serde(serialize_with = "ser_unit")]
+    pub unit: Unit,
+    pub substance: Option<Substance>,
+    pub edition: String,
+    pub geography: String,
+    pub confidence: Confidence,
+    pub dataset: String,
+    pub source_key: String,
+    pub source: Source,
+    pub locator: String,
+    pub alternative: String,
+    pub note: String,
+    pub uncertainty: Option<Uncertainty>,
+    /// The file and line (or sheet and cell) it was read from.
+    #[serde(serialize_with = "ser_display")]
+    pub location: Location,
+    pub origin: Origin,
+    /// The library value this factor replaced, when it is an override.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub replaced_value: Option<Decimal>,
+}
+
+fn ser_unit<S: serde::Serializer>(u: &Unit, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(u.symbol())
+}
+fn ser_display<S: serde::Serializer, T: fmt::Display>(
+    v: &T,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&v.to_string())
+}
+
+impl Factor {
+    /// The value converted into `unit` (an error naming both units on a mismatch).
+    pub fn value_in(&self, unit: &Unit) -> std::result::Result<Decimal, crate::units::UnitError> {
+        self.unit.convert(self.value, unit)
+    }
+}
+
+/// Metadata of one dataset folder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dataset {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub sources: BTreeMap<String, Source>,
+    pub path: String,
+}
+
+/// The set of factors a study uses: the embedded library plus user layers.
+#[derive(Debug, Clone, Default)]
+pub struct FactorLibrary {
+    factors: BTreeMap<String, Factor>,
+    datasets: BTreeMap<String, Dataset>,
+}
+
+impl FactorLibrary {
+    /// The library shipped in the binary (the repository's `factors/`).
+    pub fn embedded() -> Result<FactorLibrary> {
+        let files = load::embedded_files();
+        FactorLibrary::from_files(files, &Origin::Library)
+    }
+
+    /// A library read from a folder laid out like `factors/`.
+    pub fn from_dir(dir: &Path) -> Result<FactorLibrary> {
+        let files = load::dir_files(dir)?;
+        FactorLibrary::from_files(files, &Origin::Library)
+    }
+
+    fn from_files(files: Vec<(String, String)>, origin: &Origin) -> Result<FactorLibrary> {
+        let (datasets, factors, findings) = load::load_dataset_files(&files, origin);
+        let mut lib = FactorLibrary::default();
+        let mut findings = findings;
+        for d in datasets {
+            lib.datasets.insert(d.id.clone(), d);
+        }
+        for f in factors {
+            if let Some(prev) = lib.factors.get(&f.id) {
+                findings.push(DataError::new(
+                    f.location.clone(),
+                    format!("duplicate factor id '{}' (first at {})", f.id, prev.location),
+                ));
+                continue;
+            }
+            lib.factors.insert(f.id.clone(), f);
+        }
+        if findings.is_empty() {
+            Ok(lib)
+        } else {
+            findings.sort();
+            Err(Error::from_findings(findings))
+        }
+    }
+
+    /// Lays a user folder (same layout) over this library: new ids are added,
+    /// existing ids are replaced and marked as overrides.
+    pub fn layer_dir(&mut self, dir: &Path) -> Result<()> {
+        let files = load::dir_files(dir)?;
+        let origin = Origin::UserFolder {
+            path: dir.display().to_string(),
+        };
+        let (datasets, factors, findings) = load::load_dataset_files(&files, &origin);
+        if !findings.is_empty() {
+            return Err(Error::from_findings(findings));
+        }
+        for d in datasets {
+            self.datasets.entry(d.id.clone()).or_insert(d);
+        }
+        for mut f in factors {
+            if let Some(prev) = self.factors.get(&f.id) {
+                f.replaced_value = Some(prev.value);
+            }
+            self.factors.insert(f.id.clone(), f);
+        }
+        Ok(())
+    }
+
+    /// Overrides one factor's value (from a workbook's `factors` sheet or code).
+    /// The unit must have the library factor's dimensions; the override keeps the
+    /// library's metadata, takes the given source text, and is marked
+    /// `assumption` unless the library mark was already weaker... it is the
+    /// user's number, so its confidence is the user's: recorded as `assumption`.
+    pub fn override_value(
+        &mut self,
+        id: &str,
+        value: Decimal,
+        unit: Unit,
+        source_text: &str,
+        location: Location,
+    ) -> std::result::Result<(), DataError> {
+        let base = self.get(id).map_err(|e| DataError {
+            location: location.clone(),
+            ..e
+        })?;
+        if !base.unit.compatible(&unit) {
+            return Err(DataError::new(
+                location,
+                format!(
+                    "override of '{id}' is in '{}' but the factor is in '{}' ({})",
+                    unit,
+                    base.unit,
+                    base.unit.dims()
+                ),
+            ));
+        }
+        let mut f = base.clone();
+        f.replaced_value = Some(base.value_in(&unit).unwrap_or(base.value));
+        f.value = value;
+        f.unit = unit;
+        f.confidence = Confidence::Assumption;
+        f.source = Source {
+            title: if source_text.trim().is_empty() {
+                "user override (no source given)".into()
+            } else {
+                source_text.trim().to_string()
+            },
+            publisher: String::new(),
+            year: String::new(),
+            url: String::new(),
+            note: String::new(),
+        };
+        f.source_key = "user".into();
+        f.origin = Origin::Override {
+            location: location.to_string(),
+        };
+        f.location = location;
+        f.uncertainty = None;
+        self.factors.insert(id.to_string(), f);
+        Ok(())
+    }
+
+    /// Adds a factor built in code (tests, library users).
+    pub fn insert(&mut self, factor: Factor) {
+        self.factors.insert(factor.id.clone(), factor);
+    }
+
+    /// The factor with this id, or an error with a did-you-mean.
+    pub fn get(&self, id: &str) -> std::result::Result<&Factor, DataError> {
+        self.factors.get(id).ok_or_else(|| {
+            DataError::new(
+                Location::Api {
+                    what: "factor library".into(),
+                },
+                format!("unknown factor '{id}'"),
+            )
+            .with_hint(did_you_mean(id, self.factors.keys().map(String::as_str)))
+        })
+    }
+
+    /// True when the id exists.
+    pub fn contains(&self, id: &str) -> bool {
+        self.factors.contains_key(id)
+    }
+
+    /// All factors, sorted by id.
+    pub fn iter(&self) -> impl Iterator<Item = &Factor> {
+        self.factors.values()
+    }
+
+    /// All ids, sorted.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.factors.keys().map(String::as_str)
+    }
+
+    /// The datasets, sorted by id.
+    pub fn datasets(&self) -> impl Iterator<Item = &Dataset> {
+        self.datasets.values()
+    }
+
+    /// Number of factors.
+    pub fn len(&self) -> usize {
+        self.factors.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.factors.is_empty()
+    }
+
+    /// Checks the library's content rules and returns every finding:
+    /// a `conflicting` factor must name its alternative; `derived` must show its
+    /// arithmetic and `assumption` its reason in `note`; every source needs a title.
+    pub fn check(&self) -> Vec<DataError> {
+        let mut out = Vec::new();
+        for f in self.factors.values() {
+            let here = || f.location.clone();
+            if f.confidence == Confidence::Conflicting && f.alternative.trim().is_empty() {
+                out.push(DataError::new(
+                    here(),
+                    format!("'{}' is marked conflicting but names no alternative", f.id),
+                ));
+            }
+            if matches!(f.confidence, Confidence::Derived | Confidence::Assumption)
+                && f.note.trim().is_empty()
+            {
+                out.push(DataError::new(
+                    here(),
+                    format!(
+                        "'{}' is marked {} but its note gives no arithmetic or reason",
+                        f.id, f.confidence
+                    ),
+                ));
+            }
+            if f.source.title.trim().is_empty() {
+                out.push(DataError::new(
+                    here(),
+                    format!("'{}' has a source with no title", f.id),
+                ));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,681 @@
+//! Units and exact quantities.
+//!
+//! A [`Unit`] is a product of powers of a few base dimensions with an exact
+//! decimal scale to the base unit of each (t, GJ, m3, m2, CNY, item, pollution
+//! equivalent, anode-effect minute per cell-day, mV-day). A [`Quantity`] is a
+//! `rust_decimal::Decimal` with its unit. Nothing here touches `f64`.
+//!
+//! Unit strings are accepted in English and Chinese (`t`, `吨`, `万kWh`,
+//! `万千瓦时`, `10^4 Nm3`, `万立方米`, `tce`, `吨标准煤`, …) and compound units are
+//! written with `/` (`GJ/10^4 Nm3`, `tCO2/MWh`). A mass unit may carry a
+//! substance tag (`tCO2`, `kgCOD`, `t Al`) which documents the unit and does not
+//! change its dimension.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use std::fmt;
+
+/// Gigajoules per tonne of coal equivalent: 1 tce = 7 000 kcal/kg × 4.1868 kJ/kcal
+/// = 29.3076 GJ, the constant of GB/T 2589-2020 (综合能耗计算通则). The factor
+/// library carries the same value as `const.tce.gj_per_tce` with its source, and a
+/// test keeps the two equal.
+pub const GJ_PER_TCE: Decimal = dec!(29.3076);
+
+/// Gigajoules per megawatt-hour (3.6 GJ, by definition of the watt-hour).
+pub const GJ_PER_MWH: Decimal = dec!(3.6);
+
+/// The base dimensions. Each has a base unit in which a unit's scale is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BaseDim {
+    /// tonne
+    Mass = 0,
+    /// gigajoule
+    Energy = 1,
+    /// cubic metre (normal cubic metres for gases)
+    Volume = 2,
+    /// square metre
+    Area = 3,
+    /// yuan (CNY)
+    Money = 4,
+    /// a count of items (cells, barns, facilities)
+    Count = 5,
+    /// pollution equivalent (污染当量) of the Environmental Protection Tax Law
+    Equivalent = 6,
+    /// anode-effect minutes per cell-day (AEM)
+    AnodeEffect = 7,
+    /// anode-effect overvoltage in mV-day (IPCC overvoltage method)
+    Overvoltage = 8,
+}
+
+const NDIMS: usize = 9;
+const DIM_NAMES: [&str; NDIMS] = [
+    "mass",
+    "energy",
+    "volume",
+    "area",
+    "money",
+    "count",
+    "pollution equivalent",
+    "anode-effect minutes",
+    "overvoltage",
+];
+
+/// Exponents of the base dimensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Dims([i8; NDIMS]);
+
+impl Dims {
+    /// Dimensionless (fractions, ratios of like quantities).
+    pub const NONE: Dims = Dims([0; NDIMS]);
+
+    /// A single base dimension.
+    pub const fn base(d: BaseDim) -> Dims {
+        let mut e = [0; NDIMS];
+        e[d as usize] = 1;
+        Dims(e)
+    }
+    fn mul(self, o: Dims) -> Dims {
+        let mut e = self.0;
+        for (a, b) in e.iter_mut().zip(o.0) {
+            *a += b;
+        }
+        Dims(e)
+    }
+    fn div(self, o: Dims) -> Dims {
+        let mut e = self.0;
+        for (a, b) in e.iter_mut().zip(o.0) {
+            *a -= b;
+        }
+        Dims(e)
+    }
+    /// True for a dimensionless unit.
+    pub fn is_none(self) -> bool {
+        self == Dims::NONE
+    }
+}
+
+impl fmt::Display for Dims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_none() {
+            return write!(f, "dimensionless");
+        }
+        let mut num = Vec::new();
+        let mut den = Vec::new();
+        for (i, &e) in self.0.iter().enumerate() {
+            let name = DIM_NAMES[i];
+            let part = if e.abs() == 1 {
+                name.to_string()
+            } else {
+                format!("{name}^{}", e.abs())
+            };
+            if e > 0 {
+                num.push(part);
+            } else if e < 0 {
+                den.push(part);
+            }
+        }
+        let n = if num.is_empty() {
+            "1".to_string()
+        } else {
+            num.join("·")
+        };
+        if den.is_empty() {
+            write!(f, "{n}")
+        } else {
+            write!(f, "{n} per {}", den.join("·"))
+        }
+    }
+}
+
+/// A unit: its text as written, its dimensions and its exact scale to base units.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    symbol: String,
+    dims: Dims,
+    scale: Decimal,
+}
+
+impl PartialEq for Unit {
+    /// Two units are equal when they measure the same thing on the same scale,
+    /// whatever their spelling (`万kWh` == `10 MWh`-scale is not implied; `t` == `吨`).
+    fn eq(&self, other: &Self) -> bool {
+        self.dims == other.dims && self.scale == other.scale
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.symbol)
+    }
+}
+
+/// Errors of unit parsing and arithmetic.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnitError {
+    /// The text is not a unit this engine knows.
+    #[error("unknown unit '{input}'{}", .suggestion.as_ref().map(|s| format!(" ({s})")).unwrap_or_default())]
+    Unknown {
+        input: String,
+        suggestion: Option<String>,
+    },
+    /// Two quantities of different dimensions were combined or converted.
+    #[error("cannot combine '{left}' ({left_dims}) with '{right}' ({right_dims}): the dimensions differ")]
+    Incompatible {
+        left: String,
+        left_dims: String,
+        right: String,
+        right_dims: String,
+    },
+    /// Division by a zero quantity.
+    #[error("division by zero '{0}'")]
+    DivisionByZero(String),
+    /// A result too large for a 96-bit decimal.
+    #[error("arithmetic overflow in {0}")]
+    Overflow(String),
+}
+
+/// One known unit spelling.
+struct Known {
+    names: &'static [&'static str],
+    dim: Option<BaseDim>,
+    scale: Decimal,
+}
+
+/// The unit table: every spelling accepted, with its base dimension and scale.
+/// Scales are exact: 1 kWh = 0.0036 GJ; 1 kgce = 0.0293076 GJ (GB/T 2589).
+fn known_units() -> &'static [Known] {
+    use BaseDim::*;
+    static TABLE: std::sync::OnceLock<Vec<Known>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        vec![
+            // mass (base: t)
+            k(&["mg", "毫克"], Some(Mass), dec!(0.000000001)),
+            k(&["g", "克"], Some(Mass), dec!(0.000001)),
+            k(&["kg", "千克", "公斤"], Some(Mass), dec!(0.001)),
+            k(&["t", "吨", "tonne", "tonnes"], Some(Mass), dec!(1)),
+            k(&["万t", "万吨", "10^4 t", "10^4t"], Some(Mass), dec!(10000)),
+            k(&["kt", "千吨"], Some(Mass), dec!(1000)),
+            // energy (base: GJ)
+            k(&["MJ", "兆焦"], Some(Energy), dec!(0.001)),
+            k(&["GJ", "吉焦"], Some(Energy), dec!(1)),
+            k(&["TJ", "太焦"], Some(Energy), dec!(1000)),
+            k(&["kWh", "千瓦时", "度"], Some(Energy), dec!(0.0036)),
+            k(&["MWh", "兆瓦时"], Some(Energy), dec!(3.6)),
+            k(&["GWh", "吉瓦时"], Some(Energy), dec!(3600)),
+            k(&["万kWh", "万千瓦时", "10^4 kWh", "万度"], Some(Energy), dec!(36)),
+            k(&["kgce", "千克标准煤", "kg ce"], Some(Energy), dec!(0.0293076)),
+            k(&["tce", "吨标准煤", "t ce"], Some(Energy), GJ_PER_TCE),
+            k(&["万tce", "万吨标准煤"], Some(Energy), dec!(293076)),
+            // volume (base: m3; Nm3 for gases)
+            k(&["L", "l", "升"], Some(Volume), dec!(0.001)),
+            k(&["kL", "kl", "千升"], Some(Volume), dec!(1)),
+            k(
+                &["m3", "m³", "Nm3", "Nm³", "立方米", "标准立方米", "标方", "方"],
+                Some(Volume),
+                dec!(1),
+            ),
+            k(
+                &[
+                    "10^4 Nm3",
+                    "10^4Nm3",
+                    "10^4 m3",
+                    "10^4m3",
+                    "万Nm3",
+                    "万m3",
+                    "万m³",
+                    "万立方米",
+                    "万标准立方米",
+                    "万标方",
+                    "万方",
+                ],
+                Some(Volume),
+                dec!(10000),
+            ),
+            // area (base: m2)
+            k(&["m2", "m²", "平方米"], Some(Area), dec!(1)),
+            k(&["万m2", "万m²", "万平方米", "10^4 m2"], Some(Area), dec!(10000)),
+            k(&["ha", "公顷", "hm2"], Some(Area), dec!(10000)),
+            // money (base: CNY)
+            k(&["CNY", "元", "yuan", "RMB"], Some(Money), dec!(1)),
+            k(&["万元", "10^4 CNY"], Some(Money), dec!(10000)),
+            k(&["亿元"], Some(Money), dec!(100000000)),
+            // counts
+            k(&["item", "items", "个", "台", "座"], Some(Count), dec!(1)),
+            k(&["eq", "equivalent", "当量"], Some(Equivalent), dec!(1)),
+            k(&["AEM", "AE-min/cell-day"], Some(AnodeEffect), dec!(1)),
+            k(&["mV-day"], Some(Overvoltage), dec!(1)),
+            // dimensionless
+            k(&["fraction", "1", "-", "ratio", "比例"], None, dec!(1)),
+            k(&["%", "percent", "％"], None, dec!(0.01)),
+        ]
+    })
+}
+
+fn k(names: &'static [&'static str], dim: Option<BaseDim>, scale: Decimal) -> Known {
+    Known { names, dim, scale }
+}
+
+impl Unit {
+    /// Parses a unit string (English or Chinese; compound units with `/`).
+    pub fn parse(input: &str) -> Result<Unit, UnitError> {
+        let text = normalise(input);
+        let unknown = || UnitError::Unknown {
+            input: input.to_string(),
+            suggestion: crate::error::did_you_mean(input, all_spellings()),
+        };
+        if text.is_empty() {
+            return Err(unknown());
+        }
+        // Whole-string spellings first: some contain '/' (AE-min/cell-day).
+        if let Some((dims, scale)) = lookup_term(&text) {
+            return Ok(Unit {
+                symbol: input.trim().to_string(),
+                dims,
+                scale,
+            });
+        }
+        let mut parts = text.split('/');
+        let first = parts.next().unwrap_or_default();
+        let (mut dims, mut scale) = lookup_term(first).ok_or_else(unknown)?;
+        for part in parts {
+            let (d, s) = lookup_term(part).ok_or_else(unknown)?;
+            dims = dims.div(d);
+            scale = scale.checked_div(s).ok_or_else(unknown)?;
+        }
+        Ok(Unit {
+            symbol: input.trim().to_string(),
+            dims,
+            scale,
+        })
+    }
+
+    /// The dimensionless unit 1.
+    pub fn one() -> Unit {
+        Unit {
+            symbol: "1".into(),
+            dims: Dims::NONE,
+            scale: Decimal::ONE,
+        }
+    }
+
+    /// The unit's dimensions.
+    pub fn dims(&self) -> Dims {
+        self.dims
+    }
+    /// Its exact scale to the base units of its dimensions.
+    pub fn scale(&self) -> Decimal {
+        self.scale
+    }
+    /// The unit as written.
+    pub fn symbol(&self) -> &str {
+        &self.symbol
+    }
+    /// True when `other` has the same dimensions (so one converts into the other).
+    pub fn compatible(&self, other: &Unit) -> bool {
+        self.dims == other.dims
+    }
+    /// True for a mass unit (t, kg, 万t, …).
+    pub fn is_mass(&self) -> bool {
+        self.dims == Dims::base(BaseDim::Mass)
+    }
+
+    fn incompatible(&self, other: &Unit) -> UnitError {
+        UnitError::Incompatible {
+            left: self.symbol.clone(),
+            left_dims: self.dims.to_string(),
+            right: other.symbol.clone(),
+            right_dims: other.dims.to_string(),
+        }
+    }
+
+    /// Product of two units.
+    pub fn mul(&self, other: &Unit) -> Result<Unit, UnitError> {
+        Ok(Unit {
+            symbol: format!("{}·{}", self.symbol, other.symbol),
+            dims: self.dims.mul(other.dims),
+            scale: self
+                .scale
+                .checked_mul(other.scale)
+                .ok_or_else(|| UnitError::Overflow(format!("{} × {}", self, other)))?,
+        })
+    }
+
+    /// Quotient of two units.
+    pub fn div(&self, other: &Unit) -> Result<Unit, UnitError> {
+        Ok(Unit {
+            symbol: format!("{}/({})", self.symbol, other.symbol),
+            dims: self.dims.div(other.dims),
+            scale: self
+                .scale
+                .checked_div(other.scale)
+                .ok_or_else(|| UnitError::Overflow(format!("{} / {}", self, other)))?,
+        })
+    }
+
+    /// The factor that turns a value in `self` into a value in `target`.
+    pub fn factor_to(&self, target: &Unit) -> Result<Decimal, UnitError> {
+        if self.dims != target.dims {
+            return Err(self.incompatible(target));
+        }
+        if self.scale == target.scale {
+            return Ok(Decimal::ONE);
+        }
+        self.scale
+            .checked_div(target.scale)
+            .ok_or_else(|| UnitError::Overflow(format!("{self} → {target}")))
+    }
+
+    /// Converts `value` from this unit into `target`, multiplying before dividing
+    /// so that exact inputs stay exact (1 万kWh → 10 MWh).
+    pub fn convert(&self, value: Decimal, target: &Unit) -> Result<Decimal, UnitError> {
+        if self.dims != target.dims {
+            return Err(self.incompatible(target));
+        }
+        if self.scale == target.scale {
+            return Ok(value);
+        }
+        let base = value
+            .checked_mul(self.scale)
+            .ok_or_else(|| UnitError::Overflow(format!("{value} {self} → {target}")))?;
+        base.checked_div(target.scale)
+            .ok_or_else(|| UnitError::Overflow(format!("{value} {self} → {target}")))
+    }
+}
+
+/// Every accepted spelling (for did-you-mean).
+fn all_spellings() -> impl Iterator<Item = &'static str> {
+    known_units().iter().flat_map(|k| k.names.iter().copied())
+}
+
+/// Folds full-width characters and spacing variants to the table's spellings.
+fn normalise(input: &str) -> String {
+    let mut s: String = input
+        .trim()
+        .chars()
+        .map(|c| match c {
+            // full-width ASCII block → ASCII
+            '\u{FF01}'..='\u{FF5E}' if c != '％' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '\u{3000}' => ' ',
+            '／' => '/',
+            _ => c,
+        })
+        .collect();
+    for (from, to) in [("10⁴", "10^4"), ("×10^4", "10^4"), ("1e4", "10^4")] {
+        s = s.replace(from, to);
+    }
+    s
+}
+
+/// Looks up one term (no `/`): an exact spelling, or a mass unit with a substance tag.
+fn lookup_term(term: &str) -> Option<(Dims, Decimal)> {
+    let term = term.trim();
+    let table = known_units();
+    let to_dims = |d: Option<BaseDim>| d.map(Dims::base).unwrap_or(Dims::NONE);
+    for kn in table {
+        if kn.names.contains(&term) {
+            return Some((to_dims(kn.dim), kn.scale));
+        }
+    }
+    // Tolerate case differences for the Latin spellings (TCE, Kwh, NM3).
+    let lower = term.to_lowercase();
+    let mut case_matches = table.iter().filter(|kn| {
+        kn.names
+            .iter()
+            .any(|n| n.is_ascii() && n.to_lowercase() == lower)
+    });
+    if let (Some(kn), None) = (case_matches.next(), case_matches.next()) {
+        return Some((to_dims(kn.dim), kn.scale));
+    }
+    // A mass unit carrying a substance tag: tCO2, kgCOD, t Al, 万tCO2e.
+    for (prefix, scale) in [
+        ("万t", dec!(10000)),
+        ("kg", dec!(0.001)),
+        ("kt", dec!(1000)),
+        ("t", dec!(1)),
+        ("g", dec!(0.000001)),
+    ] {
+        if let Some(rest) = term.strip_prefix(prefix) {
+            let rest = rest.trim_start();
+            let mut chars = rest.chars();
+            let tag_ok = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+            if tag_ok {
+                return Some((Dims::base(BaseDim::Mass), scale));
+            }
+        }
+    }
+    None
+}
+
+/// An exact amount with its unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    pub value: Decimal,
+    pub unit: Unit,
+}
+
+impl Quantity {
+    /// A quantity from a value and a parsed unit.
+    pub fn new(value: Decimal, unit: Unit) -> Self {
+        Quantity { value, unit }
+    }
+
+    /// Parses the unit text and builds the quantity.
+    pub fn parse(value: Decimal, unit: &str) -> Result<Self, UnitError> {
+        Ok(Quantity {
+            value,
+            unit: Unit::parse(unit)?,
+        })
+    }
+
+    /// The same amount expressed in `target`.
+    pub fn to(&self, target: &Unit) -> Result<Quantity, UnitError> {
+        Ok(Quantity {
+            value: self.unit.convert(self.value, target)?,
+            unit: target.clone(),
+        })
+    }
+
+    /// The value in `target`.
+    pub fn value_in(&self, target: &Unit) -> Result<Decimal, UnitError> {
+        self.unit.convert(self.value, target)
+    }
+
+    /// Sum, in the left operand's unit; an error naming both units when the
+    /// dimensions differ.
+    pub fn add(&self, other: &Quantity) -> Result<Quantity, UnitError> {
+        let v = other.unit.convert(other.value, &self.unit).map_err(|_| {
+            UnitError::Incompatible {
+                left: self.unit.symbol.clone(),
+                left_dims: self.unit.dims.to_string(),
+                right: other.unit.symbol.clone(),
+                right_dims: other.unit.dims.to_string(),
+            }
+        })?;
+        Ok(Quantity {
+            value: self
+                .value
+                .checked_add(v)
+                .ok_or_else(|| UnitError::Overflow(format!("{self} + {other}")))?,
+            unit: self.unit.clone(),
+        })
+    }
+
+    /// Difference, in the left operand's unit.
+    pub fn sub(&self, other: &Quantity) -> Result<Quantity, UnitError> {
+        self.add(&Quantity {
+            value: -other.value,
+            unit: other.unit.clone(),
+        })
+    }
+
+    /// Product; units multiply.
+    pub fn mul(&self, other: &Quantity) -> Result<Quantity, UnitError> {
+        Ok(Quantity {
+            value: self
+                .value
+                .checked_mul(other.value)
+                .ok_or_else(|| UnitError::Overflow(format!("{self} × {other}")))?,
+            unit: self.unit.mul(&other.unit)?,
+        })
+    }
+
+    /// Quotient; units divide. Division by zero is an error, never infinity.
+    pub fn div(&self, other: &Quantity) -> Result<Quantity, UnitError> {
+        if other.value.is_zero() {
+            return Err(UnitError::DivisionByZero(other.to_string()));
+        }
+        Ok(Quantity {
+            value: self
+                .value
+                .checked_div(other.value)
+                .ok_or_else(|| UnitError::Overflow(format!("{self} / {other}")))?,
+            unit: self.unit.div(&other.unit)?,
+        })
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.value.normalize(), self.unit)
+    }
+}
+
+/// Parses a decimal written as text, exactly (`0.1` stays 0.1; `123.400` keeps
+/// its scale). Accepts a leading `+`, thousands separators (`1,234.5`) and
+/// full-width digits; rejects exponents' ambiguity by reading them exactly too.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let folded: String = text
+        .trim()
+        .chars()
+        .filter_map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFEE0),
+            '．' => Some('.'),
+            '－' | '−' => Some('-'),
+            '＋' => Some('+'),
+            ',' | '，' | '_' | ' ' | '\u{a0}' => None,
+            _ => Some(c),
+        })
+        .collect();
+    let folded = folded.strip_prefix('+').unwrap_or(&folded);
+    if folded.is_empty() {
+        return None;
+    }
+    if folded.contains(['e', 'E']) {
+        return Decimal::from_scientific(folded).ok();
+    }
+    folded.parse::<Decimal>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(s: &str) -> Unit {
+        Unit::parse(s).unwrap()
+    }
+
+    #[test]
+    fn tce_is_29_3076_gj() {
+        assert_eq!(u("tce").convert(dec!(1), &u("GJ")).unwrap(), dec!(29.3076));
+        assert_eq!(u("吨标准煤").convert(dec!(2), &u("GJ")).unwrap(), dec!(58.6152));
+        assert_eq!(u("kgce").convert(dec!(1000), &u("tce")).unwrap(), dec!(1));
+    }
+
+    #[test]
+    fn wan_kwh_is_10_mwh() {
+        assert_eq!(u("万kWh").convert(dec!(1), &u("MWh")).unwrap(), dec!(10));
+        assert_eq!(u("万千瓦时").convert(dec!(3), &u("kWh")).unwrap(), dec!(30000));
+    }
+
+    #[test]
+    fn wan_nm3_is_ten_thousand_nm3() {
+        assert_eq!(u("万Nm3").convert(dec!(1), &u("Nm3")).unwrap(), dec!(10000));
+        assert_eq!(u("10^4 Nm3").convert(dec!(1), &u("Nm3")).unwrap(), dec!(10000));
+        assert_eq!(u("万立方米").convert(dec!(2.5), &u("m3")).unwrap(), dec!(25000));
+    }
+
+    #[test]
+    fn percent_and_fraction() {
+        assert_eq!(u("%").convert(dec!(2), &u("fraction")).unwrap(), dec!(0.02));
+        assert_eq!(u("fraction").convert(dec!(0.85), &u("%")).unwrap(), dec!(85));
+    }
+
+    #[test]
+    fn compound_units() {
+        // 389.31 GJ/10^4 Nm3 = 0.038931 GJ/Nm3
+        assert_eq!(
+            u("GJ/10^4 Nm3").convert(dec!(389.31), &u("GJ/Nm3")).unwrap(),
+            dec!(0.038931)
+        );
+        // 15.3 tC/TJ = 0.0153 tC/GJ
+        assert_eq!(u("tC/TJ").convert(dec!(15.3), &u("tC/GJ")).unwrap(), dec!(0.0153));
+        // 0.1404 tCO2/MWh = 0.1404 kgCO2/kWh
+        assert_eq!(
+            u("tCO2/MWh").convert(dec!(0.1404), &u("kgCO2/kWh")).unwrap(),
+            dec!(0.1404)
+        );
+        assert_eq!(u("kg/t").convert(dec!(16.8), &u("fraction")).unwrap(), dec!(0.0168));
+        assert!(u("kg/t/AEM").compatible(&u("t/t/AE-min/cell-day")));
+    }
+
+    #[test]
+    fn chinese_and_english_spellings_agree() {
+        for (zh, en) in [
+            ("吨", "t"),
+            ("千克", "kg"),
+            ("万吨", "万t"),
+            ("千瓦时", "kWh"),
+            ("立方米", "m3"),
+            ("标准立方米", "Nm3"),
+            ("升", "L"),
+            ("千升", "kL"),
+            ("平方米", "m2"),
+            ("元", "CNY"),
+            ("万元", "10^4 CNY"),
+            ("千克标准煤", "kgce"),
+        ] {
+            assert_eq!(u(zh), u(en), "{zh} vs {en}");
+        }
+    }
+
+    #[test]
+    fn dimension_mismatch_names_both_units() {
+        let a = Quantity::parse(dec!(1), "t").unwrap();
+        let b = Quantity::parse(dec!(1), "MWh").unwrap();
+        let err = a.add(&b).unwrap_err().to_string();
+        assert!(err.contains("'t'") && err.contains("'MWh'"), "{err}");
+        assert!(err.contains("mass") && err.contains("energy"), "{err}");
+    }
+
+    #[test]
+    fn unknown_unit_suggests() {
+        let err = Unit::parse("kwhh").unwrap_err().to_string();
+        assert!(err.contains("unknown unit 'kwhh'"), "{err}");
+        assert!(err.contains("did you mean"), "{err}");
+    }
+
+    #[test]
+    fn decimals_round_trip_exactly() {
+        assert_eq!(parse_decimal("0.1").unwrap().to_string(), "0.1");
+        assert_eq!(parse_decimal("123.400").unwrap().to_string(), "123.400");
+        assert_eq!(parse_decimal("1,234.5").unwrap(), dec!(1234.5));
+        assert_eq!(parse_decimal("１２３．５").unwrap(), dec!(123.5));
+        assert_eq!(parse_decimal("1e3").unwrap(), dec!(1000));
+        assert_eq!(parse_decimal(""), None);
+        assert_eq!(parse_decimal("abc"), None);
+    }
+
+    #[test]
+    fn quantity_arithmetic_keeps_units() {
+        let coal = Quantity::parse(dec!(2), "万t").unwrap();
+        let ncv = Quantity::parse(dec!(20.908), "GJ/t").unwrap();
+        let energy = coal.mul(&ncv).unwrap();
+        assert_eq!(energy.value_in(&u("TJ")).unwrap(), dec!(418.16));
+        assert!(coal.div(&Quantity::parse(dec!(0), "t").unwrap()).is_err());
+    }
+}
