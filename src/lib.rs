@@ -9,6 +9,7 @@
 //! The library never prints; the `coreduce` binary is thin glue over it.
 
 
+pub mod accounting;
 pub mod error;
 pub mod factors;
 pub mod substance;

@@ -76,8 +76,6 @@ pub fn item_spec(item: &str, fuels: &[&str]) -> Option<ItemSpec> {
         }
         "wastewater.mcf" => return Some(fraction()),
         "fertiliser.n" => return Some(amount(vec![MASS], "t")),
-        "stack.flow" => return Some(amount(vec![VOLUME], "Nm3")),
-        "stack.o2" | "stack.o2_ref" => return Some(fraction()),
         _ => {}
     }
     if let Some(rest) = item.strip_prefix("discharge.") {
@@ -105,17 +103,6 @@ pub fn item_spec(item: &str, fuels: &[&str]) -> Option<ItemSpec> {
         return Some(ItemSpec {
             substance: Some(sub),
             ..amount(vec![MASS], "t")
-        });
-    }
-    if let Some(rest) = item.strip_prefix("stack.") {
-        let (sub, which) = rest.rsplit_once('.')?;
-        let sub = Substance::parse(sub)?;
-        if which != "concentration" && which != "concentration_ref" {
-            return None;
-        }
-        return Some(ItemSpec {
-            substance: Some(sub),
-            ..property(vec![unit_dims("mg/m3")], "mg/m3")
         });
     }
     if let Some(rest) = item.strip_prefix("fuel.") {
@@ -161,9 +148,6 @@ pub fn item_examples(fuels: &[&str]) -> Vec<String> {
         "discharge.tn",
         "discharge.tp",
         "fertiliser.n",
-        "stack.flow",
-        "stack.o2",
-        "stack.o2_ref",
     ]
     .iter()
     .map(|s| s.to_string())
