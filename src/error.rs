@@ -47,7 +47,10 @@ impl Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Location::File { path, line: Some(l) } => write!(f, "{path}:{l}"),
+            Location::File {
+                path,
+                line: Some(l),
+            } => write!(f, "{path}:{l}"),
             Location::File { path, line: None } => write!(f, "{path}"),
             Location::Cell { sheet, cell } => write!(f, "{sheet}!{cell}"),
             Location::Sheet { sheet } => write!(f, "sheet '{sheet}'"),
@@ -59,7 +62,10 @@ impl fmt::Display for Location {
 /// 1-based line number of a byte offset in a text.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    let end = (0..=end).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let end = (0..=end)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
     text[..end].matches('\n').count() + 1
 }
 

@@ -5,16 +5,41 @@
 //! flue-cured tobacco and ceramics.
 //!
 //! Modules depend one way, each on those listed before it:
-//! [`error`] → [`units`] → [`substance`] → [`factors`].
+//! [`error`] → [`units`] → [`substance`] → [`factors`] → [`graph`] →
+//! [`study`] → [`workbook`] → [`accounting`] → [`export`] (with [`output`]
+//! for safe file writing).
 //! The library never prints; the `coreduce` binary is thin glue over it.
-
+//!
+//! Build a facility-year's activity in code and get its inventory:
+//!
+//! ```
+//! use coreduce::accounting::{inventory, FacilityYear, Settings};
+//! use coreduce::graph::SectorLibrary;
+//! use coreduce::FactorLibrary;
+//! use rust_decimal_macros::dec;
+//!
+//! let factors = FactorLibrary::embedded()?;
+//! let sectors = SectorLibrary::embedded(&factors)?;
+//! // One tonne of leaf cured in a coal-fired bulk barn, Tier 1 defaults.
+//! let barn = FacilityYear::new("TB-01", "tobacco", 2022)
+//!     .technology("coal_bulk_barn")
+//!     .with("output", dec!(1), "t")?;
+//! let inv = inventory(&Settings::default(), &factors, &sectors, &barn)?;
+//! // 1.75 t coal × 1.900 t CO2/t ≈ 3.33 t CO2 per t of cured leaf.
+//! assert_eq!(inv.source_total("curing_combustion", "CO2").round_dp(2), dec!(3.33));
+//! # Ok::<(), coreduce::Error>(())
+//! ```
 
 pub mod accounting;
 pub mod error;
+pub mod export;
 pub mod factors;
-pub mod substance;
 pub mod graph;
+pub mod output;
+pub mod study;
+pub mod substance;
 pub mod units;
+pub mod workbook;
 
 pub use error::{DataError, Error, Location, Result};
 pub use factors::{Confidence, Factor, FactorLibrary};

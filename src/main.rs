@@ -1,1 +1,399 @@
-fn main() {}
+//! The `coreduce` command line: thin glue over the library. It parses
+//! arguments, calls the library, prints results, and turns errors into one
+//! readable message with exit code 2 (1 for validation findings).
+
+use anyhow::{bail, Context as _};
+use clap::{Parser, Subcommand, ValueEnum};
+use coreduce::accounting::{inventories, Inventory};
+use coreduce::factors::{Factor, FactorLibrary};
+use coreduce::graph::{render, SectorLibrary};
+use coreduce::workbook::template::{write_template, Lang};
+use coreduce::workbook::{self, WorkbookError};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "coreduce",
+    version,
+    about = "Carbon and pollution co-reduction accounting (减污降碳协同增效) for Sichuan's baijiu, aluminium, tobacco and ceramics industries"
+)]
+struct Cli {
+    /// A folder of extra factor datasets laid over the built-in library
+    /// (same layout as factors/); its factors are marked as overrides.
+    #[arg(long, global = true, value_name = "DIR")]
+    factors: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The factor library: list, show and check factors.
+    #[command(subcommand)]
+    Factors(FactorsCmd),
+    /// Show a sector's process graph with its flows and sources.
+    Graph {
+        /// baijiu, aluminium, tobacco or ceramics (Chinese names accepted)
+        sector: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: GraphFormat,
+    },
+    /// Write a blank study workbook with instructions and example rows.
+    Template {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+        /// Only this sector's example rows
+        #[arg(long)]
+        sector: Option<String>,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a study workbook: exit 0 clean, 1 findings, 2 unreadable.
+    Validate { workbook: PathBuf },
+    /// Compute the inventory of every facility-year in a workbook.
+    Inventory {
+        workbook: PathBuf,
+        /// results.xlsx, results.csv or results.json (default: a table on stdout)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum FactorsCmd {
+    /// List factors, optionally filtered.
+    List {
+        /// factors a sector's graph uses, plus that sector's own datasets
+        #[arg(long)]
+        sector: Option<String>,
+        /// factors yielding this substance (SO2, CH4, …)
+        #[arg(long)]
+        substance: Option<String>,
+        /// an edition or vintage (ndrc2013, mee2024, mee-nbs-2022, …)
+        #[arg(long)]
+        edition: Option<String>,
+    },
+    /// Show one factor with its value, unit, source, edition and confidence.
+    Show { id: String },
+    /// Validate the library (and the sector graphs against it); exit 1 on findings.
+    Check,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Text,
+    Dot,
+    Mermaid,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    En,
+    Zh,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn library(dir: &Option<PathBuf>) -> anyhow::Result<FactorLibrary> {
+    let mut lib = FactorLibrary::embedded().context("the built-in factor library is invalid")?;
+    if let Some(d) = dir {
+        lib.layer_dir(d)
+            .with_context(|| format!("cannot use the factor folder '{}'", d.display()))?;
+    }
+    Ok(lib)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lib = library(&cli.factors)?;
+    let sectors =
+        SectorLibrary::embedded(&lib).context("the built-in sector graphs are invalid")?;
+    match cli.command {
+        Command::Factors(cmd) => factors_cmd(cmd, &lib, &sectors),
+        Command::Graph { sector, format } => {
+            let s = sectors.get(&sector).map_err(anyhow::Error::msg)?;
+            let text = match format {
+                GraphFormat::Text => render::text(s),
+                GraphFormat::Dot => render::dot(s),
+                GraphFormat::Mermaid => render::mermaid(s),
+            };
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Template {
+            out,
+            lang,
+            sector,
+            force,
+        } => {
+            let lang = match lang {
+                LangArg::En => Lang::En,
+                LangArg::Zh => Lang::Zh,
+            };
+            write_template(&out, lang, sector.as_deref(), &sectors, force)?;
+            println!("wrote {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { workbook } => validate(&workbook, &lib, &sectors),
+        Command::Inventory { workbook, out } => {
+            let (invs, lib) = match compute(&workbook, &lib, &sectors) {
+                Ok(x) => x,
+                Err(Failure::Unreadable(m)) | Err(Failure::Findings(m)) => bail!("{m}"),
+            };
+            match out {
+                Some(path) => {
+                    coreduce::export::write_results(&path, &invs, &lib, &[workbook.as_path()])?;
+                    println!(
+                        "wrote {} ({} facility-years, {} rows)",
+                        path.display(),
+                        invs.len(),
+                        invs.iter().map(|i| i.rows.len()).sum::<usize>()
+                    );
+                }
+                None => print_summary(&invs),
+            }
+            let warnings: usize = invs.iter().map(|i| i.warnings.len()).sum();
+            if warnings > 0 {
+                eprintln!("{warnings} warning(s): see the warnings sheet or the JSON output");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+enum Failure {
+    Unreadable(String),
+    Findings(String),
+}
+
+fn compute(
+    path: &Path,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> Result<(Vec<Inventory>, FactorLibrary), Failure> {
+    let study = workbook::read(path, lib, sectors).map_err(|e| match e {
+        WorkbookError::Unreadable { .. } => Failure::Unreadable(e.to_string()),
+        WorkbookError::Invalid { .. } => Failure::Findings(e.to_string()),
+    })?;
+    let lib = study.factors(lib).map_err(|errs| {
+        Failure::Findings(
+            WorkbookError::Invalid {
+                path: study.path.clone(),
+                findings: errs,
+            }
+            .to_string(),
+        )
+    })?;
+    let invs = inventories(&study.settings, &lib, sectors, &study.facility_years)
+        .map_err(|e| Failure::Findings(format!("{}: {e}", path.display())))?;
+    Ok((invs, lib))
+}
+
+fn validate(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> anyhow::Result<ExitCode> {
+    match compute(path, lib, sectors) {
+        Ok((invs, _)) => {
+            let warnings: Vec<_> = invs
+                .iter()
+                .flat_map(|i| i.warnings.iter().map(move |w| (i, w)))
+                .collect();
+            println!(
+                "{}: clean ({} facility-years, {} warnings)",
+                path.display(),
+                invs.len(),
+                warnings.len()
+            );
+            for (i, w) in warnings {
+                println!("  warning: {} {}: {}", i.facility_id, i.year, w.message);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(Failure::Findings(m)) => {
+            println!("{m}");
+            Ok(ExitCode::from(1))
+        }
+        Err(Failure::Unreadable(m)) => bail!("{m}"),
+    }
+}
+
+fn print_summary(invs: &[Inventory]) {
+    println!(
+        "{:<14} {:>5} {:<10} {:>16} {:>14} {:>14} {:>12} {:>12}",
+        "facility",
+        "year",
+        "sector",
+        "CO2e t (view)",
+        "scope 2 t",
+        "energy tce",
+        "air eq.",
+        "water eq."
+    );
+    for i in invs {
+        let t = &i.totals;
+        println!(
+            "{:<14} {:>5} {:<10} {:>16} {:>14} {:>14} {:>12} {:>12}",
+            i.facility_id,
+            i.year,
+            i.sector,
+            t.co2e.round_dp(3),
+            t.co2e_scope2.round_dp(3),
+            t.energy_tce.round_dp(3),
+            t.apeq.round_dp(1),
+            t.wpeq.round_dp(1)
+        );
+    }
+}
+
+fn factors_cmd(
+    cmd: FactorsCmd,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    match cmd {
+        FactorsCmd::List {
+            sector,
+            substance,
+            edition,
+        } => {
+            let sector_ids = match &sector {
+                Some(s) => {
+                    let sec = sectors.get(s).map_err(anyhow::Error::msg)?;
+                    let prefix = match sec.id.as_str() {
+                        "aluminium" => "al.",
+                        "ceramics" => "cer.",
+                        "baijiu" => "bj.",
+                        "tobacco" => "tb.",
+                        _ => "\u{0}",
+                    };
+                    let mut ids = sec.factor_ids();
+                    ids.extend(
+                        lib.ids()
+                            .filter(|id| id.starts_with(prefix))
+                            .map(str::to_string),
+                    );
+                    Some(ids)
+                }
+                None => None,
+            };
+            let substance = match &substance {
+                Some(s) => Some(coreduce::Substance::parse(s).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "unknown substance '{s}'{}",
+                        coreduce::error::did_you_mean(s, coreduce::Substance::codes())
+                            .map(|h| format!(" ({h})"))
+                            .unwrap_or_default()
+                    )
+                })?),
+                None => None,
+            };
+            let rows: Vec<&Factor> = lib
+                .iter()
+                .filter(|f| sector_ids.as_ref().is_none_or(|ids| ids.contains(&f.id)))
+                .filter(|f| substance.is_none_or(|s| f.substance == Some(s)))
+                .filter(|f| {
+                    edition
+                        .as_ref()
+                        .is_none_or(|e| f.edition.eq_ignore_ascii_case(e))
+                })
+                .collect();
+            println!(
+                "{:<46} {:>14} {:<18} {:<16} {:<12}",
+                "id", "value", "unit", "edition", "confidence"
+            );
+            for f in &rows {
+                println!(
+                    "{:<46} {:>14} {:<18} {:<16} {:<12}{}",
+                    f.id,
+                    f.value.to_string(),
+                    f.unit.symbol(),
+                    f.edition,
+                    f.confidence.as_str(),
+                    if f.origin.is_override() {
+                        "  (override)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            eprintln!("{} factor(s)", rows.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        FactorsCmd::Show { id } => {
+            let f = lib.get(&id).map_err(|e| {
+                anyhow::anyhow!(
+                    "unknown factor '{id}'{}",
+                    e.hint.map(|h| format!(" ({h})")).unwrap_or_default()
+                )
+            })?;
+            println!("{}", f.id);
+            println!("  value:       {} {}", f.value, f.unit.symbol());
+            if let Some(s) = f.substance {
+                println!(
+                    "  substance:   {} ({}, {})",
+                    s.code(),
+                    s.name_en(),
+                    s.name_zh()
+                );
+            }
+            println!("  edition:     {}", f.edition);
+            println!("  geography:   {}", f.geography);
+            println!("  confidence:  {}", f.confidence);
+            println!("  source:      {}", f.source);
+            if !f.locator.is_empty() {
+                println!("  locator:     {}", f.locator);
+            }
+            if !f.alternative.is_empty() {
+                println!("  alternative: {}", f.alternative);
+            }
+            if !f.note.is_empty() {
+                println!("  note:        {}", f.note);
+            }
+            if let Some(u) = &f.uncertainty {
+                println!(
+                    "  uncertainty: {}",
+                    serde_json::to_string(u).unwrap_or_default()
+                );
+            }
+            println!("  defined at:  {}", f.location);
+            if f.origin.is_override() {
+                println!(
+                    "  OVERRIDE:    {:?}{}",
+                    f.origin,
+                    f.replaced_value
+                        .map(|v| format!(" (library value {v})"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        FactorsCmd::Check => {
+            let findings = lib.check();
+            if findings.is_empty() {
+                println!(
+                    "factor library: {} factors in {} datasets, no findings; {} sector graphs load and check",
+                    lib.len(),
+                    lib.datasets().count(),
+                    sectors.sectors.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for f in &findings {
+                    println!("{f}");
+                }
+                println!("{} finding(s)", findings.len());
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
+}

@@ -202,15 +202,32 @@ fn known_units() -> &'static [Known] {
             k(&["kWh", "千瓦时", "度"], Some(Energy), dec!(0.0036)),
             k(&["MWh", "兆瓦时"], Some(Energy), dec!(3.6)),
             k(&["GWh", "吉瓦时"], Some(Energy), dec!(3600)),
-            k(&["万kWh", "万千瓦时", "10^4 kWh", "万度"], Some(Energy), dec!(36)),
-            k(&["kgce", "千克标准煤", "kg ce"], Some(Energy), dec!(0.0293076)),
+            k(
+                &["万kWh", "万千瓦时", "10^4 kWh", "万度"],
+                Some(Energy),
+                dec!(36),
+            ),
+            k(
+                &["kgce", "千克标准煤", "kg ce"],
+                Some(Energy),
+                dec!(0.0293076),
+            ),
             k(&["tce", "吨标准煤", "t ce"], Some(Energy), GJ_PER_TCE),
             k(&["万tce", "万吨标准煤"], Some(Energy), dec!(293076)),
             // volume (base: m3; Nm3 for gases)
             k(&["L", "l", "升"], Some(Volume), dec!(0.001)),
             k(&["kL", "kl", "千升"], Some(Volume), dec!(1)),
             k(
-                &["m3", "m³", "Nm3", "Nm³", "立方米", "标准立方米", "标方", "方"],
+                &[
+                    "m3",
+                    "m³",
+                    "Nm3",
+                    "Nm³",
+                    "立方米",
+                    "标准立方米",
+                    "标方",
+                    "方",
+                ],
                 Some(Volume),
                 dec!(1),
             ),
@@ -233,7 +250,11 @@ fn known_units() -> &'static [Known] {
             ),
             // area (base: m2)
             k(&["m2", "m²", "平方米"], Some(Area), dec!(1)),
-            k(&["万m2", "万m²", "万平方米", "10^4 m2"], Some(Area), dec!(10000)),
+            k(
+                &["万m2", "万m²", "万平方米", "10^4 m2"],
+                Some(Area),
+                dec!(10000),
+            ),
             k(&["ha", "公顷", "hm2"], Some(Area), dec!(10000)),
             // money (base: CNY)
             k(&["CNY", "元", "yuan", "RMB"], Some(Money), dec!(1)),
@@ -394,15 +415,18 @@ fn normalise(input: &str) -> String {
         .chars()
         .map(|c| match c {
             // full-width ASCII block → ASCII
-            '\u{FF01}'..='\u{FF5E}' if c != '％' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-            }
+            '\u{FF01}'..='\u{FF5E}' if c != '％' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
             '／' => '/',
             _ => c,
         })
         .collect();
-    for (from, to) in [("10⁴", "10^4"), ("×10^4", "10^4"), ("1e4", "10^4")] {
+    for (from, to) in [
+        ("10⁴", "10^4"),
+        ("×10^4", "10^4"),
+        ("1e4", "10^4"),
+        ("AE-min/cell-day", "AEM"),
+    ] {
         s = s.replace(from, to);
     }
     s
@@ -488,14 +512,16 @@ impl Quantity {
     /// Sum, in the left operand's unit; an error naming both units when the
     /// dimensions differ.
     pub fn add(&self, other: &Quantity) -> Result<Quantity, UnitError> {
-        let v = other.unit.convert(other.value, &self.unit).map_err(|_| {
-            UnitError::Incompatible {
-                left: self.unit.symbol.clone(),
-                left_dims: self.unit.dims.to_string(),
-                right: other.unit.symbol.clone(),
-                right_dims: other.unit.dims.to_string(),
-            }
-        })?;
+        let v =
+            other
+                .unit
+                .convert(other.value, &self.unit)
+                .map_err(|_| UnitError::Incompatible {
+                    left: self.unit.symbol.clone(),
+                    left_dims: self.unit.dims.to_string(),
+                    right: other.unit.symbol.clone(),
+                    right_dims: other.unit.dims.to_string(),
+                })?;
         Ok(Quantity {
             value: self
                 .value
@@ -582,44 +608,69 @@ mod tests {
     #[test]
     fn tce_is_29_3076_gj() {
         assert_eq!(u("tce").convert(dec!(1), &u("GJ")).unwrap(), dec!(29.3076));
-        assert_eq!(u("吨标准煤").convert(dec!(2), &u("GJ")).unwrap(), dec!(58.6152));
+        assert_eq!(
+            u("吨标准煤").convert(dec!(2), &u("GJ")).unwrap(),
+            dec!(58.6152)
+        );
         assert_eq!(u("kgce").convert(dec!(1000), &u("tce")).unwrap(), dec!(1));
     }
 
     #[test]
     fn wan_kwh_is_10_mwh() {
         assert_eq!(u("万kWh").convert(dec!(1), &u("MWh")).unwrap(), dec!(10));
-        assert_eq!(u("万千瓦时").convert(dec!(3), &u("kWh")).unwrap(), dec!(30000));
+        assert_eq!(
+            u("万千瓦时").convert(dec!(3), &u("kWh")).unwrap(),
+            dec!(30000)
+        );
     }
 
     #[test]
     fn wan_nm3_is_ten_thousand_nm3() {
         assert_eq!(u("万Nm3").convert(dec!(1), &u("Nm3")).unwrap(), dec!(10000));
-        assert_eq!(u("10^4 Nm3").convert(dec!(1), &u("Nm3")).unwrap(), dec!(10000));
-        assert_eq!(u("万立方米").convert(dec!(2.5), &u("m3")).unwrap(), dec!(25000));
+        assert_eq!(
+            u("10^4 Nm3").convert(dec!(1), &u("Nm3")).unwrap(),
+            dec!(10000)
+        );
+        assert_eq!(
+            u("万立方米").convert(dec!(2.5), &u("m3")).unwrap(),
+            dec!(25000)
+        );
     }
 
     #[test]
     fn percent_and_fraction() {
         assert_eq!(u("%").convert(dec!(2), &u("fraction")).unwrap(), dec!(0.02));
-        assert_eq!(u("fraction").convert(dec!(0.85), &u("%")).unwrap(), dec!(85));
+        assert_eq!(
+            u("fraction").convert(dec!(0.85), &u("%")).unwrap(),
+            dec!(85)
+        );
     }
 
     #[test]
     fn compound_units() {
         // 389.31 GJ/10^4 Nm3 = 0.038931 GJ/Nm3
         assert_eq!(
-            u("GJ/10^4 Nm3").convert(dec!(389.31), &u("GJ/Nm3")).unwrap(),
+            u("GJ/10^4 Nm3")
+                .convert(dec!(389.31), &u("GJ/Nm3"))
+                .unwrap(),
             dec!(0.038931)
         );
         // 15.3 tC/TJ = 0.0153 tC/GJ
-        assert_eq!(u("tC/TJ").convert(dec!(15.3), &u("tC/GJ")).unwrap(), dec!(0.0153));
+        assert_eq!(
+            u("tC/TJ").convert(dec!(15.3), &u("tC/GJ")).unwrap(),
+            dec!(0.0153)
+        );
         // 0.1404 tCO2/MWh = 0.1404 kgCO2/kWh
         assert_eq!(
-            u("tCO2/MWh").convert(dec!(0.1404), &u("kgCO2/kWh")).unwrap(),
+            u("tCO2/MWh")
+                .convert(dec!(0.1404), &u("kgCO2/kWh"))
+                .unwrap(),
             dec!(0.1404)
         );
-        assert_eq!(u("kg/t").convert(dec!(16.8), &u("fraction")).unwrap(), dec!(0.0168));
+        assert_eq!(
+            u("kg/t").convert(dec!(16.8), &u("fraction")).unwrap(),
+            dec!(0.0168)
+        );
         assert!(u("kg/t/AEM").compatible(&u("t/t/AE-min/cell-day")));
     }
 

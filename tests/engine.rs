@@ -6,7 +6,9 @@
 //! needs, run `inventory`, and compare row totals with the arithmetic written
 //! next to the assertion. Never paste the engine's own output as the expectation.
 
-use coreduce::accounting::{inventory, FacilityYear, GridFactor, GwpSet, Inventory, Settings, View};
+use coreduce::accounting::{
+    inventory, FacilityYear, GridFactor, GwpSet, Inventory, Settings, View,
+};
 use coreduce::graph::SectorLibrary;
 use coreduce::FactorLibrary;
 use rust_decimal::Decimal;
@@ -50,33 +52,47 @@ mod aluminium {
     #[test]
     fn ndrc2013_anode_co2_is_1_503_per_tonne() {
         // 0.42 × (1 − 0.02 − 0.004) × 44/12 = 0.40992 × 44 / 12 = 1.50304 t CO2/t Al
-        let inv = run(&settings(GwpSet::Sar, "aluminium", "ndrc2013"), &smelter(dec!(1)));
+        let inv = run(
+            &settings(GwpSet::Sar, "aluminium", "ndrc2013"),
+            &smelter(dec!(1)),
+        );
         assert_eq!(inv.source_total("anode_co2", "CO2"), dec!(1.50304));
     }
 
     #[test]
     fn mee2024_anode_co2_with_0_411() {
         // 0.411 × 0.976 × 44/12 = 0.401136 × 44 / 12 = 1.470832 t CO2/t Al
-        let inv = run(&settings(GwpSet::Ar5, "aluminium", "mee2024"), &smelter(dec!(1)));
+        let inv = run(
+            &settings(GwpSet::Ar5, "aluminium", "mee2024"),
+            &smelter(dec!(1)),
+        );
         assert_eq!(inv.source_total("anode_co2", "CO2"), dec!(1.470832));
     }
 
     #[test]
     fn pfc_defaults_are_0_252_sar_and_0_263_ar5() {
         // SAR: (0.034 × 6500 + 0.0034 × 9200) / 1000 = (221 + 31.28) / 1000 = 0.25228 t CO2e/t
-        let sar = run(&settings(GwpSet::Sar, "aluminium", "ndrc2013"), &smelter(dec!(1)));
+        let sar = run(
+            &settings(GwpSet::Sar, "aluminium", "ndrc2013"),
+            &smelter(dec!(1)),
+        );
         assert_eq!(sar.source_total("pfc", "CF4"), dec!(0.000034));
         assert_eq!(sar.source_total("pfc", "C2F6"), dec!(0.0000034));
         assert_eq!(sar.source_total("pfc", "CO2e"), dec!(0.25228));
         // AR5: (0.034 × 6630 + 0.0034 × 11100) / 1000 = (225.42 + 37.74) / 1000 = 0.26316
-        let ar5 = run(&settings(GwpSet::Ar5, "aluminium", "mee2024"), &smelter(dec!(1)));
+        let ar5 = run(
+            &settings(GwpSet::Ar5, "aluminium", "mee2024"),
+            &smelter(dec!(1)),
+        );
         assert_eq!(ar5.source_total("pfc", "CO2e"), dec!(0.26316));
     }
 
     #[test]
     fn pfc_slope_method_from_measured_aem() {
         // CF4 = 0.143 kg/t/AEM × 0.2 AEM × 100 000 t = 2 860 kg = 2.86 t; C2F6 = 0.1 × 2.86 = 0.286 t
-        let fy = smelter(dec!(100000)).with("pfc.aem", dec!(0.2), "AEM").unwrap();
+        let fy = smelter(dec!(100000))
+            .with("pfc.aem", dec!(0.2), "AEM")
+            .unwrap();
         let inv = run(&settings(GwpSet::Ar5, "aluminium", "mee2024"), &fy);
         assert_eq!(inv.source_total("pfc", "CF4"), dec!(2.86));
         assert_eq!(inv.source_total("pfc", "C2F6"), dec!(0.286));
@@ -87,7 +103,10 @@ mod aluminium {
     #[test]
     fn ipcc_tier1_pfc_by_cell_technology() {
         // CWPB Table 4.15: CF4 0.4, C2F6 0.04 kg/t; AR5: 0.4 × 6630 + 0.04 × 11100 = 2652 + 444 = 3096 kg = 3.096 t CO2e/t
-        let inv = run(&settings(GwpSet::Ar5, "aluminium", "ipcc2006"), &smelter(dec!(1)));
+        let inv = run(
+            &settings(GwpSet::Ar5, "aluminium", "ipcc2006"),
+            &smelter(dec!(1)),
+        );
         assert_eq!(inv.source_total("pfc", "CO2e"), dec!(3.096));
     }
 
@@ -96,7 +115,10 @@ mod aluminium {
         // SO2 = 2 × P × NC × S = 2 × 1000 × 0.42 × 0.02 = 16.8 t; with 90 % FGD: 1.68 t
         let fy = smelter(dec!(1000));
         let s = settings(GwpSet::Sar, "aluminium", "ndrc2013");
-        assert_eq!(run(&s, &fy).total("SO2"), dec!(16.8) + run(&s, &fy).source_total("fuel_combustion", "SO2"));
+        assert_eq!(
+            run(&s, &fy).total("SO2"),
+            dec!(16.8) + run(&s, &fy).source_total("fuel_combustion", "SO2")
+        );
         let fy = fy.with("control.SO2.efficiency", dec!(90), "%").unwrap();
         assert_eq!(run(&s, &fy).source_total("anode_so2", "SO2"), dec!(1.680));
     }
@@ -116,7 +138,10 @@ mod aluminium {
             .with("limestone", dec!(1000), "t")
             .unwrap();
         let inv = run(&settings(GwpSet::Sar, "aluminium", "ndrc2013"), &fy);
-        assert_eq!(r(inv.source_total("anode_co2", "CO2"), 6), dec!(154828.666667));
+        assert_eq!(
+            r(inv.source_total("anode_co2", "CO2"), 6),
+            dec!(154828.666667)
+        );
         assert_eq!(inv.source_total("limestone", "CO2"), dec!(405));
         let anode_row = inv.rows.iter().find(|x| x.source == "anode_co2").unwrap();
         assert_eq!(anode_row.tier, 2);
@@ -149,9 +174,15 @@ mod baijiu {
             .with("wastewater.cod_removed", dec!(127.5), "t")
             .unwrap();
         let s = settings(GwpSet::Sar, "baijiu", "ndrc2015");
-        assert_eq!(run(&s, &fy).source_total("wastewater_ch4", "CH4"), dec!(25.5));
+        assert_eq!(
+            run(&s, &fy).source_total("wastewater_ch4", "CH4"),
+            dec!(25.5)
+        );
         // SAR: 25.5 × 21 = 535.5 t CO2e
-        assert_eq!(run(&s, &fy).source_total("wastewater_ch4", "CO2e"), dec!(535.5));
+        assert_eq!(
+            run(&s, &fy).source_total("wastewater_ch4", "CO2e"),
+            dec!(535.5)
+        );
         let fy = fy.with("biogas.ch4_recovered", dec!(20), "t").unwrap();
         let inv = run(&s, &fy);
         assert_eq!(inv.source_total("wastewater_ch4", "CH4"), dec!(5.5));
@@ -179,7 +210,10 @@ mod baijiu {
             .with("fuel.natural_gas", dec!(100), "万Nm3")
             .unwrap();
         let inv = run(&settings(GwpSet::Sar, "baijiu", "ndrc2015"), &fy);
-        assert_eq!(inv.source_total("boiler_combustion", "CO2"), dec!(2162.188809));
+        assert_eq!(
+            inv.source_total("boiler_combustion", "CO2"),
+            dec!(2162.188809)
+        );
         // NOx 18.71 kg/10^4 Nm3 × 100 = 1.871 t
         assert_eq!(inv.source_total("boiler_combustion", "NOx"), dec!(1.871));
     }
@@ -193,7 +227,10 @@ mod baijiu {
         let inv = run(&settings(GwpSet::Sar, "baijiu", "ndrc2015"), &fy);
         assert_eq!(inv.source_total("boiler_combustion", "CO2"), Decimal::ZERO);
         assert!(inv.source_total("boiler_combustion", "CO2_bio") > Decimal::ZERO);
-        assert!(inv.rows.iter().all(|r| r.substance != "CO2_bio" || !r.in_view));
+        assert!(inv
+            .rows
+            .iter()
+            .all(|r| r.substance != "CO2_bio" || !r.in_view));
     }
 
     #[test]
@@ -207,7 +244,9 @@ mod baijiu {
             dec!(0.5),
             coreduce::Unit::parse("fraction").unwrap(),
             "test",
-            coreduce::Location::Api { what: "test".into() },
+            coreduce::Location::Api {
+                what: "test".into(),
+            },
         )
         .unwrap();
         let fy = FacilityYear::new("bj-1", "baijiu", 2022)
@@ -237,7 +276,10 @@ mod tobacco {
             .with("output", dec!(1), "t")
             .unwrap();
         let inv = run(&settings(GwpSet::Sar, "tobacco", "ndrc2015"), &fy);
-        assert_eq!(r(inv.source_total("curing_combustion", "CO2"), 10), dec!(3.3255229854));
+        assert_eq!(
+            r(inv.source_total("curing_combustion", "CO2"), 10),
+            dec!(3.3255229854)
+        );
         // SO2 = 2 × 1.75 t × 1.5 % S × (1 − 0.2) = 0.042 t (= 16·S kg/t coal × 1.75)
         assert_eq!(inv.source_total("curing_combustion", "SO2"), dec!(0.042));
         // NOx 2.20 kg/t, CO 87.3 kg/t, PM 3.17 kg/t coal × 1.75 t
@@ -266,7 +308,10 @@ mod tobacco {
             .with("output", dec!(1), "t")
             .unwrap();
         let inv = run(&settings(GwpSet::Sar, "tobacco", "ndrc2015"), &fy);
-        assert_eq!(r(inv.source_total("field_n2o", "N2O"), 12), dec!(0.000936964286));
+        assert_eq!(
+            r(inv.source_total("field_n2o", "N2O"), 12),
+            dec!(0.000936964286)
+        );
     }
 
     #[test]
@@ -278,7 +323,10 @@ mod tobacco {
         let mut s = settings(GwpSet::Sar, "tobacco", "ndrc2015");
         s.grid = GridFactor::Value(coreduce::Quantity::parse(dec!(0.5703), "tCO2/MWh").unwrap());
         // 2.19 MWh × 0.5703 = 1.248957 t
-        assert_eq!(run(&s, &fy).source_total("electricity", "CO2"), dec!(1.248957));
+        assert_eq!(
+            run(&s, &fy).source_total("electricity", "CO2"),
+            dec!(1.248957)
+        );
     }
 }
 
@@ -314,9 +362,19 @@ mod ceramics {
             .with("fuel.bituminous_coal.ncv", dec!(21.5), "GJ/t")
             .unwrap();
         let inv = run(&settings(GwpSet::Sar, "ceramics", "ndrc2013"), &fy);
-        let gas: Decimal = inv.rows.iter().filter(|x| x.node == "kiln" && x.substance == "CO2" && x.method == "combustion").map(|x| x.amount).sum();
+        let gas: Decimal = inv
+            .rows
+            .iter()
+            .filter(|x| x.node == "kiln" && x.substance == "CO2" && x.method == "combustion")
+            .map(|x| x.amount)
+            .sum();
         assert_eq!(r(gas, 7), dec!(1081.0944045));
-        let coal: Decimal = inv.rows.iter().filter(|x| x.node == "spray_dryer" && x.substance == "CO2").map(|x| x.amount).sum();
+        let coal: Decimal = inv
+            .rows
+            .iter()
+            .filter(|x| x.node == "spray_dryer" && x.substance == "CO2")
+            .map(|x| x.amount)
+            .sum();
         assert_eq!(r(coal, 6), dec!(3753.728000));
     }
 }

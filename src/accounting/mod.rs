@@ -11,6 +11,7 @@
 
 mod types;
 
+pub use crate::study::*;
 pub use types::*;
 
 use crate::error::{did_you_mean, DataError, Error, Location};
@@ -236,11 +237,9 @@ impl<'a> Work<'a> {
             let (item, node) = split_node(&a.item);
             let Some(spec) = item_spec(item, &fuels) else {
                 errors.push(
-                    DataError::new(a.location.clone(), format!("unknown item '{item}'"))
-                        .with_hint(did_you_mean(
-                            item,
-                            item_examples(&fuels).iter().map(String::as_str),
-                        )),
+                    DataError::new(a.location.clone(), format!("unknown item '{item}'")).with_hint(
+                        did_you_mean(item, item_examples(&fuels).iter().map(String::as_str)),
+                    ),
                 );
                 continue;
             };
@@ -427,12 +426,9 @@ impl<'a> Work<'a> {
     fn factor_in(&self, template: &str, unit: &str) -> crate::Result<(Decimal, String)> {
         let (v, u, id) = self.factor(template)?;
         let target = Unit::parse(unit)?;
-        let value = u.convert(v, &target).map_err(|e| {
-            Error::Data(DataError::new(
-                self.here(),
-                format!("factor '{id}': {e}"),
-            ))
-        })?;
+        let value = u
+            .convert(v, &target)
+            .map_err(|e| Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}"))))?;
         Ok((value, id))
     }
 
@@ -441,9 +437,11 @@ impl<'a> Work<'a> {
             return self.sector.default_node.clone();
         }
         if let Some(m) = consuming_method(item) {
-            if let Some(src) = self.sector.sources.iter().find(|s| {
-                s.method == m && (m != Method::Carbonate || s.items.contains_key(item))
-            }) {
+            if let Some(src) =
+                self.sector.sources.iter().find(|s| {
+                    s.method == m && (m != Method::Carbonate || s.items.contains_key(item))
+                })
+            {
                 return src.node.clone();
             }
         }
@@ -539,7 +537,8 @@ impl<'a> Work<'a> {
                 continue;
             }
             if let Some(n) = node {
-                self.amounts.insert((item.clone(), n.clone()), entry(*total));
+                self.amounts
+                    .insert((item.clone(), n.clone()), entry(*total));
                 continue;
             }
             let parts: Vec<(&String, Decimal)> = shares
@@ -565,16 +564,21 @@ impl<'a> Work<'a> {
                         *total * *v / sum
                     };
                     left -= part;
-                    self.amounts.insert((item.clone(), (*n).clone()), entry(part));
+                    self.amounts
+                        .insert((item.clone(), (*n).clone()), entry(part));
                 }
             }
         }
-        let has_fuel = self
+        let has_fuel = self.amounts.keys().any(|(i, _)| default_group(i) == "fuel");
+        let sector_uses_fuel = self
+            .sector
+            .inputs
+            .iter()
+            .any(|i| default_group(&i.item) == "fuel");
+        let has_power = self
             .amounts
             .keys()
-            .any(|(i, _)| default_group(i) == "fuel");
-        let sector_uses_fuel = self.sector.inputs.iter().any(|i| default_group(&i.item) == "fuel");
-        let has_power = self.amounts.keys().any(|(i, _)| i == "electricity.purchased");
+            .any(|(i, _)| i == "electricity.purchased");
         if sector_uses_fuel && !has_fuel && !has_power {
             self.warnings.push(Warning {
                 location: self.here().to_string(),
@@ -658,7 +662,10 @@ impl<'a> Work<'a> {
             .ok_or_else(|| {
                 Error::Data(DataError::new(
                     Location::file(&sector.path),
-                    format!("sector {} has no {method:?} source for node '{node}'", sector.id),
+                    format!(
+                        "sector {} has no {method:?} source for node '{node}'",
+                        sector.id
+                    ),
                 ))
             })
     }
@@ -778,7 +785,10 @@ impl<'a> Work<'a> {
         for ((item, node), entry) in fuel_entries {
             let fuel_id = &item["fuel.".len()..];
             let fuel = self.sectors.fuel(fuel_id).cloned().ok_or_else(|| {
-                Error::Data(DataError::new(self.here(), format!("unknown fuel '{fuel_id}'")))
+                Error::Data(DataError::new(
+                    self.here(),
+                    format!("unknown fuel '{fuel_id}'"),
+                ))
             })?;
             let src = self.recipe(Method::Combustion, &node)?;
             let fc = entry.value; // in the fuel's unit (t or 10^4 Nm3)
@@ -790,10 +800,7 @@ impl<'a> Work<'a> {
             let fc_unit = Unit::parse(&fuel.unit)?;
             let (ncv_raw, ncv_id, ncv_at) = self.fuel_prop(&fuel.id, "ncv", &node, per)?;
             // NCV per the fuel's own unit.
-            let ncv = Unit::parse(per)?.convert(
-                ncv_raw,
-                &Unit::parse("GJ")?.div(&fc_unit)?,
-            )?;
+            let ncv = Unit::parse(per)?.convert(ncv_raw, &Unit::parse("GJ")?.div(&fc_unit)?)?;
             let (cc, cc_id, cc_at) = self.fuel_prop(&fuel.id, "carbon_content", &node, "tC/GJ")?;
             let (of, of_id, of_at) = self.fuel_prop(&fuel.id, "oxidation", &node, "fraction")?;
             let energy_gj = fc * ncv;
@@ -849,31 +856,27 @@ impl<'a> Work<'a> {
             self.push(settings, src, &node, sub, co2, tier, ids, inputs.clone());
             // SO2 by sulfur balance for solid and liquid fuels.
             if fuel.state != FuelState::Gas {
-                let (s, s_ids, s_inputs) = match self.prop(&format!("fuel.{}.sulfur", fuel.id), &node)
-                {
-                    Some((v, at)) => (
-                        v,
-                        vec![],
-                        vec![InputUsed {
-                            item: format!("fuel.{}.sulfur", fuel.id),
-                            value: v,
-                            unit: "fraction".into(),
-                            origin: InputOrigin::Measured,
-                            from: at,
-                        }],
-                    ),
-                    None => {
-                        let id = format!("fuel.sulfur_default.{}", fuel.id);
-                        match self.lib.get(&id) {
-                            Ok(f) => (
-                                f.unit.convert(f.value, &Unit::one())?,
-                                vec![id],
-                                vec![],
-                            ),
-                            Err(_) => (Decimal::ZERO, vec![], vec![]),
+                let (s, s_ids, s_inputs) =
+                    match self.prop(&format!("fuel.{}.sulfur", fuel.id), &node) {
+                        Some((v, at)) => (
+                            v,
+                            vec![],
+                            vec![InputUsed {
+                                item: format!("fuel.{}.sulfur", fuel.id),
+                                value: v,
+                                unit: "fraction".into(),
+                                origin: InputOrigin::Measured,
+                                from: at,
+                            }],
+                        ),
+                        None => {
+                            let id = format!("fuel.sulfur_default.{}", fuel.id);
+                            match self.lib.get(&id) {
+                                Ok(f) => (f.unit.convert(f.value, &Unit::one())?, vec![id], vec![]),
+                                Err(_) => (Decimal::ZERO, vec![], vec![]),
+                            }
                         }
-                    }
-                };
+                    };
                 if !s.is_zero() || !s_inputs.is_empty() {
                     let key = if fuel.state == FuelState::Solid {
                         "so2_retention_solid"
@@ -895,7 +898,16 @@ impl<'a> Work<'a> {
                     let mut ids = entry.factor_ids.clone();
                     ids.extend(s_ids);
                     ids.extend(ret_id);
-                    self.push(settings, src, &node, Substance::So2, so2, tier.min(2), ids, inp);
+                    self.push(
+                        settings,
+                        src,
+                        &node,
+                        Substance::So2,
+                        so2,
+                        tier.min(2),
+                        ids,
+                        inp,
+                    );
                 }
             }
             // Other pollutants by factor (per t or per 10^4 Nm3 of fuel).
@@ -1010,7 +1022,11 @@ impl<'a> Work<'a> {
                 } else {
                     self.factor_in(&settings.heat_factor, "tCO2/GJ")?
                 };
-                let unit = if method == Method::Electricity { "MWh" } else { "GJ" };
+                let unit = if method == Method::Electricity {
+                    "MWh"
+                } else {
+                    "GJ"
+                };
                 let mut inputs = Vec::new();
                 let mut ids = Vec::new();
                 let mut measured = false;
@@ -1036,7 +1052,16 @@ impl<'a> Work<'a> {
                     self.energy_tce += net / crate::units::GJ_PER_TCE;
                 }
                 let tier = if measured { 2 } else { 1 };
-                self.push(settings, src, &node, Substance::Co2, net * ef, tier, ids, inputs);
+                self.push(
+                    settings,
+                    src,
+                    &node,
+                    Substance::Co2,
+                    net * ef,
+                    tier,
+                    ids,
+                    inputs,
+                );
             }
         }
         Ok(())
@@ -1078,25 +1103,26 @@ impl<'a> Work<'a> {
                 (p * nc, false)
             }
         };
-        let mut fraction = |item: &str, key: &str, ids: &mut Vec<String>| -> crate::Result<Decimal> {
-            match self.prop(item, &src.node) {
-                Some((v, at)) => {
-                    inputs.push(InputUsed {
-                        item: item.into(),
-                        value: v,
-                        unit: "fraction".into(),
-                        origin: InputOrigin::Measured,
-                        from: at,
-                    });
-                    Ok(v)
+        let mut fraction =
+            |item: &str, key: &str, ids: &mut Vec<String>| -> crate::Result<Decimal> {
+                match self.prop(item, &src.node) {
+                    Some((v, at)) => {
+                        inputs.push(InputUsed {
+                            item: item.into(),
+                            value: v,
+                            unit: "fraction".into(),
+                            origin: InputOrigin::Measured,
+                            from: at,
+                        });
+                        Ok(v)
+                    }
+                    None => {
+                        let (v, id) = self.factor_in(param(key)?, "fraction")?;
+                        ids.push(id);
+                        Ok(v)
+                    }
                 }
-                None => {
-                    let (v, id) = self.factor_in(param(key)?, "fraction")?;
-                    ids.push(id);
-                    Ok(v)
-                }
-            }
-        };
+            };
         let s = fraction("anode.sulfur", "sulfur", &mut ids)?;
         let a = fraction("anode.ash", "ash", &mut ids)?;
         let tier = if measured { 2 } else { 1 };
@@ -1109,7 +1135,16 @@ impl<'a> Work<'a> {
             match sub {
                 Substance::Co2 => {
                     let co2 = ratio(nc_total * (Decimal::ONE - s - a), CO2_PER_C);
-                    self.push(settings, src, &src.node, sub, co2, tier, ids.clone(), inputs.clone());
+                    self.push(
+                        settings,
+                        src,
+                        &src.node,
+                        sub,
+                        co2,
+                        tier,
+                        ids.clone(),
+                        inputs.clone(),
+                    );
                 }
                 Substance::So2 => {
                     let mut inp = inputs.clone();
@@ -1166,8 +1201,26 @@ impl<'a> Work<'a> {
                 (f1 * p, f2 * p, vec![id1, id2], 1)
             }
         };
-        self.push(settings, src, &src.node, Substance::Cf4, cf4, tier, ids.clone(), inputs.clone());
-        self.push(settings, src, &src.node, Substance::C2f6, c2f6, tier, ids, inputs);
+        self.push(
+            settings,
+            src,
+            &src.node,
+            Substance::Cf4,
+            cf4,
+            tier,
+            ids.clone(),
+            inputs.clone(),
+        );
+        self.push(
+            settings,
+            src,
+            &src.node,
+            Substance::C2f6,
+            c2f6,
+            tier,
+            ids,
+            inputs,
+        );
         Ok(())
     }
 
@@ -1177,10 +1230,27 @@ impl<'a> Work<'a> {
                 continue;
             };
             let (ef, id) = self.factor_in(template, "t/t")?;
-            let tier = if used.origin == InputOrigin::Measured { 2 } else { 1 };
-            let mut ids: Vec<String> = self.entries(item).into_iter().flat_map(|(_, e)| e.factor_ids).collect();
+            let tier = if used.origin == InputOrigin::Measured {
+                2
+            } else {
+                1
+            };
+            let mut ids: Vec<String> = self
+                .entries(item)
+                .into_iter()
+                .flat_map(|(_, e)| e.factor_ids)
+                .collect();
             ids.push(id);
-            self.push(settings, src, &src.node, Substance::Co2, mass * ef, tier, ids, vec![used]);
+            self.push(
+                settings,
+                src,
+                &src.node,
+                Substance::Co2,
+                mass * ef,
+                tier,
+                ids,
+                vec![used],
+            );
         }
         Ok(())
     }
@@ -1211,8 +1281,10 @@ impl<'a> Work<'a> {
                 v
             }
             None => {
-                let (v, id) =
-                    self.factor_in(src.param("mcf", ed).unwrap_or("ww.mcf.anaerobic_reactor"), "fraction")?;
+                let (v, id) = self.factor_in(
+                    src.param("mcf", ed).unwrap_or("ww.mcf.anaerobic_reactor"),
+                    "fraction",
+                )?;
                 ids.push(id);
                 v
             }
@@ -1226,7 +1298,11 @@ impl<'a> Work<'a> {
         };
         let recovered = match self.total_of("biogas.ch4_recovered") {
             Some((v, u)) => {
-                ids.extend(self.entries("biogas.ch4_recovered").into_iter().flat_map(|(_, e)| e.factor_ids));
+                ids.extend(
+                    self.entries("biogas.ch4_recovered")
+                        .into_iter()
+                        .flat_map(|(_, e)| e.factor_ids),
+                );
                 inputs.push(u);
                 v
             }
@@ -1243,16 +1319,38 @@ impl<'a> Work<'a> {
             });
             ch4 = Decimal::ZERO;
         }
-        let tier = if used.origin == InputOrigin::Measured { 2 } else { 1 };
+        let tier = if used.origin == InputOrigin::Measured {
+            2
+        } else {
+            1
+        };
         ids.sort();
         ids.dedup();
-        self.push(settings, src, &src.node, Substance::Ch4, ch4, tier, ids.clone(), inputs.clone());
+        self.push(
+            settings,
+            src,
+            &src.node,
+            Substance::Ch4,
+            ch4,
+            tier,
+            ids.clone(),
+            inputs.clone(),
+        );
         // Recovered CH4 burnt gives biogenic CO2, counted once: here unless the
         // biogas is also reported as a fuel.
         let biogas_as_fuel = self.amounts.keys().any(|(i, _)| i == "fuel.biogas");
         if recovered > Decimal::ZERO && !biogas_as_fuel {
             let co2 = ratio(recovered.min(generated), CO2_PER_CH4);
-            self.push(settings, src, &src.node, Substance::Co2Bio, co2, tier, ids, inputs);
+            self.push(
+                settings,
+                src,
+                &src.node,
+                Substance::Co2Bio,
+                co2,
+                tier,
+                ids,
+                inputs,
+            );
         }
         Ok(())
     }
@@ -1262,7 +1360,11 @@ impl<'a> Work<'a> {
             return Ok(());
         };
         let ed = self.ctx.edition;
-        let mut ids: Vec<String> = self.entries("fertiliser.n").into_iter().flat_map(|(_, e)| e.factor_ids).collect();
+        let mut ids: Vec<String> = self
+            .entries("fertiliser.n")
+            .into_iter()
+            .flat_map(|(_, e)| e.factor_ids)
+            .collect();
         let mut get = |k: &str| -> crate::Result<Decimal> {
             let t = src.param(k, ed).ok_or_else(|| {
                 Error::Data(DataError::new(
@@ -1274,18 +1376,39 @@ impl<'a> Work<'a> {
             ids.push(id);
             Ok(v)
         };
-        let (ef1, gasf, ef4, leach, ef5) =
-            (get("ef1")?, get("frac_gasf")?, get("ef4")?, get("frac_leach")?, get("ef5")?);
+        let (ef1, gasf, ef4, leach, ef5) = (
+            get("ef1")?,
+            get("frac_gasf")?,
+            get("ef4")?,
+            get("frac_leach")?,
+            get("ef5")?,
+        );
         let n2o_n = n * (ef1 + gasf * ef4 + leach * ef5);
         let n2o = ratio(n2o_n, N2O_PER_N);
-        let tier = if used.origin == InputOrigin::Measured { 2 } else { 1 };
-        self.push(settings, src, &src.node, Substance::N2o, n2o, tier, ids, vec![used]);
+        let tier = if used.origin == InputOrigin::Measured {
+            2
+        } else {
+            1
+        };
+        self.push(
+            settings,
+            src,
+            &src.node,
+            Substance::N2o,
+            n2o,
+            tier,
+            ids,
+            vec![used],
+        );
         Ok(())
     }
 
     fn factor_source(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
         let node = self.sector.node(&src.node).ok_or_else(|| {
-            Error::Data(DataError::new(src.location.clone(), format!("unknown node '{}'", src.node)))
+            Error::Data(DataError::new(
+                src.location.clone(),
+                format!("unknown node '{}'", src.node),
+            ))
         })?;
         let basis = Quantity::new(self.node_activity(&src.node), node.unit.clone());
         let ed = self.ctx.edition;
@@ -1299,7 +1422,12 @@ impl<'a> Work<'a> {
         let mut amount = basis
             .mul(&Quantity::new(v, u))?
             .value_in(&Unit::parse("t")?)
-            .map_err(|e| Error::Data(DataError::new(src.location.clone(), format!("factor '{id}': {e}"))))?;
+            .map_err(|e| {
+                Error::Data(DataError::new(
+                    src.location.clone(),
+                    format!("factor '{id}': {e}"),
+                ))
+            })?;
         let mut ids = vec![id];
         let inputs_base = vec![InputUsed {
             item: format!("{} activity", src.node),
@@ -1335,9 +1463,18 @@ impl<'a> Work<'a> {
             };
             if let Some(eta) = removal {
                 let cap = capture.unwrap_or(Decimal::ONE);
-                amount = amount * (cap * (Decimal::ONE - eta) + (Decimal::ONE - cap));
+                amount *= cap * (Decimal::ONE - eta) + (Decimal::ONE - cap);
             }
-            self.push(settings, src, &src.node, *sub, amount, 1, ids.clone(), inputs);
+            self.push(
+                settings,
+                src,
+                &src.node,
+                *sub,
+                amount,
+                1,
+                ids.clone(),
+                inputs,
+            );
         }
         Ok(())
     }
@@ -1357,8 +1494,21 @@ impl<'a> Work<'a> {
                     origin: e.origin.clone(),
                     from: e.from.clone(),
                 };
-                let tier = if e.origin == InputOrigin::Measured { 3 } else { 1 };
-                self.push(settings, src, &node, sub, e.value, tier, e.factor_ids.clone(), vec![used]);
+                let tier = if e.origin == InputOrigin::Measured {
+                    3
+                } else {
+                    1
+                };
+                self.push(
+                    settings,
+                    src,
+                    &node,
+                    sub,
+                    e.value,
+                    tier,
+                    e.factor_ids.clone(),
+                    vec![used],
+                );
             }
         }
         Ok(())
@@ -1391,7 +1541,11 @@ impl<'a> Work<'a> {
             }
             let memo = sub.category() == Category::Memo;
             self.rows.push(Row {
-                node: if node.is_empty() { "facility".into() } else { node.clone() },
+                node: if node.is_empty() {
+                    "facility".into()
+                } else {
+                    node.clone()
+                },
                 source: "measured".into(),
                 method: "measured".into(),
                 substance: sub.code().into(),

@@ -50,10 +50,7 @@ pub(crate) fn embedded_files() -> Vec<(String, String)> {
 fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
     for f in dir.files() {
         if let Some(text) = f.contents_utf8() {
-            out.push((
-                format!("factors/{}", f.path().display()),
-                text.to_string(),
-            ));
+            out.push((format!("factors/{}", f.path().display()), text.to_string()));
         }
     }
     for d in dir.dirs() {
@@ -98,8 +95,8 @@ pub fn load_dataset_files(
     files: &[(String, String)],
     origin: &Origin,
 ) -> (Vec<Dataset>, Vec<Factor>, Vec<DataError>) {
-    let mut by_dir: BTreeMap<String, (Option<&(String, String)>, Option<&(String, String)>)> =
-        BTreeMap::new();
+    type File<'f> = Option<&'f (String, String)>;
+    let mut by_dir: BTreeMap<String, (File, File)> = BTreeMap::new();
     let mut findings = Vec::new();
     for file in files {
         let (dir, name) = match file.0.rsplit_once('/') {
@@ -158,7 +155,6 @@ pub fn load_dataset_files(
     }
     (datasets, factors, findings)
 }
-
 
 fn parse_csv(
     (path, text): &(String, String),

@@ -308,7 +308,10 @@ impl FactorLibrary {
             if let Some(prev) = lib.factors.get(&f.id) {
                 findings.push(DataError::new(
                     f.location.clone(),
-                    format!("duplicate factor id '{}' (first at {})", f.id, prev.location),
+                    format!(
+                        "duplicate factor id '{}' (first at {})",
+                        f.id, prev.location
+                    ),
                 ));
                 continue;
             }

@@ -189,3 +189,29 @@ pub enum FuelState {
     Liquid,
     Gas,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RegionsFile {
+    pub region: Vec<Region>,
+    pub city: Vec<City>,
+}
+
+/// One of Sichuan's five economic regions.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub cities: Vec<String>,
+}
+
+/// One of Sichuan's 21 prefecture-level cities.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+}

@@ -13,7 +13,7 @@
 mod def;
 pub mod items;
 
-pub use def::{FlowKind, FuelDef, FuelState};
+pub use def::{City, FlowKind, FuelDef, FuelState, Region};
 
 use crate::error::{did_you_mean, DataError, Error, Location, Result};
 use crate::factors::FactorLibrary;
@@ -223,6 +223,8 @@ pub struct Context<'a> {
 pub struct SectorLibrary {
     pub sectors: BTreeMap<String, Sector>,
     pub fuels: Vec<FuelDef>,
+    pub cities: Vec<City>,
+    pub regions: Vec<Region>,
 }
 
 impl SectorLibrary {
@@ -251,12 +253,31 @@ impl SectorLibrary {
                 Err(e) => findings.push(toml_error(path, text, &e)),
             }
         }
+        let (mut cities, mut regions) = (Vec::new(), Vec::new());
+        for (path, text) in files.iter().filter(|(p, _)| p.ends_with("regions.toml")) {
+            match toml::from_str::<def::RegionsFile>(text) {
+                Ok(f) => {
+                    for r in &f.region {
+                        for c in &r.cities {
+                            if !f.city.iter().any(|x| &x.id == c) {
+                                findings.push(DataError::new(
+                                    Location::file(path),
+                                    format!("region '{}' names unknown city '{c}'", r.id),
+                                ));
+                            }
+                        }
+                    }
+                    cities = f.city;
+                    regions = f.region;
+                }
+                Err(e) => findings.push(toml_error(path, text, &e)),
+            }
+        }
         let fuel_ids: Vec<&str> = fuels.iter().map(|f| f.id.as_str()).collect();
         let mut sectors = BTreeMap::new();
-        for (path, text) in files
-            .iter()
-            .filter(|(p, _)| p.ends_with(".toml") && !p.ends_with("fuels.toml"))
-        {
+        for (path, text) in files.iter().filter(|(p, _)| {
+            p.ends_with(".toml") && !p.ends_with("fuels.toml") && !p.ends_with("regions.toml")
+        }) {
             match toml::from_str::<SectorFile>(text) {
                 Ok(file) => match compile(file, path, text, &fuel_ids) {
                     Ok(sector) => {
@@ -269,7 +290,12 @@ impl SectorLibrary {
             }
         }
         if findings.is_empty() {
-            Ok(SectorLibrary { sectors, fuels })
+            Ok(SectorLibrary {
+                sectors,
+                fuels,
+                cities,
+                regions,
+            })
         } else {
             findings.sort();
             Err(Error::from_findings(findings))
@@ -304,6 +330,34 @@ impl SectorLibrary {
             .find(|f| f.id == id || f.name_zh == id || f.aliases.iter().any(|a| a == id))
     }
 
+    /// A Sichuan city by id, Chinese name (with or without 市/州) or English name.
+    pub fn city(&self, name: &str) -> std::result::Result<&City, String> {
+        let t = name.trim();
+        let bare = t.trim_end_matches(['市', '州']);
+        let norm = |s: &str| s.to_lowercase().replace([' ', '\'', '-'], "");
+        self.cities
+            .iter()
+            .find(|c| {
+                c.id == norm(t)
+                    || c.name_zh.trim_end_matches(['市', '州']) == bare
+                    || norm(&c.name_en) == norm(t)
+                    || norm(&c.name_en).starts_with(&format!("{}(", norm(t)))
+            })
+            .ok_or_else(|| {
+                let hint = did_you_mean(t, self.cities.iter().map(|c| c.id.as_str()))
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                format!("'{t}' is not one of Sichuan's 21 prefecture-level cities{hint}")
+            })
+    }
+
+    /// The economic region of a city id.
+    pub fn region_of(&self, city_id: &str) -> Option<&Region> {
+        self.regions
+            .iter()
+            .find(|r| r.cities.iter().any(|c| c == city_id))
+    }
+
     /// Fuel ids.
     pub fn fuel_ids(&self) -> Vec<&str> {
         self.fuels.iter().map(|f| f.id.as_str()).collect()
@@ -325,10 +379,7 @@ struct Spans<'a> {
 
 impl Spans<'_> {
     fn at<T>(&self, s: &Spanned<T>) -> Location {
-        Location::line(
-            self.path,
-            crate::error::line_of(self.text, s.span().start),
-        )
+        Location::line(self.path, crate::error::line_of(self.text, s.span().start))
     }
 }
 
@@ -477,7 +528,10 @@ fn compile(
         check_node(&f.from, &mut errs);
         check_node(&f.to, &mut errs);
         if f.from.get_ref() == f.to.get_ref() {
-            errs.push(DataError::new(sp.at(&f.from), "a flow cannot go from a node to itself"));
+            errs.push(DataError::new(
+                sp.at(&f.from),
+                "a flow cannot go from a node to itself",
+            ));
         }
         let technology = check_techs(&f.technology, &mut errs);
         flows.push(Flow {
@@ -494,11 +548,14 @@ fn compile(
         check_node(&i.node, &mut errs);
         if items::item_spec(i.item.get_ref(), fuels).is_none() {
             errs.push(
-                DataError::new(sp.at(&i.item), format!("unknown item '{}'", i.item.get_ref()))
-                    .with_hint(did_you_mean(
-                        i.item.get_ref(),
-                        items::item_examples(fuels).iter().map(String::as_str),
-                    )),
+                DataError::new(
+                    sp.at(&i.item),
+                    format!("unknown item '{}'", i.item.get_ref()),
+                )
+                .with_hint(did_you_mean(
+                    i.item.get_ref(),
+                    items::item_examples(fuels).iter().map(String::as_str),
+                )),
             );
         }
         let technology = check_techs(&i.technology, &mut errs);
@@ -522,8 +579,11 @@ fn compile(
         let method = Method::parse(s.method.get_ref());
         if method.is_none() {
             errs.push(
-                DataError::new(sp.at(&s.method), format!("unknown method '{}'", s.method.get_ref()))
-                    .with_hint(did_you_mean(s.method.get_ref(), Method::NAMES)),
+                DataError::new(
+                    sp.at(&s.method),
+                    format!("unknown method '{}'", s.method.get_ref()),
+                )
+                .with_hint(did_you_mean(s.method.get_ref(), Method::NAMES)),
             );
         }
         let mut substances = Vec::new();
@@ -560,7 +620,10 @@ fn compile(
         }
         for item in s.items.keys() {
             if items::item_spec(item, fuels).is_none() {
-                errs.push(DataError::new(sp.at(&s.id), format!("unknown item '{item}'")));
+                errs.push(DataError::new(
+                    sp.at(&s.id),
+                    format!("unknown item '{item}'"),
+                ));
             }
         }
         sources.push(Source {
@@ -693,6 +756,45 @@ impl Sector {
                         .join(", ")
                 )
             })
+    }
+
+    /// Every factor id this sector names, for all editions and technologies
+    /// (templates expanded).
+    pub fn factor_ids(&self) -> BTreeSet<String> {
+        let mut templates: Vec<&str> = Vec::new();
+        for f in &self.flows {
+            templates.extend(f.amount.factors.iter().map(String::as_str));
+            templates.extend(f.amount.divide_by.iter().map(String::as_str));
+        }
+        for i in &self.inputs {
+            templates.extend(i.amount.factors.iter().map(String::as_str));
+            templates.extend(i.amount.divide_by.iter().map(String::as_str));
+        }
+        for s in &self.sources {
+            templates.extend(s.params.values().map(String::as_str));
+            templates.extend(
+                s.params_by_edition
+                    .values()
+                    .flat_map(|p| p.values().map(String::as_str)),
+            );
+            templates.extend(s.items.values().map(String::as_str));
+            templates.extend(
+                s.pollutants
+                    .values()
+                    .flat_map(|t| t.values().map(String::as_str)),
+            );
+        }
+        let mut out = BTreeSet::new();
+        for e in self.editions.keys() {
+            for t in &self.technologies {
+                let ctx = Context {
+                    edition: e,
+                    technology: &t.id,
+                };
+                out.extend(templates.iter().map(|x| expand(x, self, ctx)));
+            }
+        }
+        out
     }
 
     /// Evaluates an amount to an exact quantity.
@@ -925,9 +1027,9 @@ fn gauss(mut m: Vec<Vec<Decimal>>, mut rhs: Vec<Decimal>) -> Option<Vec<Decimal>
         for r in 0..n {
             if r != col && !m[r][col].is_zero() {
                 let f = m[r][col].checked_div(m[col][col])?;
-                for c in col..n {
-                    let sub = f.checked_mul(m[col][c])?;
-                    m[r][c] = m[r][c].checked_sub(sub)?;
+                let pivot_row = m[col].clone();
+                for (cell, p) in m[r].iter_mut().zip(pivot_row).skip(col) {
+                    *cell = cell.checked_sub(f.checked_mul(p)?)?;
                 }
                 rhs[r] = rhs[r].checked_sub(f.checked_mul(rhs[col])?)?;
             }

@@ -146,7 +146,14 @@ pub fn dot(s: &Sector) -> String {
 pub fn mermaid(s: &Sector) -> String {
     let mut o = String::from("flowchart LR\n");
     for n in &s.nodes {
-        writeln!(o, "  {}[\"{}<br/>{}\"]", n.id, esc(&n.name_en), esc(&n.name_zh)).ok();
+        writeln!(
+            o,
+            "  {}[\"{}<br/>{}\"]",
+            n.id,
+            esc(&n.name_en),
+            esc(&n.name_zh)
+        )
+        .ok();
     }
     for f in &s.flows {
         let (a, b, arrow) = match f.kind {

@@ -1,0 +1,327 @@
+//! Inventory results out: tidy CSV (one row per source and substance), JSON
+//! with stable field names, and a formatted xlsx (summary, by facility, by
+//! process, factors used, warnings). Text from the user's workbook is
+//! neutralised against formula injection; files are written atomically.
+
+use crate::accounting::Inventory;
+use crate::error::{Error, Result};
+use crate::factors::FactorLibrary;
+use crate::output::{atomic_write, neutralise};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The columns of the tidy CSV, in order.
+pub const CSV_COLUMNS: [&str; 15] = [
+    "facility_id",
+    "year",
+    "sector",
+    "process",
+    "source",
+    "substance",
+    "amount",
+    "unit",
+    "tier",
+    "factor_ids",
+    "scope",
+    "in_view",
+    "city",
+    "technology",
+    "edition",
+];
+
+/// Writes the tidy CSV to any writer.
+pub fn csv_to<W: std::io::Write>(inventories: &[Inventory], w: W) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let err = |e: csv::Error| Error::Request(format!("cannot write CSV: {e}"));
+    out.write_record(CSV_COLUMNS).map_err(err)?;
+    for inv in inventories {
+        for r in &inv.rows {
+            out.write_record([
+                neutralise(&inv.facility_id),
+                inv.year.to_string(),
+                inv.sector.clone(),
+                r.node.clone(),
+                r.source.clone(),
+                r.substance.clone(),
+                r.amount.normalize().to_string(),
+                r.unit.clone(),
+                r.tier.to_string(),
+                r.factor_ids.join(";"),
+                r.scope.to_string(),
+                r.in_view.to_string(),
+                neutralise(inv.city.as_deref().unwrap_or("")),
+                inv.technology.clone(),
+                inv.edition.clone(),
+            ])
+            .map_err(err)?;
+        }
+    }
+    out.flush()
+        .map_err(|e| Error::Request(format!("cannot write CSV: {e}")))?;
+    Ok(())
+}
+
+/// The JSON document: inventories plus the factors they used.
+#[derive(Serialize)]
+pub struct JsonResults<'a> {
+    pub format: &'static str,
+    pub inventories: &'a [Inventory],
+    pub factors_used: Vec<&'a crate::factors::Factor>,
+}
+
+/// Builds the JSON document.
+pub fn json_string(inventories: &[Inventory], lib: &FactorLibrary) -> Result<String> {
+    let ids: BTreeSet<String> = inventories.iter().flat_map(|i| i.factor_ids()).collect();
+    let factors_used = ids.iter().filter_map(|id| lib.get(id).ok()).collect();
+    serde_json::to_string_pretty(&JsonResults {
+        format: "coreduce-inventory-v1",
+        inventories,
+        factors_used,
+    })
+    .map_err(|e| Error::Request(format!("cannot write JSON: {e}")))
+}
+
+/// Writes results to `path`, choosing the format by extension (.csv, .json, .xlsx).
+pub fn write_results(
+    path: &Path,
+    inventories: &[Inventory],
+    lib: &FactorLibrary,
+    protected: &[&Path],
+) -> Result<()> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" => atomic_write(path, protected, |tmp| {
+            let f = std::fs::File::create(tmp).map_err(|e| Error::Io {
+                path: tmp.display().to_string(),
+                source: e,
+            })?;
+            csv_to(inventories, std::io::BufWriter::new(f))
+        }),
+        "json" => {
+            let text = json_string(inventories, lib)?;
+            atomic_write(path, protected, |tmp| {
+                std::fs::write(tmp, text).map_err(|e| Error::Io {
+                    path: tmp.display().to_string(),
+                    source: e,
+                })
+            })
+        }
+        "xlsx" => atomic_write(path, protected, |tmp| {
+            xlsx(tmp, inventories, lib)
+                .map_err(|e| Error::Request(format!("cannot write the workbook: {e}")))
+        }),
+        other => Err(Error::Request(format!(
+            "unknown output format '.{other}': use .xlsx, .csv or .json"
+        ))),
+    }
+}
+
+fn num(d: Decimal) -> f64 {
+    // Display only: the xlsx cell is a double; the exact value is in the CSV/JSON.
+    d.to_f64().unwrap_or(f64::NAN)
+}
+
+fn xlsx(
+    path: &Path,
+    inventories: &[Inventory],
+    lib: &FactorLibrary,
+) -> std::result::Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let number = Format::new().set_num_format("#,##0.000000");
+    let headers = |ws: &mut rust_xlsxwriter::Worksheet,
+                   cols: &[&str]|
+     -> std::result::Result<(), XlsxError> {
+        for (c, h) in cols.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+            ws.set_column_width(c as u16, 16)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(())
+    };
+
+    // Summary: one row per facility-year.
+    let ws = wb.add_worksheet().set_name("summary")?;
+    let cols = [
+        "facility_id",
+        "name",
+        "sector",
+        "technology",
+        "edition",
+        "city",
+        "year",
+        "output",
+        "output_unit",
+        "CO2e (t, view)",
+        "scope 1 CO2e",
+        "scope 2 CO2e",
+        "biogenic CO2 memo",
+        "energy (tce)",
+        "air pollution eq.",
+        "water pollution eq.",
+        "CO2e per output",
+        "GWP",
+        "view",
+        "grid factor",
+    ];
+    headers(ws, &cols)?;
+    for (i, inv) in inventories.iter().enumerate() {
+        let r = i as u32 + 1;
+        let t = &inv.totals;
+        ws.write_string(r, 0, neutralise(&inv.facility_id))?;
+        ws.write_string(r, 1, neutralise(&inv.name))?;
+        ws.write_string(r, 2, &inv.sector)?;
+        ws.write_string(r, 3, &inv.technology)?;
+        ws.write_string(r, 4, &inv.edition)?;
+        ws.write_string(r, 5, neutralise(inv.city.as_deref().unwrap_or("")))?;
+        ws.write_number(r, 6, inv.year)?;
+        ws.write_number_with_format(r, 7, num(inv.output), &number)?;
+        ws.write_string(r, 8, &inv.output_unit)?;
+        for (c, v) in [
+            t.co2e,
+            t.co2e_scope1,
+            t.co2e_scope2,
+            t.co2_biogenic_memo,
+            t.energy_tce,
+            t.apeq,
+            t.wpeq,
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_number_with_format(r, 9 + c as u16, num(*v), &number)?;
+        }
+        if let Some(x) = t.co2e_per_output {
+            ws.write_number_with_format(r, 16, num(x), &number)?;
+        }
+        ws.write_string(r, 17, format!("{:?}", inv.gwp).to_uppercase())?;
+        ws.write_string(r, 18, format!("{:?}", inv.view).to_lowercase())?;
+        ws.write_string(r, 19, &inv.grid_factor)?;
+    }
+    ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
+
+    // By facility: substance totals.
+    let subs: BTreeSet<String> = inventories
+        .iter()
+        .flat_map(|i| i.totals.by_substance.keys().cloned())
+        .collect();
+    let ws = wb.add_worksheet().set_name("by-facility")?;
+    let mut cols: Vec<String> = vec!["facility_id".into(), "year".into()];
+    cols.extend(subs.iter().map(|s| format!("{s} (t)")));
+    headers(ws, &cols.iter().map(String::as_str).collect::<Vec<_>>())?;
+    for (i, inv) in inventories.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, neutralise(&inv.facility_id))?;
+        ws.write_number(r, 1, inv.year)?;
+        for (c, s) in subs.iter().enumerate() {
+            if let Some(v) = inv.totals.by_substance.get(s) {
+                ws.write_number_with_format(r, 2 + c as u16, num(*v), &number)?;
+            }
+        }
+    }
+    ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
+
+    // By process: the tidy rows.
+    let ws = wb.add_worksheet().set_name("by-process")?;
+    headers(ws, &CSV_COLUMNS)?;
+    let mut r = 1u32;
+    for inv in inventories {
+        for row in &inv.rows {
+            ws.write_string(r, 0, neutralise(&inv.facility_id))?;
+            ws.write_number(r, 1, inv.year)?;
+            ws.write_string(r, 2, &inv.sector)?;
+            ws.write_string(r, 3, &row.node)?;
+            ws.write_string(r, 4, &row.source)?;
+            ws.write_string(r, 5, &row.substance)?;
+            ws.write_number_with_format(r, 6, num(row.amount), &number)?;
+            ws.write_string(r, 7, &row.unit)?;
+            ws.write_number(r, 8, row.tier)?;
+            ws.write_string(r, 9, row.factor_ids.join(";"))?;
+            ws.write_number(r, 10, row.scope)?;
+            ws.write_boolean(r, 11, row.in_view)?;
+            ws.write_string(r, 12, neutralise(inv.city.as_deref().unwrap_or("")))?;
+            ws.write_string(r, 13, &inv.technology)?;
+            ws.write_string(r, 14, &inv.edition)?;
+            r += 1;
+        }
+    }
+    ws.autofilter(
+        0,
+        0,
+        r.saturating_sub(1).max(1),
+        CSV_COLUMNS.len() as u16 - 1,
+    )?;
+
+    // Factors used.
+    let ws = wb.add_worksheet().set_name("factors-used")?;
+    let cols = [
+        "factor_id",
+        "value",
+        "unit",
+        "substance",
+        "edition",
+        "confidence",
+        "source",
+        "locator",
+        "origin",
+        "replaced value",
+        "note",
+    ];
+    headers(ws, &cols)?;
+    let ids: BTreeSet<String> = inventories.iter().flat_map(|i| i.factor_ids()).collect();
+    for (i, f) in ids.iter().filter_map(|id| lib.get(id).ok()).enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, &f.id)?;
+        ws.write_string(r, 1, f.value.to_string())?;
+        ws.write_string(r, 2, f.unit.symbol())?;
+        ws.write_string(r, 3, f.substance.map(|s| s.code()).unwrap_or(""))?;
+        ws.write_string(r, 4, &f.edition)?;
+        ws.write_string(r, 5, f.confidence.as_str())?;
+        ws.write_string(r, 6, neutralise(&f.source.to_string()))?;
+        ws.write_string(r, 7, &f.locator)?;
+        ws.write_string(
+            r,
+            8,
+            match &f.origin {
+                crate::factors::Origin::Library => "library".to_string(),
+                crate::factors::Origin::UserFolder { path } => format!("user folder {path}"),
+                crate::factors::Origin::Override { location } => format!("OVERRIDE at {location}"),
+            },
+        )?;
+        if let Some(v) = f.replaced_value {
+            ws.write_string(r, 9, v.to_string())?;
+        }
+        ws.write_string(r, 10, neutralise(&f.note))?;
+    }
+    ws.autofilter(0, 0, ids.len().max(1) as u32, cols.len() as u16 - 1)?;
+
+    // Warnings.
+    let ws = wb.add_worksheet().set_name("warnings")?;
+    headers(ws, &["facility_id", "year", "where", "warning"])?;
+    ws.set_column_width(3, 100)?;
+    let mut r = 1u32;
+    let mut seen = BTreeMap::new();
+    for inv in inventories {
+        for w in &inv.warnings {
+            if seen
+                .insert((inv.facility_id.clone(), inv.year, w.message.clone()), ())
+                .is_some()
+            {
+                continue;
+            }
+            ws.write_string(r, 0, neutralise(&inv.facility_id))?;
+            ws.write_number(r, 1, inv.year)?;
+            ws.write_string(r, 2, neutralise(&w.location))?;
+            ws.write_string(r, 3, neutralise(&w.message))?;
+            r += 1;
+        }
+    }
+    wb.save(path)
+}

@@ -1,0 +1,146 @@
+//! The inputs of a study: settings (GWP set, grid factor, view, editions) and
+//! facility-years of activity. The workbook reader fills these; library users
+//! build them in code; the accounting engine consumes them.
+
+use crate::error::Location;
+use crate::units::Quantity;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The GWP100 set a study uses for every CO2e figure (sets are never mixed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum GwpSet {
+    /// IPCC Second Assessment Report (NDRC 2013/2015 guidelines).
+    Sar,
+    /// Fourth Assessment Report.
+    Ar4,
+    /// Fifth Assessment Report (MEE 2024 aluminium guideline).
+    Ar5,
+    /// Sixth Assessment Report.
+    Ar6,
+}
+
+impl GwpSet {
+    /// Parses SAR, AR4, AR5 or AR6 (any case).
+    pub fn parse(s: &str) -> Option<GwpSet> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "sar" | "ar2" => GwpSet::Sar,
+            "ar4" => GwpSet::Ar4,
+            "ar5" => GwpSet::Ar5,
+            "ar6" => GwpSet::Ar6,
+            _ => return None,
+        })
+    }
+    /// The id segment in `gwp.<set>.<gas>`.
+    pub fn key(self) -> &'static str {
+        match self {
+            GwpSet::Sar => "sar",
+            GwpSet::Ar4 => "ar4",
+            GwpSet::Ar5 => "ar5",
+            GwpSet::Ar6 => "ar6",
+        }
+    }
+}
+
+/// How the grid factor is chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GridFactor {
+    /// A factor id, or a series prefix resolved per year (`grid.sc.avg` →
+    /// `grid.sc.avg.2022`).
+    Factor(String),
+    /// A number with its unit, for every year of the study.
+    Value(Quantity),
+}
+
+/// Which total is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// Scope 1 and scope 2: everything.
+    Footprint,
+    /// The official reporting total (aluminium MEE 2024: fuel + anode + PFC +
+    /// carbonate; other sectors: the guideline total incl. net electricity and heat).
+    Compliance,
+}
+
+/// Study-wide settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub gwp: GwpSet,
+    pub grid: GridFactor,
+    pub view: View,
+    /// sector id → edition id (the sector's default where absent)
+    pub editions: BTreeMap<String, String>,
+    /// factor id of the purchased-heat factor
+    pub heat_factor: String,
+}
+
+impl Default for Settings {
+    /// AR5 (the GWP set of the newest official guideline, MEE 2024, and of
+    /// China's recent national inventories), the Sichuan average grid factor of
+    /// the facility's year, the footprint view.
+    fn default() -> Self {
+        Settings {
+            gwp: GwpSet::Ar5,
+            grid: GridFactor::Factor("grid.sc.avg".into()),
+            view: View::Footprint,
+            editions: BTreeMap::new(),
+            heat_factor: "heat.default".into(),
+        }
+    }
+}
+
+/// One activity value, as given (a workbook row or a code call).
+#[derive(Debug, Clone)]
+pub struct Activity {
+    /// `fuel.raw_coal`, `electricity.purchased`, `fuel.natural_gas@kiln`, …
+    pub item: String,
+    pub quantity: Quantity,
+    pub location: Location,
+}
+
+/// A facility and one year of its activity.
+#[derive(Debug, Clone)]
+pub struct FacilityYear {
+    pub facility_id: String,
+    pub name: String,
+    pub sector: String,
+    pub technology: Option<String>,
+    pub city: Option<String>,
+    pub year: i32,
+    pub activity: Vec<Activity>,
+}
+
+impl FacilityYear {
+    /// A facility-year with no activity yet.
+    pub fn new(facility_id: &str, sector: &str, year: i32) -> Self {
+        FacilityYear {
+            facility_id: facility_id.into(),
+            name: facility_id.into(),
+            sector: sector.into(),
+            technology: None,
+            city: None,
+            year,
+            activity: Vec::new(),
+        }
+    }
+    /// Adds an activity value (builder style); panics on a bad unit only in
+    /// the sense of returning the error: use `try_with` in fallible code.
+    pub fn with(mut self, item: &str, value: Decimal, unit: &str) -> crate::Result<Self> {
+        self.activity.push(Activity {
+            item: item.into(),
+            quantity: Quantity::parse(value, unit)?,
+            location: Location::Api {
+                what: format!("{} {} {item}", self.facility_id, self.year),
+            },
+        });
+        Ok(self)
+    }
+    /// Sets the technology.
+    pub fn technology(mut self, t: &str) -> Self {
+        self.technology = Some(t.into());
+        self
+    }
+}

@@ -1,0 +1,1043 @@
+//! Workbook v1 in: reading a study from xlsx, xlsm, xls or ods (calamine)
+//! into typed settings, facilities and facility-years, with every problem
+//! collected and named by sheet and cell (`activity!D7`). No arithmetic here
+//! beyond turning cell text into exact decimals.
+//!
+//! Numbers stored by a spreadsheet as binary doubles are read through their
+//! shortest round-trip decimal text, which is the text the file holds (`0.1`
+//! stays 0.1); numbers written as text (`1,234.5`, `2%`, full-width digits)
+//! are parsed from the text.
+
+pub mod template;
+
+use crate::error::{did_you_mean, DataError, Location};
+use crate::factors::FactorLibrary;
+use crate::graph::items::{item_examples, item_spec, split_node};
+use crate::graph::SectorLibrary;
+use crate::study::{Activity, FacilityYear, GridFactor, GwpSet, Settings, View};
+use crate::units::{parse_decimal, Quantity, Unit};
+use calamine::{Data, Range, Reader};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+/// Largest workbook file accepted (bytes).
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+/// Largest total decompressed size of an xlsx/ods archive (bytes): guards
+/// against zip bombs before calamine inflates anything.
+pub const MAX_UNZIPPED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+/// Most rows read from one sheet.
+pub const MAX_ROWS: usize = 2_000_000;
+
+/// Why a workbook could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    /// The file cannot be opened as a workbook at all.
+    #[error("{path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    /// The workbook was read, and these problems were found (all of them).
+    #[error("{path}: {} problem{} found:\n{}", .findings.len(), if .findings.len() == 1 { "" } else { "s" }, list(.findings))]
+    Invalid {
+        path: String,
+        findings: Vec<DataError>,
+    },
+}
+
+fn list(f: &[DataError]) -> String {
+    f.iter()
+        .map(|e| format!("  - {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A facility row of the `facilities` sheet.
+#[derive(Debug, Clone)]
+pub struct Facility {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub technology: Option<String>,
+    pub city: Option<String>,
+    pub capacity: Option<Quantity>,
+    pub location: Location,
+}
+
+/// One factor override from the `factors` sheet.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub factor_id: String,
+    pub value: Decimal,
+    pub unit: Unit,
+    pub source: String,
+    pub location: Location,
+}
+
+/// A study read from a workbook.
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub path: String,
+    pub name: String,
+    pub base_year: Option<i32>,
+    pub language: String,
+    pub settings: Settings,
+    pub facilities: Vec<Facility>,
+    pub facility_years: Vec<FacilityYear>,
+    pub overrides: Vec<Override>,
+    /// Sheets accepted but used by later commands (measures, scenarios, targets).
+    pub other_sheets: Vec<String>,
+}
+
+impl Study {
+    /// The factor library with this study's overrides applied.
+    pub fn factors(&self, base: &FactorLibrary) -> Result<FactorLibrary, Vec<DataError>> {
+        let mut lib = base.clone();
+        let mut errors = Vec::new();
+        for o in &self.overrides {
+            if let Err(e) = lib.override_value(
+                &o.factor_id,
+                o.value,
+                o.unit.clone(),
+                &o.source,
+                o.location.clone(),
+            ) {
+                errors.push(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(lib)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Sheet names accepted, English and Chinese.
+const SHEETS: &[(&str, &[&str])] = &[
+    ("settings", &["settings", "设置", "参数设置"]),
+    ("facilities", &["facilities", "设施", "企业", "设施清单"]),
+    ("activity", &["activity", "活动数据", "活动水平"]),
+    ("factors", &["factors", "因子", "排放因子"]),
+    ("measures", &["measures", "措施"]),
+    ("scenarios", &["scenarios", "情景"]),
+    ("targets", &["targets", "目标"]),
+    ("instructions", &["instructions", "说明", "填表说明"]),
+];
+
+/// Column names accepted per sheet (first = canonical English).
+/// (canonical name, accepted names, required)
+type ColumnSpec = (&'static str, &'static [&'static str], bool);
+const COLUMNS: &[(&str, &[ColumnSpec])] = &[
+    (
+        "settings",
+        &[
+            ("key", &["key", "键", "参数", "名称"], true),
+            ("value", &["value", "值", "数值"], true),
+            ("unit", &["unit", "单位"], false),
+        ],
+    ),
+    (
+        "facilities",
+        &[
+            (
+                "facility_id",
+                &["facility_id", "设施编号", "企业编号", "编号"],
+                true,
+            ),
+            ("name", &["name", "名称", "企业名称"], false),
+            ("sector", &["sector", "行业"], true),
+            ("technology", &["technology", "技术", "工艺"], false),
+            ("city", &["city", "城市", "市州"], false),
+            ("capacity", &["capacity", "产能"], false),
+            ("capacity_unit", &["capacity_unit", "产能单位"], false),
+        ],
+    ),
+    (
+        "activity",
+        &[
+            (
+                "facility_id",
+                &["facility_id", "设施编号", "企业编号", "编号"],
+                true,
+            ),
+            ("year", &["year", "年份", "年度"], true),
+            ("item", &["item", "项目", "活动项"], true),
+            ("value", &["value", "数值", "值"], true),
+            ("unit", &["unit", "单位"], true),
+            ("note", &["note", "备注"], false),
+        ],
+    ),
+    (
+        "factors",
+        &[
+            ("factor_id", &["factor_id", "因子编号"], true),
+            ("value", &["value", "数值", "值"], true),
+            ("unit", &["unit", "单位"], true),
+            ("source", &["source", "来源"], false),
+        ],
+    ),
+];
+
+fn sheet_kind(name: &str) -> Option<&'static str> {
+    let n = name.trim().to_lowercase();
+    SHEETS
+        .iter()
+        .find(|(_, names)| names.iter().any(|x| x.to_lowercase() == n))
+        .map(|(k, _)| *k)
+}
+
+/// A cell's value as a string for text columns (numbers keep their text).
+fn text(d: &Data) -> Option<String> {
+    let s = match d {
+        Data::Empty => return None,
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::Error(e) => format!("{e}"),
+    };
+    if s.is_empty() {
+        None
+    } else {
+        Some(s)
+    }
+}
+
+/// The shortest decimal text that round-trips to this double.
+fn float_text(f: f64) -> String {
+    // Rust's Display for f64 is the shortest round-trip representation and
+    // never uses an exponent.
+    let s = format!("{f}");
+    s
+}
+
+/// A number cell: (value, written as a percentage).
+fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>, DataError> {
+    match d {
+        Data::Empty => Ok(None),
+        Data::Int(i) => Ok(Some((Decimal::from(*i), false))),
+        Data::Float(f) => {
+            if !f.is_finite() {
+                return Err(DataError::new(at.clone(), "the number is not finite"));
+            }
+            parse_decimal(&float_text(*f))
+                .map(|v| Some((v, false)))
+                .ok_or_else(|| DataError::new(at.clone(), format!("number {f} is out of range")))
+        }
+        Data::String(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let (body, pct) = match t.strip_suffix(['%', '％']) {
+                Some(b) => (b, true),
+                None => (t, false),
+            };
+            parse_decimal(body)
+                .map(|v| Some((v, pct)))
+                .ok_or_else(|| DataError::new(at.clone(), format!("'{t}' is not a number")))
+        }
+        Data::Error(e) => Err(DataError::new(
+            at.clone(),
+            format!("the cell holds the error value {e}: fix the formula or type the value"),
+        )),
+        Data::Bool(b) => Err(DataError::new(at.clone(), format!("'{b}' is not a number"))),
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err(DataError::new(
+            at.clone(),
+            "the cell holds a date or time, not a number",
+        )),
+    }
+}
+
+/// A sheet with its header mapped to canonical column names.
+struct Table<'a> {
+    sheet: String,
+    range: &'a Range<Data>,
+    start: (u32, u32),
+    cols: BTreeMap<&'static str, usize>,
+    header_row: usize,
+}
+
+impl Table<'_> {
+    fn at(&self, row: usize, col: usize) -> Location {
+        Location::cell(
+            &self.sheet,
+            self.start.0 + row as u32,
+            self.start.1 + col as u32,
+        )
+    }
+    fn col_at(&self, row: usize, name: &str) -> Location {
+        let c = self.cols.get(name).copied().unwrap_or(0);
+        self.at(row, c)
+    }
+    fn get(&self, row: usize, name: &str) -> &Data {
+        self.cols
+            .get(name)
+            .and_then(|&c| self.range.get((row, c)))
+            .unwrap_or(&Data::Empty)
+    }
+    fn text(&self, row: usize, name: &str) -> Option<String> {
+        text(self.get(row, name))
+    }
+    fn rows(&self) -> std::ops::Range<usize> {
+        self.header_row + 1..self.range.height()
+    }
+    fn is_blank(&self, row: usize) -> bool {
+        (0..self.range.width()).all(|c| self.range.get((row, c)).is_none_or(|d| text(d).is_none()))
+    }
+}
+
+fn table<'a>(
+    kind: &str,
+    sheet: &str,
+    range: &'a Range<Data>,
+    findings: &mut Vec<DataError>,
+) -> Option<Table<'a>> {
+    let spec = COLUMNS.iter().find(|(k, _)| *k == kind)?.1;
+    let start = range.start().unwrap_or((0, 0));
+    let header_row = (0..range.height()).find(|&r| {
+        (0..range.width()).any(|c| range.get((r, c)).is_some_and(|d| text(d).is_some()))
+    });
+    let Some(header_row) = header_row else {
+        findings.push(DataError::new(
+            Location::Sheet {
+                sheet: sheet.into(),
+            },
+            "the sheet is empty: it needs a header row",
+        ));
+        return None;
+    };
+    let mut cols = BTreeMap::new();
+    let mut headers = Vec::new();
+    for c in 0..range.width() {
+        let Some(h) = range.get((header_row, c)).and_then(text) else {
+            continue;
+        };
+        headers.push(h.clone());
+        let hn = h.to_lowercase().replace(' ', "_");
+        if let Some((canon, _, _)) = spec
+            .iter()
+            .find(|(_, names, _)| names.iter().any(|n| n.to_lowercase() == hn))
+        {
+            cols.entry(*canon).or_insert(c);
+        }
+    }
+    let mut ok = true;
+    for (canon, names, required) in spec {
+        if *required && !cols.contains_key(canon) {
+            ok = false;
+            findings.push(
+                DataError::new(
+                    Location::cell(sheet, start.0 + header_row as u32, start.1),
+                    format!(
+                        "missing column '{canon}' (or '{}') in the header row",
+                        names.get(1).unwrap_or(canon)
+                    ),
+                )
+                .with_hint(did_you_mean(canon, headers.iter().map(String::as_str))),
+            );
+        }
+    }
+    if range.height() > MAX_ROWS {
+        findings.push(DataError::new(
+            Location::Sheet {
+                sheet: sheet.into(),
+            },
+            format!(
+                "the sheet has {} rows; at most {MAX_ROWS} are read: split the study",
+                range.height()
+            ),
+        ));
+        return None;
+    }
+    ok.then_some(Table {
+        sheet: sheet.to_string(),
+        range,
+        start,
+        cols,
+        header_row,
+    })
+}
+
+/// Checks size limits before any parsing: the file, and for zip-based formats
+/// the total decompressed size declared by the archive.
+fn check_size(path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a file".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {} MB; the limit is {} MB",
+            meta.len() / 1_048_576,
+            MAX_FILE_BYTES / 1_048_576
+        ));
+    }
+    let mut head = [0u8; 4];
+    let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let n = f.read(&mut head).map_err(|e| e.to_string())?;
+    if n == 4 && head == *b"PK\x03\x04" {
+        let archive = zip::ZipArchive::new(std::fs::File::open(path).map_err(|e| e.to_string())?)
+            .map_err(|e| format!("not a readable workbook (corrupt zip archive: {e})"))?;
+        let total: u64 = archive
+            .decompressed_size()
+            .map(|s| s as u64)
+            .unwrap_or(u64::MAX);
+        if total > MAX_UNZIPPED_BYTES {
+            return Err(format!(
+                "the workbook would decompress to more than {} MB; the limit guards against zip bombs",
+                MAX_UNZIPPED_BYTES / 1_048_576
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a study workbook. Every data problem is collected; a file that is
+/// not a workbook gets one line.
+pub fn read(
+    path: &Path,
+    factors: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> Result<Study, WorkbookError> {
+    let shown = path.display().to_string();
+    let unreadable = |reason: String| WorkbookError::Unreadable {
+        path: shown.clone(),
+        reason,
+    };
+    check_size(path).map_err(&unreadable)?;
+    let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
+        unreadable(format!(
+            "not a readable workbook (xlsx, xlsm, xls or ods): {}",
+            first_line(&e.to_string())
+        ))
+    })?;
+    let names = wb.sheet_names().to_vec();
+    let mut ranges: BTreeMap<&'static str, (String, Range<Data>)> = BTreeMap::new();
+    let mut findings = Vec::new();
+    let mut other_sheets = Vec::new();
+    for name in &names {
+        let Some(kind) = sheet_kind(name) else {
+            continue;
+        };
+        if ranges.contains_key(kind) {
+            findings.push(DataError::new(
+                Location::Sheet {
+                    sheet: name.clone(),
+                },
+                format!("a second '{kind}' sheet: keep one"),
+            ));
+            continue;
+        }
+        if matches!(kind, "measures" | "scenarios" | "targets" | "instructions") {
+            other_sheets.push(name.clone());
+            continue;
+        }
+        match wb.worksheet_range(name) {
+            Ok(r) => {
+                ranges.insert(kind, (name.clone(), r));
+            }
+            Err(e) => findings.push(DataError::new(
+                Location::Sheet {
+                    sheet: name.clone(),
+                },
+                format!("cannot read the sheet: {}", first_line(&e.to_string())),
+            )),
+        }
+    }
+    if names.is_empty() || (ranges.is_empty() && other_sheets.is_empty()) {
+        return Err(WorkbookError::Invalid {
+            path: shown,
+            findings: vec![DataError::new(
+                Location::file(path.display().to_string()),
+                format!(
+                    "the workbook has no study sheets (found: {}); expected 'facilities' and 'activity' (设施, 活动数据): run `coreduce template` for a blank one",
+                    if names.is_empty() { "none".into() } else { names.join(", ") }
+                ),
+            )],
+        });
+    }
+    for required in ["facilities", "activity"] {
+        if !ranges.contains_key(required) {
+            let alt = SHEETS
+                .iter()
+                .find(|(k, _)| *k == required)
+                .map(|(_, n)| n[1])
+                .unwrap_or("");
+            findings.push(
+                DataError::new(
+                    Location::file(path.display().to_string()),
+                    format!("missing sheet '{required}' (or '{alt}')"),
+                )
+                .with_hint(did_you_mean(required, names.iter().map(String::as_str))),
+            );
+        }
+    }
+    let mut study = Study {
+        path: shown.clone(),
+        name: String::new(),
+        base_year: None,
+        language: "en".into(),
+        settings: Settings::default(),
+        facilities: Vec::new(),
+        facility_years: Vec::new(),
+        overrides: Vec::new(),
+        other_sheets,
+    };
+    if let Some((name, range)) = ranges.get("settings") {
+        if let Some(t) = table("settings", name, range, &mut findings) {
+            read_settings(&t, &mut study, factors, sectors, &mut findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("factors") {
+        if let Some(t) = table("factors", name, range, &mut findings) {
+            read_factors(&t, &mut study, factors, &mut findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("facilities") {
+        if let Some(t) = table("facilities", name, range, &mut findings) {
+            read_facilities(&t, &mut study, sectors, &mut findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("activity") {
+        if let Some(t) = table("activity", name, range, &mut findings) {
+            read_activity(&t, &mut study, sectors, &mut findings);
+        }
+    }
+    if study.facilities.is_empty() && findings.is_empty() {
+        findings.push(DataError::new(
+            Location::Sheet {
+                sheet: ranges
+                    .get("facilities")
+                    .map(|x| x.0.clone())
+                    .unwrap_or_default(),
+            },
+            "no facilities listed",
+        ));
+    }
+    if findings.is_empty() {
+        Ok(study)
+    } else {
+        findings.sort_by_key(|a| sort_key(&a.location));
+        findings.dedup();
+        Err(WorkbookError::Invalid {
+            path: shown,
+            findings,
+        })
+    }
+}
+
+/// Sorts findings by sheet, then row, then column.
+fn sort_key(l: &Location) -> (String, u32, String) {
+    match l {
+        Location::Cell { sheet, cell } => {
+            let split = cell
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(cell.len());
+            let (col, row) = cell.split_at(split);
+            (
+                sheet.clone(),
+                row.parse().unwrap_or(0),
+                format!("{:>4}", col),
+            )
+        }
+        other => (other.to_string(), 0, String::new()),
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
+}
+
+const SETTING_KEYS: &[&str] = &[
+    "study",
+    "base_year",
+    "gwp",
+    "grid_factor",
+    "view",
+    "language",
+    "edition.aluminium",
+    "edition.baijiu",
+    "edition.ceramics",
+    "edition.tobacco",
+    "heat_factor",
+];
+
+fn read_settings(
+    t: &Table<'_>,
+    study: &mut Study,
+    factors: &FactorLibrary,
+    sectors: &SectorLibrary,
+    findings: &mut Vec<DataError>,
+) {
+    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
+    for r in t.rows() {
+        if t.is_blank(r) {
+            continue;
+        }
+        let Some(key) = t.text(r, "key") else {
+            findings.push(DataError::new(t.col_at(r, "key"), "the key is empty"));
+            continue;
+        };
+        let key = key.to_lowercase();
+        let at = t.col_at(r, "value");
+        if let Some(first) = seen.insert(key.clone(), t.col_at(r, "key")) {
+            findings.push(DataError::new(
+                t.col_at(r, "key"),
+                format!("setting '{key}' is repeated (first at {first})"),
+            ));
+            continue;
+        }
+        let value = t.text(r, "value").unwrap_or_default();
+        match key.as_str() {
+            "study" => study.name = value,
+            "base_year" => match value.parse::<i32>() {
+                Ok(y) if (1990..=2100).contains(&y) => study.base_year = Some(y),
+                _ => findings.push(DataError::new(
+                    at,
+                    format!("base_year '{value}' is not a year"),
+                )),
+            },
+            "gwp" => match GwpSet::parse(&value) {
+                Some(g) => study.settings.gwp = g,
+                None => findings.push(DataError::new(
+                    at,
+                    format!("gwp '{value}' is not one of SAR, AR4, AR5, AR6"),
+                )),
+            },
+            "view" => match value.to_lowercase().as_str() {
+                "compliance" | "合规" | "履约" => study.settings.view = View::Compliance,
+                "footprint" | "足迹" | "全口径" => study.settings.view = View::Footprint,
+                _ => findings.push(DataError::new(
+                    at,
+                    format!("view '{value}' is not 'compliance' or 'footprint'"),
+                )),
+            },
+            "language" => match value.to_lowercase().as_str() {
+                "zh" | "中文" | "en" | "english" => {
+                    study.language = if value.to_lowercase().starts_with('e') {
+                        "en".into()
+                    } else {
+                        "zh".into()
+                    }
+                }
+                _ => findings.push(DataError::new(
+                    at,
+                    format!("language '{value}' is not zh or en"),
+                )),
+            },
+            "grid_factor" | "heat_factor" => {
+                let unit = t.text(r, "unit");
+                match number(t.get(r, "value"), &at) {
+                    Ok(Some((v, _))) if key == "grid_factor" => {
+                        let Some(u) = unit else {
+                            findings.push(DataError::new(
+                                t.col_at(r, "unit"),
+                                "a numeric grid_factor needs its unit (e.g. tCO2/MWh)",
+                            ));
+                            continue;
+                        };
+                        match Quantity::parse(v, &u) {
+                            Ok(q) if q.unit.compatible(&Unit::parse("tCO2/MWh").unwrap_or_else(|_| Unit::one())) => {
+                                study.settings.grid = GridFactor::Value(q)
+                            }
+                            Ok(q) => findings.push(DataError::new(
+                                t.col_at(r, "unit"),
+                                format!("grid_factor unit '{}' is not a mass per energy (e.g. tCO2/MWh)", q.unit),
+                            )),
+                            Err(e) => findings.push(DataError::new(t.col_at(r, "unit"), e.to_string())),
+                        }
+                    }
+                    _ => {
+                        let id = value.trim().to_string();
+                        let series = format!("{id}.");
+                        if factors.contains(&id) || factors.ids().any(|x| x.starts_with(&series)) {
+                            if key == "grid_factor" {
+                                study.settings.grid = GridFactor::Factor(id);
+                            } else {
+                                study.settings.heat_factor = id;
+                            }
+                        } else {
+                            findings.push(
+                                DataError::new(at, format!("unknown factor '{id}'"))
+                                    .with_hint(did_you_mean(&id, factors.ids())),
+                            );
+                        }
+                    }
+                }
+            }
+            k if k.starts_with("edition.") => {
+                let sector = &k["edition.".len()..];
+                match sectors.get(sector) {
+                    Ok(s) if s.editions.contains_key(value.trim()) => {
+                        study
+                            .settings
+                            .editions
+                            .insert(s.id.clone(), value.trim().to_string());
+                    }
+                    Ok(s) => findings.push(
+                        DataError::new(
+                            at,
+                            format!(
+                                "'{value}' is not an edition of {} ({})",
+                                s.id,
+                                s.editions.keys().cloned().collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                        .with_hint(did_you_mean(&value, s.editions.keys().map(String::as_str))),
+                    ),
+                    Err(m) => findings.push(DataError::new(t.col_at(r, "key"), m)),
+                }
+            }
+            other => findings.push(
+                DataError::new(t.col_at(r, "key"), format!("unknown setting '{other}'"))
+                    .with_hint(did_you_mean(other, SETTING_KEYS.iter().copied())),
+            ),
+        }
+    }
+}
+
+fn read_factors(
+    t: &Table<'_>,
+    study: &mut Study,
+    factors: &FactorLibrary,
+    findings: &mut Vec<DataError>,
+) {
+    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
+    for r in t.rows() {
+        if t.is_blank(r) {
+            continue;
+        }
+        let at_id = t.col_at(r, "factor_id");
+        let Some(id) = t.text(r, "factor_id") else {
+            findings.push(DataError::new(at_id, "the factor id is empty"));
+            continue;
+        };
+        if let Some(first) = seen.insert(id.clone(), at_id.clone()) {
+            findings.push(DataError::new(
+                at_id,
+                format!("factor '{id}' is overridden twice (first at {first})"),
+            ));
+            continue;
+        }
+        let Ok(base) = factors.get(&id) else {
+            findings.push(
+                DataError::new(at_id, format!("unknown factor '{id}'"))
+                    .with_hint(did_you_mean(&id, factors.ids())),
+            );
+            continue;
+        };
+        let at_v = t.col_at(r, "value");
+        let value = match number(t.get(r, "value"), &at_v) {
+            Ok(Some((v, pct))) => {
+                if pct {
+                    v / Decimal::ONE_HUNDRED
+                } else {
+                    v
+                }
+            }
+            Ok(None) => {
+                findings.push(DataError::new(at_v, "the value is empty"));
+                continue;
+            }
+            Err(e) => {
+                findings.push(e);
+                continue;
+            }
+        };
+        let at_u = t.col_at(r, "unit");
+        let unit = match t.text(r, "unit").map(|u| Unit::parse(&u)) {
+            Some(Ok(u)) => u,
+            Some(Err(e)) => {
+                findings.push(DataError::new(at_u, e.to_string()));
+                continue;
+            }
+            None => {
+                findings.push(DataError::new(
+                    at_u,
+                    format!(
+                        "the unit is empty (the library factor is in '{}')",
+                        base.unit
+                    ),
+                ));
+                continue;
+            }
+        };
+        if !unit.compatible(&base.unit) {
+            findings.push(DataError::new(
+                at_u,
+                format!(
+                    "unit '{unit}' ({}) does not fit factor '{id}', which is in '{}' ({})",
+                    unit.dims(),
+                    base.unit,
+                    base.unit.dims()
+                ),
+            ));
+            continue;
+        }
+        study.overrides.push(Override {
+            factor_id: id,
+            value,
+            unit,
+            source: t.text(r, "source").unwrap_or_default(),
+            location: at_v,
+        });
+    }
+}
+
+fn read_facilities(
+    t: &Table<'_>,
+    study: &mut Study,
+    sectors: &SectorLibrary,
+    findings: &mut Vec<DataError>,
+) {
+    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
+    for r in t.rows() {
+        if t.is_blank(r) {
+            continue;
+        }
+        let at = t.col_at(r, "facility_id");
+        let Some(id) = t.text(r, "facility_id") else {
+            findings.push(DataError::new(at, "the facility id is empty"));
+            continue;
+        };
+        if let Some(first) = seen.insert(id.clone(), at.clone()) {
+            findings.push(DataError::new(
+                at,
+                format!("facility '{id}' is listed twice (first at {first})"),
+            ));
+            continue;
+        }
+        let at_s = t.col_at(r, "sector");
+        let sector = match t.text(r, "sector") {
+            None => {
+                findings.push(DataError::new(
+                    at_s,
+                    "the sector is empty (baijiu, aluminium, tobacco or ceramics)",
+                ));
+                continue;
+            }
+            Some(s) => match sectors.get(&s) {
+                Ok(sec) => sec,
+                Err(m) => {
+                    findings.push(DataError::new(at_s, m));
+                    continue;
+                }
+            },
+        };
+        let technology = match t.text(r, "technology") {
+            Some(tech) => match sector.technology(&tech) {
+                Ok(x) => Some(x.id.clone()),
+                Err(m) => {
+                    findings.push(DataError::new(t.col_at(r, "technology"), m));
+                    None
+                }
+            },
+            None => None,
+        };
+        let city = match t.text(r, "city") {
+            Some(c) => match sectors.city(&c) {
+                Ok(x) => Some(x.id.clone()),
+                Err(m) => {
+                    findings.push(DataError::new(t.col_at(r, "city"), m));
+                    None
+                }
+            },
+            None => None,
+        };
+        let capacity = match number(t.get(r, "capacity"), &t.col_at(r, "capacity")) {
+            Ok(Some((v, _))) => match t.text(r, "capacity_unit") {
+                Some(u) => match Quantity::parse(v, &u) {
+                    Ok(q) => Some(q),
+                    Err(e) => {
+                        findings.push(DataError::new(t.col_at(r, "capacity_unit"), e.to_string()));
+                        None
+                    }
+                },
+                None => {
+                    findings.push(DataError::new(
+                        t.col_at(r, "capacity_unit"),
+                        "capacity needs its unit",
+                    ));
+                    None
+                }
+            },
+            Ok(None) => None,
+            Err(e) => {
+                findings.push(e);
+                None
+            }
+        };
+        study.facilities.push(Facility {
+            name: t.text(r, "name").unwrap_or_else(|| id.clone()),
+            id,
+            sector: sector.id.clone(),
+            technology,
+            city,
+            capacity,
+            location: at,
+        });
+    }
+}
+
+fn read_activity(
+    t: &Table<'_>,
+    study: &mut Study,
+    sectors: &SectorLibrary,
+    findings: &mut Vec<DataError>,
+) {
+    let fuels = sectors.fuel_ids();
+    let examples = item_examples(&fuels);
+    let facilities: BTreeMap<String, Facility> = study
+        .facilities
+        .iter()
+        .map(|f| (f.id.clone(), f.clone()))
+        .collect();
+    let mut years: BTreeMap<(String, i32), FacilityYear> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, i32, String), Location> = BTreeMap::new();
+    for r in t.rows() {
+        if t.is_blank(r) {
+            continue;
+        }
+        let at_f = t.col_at(r, "facility_id");
+        let Some(fid) = t.text(r, "facility_id") else {
+            findings.push(DataError::new(at_f, "the facility id is empty"));
+            continue;
+        };
+        let Some(facility) = facilities.get(&fid) else {
+            findings.push(
+                DataError::new(
+                    at_f,
+                    format!("facility '{fid}' is not listed in the facilities sheet"),
+                )
+                .with_hint(did_you_mean(&fid, facilities.keys().map(String::as_str))),
+            );
+            continue;
+        };
+        let at_y = t.col_at(r, "year");
+        let year = match number(t.get(r, "year"), &at_y) {
+            Ok(Some((y, false)))
+                if y.fract().is_zero()
+                    && y.to_i32().is_some_and(|y| (1990..=2100).contains(&y)) =>
+            {
+                y.to_i32().unwrap_or_default()
+            }
+            Ok(Some(_)) => {
+                findings.push(DataError::new(
+                    at_y,
+                    "the year must be a whole year between 1990 and 2100",
+                ));
+                continue;
+            }
+            Ok(None) => {
+                findings.push(DataError::new(at_y, "the year is empty"));
+                continue;
+            }
+            Err(e) => {
+                findings.push(e);
+                continue;
+            }
+        };
+        let at_i = t.col_at(r, "item");
+        let Some(item_text) = t.text(r, "item") else {
+            findings.push(DataError::new(at_i, "the item is empty"));
+            continue;
+        };
+        let (item, node) = split_node(&item_text);
+        if item_spec(item, &fuels).is_none() {
+            findings.push(
+                DataError::new(at_i, format!("unknown item '{item}'"))
+                    .with_hint(did_you_mean(item, examples.iter().map(String::as_str))),
+            );
+            continue;
+        }
+        if let Some(n) = node {
+            if let Ok(sec) = sectors.get(&facility.sector) {
+                if sec.node(n).is_none() {
+                    findings.push(
+                        DataError::new(
+                            at_i,
+                            format!("unknown process '{n}' for sector {}", sec.id),
+                        )
+                        .with_hint(did_you_mean(n, sec.nodes.iter().map(|x| x.id.as_str()))),
+                    );
+                    continue;
+                }
+            }
+        }
+        let key = (fid.clone(), year, item_text.clone());
+        if let Some(first) = seen.get(&key) {
+            findings.push(DataError::new(
+                at_i,
+                format!("'{item_text}' for {fid} in {year} is repeated (first at {first}); rows are not summed"),
+            ));
+            continue;
+        }
+        seen.insert(key, at_i.clone());
+        let at_v = t.col_at(r, "value");
+        let (value, pct) = match number(t.get(r, "value"), &at_v) {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                findings.push(DataError::new(at_v, "the value is empty"));
+                continue;
+            }
+            Err(e) => {
+                findings.push(e);
+                continue;
+            }
+        };
+        let at_u = t.col_at(r, "unit");
+        let unit_text = t.text(r, "unit");
+        let unit_text = match (unit_text, pct) {
+            (None, true) => "%".to_string(),
+            (Some(u), true) if u.trim() == "%" || u.trim() == "％" => "%".into(),
+            (Some(u), true) => {
+                findings.push(DataError::new(
+                    at_v,
+                    format!("the value is written as a percentage but its unit is '{u}'"),
+                ));
+                continue;
+            }
+            (Some(u), false) => u,
+            (None, false) => {
+                findings.push(DataError::new(at_u, "the unit is empty"));
+                continue;
+            }
+        };
+        let unit = match Unit::parse(&unit_text) {
+            Ok(u) => u,
+            Err(e) => {
+                findings.push(DataError::new(at_u, e.to_string()));
+                continue;
+            }
+        };
+        if unit.symbol() == "%" && (value > Decimal::ONE_HUNDRED || value < Decimal::ZERO) {
+            findings.push(DataError::new(
+                at_v,
+                format!("a percentage must lie between 0 and 100, got {value} %"),
+            ));
+            continue;
+        }
+        years
+            .entry((fid.clone(), year))
+            .or_insert_with(|| FacilityYear {
+                facility_id: fid.clone(),
+                name: facility.name.clone(),
+                sector: facility.sector.clone(),
+                technology: facility.technology.clone(),
+                city: facility.city.clone(),
+                year,
+                activity: Vec::new(),
+            })
+            .activity
+            .push(Activity {
+                item: item_text.clone(),
+                quantity: Quantity::new(value, unit),
+                location: at_v,
+            });
+    }
+    study.facility_years = years.into_values().collect();
+}

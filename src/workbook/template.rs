@@ -1,0 +1,453 @@
+//! `coreduce template`: a blank study workbook (workbook v1) with an
+//! instructions sheet, header notes, drop-down validation for sector, city,
+//! item and unit, and example rows that read back cleanly.
+
+use crate::error::{Error, Result};
+use crate::graph::items::item_examples;
+use crate::graph::SectorLibrary;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, Format, Formula, Note, Workbook, Worksheet, XlsxError,
+};
+use std::path::Path;
+
+/// The language of sheet names, headers and instructions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+fn xl(e: XlsxError) -> Error {
+    Error::Request(format!("cannot write the workbook: {e}"))
+}
+
+struct Names {
+    settings: &'static str,
+    facilities: &'static str,
+    activity: &'static str,
+    factors: &'static str,
+    instructions: &'static str,
+}
+
+fn names(lang: Lang) -> Names {
+    match lang {
+        Lang::En => Names {
+            settings: "settings",
+            facilities: "facilities",
+            activity: "activity",
+            factors: "factors",
+            instructions: "instructions",
+        },
+        Lang::Zh => Names {
+            settings: "设置",
+            facilities: "设施",
+            activity: "活动数据",
+            factors: "因子",
+            instructions: "说明",
+        },
+    }
+}
+
+/// Example facility-years per sector: (id, name, sector, technology, city, rows).
+type Example = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, f64, &'static str, &'static str)],
+);
+
+const EXAMPLES: &[Example] = &[
+    (
+        "AL-GY-01",
+        "Guangyuan smelter (example)",
+        "aluminium",
+        "cwpb",
+        "guangyuan",
+        &[
+            ("output", 200000.0, "t", "liquid aluminium"),
+            ("electricity.purchased", 2670000.0, "MWh", "13 350 kWh/t"),
+            ("fuel.natural_gas", 1388.0, "10^4 Nm3", ""),
+            ("anode.net_consumption", 84000.0, "t", "0.42 t/t"),
+            ("pfc.aem", 0.15, "AEM", "anode-effect minutes per cell-day"),
+        ],
+    ),
+    (
+        "BJ-YB-01",
+        "Yibin distillery (example)",
+        "baijiu",
+        "gas_boiler",
+        "yibin",
+        &[
+            ("output", 10000.0, "t", "t of 65 % vol base liquor"),
+            ("fuel.natural_gas", 616.0, "万Nm3", ""),
+            ("electricity.purchased", 3000.0, "MWh", ""),
+            ("wastewater.cod_removed", 1275.0, "t", "anaerobic stage"),
+            ("discharge.cod", 20.0, "t", ""),
+        ],
+    ),
+    (
+        "TB-LS-01",
+        "Liangshan curing station (example)",
+        "tobacco",
+        "coal_bulk_barn",
+        "liangshan",
+        &[
+            ("output", 500.0, "t", "cured leaf"),
+            ("fuel.raw_coal", 875.0, "t", ""),
+            ("fuel.raw_coal.sulfur", 1.5, "%", ""),
+            ("electricity.purchased", 200.0, "MWh", ""),
+        ],
+    ),
+    (
+        "CE-JJ-01",
+        "Jiajiang tile plant (example)",
+        "ceramics",
+        "roller_kiln_coal_spray",
+        "leshan",
+        &[
+            ("output", 10000000.0, "m2", ""),
+            ("fuel.natural_gas@kiln", 706.0, "10^4 Nm3", ""),
+            ("fuel.bituminous_coal@spray_dryer", 16400.0, "t", ""),
+            ("electricity.purchased", 61000.0, "MWh", ""),
+            ("carbonate.caco3", 4800.0, "t", ""),
+            ("control.SO2.efficiency", 85.0, "%", "FGD"),
+        ],
+    ),
+];
+
+const UNITS: &[&str] = &[
+    "t",
+    "kg",
+    "万t",
+    "m2",
+    "万m2",
+    "MWh",
+    "kWh",
+    "万kWh",
+    "GJ",
+    "tce",
+    "Nm3",
+    "10^4 Nm3",
+    "万Nm3",
+    "%",
+    "fraction",
+    "AEM",
+    "GJ/t",
+    "GJ/10^4 Nm3",
+    "tC/TJ",
+    "t/t",
+    "kL",
+];
+
+fn header(
+    ws: &mut Worksheet,
+    cols: &[(&str, &str, f64)],
+    bold: &Format,
+) -> std::result::Result<(), XlsxError> {
+    for (c, (name, note, width)) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *name, bold)?;
+        ws.set_column_width(c as u16, *width)?;
+        if !note.is_empty() {
+            ws.insert_note(0, c as u16, &Note::new(*note).set_author("coreduce"))?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// Writes the template to `path` (atomically; an existing file is not replaced
+/// unless `force`).
+pub fn write_template(
+    path: &Path,
+    lang: Lang,
+    sector: Option<&str>,
+    sectors: &SectorLibrary,
+    force: bool,
+) -> Result<()> {
+    if path.exists() && !force {
+        return Err(Error::Request(format!(
+            "'{}' exists: choose another --out, or pass --force to replace it",
+            path.display()
+        )));
+    }
+    let sector = match sector {
+        Some(s) => Some(sectors.get(s).map_err(Error::Request)?.id.clone()),
+        None => None,
+    };
+    crate::output::atomic_write(path, &[], |tmp| {
+        build(tmp, lang, sector.as_deref(), sectors).map_err(xl)
+    })
+}
+
+fn build(
+    path: &Path,
+    lang: Lang,
+    only: Option<&str>,
+    sectors: &SectorLibrary,
+) -> std::result::Result<(), XlsxError> {
+    let n = names(lang);
+    let zh = lang == Lang::Zh;
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+
+    // Instructions.
+    let ws = wb.add_worksheet().set_name(n.instructions)?;
+    ws.set_column_width(0, 110)?;
+    let lines = instructions(lang, sectors);
+    for (r, line) in lines.iter().enumerate() {
+        if r == 0 {
+            ws.write_string_with_format(r as u32, 0, line, &bold)?;
+        } else {
+            ws.write_string_with_format(r as u32, 0, line, &wrap)?;
+        }
+    }
+
+    // Settings.
+    let ws = wb.add_worksheet().set_name(n.settings)?;
+    header(
+        ws,
+        &[
+            (
+                if zh { "键" } else { "key" },
+                "study, base_year, gwp, grid_factor, view, language, edition.<sector>",
+                22.0,
+            ),
+            (if zh { "值" } else { "value" }, "", 28.0),
+            (
+                if zh { "单位" } else { "unit" },
+                "only for a numeric grid_factor, e.g. tCO2/MWh",
+                14.0,
+            ),
+        ],
+        &bold,
+    )?;
+    let settings: &[(&str, &str)] = &[
+        (
+            "study",
+            if zh {
+                "四川减污降碳示例"
+            } else {
+                "Sichuan co-reduction example"
+            },
+        ),
+        ("base_year", "2022"),
+        ("gwp", "AR5"),
+        ("grid_factor", "grid.sc.avg"),
+        ("view", "footprint"),
+        ("language", if zh { "zh" } else { "en" }),
+    ];
+    for (r, (k, v)) in settings.iter().enumerate() {
+        ws.write_string(r as u32 + 1, 0, *k)?;
+        ws.write_string(r as u32 + 1, 1, *v)?;
+    }
+
+    // Lists for drop-downs (hidden).
+    let fuels = sectors.fuel_ids();
+    let items = item_examples(&fuels);
+    let sector_ids: Vec<&str> = sectors.sectors.keys().map(String::as_str).collect();
+    let cities: Vec<&str> = sectors.cities.iter().map(|c| c.id.as_str()).collect();
+    let techs: Vec<&str> = sectors
+        .sectors
+        .values()
+        .flat_map(|s| s.technologies.iter().map(|t| t.id.as_str()))
+        .collect();
+    let ws = wb.add_worksheet().set_name("lists")?;
+    for (c, (title, list)) in [
+        ("sector", &sector_ids),
+        ("city", &cities),
+        ("technology", &techs),
+        ("unit", &UNITS.to_vec()),
+        (
+            "item",
+            &items.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *title)?;
+        for (r, v) in list.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v)?;
+        }
+    }
+    ws.set_hidden(true);
+    let list_ref =
+        |col: &str, len: usize| Formula::new(format!("=lists!${col}$2:${col}${}", len + 1));
+
+    // Facilities.
+    let examples: Vec<&Example> = EXAMPLES
+        .iter()
+        .filter(|e| only.is_none_or(|s| s == e.2))
+        .collect();
+    let ws = wb.add_worksheet().set_name(n.facilities)?;
+    header(
+        ws,
+        &[
+            (if zh { "设施编号" } else { "facility_id" }, "unique id used in the activity sheet", 14.0),
+            (if zh { "名称" } else { "name" }, "", 30.0),
+            (if zh { "行业" } else { "sector" }, "baijiu, aluminium, tobacco or ceramics (白酒, 电解铝, 烤烟, 陶瓷)", 12.0),
+            (if zh { "技术" } else { "technology" }, "sub-type where formulas differ, e.g. cwpb, roller_kiln_coal_spray, coal_bulk_barn, gas_boiler", 24.0),
+            (if zh { "城市" } else { "city" }, "one of Sichuan's 21 prefecture-level cities", 12.0),
+            (if zh { "产能" } else { "capacity" }, "", 12.0),
+            (if zh { "产能单位" } else { "capacity_unit" }, "", 12.0),
+        ],
+        &bold,
+    )?;
+    for (r, e) in examples.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, e.0)?;
+        ws.write_string(r, 1, e.1)?;
+        ws.write_string(r, 2, e.2)?;
+        ws.write_string(r, 3, e.3)?;
+        ws.write_string(r, 4, e.4)?;
+    }
+    ws.add_data_validation(
+        1,
+        2,
+        1000,
+        2,
+        &DataValidation::new().allow_list_formula(list_ref("A", sector_ids.len())),
+    )?;
+    ws.add_data_validation(
+        1,
+        4,
+        1000,
+        4,
+        &DataValidation::new().allow_list_formula(list_ref("B", cities.len())),
+    )?;
+    ws.add_data_validation(
+        1,
+        3,
+        1000,
+        3,
+        &DataValidation::new().allow_list_formula(list_ref("C", techs.len())),
+    )?;
+    ws.autofilter(0, 0, examples.len() as u32, 6)?;
+
+    // Activity.
+    let ws = wb.add_worksheet().set_name(n.activity)?;
+    header(
+        ws,
+        &[
+            (if zh { "设施编号" } else { "facility_id" }, "", 14.0),
+            (if zh { "年份" } else { "year" }, "", 8.0),
+            (if zh { "项目" } else { "item" }, "output, fuel.<f>, electricity.purchased, … ; add @process to attribute to a process (fuel.natural_gas@kiln)", 34.0),
+            (if zh { "数值" } else { "value" }, "a number, or text such as 1,234.5 or 2%", 14.0),
+            (if zh { "单位" } else { "unit" }, "t, 万t, MWh, 万kWh, 10^4 Nm3, 万Nm3, m2, %, …", 12.0),
+            (if zh { "备注" } else { "note" }, "", 30.0),
+        ],
+        &bold,
+    )?;
+    let mut r = 1u32;
+    for e in &examples {
+        for (item, value, unit, note) in e.5 {
+            ws.write_string(r, 0, e.0)?;
+            ws.write_number(r, 1, 2022.0)?;
+            ws.write_string(r, 2, *item)?;
+            ws.write_number(r, 3, *value)?;
+            ws.write_string(r, 4, *unit)?;
+            ws.write_string(r, 5, *note)?;
+            r += 1;
+        }
+    }
+    ws.add_data_validation(
+        1,
+        2,
+        100000,
+        2,
+        &DataValidation::new()
+            .allow_list_formula(list_ref("E", items.len()))
+            .set_error_style(DataValidationErrorStyle::Warning),
+    )?;
+    ws.add_data_validation(
+        1,
+        4,
+        100000,
+        4,
+        &DataValidation::new()
+            .allow_list_formula(list_ref("D", UNITS.len()))
+            .set_error_style(DataValidationErrorStyle::Warning),
+    )?;
+    ws.autofilter(0, 0, r.saturating_sub(1).max(1), 5)?;
+
+    // Factor overrides.
+    let ws = wb.add_worksheet().set_name(n.factors)?;
+    header(
+        ws,
+        &[
+            (
+                if zh { "因子编号" } else { "factor_id" },
+                "an id from `coreduce factors list`",
+                36.0,
+            ),
+            (if zh { "数值" } else { "value" }, "", 14.0),
+            (
+                if zh { "单位" } else { "unit" },
+                "same dimensions as the library factor",
+                14.0,
+            ),
+            (
+                if zh { "来源" } else { "source" },
+                "where your value comes from (shown in every output)",
+                40.0,
+            ),
+        ],
+        &bold,
+    )?;
+    wb.save(path)
+}
+
+fn instructions(lang: Lang, sectors: &SectorLibrary) -> Vec<String> {
+    let zh = lang == Lang::Zh;
+    let mut v = vec![if zh {
+        "coreduce 研究工作簿 v1 — 填表说明".to_string()
+    } else {
+        "coreduce study workbook v1 — how to fill it in".to_string()
+    }];
+    let en = [
+        "Sheets: settings (key | value | unit), facilities (facility_id | name | sector | technology | city | capacity | capacity_unit), activity (facility_id | year | item | value | unit | note), factors (factor_id | value | unit | source, optional overrides). English or Chinese sheet and column names are accepted.",
+        "settings: gwp = SAR, AR4, AR5 or AR6 (default AR5: the set of the newest official guideline, MEE 2024); grid_factor = a factor id (grid.sc.avg resolves per year) or a number with its unit; view = footprint (scope 1 + 2, default) or compliance (the official reporting total); edition.<sector> = the guideline edition.",
+        "activity: one row per facility, year and item. 'output' is required (aluminium t, ceramics m2, baijiu t of 65 % vol liquor, tobacco t cured leaf). Amount items may be given per unit of output (e.g. t/t).",
+        "Measured values replace the Tier 1 defaults: any measured fuel replaces the whole default fuel mix; other items replace their own default. A repeated facility-year-item row is an error, not a sum.",
+        "Percentages accept % or a fraction; control.<SUBSTANCE>.efficiency must lie in 0–100 % (0–1). Add @process to an item to attribute it to one process.",
+        "Every number the engine uses comes from the factor library (coreduce factors list) with its source and confidence; overrides in the factors sheet are shown as overrides in every output.",
+    ];
+    let zh_lines = [
+        "工作表：设置（键|值|单位）、设施（设施编号|名称|行业|技术|城市|产能|产能单位）、活动数据（设施编号|年份|项目|数值|单位|备注）、因子（因子编号|数值|单位|来源，可选，用于覆盖默认因子）。中英文表名和列名均可。",
+        "设置：gwp 取 SAR、AR4、AR5 或 AR6（默认 AR5，即最新官方指南 MEE 2024 所用）；grid_factor 填因子编号（grid.sc.avg 按年份取值）或数值加单位；view 为 footprint（范围一+二，默认）或 compliance（官方报告口径）。",
+        "活动数据：每个设施、年份、项目一行。必须填写 output（电解铝 t 铝液，陶瓷 m2，白酒 t（65%vol 原酒），烤烟 t 干烟叶）。数量类项目可按单位产品填写（如 t/t）。",
+        "实测值替代 Tier 1 默认值：填写任一种燃料即替代全部默认燃料结构；其他项目替代各自默认值。同一设施-年份-项目重复出现视为错误，不会相加。",
+        "百分比可写 % 或小数；control.<污染物>.efficiency 取 0–100%（0–1）。项目后加 @工序 可指定到某一工序。",
+        "所有因子均来自因子库（coreduce factors list），带来源与置信度；因子表中的覆盖值会在所有输出中标明。",
+    ];
+    for l in if zh { &zh_lines } else { &en } {
+        v.push((*l).to_string());
+    }
+    v.push(String::new());
+    v.push(
+        if zh {
+            "行业与技术："
+        } else {
+            "Sectors and technologies:"
+        }
+        .to_string(),
+    );
+    for s in sectors.sectors.values() {
+        v.push(format!(
+            "{} ({} / {}), output in {}: {}",
+            s.id,
+            s.name_en,
+            s.name_zh,
+            s.output_label,
+            s.technologies
+                .iter()
+                .map(|t| format!("{} ({})", t.id, if zh { &t.name_zh } else { &t.name_en }))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    v
+}
