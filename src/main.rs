@@ -4,11 +4,11 @@
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
-use coreduce::accounting::{inventories, Inventory};
+use coreduce::accounting::{run_workbook, Inventory};
 use coreduce::factors::{Factor, FactorLibrary};
 use coreduce::graph::{render, SectorLibrary};
 use coreduce::workbook::template::{write_template, Lang};
-use coreduce::workbook::{self, WorkbookError};
+use coreduce::workbook::WorkbookError;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -183,22 +183,11 @@ fn compute(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> Result<(Vec<Inventory>, FactorLibrary), Failure> {
-    let study = workbook::read(path, lib, sectors).map_err(|e| match e {
-        WorkbookError::Unreadable { .. } => Failure::Unreadable(e.to_string()),
-        WorkbookError::Invalid { .. } => Failure::Findings(e.to_string()),
-    })?;
-    let lib = study.factors(lib).map_err(|errs| {
-        Failure::Findings(
-            WorkbookError::Invalid {
-                path: study.path.clone(),
-                findings: errs,
-            }
-            .to_string(),
-        )
-    })?;
-    let invs = inventories(&study.settings, &lib, sectors, &study.facility_years)
-        .map_err(|e| Failure::Findings(format!("{}: {e}", path.display())))?;
-    Ok((invs, lib))
+    match run_workbook(path, lib, sectors) {
+        Ok(run) => Ok((run.inventories, run.factors)),
+        Err(e @ WorkbookError::Unreadable { .. }) => Err(Failure::Unreadable(e.to_string())),
+        Err(e @ WorkbookError::Invalid { .. }) => Err(Failure::Findings(e.to_string())),
+    }
 }
 
 fn validate(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> anyhow::Result<ExitCode> {

@@ -232,6 +232,7 @@ impl<'a> Work<'a> {
         let fuels = self.fuel_ids();
         let mut errors = Vec::new();
         let mut output: Option<Decimal> = None;
+        let mut output_rows = 0;
         let mut measured: Vec<(String, Option<String>, Quantity, Location)> = Vec::new();
         for a in &self.fy.activity {
             let (item, node) = split_node(&a.item);
@@ -261,6 +262,7 @@ impl<'a> Work<'a> {
             let canonical = self.canonical_unit(item);
             let q = &a.quantity;
             if item == "output" {
+                output_rows += 1;
                 match q.value_in(&canonical) {
                     Ok(v) if v < Decimal::ZERO => errors.push(DataError::new(
                         a.location.clone(),
@@ -350,6 +352,9 @@ impl<'a> Work<'a> {
             }
         }
         let Some(output) = output else {
+            if output_rows > 0 {
+                return Err(Error::from_findings(errors));
+            }
             errors.push(DataError::new(
                 self.here(),
                 format!(
@@ -1649,4 +1654,44 @@ impl<'a> Work<'a> {
         };
         Ok(t)
     }
+}
+
+/// A workbook study, computed: the study as read, the factor library with its
+/// overrides, and one inventory per facility-year.
+pub struct WorkbookRun {
+    pub study: crate::workbook::Study,
+    pub factors: FactorLibrary,
+    pub inventories: Vec<Inventory>,
+}
+
+/// Reads a workbook and computes every facility-year. Reading problems and
+/// engine problems come back together as located findings.
+pub fn run_workbook(
+    path: &std::path::Path,
+    factors: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> Result<WorkbookRun, crate::workbook::WorkbookError> {
+    use crate::workbook::WorkbookError;
+    let study = crate::workbook::read(path, factors, sectors)?;
+    let invalid = |findings| WorkbookError::Invalid {
+        path: path.display().to_string(),
+        findings,
+    };
+    let lib = study.factors(factors).map_err(invalid)?;
+    let inventories = match inventories(&study.settings, &lib, sectors, &study.facility_years) {
+        Ok(i) => i,
+        Err(Error::Data(e)) => return Err(invalid(vec![e])),
+        Err(Error::Invalid(es)) => return Err(invalid(es)),
+        Err(e) => {
+            return Err(invalid(vec![DataError::new(
+                Location::file(path.display().to_string()),
+                e.to_string(),
+            )]))
+        }
+    };
+    Ok(WorkbookRun {
+        study,
+        factors: lib,
+        inventories,
+    })
 }

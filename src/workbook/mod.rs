@@ -31,6 +31,24 @@ pub const MAX_UNZIPPED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 /// Most rows read from one sheet.
 pub const MAX_ROWS: usize = 2_000_000;
 
+/// Size bounds for reading a workbook.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub file_bytes: u64,
+    pub unzipped_bytes: u64,
+    pub rows: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            file_bytes: MAX_FILE_BYTES,
+            unzipped_bytes: MAX_UNZIPPED_BYTES,
+            rows: MAX_ROWS,
+        }
+    }
+}
+
 /// Why a workbook could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkbookError {
@@ -294,6 +312,7 @@ fn table<'a>(
     kind: &str,
     sheet: &str,
     range: &'a Range<Data>,
+    limits: &Limits,
     findings: &mut Vec<DataError>,
 ) -> Option<Table<'a>> {
     let spec = COLUMNS.iter().find(|(k, _)| *k == kind)?.1;
@@ -341,14 +360,15 @@ fn table<'a>(
             );
         }
     }
-    if range.height() > MAX_ROWS {
+    if range.height() > limits.rows {
         findings.push(DataError::new(
             Location::Sheet {
                 sheet: sheet.into(),
             },
             format!(
-                "the sheet has {} rows; at most {MAX_ROWS} are read: split the study",
-                range.height()
+                "the sheet has {} rows; at most {} are read: split the study",
+                range.height(),
+                limits.rows
             ),
         ));
         return None;
@@ -364,32 +384,41 @@ fn table<'a>(
 
 /// Checks size limits before any parsing: the file, and for zip-based formats
 /// the total decompressed size declared by the archive.
-fn check_size(path: &Path) -> Result<(), String> {
+fn check_size(path: &Path, limits: &Limits) -> Result<(), String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a file".into());
     }
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > limits.file_bytes {
         return Err(format!(
-            "the file is {} MB; the limit is {} MB",
-            meta.len() / 1_048_576,
-            MAX_FILE_BYTES / 1_048_576
+            "the file is {} bytes; the limit is {} bytes ({} MB)",
+            meta.len(),
+            limits.file_bytes,
+            limits.file_bytes / 1_048_576
         ));
     }
     let mut head = [0u8; 4];
     let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let n = f.read(&mut head).map_err(|e| e.to_string())?;
-    if n == 4 && head == *b"PK\x03\x04" {
+    let is_zip = n == 4 && head == *b"PK\x03\x04";
+    let is_ole = n == 4 && head == [0xD0, 0xCF, 0x11, 0xE0];
+    if !is_zip && !is_ole {
+        return Err(
+            "not a workbook: the file is not an xlsx, xlsm, xls or ods spreadsheet (save it from Excel, WPS or LibreOffice in one of those formats)"
+                .into(),
+        );
+    }
+    if is_zip {
         let archive = zip::ZipArchive::new(std::fs::File::open(path).map_err(|e| e.to_string())?)
             .map_err(|e| format!("not a readable workbook (corrupt zip archive: {e})"))?;
         let total: u64 = archive
             .decompressed_size()
             .map(|s| s as u64)
             .unwrap_or(u64::MAX);
-        if total > MAX_UNZIPPED_BYTES {
+        if total > limits.unzipped_bytes {
             return Err(format!(
-                "the workbook would decompress to more than {} MB; the limit guards against zip bombs",
-                MAX_UNZIPPED_BYTES / 1_048_576
+                "the workbook would decompress to {total} bytes, more than the limit of {} bytes (a guard against zip bombs)",
+                limits.unzipped_bytes
             ));
         }
     }
@@ -403,12 +432,27 @@ pub fn read(
     factors: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> Result<Study, WorkbookError> {
+    read_with_limits(path, factors, sectors, &Limits::default())
+}
+
+/// [`read`] with explicit size bounds.
+pub fn read_with_limits(
+    path: &Path,
+    factors: &FactorLibrary,
+    sectors: &SectorLibrary,
+    limits: &Limits,
+) -> Result<Study, WorkbookError> {
     let shown = path.display().to_string();
+    // Workbook-wide findings name the file; the error header carries the full path.
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| shown.clone());
     let unreadable = |reason: String| WorkbookError::Unreadable {
         path: shown.clone(),
         reason,
     };
-    check_size(path).map_err(&unreadable)?;
+    check_size(path, limits).map_err(&unreadable)?;
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
         unreadable(format!(
             "not a readable workbook (xlsx, xlsm, xls or ods): {}",
@@ -452,7 +496,7 @@ pub fn read(
         return Err(WorkbookError::Invalid {
             path: shown,
             findings: vec![DataError::new(
-                Location::file(path.display().to_string()),
+                Location::file(file_name.clone()),
                 format!(
                     "the workbook has no study sheets (found: {}); expected 'facilities' and 'activity' (设施, 活动数据): run `coreduce template` for a blank one",
                     if names.is_empty() { "none".into() } else { names.join(", ") }
@@ -469,7 +513,7 @@ pub fn read(
                 .unwrap_or("");
             findings.push(
                 DataError::new(
-                    Location::file(path.display().to_string()),
+                    Location::file(file_name.clone()),
                     format!("missing sheet '{required}' (or '{alt}')"),
                 )
                 .with_hint(did_you_mean(required, names.iter().map(String::as_str))),
@@ -488,22 +532,22 @@ pub fn read(
         other_sheets,
     };
     if let Some((name, range)) = ranges.get("settings") {
-        if let Some(t) = table("settings", name, range, &mut findings) {
+        if let Some(t) = table("settings", name, range, limits, &mut findings) {
             read_settings(&t, &mut study, factors, sectors, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("factors") {
-        if let Some(t) = table("factors", name, range, &mut findings) {
+        if let Some(t) = table("factors", name, range, limits, &mut findings) {
             read_factors(&t, &mut study, factors, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("facilities") {
-        if let Some(t) = table("facilities", name, range, &mut findings) {
+        if let Some(t) = table("facilities", name, range, limits, &mut findings) {
             read_facilities(&t, &mut study, sectors, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("activity") {
-        if let Some(t) = table("activity", name, range, &mut findings) {
+        if let Some(t) = table("activity", name, range, limits, &mut findings) {
             read_activity(&t, &mut study, sectors, &mut findings);
         }
     }
