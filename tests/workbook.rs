@@ -5,7 +5,7 @@
 //! Workbooks are built here with rust_xlsxwriter from small cell tables, so
 //! each case shows exactly what the user typed.
 
-use coreduce::accounting::{inventory, run_workbook, FacilityYear, Settings};
+use coreduce::accounting::{inventory, run_workbook, FacilityYear};
 use coreduce::graph::SectorLibrary;
 use coreduce::workbook::{read_with_limits, Limits, WorkbookError};
 use coreduce::FactorLibrary;
