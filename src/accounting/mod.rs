@@ -1424,7 +1424,7 @@ impl<'a> Work<'a> {
             )));
         };
         let (v, u, id) = self.factor(template)?;
-        let mut amount = basis
+        let generated = basis
             .mul(&Quantity::new(v, u))?
             .value_in(&Unit::parse("t")?)
             .map_err(|e| {
@@ -1443,33 +1443,31 @@ impl<'a> Work<'a> {
         }];
         for sub in &src.substances {
             let mut inputs = inputs_base.clone();
-            // A user control replaces the source's default removal efficiency.
-            let removal = match self.control(*sub, &src.node) {
+            // A user control efficiency is the source's overall efficiency: it
+            // replaces the default capture × removal (so 1 removes it all).
+            let factor = match self.control(*sub, &src.node) {
                 Some((eta, used)) => {
                     inputs.push(used);
-                    Some(eta)
+                    Decimal::ONE - eta
                 }
                 None => match src.param("removal", ed) {
                     Some(t) => {
-                        let (v, id) = self.factor_in(t, "fraction")?;
+                        let (eta, id) = self.factor_in(t, "fraction")?;
                         ids.push(id);
-                        Some(v)
+                        let cap = match src.param("capture", ed) {
+                            Some(t) => {
+                                let (v, id) = self.factor_in(t, "fraction")?;
+                                ids.push(id);
+                                v
+                            }
+                            None => Decimal::ONE,
+                        };
+                        cap * (Decimal::ONE - eta) + (Decimal::ONE - cap)
                     }
-                    None => None,
+                    None => Decimal::ONE,
                 },
             };
-            let capture = match src.param("capture", ed) {
-                Some(t) => {
-                    let (v, id) = self.factor_in(t, "fraction")?;
-                    ids.push(id);
-                    Some(v)
-                }
-                None => None,
-            };
-            if let Some(eta) = removal {
-                let cap = capture.unwrap_or(Decimal::ONE);
-                amount *= cap * (Decimal::ONE - eta) + (Decimal::ONE - cap);
-            }
+            let amount = generated * factor;
             self.push(
                 settings,
                 src,
