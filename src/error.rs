@@ -186,8 +186,14 @@ where
             best = Some((score, cand));
         }
     }
+    let close = |cand: &str| {
+        let d = strsim::damerau_levenshtein(&lower, &cand.to_lowercase());
+        d <= 1 || (d <= 2 && lower.chars().count() >= 5)
+    };
     match best {
-        Some((score, cand)) if score >= 0.6 => Some(format!("did you mean '{cand}'?")),
+        Some((score, cand)) if score >= 0.6 || close(cand) => {
+            Some(format!("did you mean '{cand}'?"))
+        }
         _ => None,
     }
 }

@@ -117,6 +117,18 @@ fn library(dir: &Option<PathBuf>) -> anyhow::Result<FactorLibrary> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // `factors check` reports a library that does not load as findings (exit 1).
+    if let Command::Factors(FactorsCmd::Check) = &cli.command {
+        let loaded = library(&cli.factors).and_then(|lib| {
+            SectorLibrary::embedded(&lib)
+                .map(|s| (lib, s))
+                .map_err(Into::into)
+        });
+        if let Err(e) = loaded {
+            println!("{e:#}");
+            return Ok(ExitCode::from(1));
+        }
+    }
     let lib = library(&cli.factors)?;
     let sectors =
         SectorLibrary::embedded(&lib).context("the built-in sector graphs are invalid")?;

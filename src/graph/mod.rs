@@ -810,7 +810,7 @@ impl Sector {
                 .map_err(|e| DataError::new(a.location.clone(), e.to_string()))?;
             return Ok(Quantity::new(v, unit));
         }
-        let mut q = Quantity::new(Decimal::ONE, Unit::one());
+        let mut q: Option<Quantity> = None;
         let located = |e: DataError| DataError {
             location: a.location.clone(),
             ..e
@@ -819,10 +819,15 @@ impl Sector {
             let id = expand(id, self, ctx);
             let f = lib.get(&id).map_err(located)?;
             used.push(id);
-            q = q
-                .mul(&Quantity::new(f.value, f.unit.clone()))
-                .map_err(|e| DataError::new(a.location.clone(), e.to_string()))?;
+            let next = Quantity::new(f.value, f.unit.clone());
+            q = Some(match q {
+                None => next,
+                Some(q) => q
+                    .mul(&next)
+                    .map_err(|e| DataError::new(a.location.clone(), e.to_string()))?,
+            });
         }
+        let mut q = q.unwrap_or_else(|| Quantity::new(Decimal::ONE, Unit::one()));
         for id in &a.divide_by {
             let id = expand(id, self, ctx);
             let f = lib.get(&id).map_err(located)?;

@@ -1,0 +1,229 @@
+//! The `coreduce` binary: exit codes (0 ok, 1 findings, 2 errors), one
+//! readable error line, and the commands the README promises.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn coreduce(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_coreduce"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+#[test]
+fn factors_show_prints_the_sichuan_2022_grid_factor_with_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = coreduce(&["factors", "show", "grid.sc.avg.2022"], dir.path());
+    let (out, _) = text(&o);
+    assert!(o.status.success());
+    assert!(out.contains("value:       0.1404 tCO2/MWh"), "{out}");
+    assert!(out.contains("source:") && out.contains("MEE"), "{out}");
+    assert!(out.contains("confidence:  secondary"), "{out}");
+}
+
+#[test]
+fn factors_list_for_aluminium_has_both_editions_anode_and_pfc_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = coreduce(&["factors", "list", "--sector", "aluminium"], dir.path());
+    let (out, _) = text(&o);
+    for id in [
+        "al.ndrc2013.anode_nc",
+        "al.ndrc2013.cf4",
+        "al.ndrc2013.c2f6",
+        "al.mee2024.anode_nc",
+        "al.mee2024.cf4",
+        "al.mee2024.c2f6",
+        "al.mee2024.cf4_slope",
+    ] {
+        assert!(out.contains(id), "{id} missing:\n{out}");
+    }
+    let o = coreduce(
+        &[
+            "factors",
+            "list",
+            "--substance",
+            "CH4",
+            "--edition",
+            "ipcc2006",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success());
+}
+
+#[test]
+fn unknown_ids_get_a_suggestion_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = coreduce(&["factors", "show", "grid.sc.avg.2O22"], dir.path());
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        err.trim(),
+        "error: unknown factor 'grid.sc.avg.2O22' (did you mean 'grid.sc.avg.2022'?)"
+    );
+    let o = coreduce(&["graph", "aluminiun"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).1.contains("did you mean 'aluminium'"),
+        "{}",
+        text(&o).1
+    );
+}
+
+#[test]
+fn factors_check_is_clean_and_a_broken_folder_gives_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = coreduce(&["factors", "check"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let bad = dir.path().join("extra/bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("dataset.toml"), "id = \"bad\"\ntitle = \"t\"\n").unwrap();
+    std::fs::write(bad.join("factors.csv"), "id,value\nx,1\n").unwrap();
+    let o = coreduce(&["--factors", "extra", "factors", "check"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{:?}", text(&o));
+    assert!(
+        text(&o).0.contains("factors.csv:1: header must be"),
+        "{:?}",
+        text(&o)
+    );
+}
+
+#[test]
+fn graph_renders_all_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = coreduce(&["graph", "白酒", "--format", "mermaid"], dir.path());
+    let (out, _) = text(&o);
+    assert!(out.starts_with("flowchart LR"), "{out}");
+    assert!(
+        out.contains("wwtp ==>|\"biogas (raises steam)\"| boiler"),
+        "{out}"
+    );
+    let o = coreduce(&["graph", "ceramics", "--format", "dot"], dir.path());
+    assert!(text(&o).0.starts_with("digraph \"ceramics\""));
+    let o = coreduce(&["graph", "tobacco"], dir.path());
+    assert!(text(&o).0.contains("curing_combustion"));
+}
+
+#[test]
+fn template_validate_inventory_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    assert!(
+        coreduce(&["template", "--out", "study.xlsx", "--lang", "zh"], p)
+            .status
+            .success()
+    );
+    // A second template over it is refused: nothing the user has is overwritten.
+    let o = coreduce(&["template", "--out", "study.xlsx"], p);
+    assert_eq!(o.status.code(), Some(2));
+    let o = coreduce(&["validate", "study.xlsx"], p);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    for out in ["r.xlsx", "r.csv", "r.json"] {
+        let o = coreduce(&["inventory", "study.xlsx", "--out", out], p);
+        assert!(o.status.success(), "{:?}", text(&o));
+        assert!(p.join(out).exists());
+    }
+    let csv = std::fs::read_to_string(p.join("r.csv")).unwrap();
+    assert!(csv.starts_with(
+        "facility_id,year,sector,process,source,substance,amount,unit,tier,factor_ids"
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("r.json")).unwrap()).unwrap();
+    assert_eq!(json["inventories"].as_array().unwrap().len(), 4);
+    // Never over the input.
+    let o = coreduce(&["inventory", "study.xlsx", "--out", "study.xlsx"], p);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("refusing to write"));
+}
+
+#[test]
+fn validate_exit_codes_1_for_findings_2_for_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("notes.xlsx"), "hello").unwrap();
+    let o = coreduce(&["validate", "notes.xlsx"], p);
+    assert_eq!(o.status.code(), Some(2));
+    let (_, err) = text(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let o = coreduce(&["validate", "missing.xlsx"], p);
+    assert_eq!(o.status.code(), Some(2));
+    // A workbook with a finding: exit 1 and the cell in the message.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("facilities").unwrap();
+    ws.write_string(0, 0, "facility_id").unwrap();
+    ws.write_string(0, 1, "sector").unwrap();
+    ws.write_string(1, 0, "A").unwrap();
+    ws.write_string(1, 1, "ceramics").unwrap();
+    let ws = wb.add_worksheet().set_name("activity").unwrap();
+    for (c, h) in ["facility_id", "year", "item", "value", "unit"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "A").unwrap();
+    ws.write_number(1, 1, 2022).unwrap();
+    ws.write_string(1, 2, "output").unwrap();
+    ws.write_number(1, 3, 1000).unwrap();
+    ws.write_string(1, 4, "t").unwrap();
+    wb.save(p.join("bad.xlsx")).unwrap();
+    let o = coreduce(&["validate", "bad.xlsx"], p);
+    assert_eq!(o.status.code(), Some(1), "{:?}", text(&o));
+    assert!(
+        text(&o).0.contains(
+            "activity!D2: output is in 't' (mass), but ceramics output is measured in 'm2' (area)"
+        ),
+        "{:?}",
+        text(&o)
+    );
+}
+
+#[test]
+fn formula_text_from_the_workbook_is_neutralised_in_csv() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("facilities").unwrap();
+    for (c, h) in ["facility_id", "name", "sector", "city"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "=HYPERLINK(\"http://x\")").unwrap();
+    ws.write_string(1, 1, "=1+1").unwrap();
+    ws.write_string(1, 2, "tobacco").unwrap();
+    ws.write_string(1, 3, "凉山").unwrap();
+    let ws = wb.add_worksheet().set_name("activity").unwrap();
+    for (c, h) in ["facility_id", "year", "item", "value", "unit"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "=HYPERLINK(\"http://x\")").unwrap();
+    ws.write_number(1, 1, 2022).unwrap();
+    ws.write_string(1, 2, "output").unwrap();
+    ws.write_number(1, 3, 1).unwrap();
+    ws.write_string(1, 4, "t").unwrap();
+    wb.save(p.join("inj.xlsx")).unwrap();
+    let o = coreduce(&["inventory", "inj.xlsx", "--out", "r.csv"], p);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let csv = std::fs::read_to_string(p.join("r.csv")).unwrap();
+    let first = csv.lines().nth(1).unwrap();
+    assert!(first.starts_with("\"'=HYPERLINK"), "{first}");
+    let o = coreduce(&["inventory", "inj.xlsx", "--out", "r.xlsx"], p);
+    assert!(o.status.success());
+    // The xlsx holds the name as text, never as a formula.
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(p.join("r.xlsx")).unwrap();
+    use calamine::Reader;
+    let formulas = book.worksheet_formula("summary").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+}
