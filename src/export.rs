@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The columns of the tidy CSV, in order.
-pub const CSV_COLUMNS: [&str; 15] = [
+pub const CSV_COLUMNS: [&str; 16] = [
     "facility_id",
     "year",
     "sector",
@@ -31,10 +31,22 @@ pub const CSV_COLUMNS: [&str; 15] = [
     "city",
     "technology",
     "edition",
+    "overrides",
 ];
 
 /// Writes the tidy CSV to any writer.
-pub fn csv_to<W: std::io::Write>(inventories: &[Inventory], w: W) -> Result<()> {
+pub fn csv_to<W: std::io::Write>(
+    inventories: &[Inventory],
+    lib: &FactorLibrary,
+    w: W,
+) -> Result<()> {
+    let overridden = |ids: &[String]| {
+        ids.iter()
+            .filter(|id| lib.get(id).is_ok_and(|f| f.origin.is_override()))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(";")
+    };
     let mut out = csv::Writer::from_writer(w);
     let err = |e: csv::Error| Error::Request(format!("cannot write CSV: {e}"));
     out.write_record(CSV_COLUMNS).map_err(err)?;
@@ -56,6 +68,7 @@ pub fn csv_to<W: std::io::Write>(inventories: &[Inventory], w: W) -> Result<()> 
                 neutralise(inv.city.as_deref().unwrap_or("")),
                 inv.technology.clone(),
                 inv.edition.clone(),
+                overridden(&r.factor_ids),
             ])
             .map_err(err)?;
         }
@@ -102,7 +115,7 @@ pub fn write_results(
                 path: tmp.display().to_string(),
                 source: e,
             })?;
-            csv_to(inventories, std::io::BufWriter::new(f))
+            csv_to(inventories, lib, std::io::BufWriter::new(f))
         }),
         "json" => {
             let text = json_string(inventories, lib)?;
@@ -249,6 +262,13 @@ fn xlsx(
             ws.write_string(r, 12, neutralise(inv.city.as_deref().unwrap_or("")))?;
             ws.write_string(r, 13, &inv.technology)?;
             ws.write_string(r, 14, &inv.edition)?;
+            let over: Vec<&str> = row
+                .factor_ids
+                .iter()
+                .filter(|id| lib.get(id).is_ok_and(|f| f.origin.is_override()))
+                .map(String::as_str)
+                .collect();
+            ws.write_string(r, 15, over.join(";"))?;
             r += 1;
         }
     }

@@ -377,4 +377,33 @@ mod ceramics {
             .sum();
         assert_eq!(r(coal, 6), dec!(3753.728000));
     }
+
+    #[test]
+    fn kiln_nox_by_concentration_with_o2_correction() {
+        // 150 mg/m3 at the 18 % reference O2, measured O2 17 %:
+        // C = 150 × (21 − 17)/(21 − 18) = 200 mg/m3; × 10^9 Nm3 = 2 × 10^11 mg = 200 t NOx
+        let fy = FacilityYear::new("ce-1", "ceramics", 2022)
+            .with("output", dec!(1000000), "m2")
+            .unwrap()
+            .with("stack.flow@kiln", dec!(1000000000), "Nm3")
+            .unwrap()
+            .with("stack.NOx.concentration_ref@kiln", dec!(150), "mg/m3")
+            .unwrap()
+            .with("stack.o2@kiln", dec!(17), "%")
+            .unwrap();
+        let inv = run(&settings(GwpSet::Sar, "ceramics", "ndrc2013"), &fy);
+        let kiln_nox: Vec<_> = inv
+            .rows
+            .iter()
+            .filter(|r| r.node == "kiln" && r.substance == "NOx")
+            .collect();
+        assert_eq!(kiln_nox.len(), 1);
+        assert_eq!(kiln_nox[0].amount, dec!(200));
+        assert_eq!(kiln_nox[0].tier, 3);
+        // The spray dryer's NOx is still computed by factor.
+        assert!(inv
+            .rows
+            .iter()
+            .any(|r| r.node == "spray_dryer" && r.substance == "NOx"));
+    }
 }

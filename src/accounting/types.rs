@@ -84,6 +84,9 @@ pub struct Totals {
     /// t CO2e per unit of output
     #[serde(with = "rust_decimal::serde::str_option")]
     pub co2e_per_output: Option<Decimal>,
+    /// t per unit of output, per substance (empty when output is zero)
+    #[serde(serialize_with = "ser_map")]
+    pub per_output: BTreeMap<String, Decimal>,
 }
 
 fn ser_map<S: serde::Serializer>(

@@ -76,6 +76,8 @@ pub fn item_spec(item: &str, fuels: &[&str]) -> Option<ItemSpec> {
         }
         "wastewater.mcf" => return Some(fraction()),
         "fertiliser.n" => return Some(amount(vec![MASS], "t")),
+        "stack.flow" => return Some(amount(vec![VOLUME], "Nm3")),
+        "stack.o2" | "stack.o2_ref" => return Some(fraction()),
         _ => {}
     }
     if let Some(rest) = item.strip_prefix("discharge.") {
@@ -103,6 +105,16 @@ pub fn item_spec(item: &str, fuels: &[&str]) -> Option<ItemSpec> {
         return Some(ItemSpec {
             substance: Some(sub),
             ..amount(vec![MASS], "t")
+        });
+    }
+    if let Some(rest) = item.strip_prefix("stack.") {
+        let (sub, which) = rest.rsplit_once('.')?;
+        if which != "concentration" && which != "concentration_ref" {
+            return None;
+        }
+        return Some(ItemSpec {
+            substance: Some(Substance::parse(sub)?),
+            ..property(vec![unit_dims("mg/m3")], "mg/m3")
         });
     }
     if let Some(rest) = item.strip_prefix("fuel.") {
@@ -148,6 +160,9 @@ pub fn item_examples(fuels: &[&str]) -> Vec<String> {
         "discharge.tn",
         "discharge.tp",
         "fertiliser.n",
+        "stack.flow",
+        "stack.o2",
+        "stack.o2_ref",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -161,6 +176,8 @@ pub fn item_examples(fuels: &[&str]) -> Vec<String> {
     for s in Substance::ALL {
         v.push(format!("control.{}.efficiency", s.code()));
         v.push(format!("emission.{}", s.code()));
+        v.push(format!("stack.{}.concentration", s.code()));
+        v.push(format!("stack.{}.concentration_ref", s.code()));
     }
     v
 }
