@@ -144,3 +144,47 @@ impl FacilityYear {
         self
     }
 }
+
+/// One edit of a facility's sector graph and activity: the vocabulary that
+/// co-reduction measures are written in. Edits act on the resolved activity
+/// (measured values and Tier 1 defaults alike) and on factor values, never on
+/// results, so every formula runs as usual afterwards.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Multiply an item (exact id, or a prefix ending in `*` such as `fuel.*`)
+    /// at a node (or every node). Works on amounts and properties.
+    Scale {
+        item: String,
+        node: Option<String>,
+        multiplier: Decimal,
+    },
+    /// Move `share` of a fuel's amount at a node to another item; `ratio` is
+    /// the new item's amount per unit of the old (e.g. MWh per t coal).
+    Switch {
+        from: String,
+        to: String,
+        node: Option<String>,
+        share: Decimal,
+        ratio: Quantity,
+    },
+    /// Add an end-of-pipe control; it composes on the residual
+    /// (1 − η) = (1 − η_old)(1 − η_new).
+    Control {
+        substance: crate::substance::Substance,
+        node: Option<String>,
+        efficiency: Decimal,
+    },
+    /// This share of net purchased electricity comes from zero-carbon sources
+    /// (market-based scope 2); shares compose on the residual.
+    GreenPower { share: Decimal },
+    /// Add an input per unit of output at a node (e.g. a control's power or
+    /// limestone use).
+    Add {
+        item: String,
+        node: String,
+        per_output: Quantity,
+    },
+    /// Multiply a factor (a graph coefficient or a formula parameter); ids may
+    /// use `{edition}` and `{technology}`.
+    ScaleFactor { id: String, multiplier: Decimal },
+}

@@ -62,6 +62,8 @@ struct Work<'a> {
     /// measured amounts: (item, node qualifier, total in canonical unit, where)
     measured: Vec<(String, Option<String>, Decimal, Location)>,
     energy_tce: Decimal,
+    /// share of net purchased electricity from zero-carbon sources
+    green_share: Decimal,
     warnings: Vec<Warning>,
     rows: Vec<Row>,
 }
@@ -72,6 +74,18 @@ pub fn inventory(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
     fy: &FacilityYear,
+) -> crate::Result<Inventory> {
+    inventory_with_edits(settings, lib, sectors, fy, &[])
+}
+
+/// Computes the inventory of one facility-year after graph and activity
+/// edits (the measures' vocabulary), applied in the order given.
+pub fn inventory_with_edits(
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    fy: &FacilityYear,
+    edits: &[Edit],
 ) -> crate::Result<Inventory> {
     let here = Location::Api {
         what: format!("facility '{}' year {}", fy.facility_id, fy.year),
@@ -129,6 +143,9 @@ pub fn inventory(
         edition: &edition,
         technology: &technology,
     };
+    // Factor edits act on a copy of the library, before the graph is solved.
+    let edited = factor_edits(lib, sector, ctx, edits)?;
+    let lib = edited.as_ref().unwrap_or(lib);
     let mut work = Work {
         sector,
         lib,
@@ -140,11 +157,13 @@ pub fn inventory(
         activity: BTreeMap::new(),
         measured: Vec::new(),
         energy_tce: Decimal::ZERO,
+        green_share: Decimal::ZERO,
         warnings,
         rows: Vec::new(),
     };
     let output = work.read_activity()?;
     work.defaults(output)?;
+    work.apply_edits(edits, output)?;
     work.run_sources(settings)?;
     work.apply_stack_measurements()?;
     work.apply_measured_emissions();
@@ -391,6 +410,43 @@ impl<'a> Work<'a> {
     }
 }
 
+/// Applies the `ScaleFactor` edits to a copy of the library (None when there are none).
+fn factor_edits(
+    lib: &FactorLibrary,
+    sector: &Sector,
+    ctx: Context<'_>,
+    edits: &[Edit],
+) -> crate::Result<Option<FactorLibrary>> {
+    if !edits.iter().any(|e| matches!(e, Edit::ScaleFactor { .. })) {
+        return Ok(None);
+    }
+    let mut copy = lib.clone();
+    for e in edits {
+        if let Edit::ScaleFactor { id, multiplier } = e {
+            let id = expand(id, sector, ctx);
+            let f = copy.get(&id).map_err(Error::Data)?.clone();
+            copy.override_value(
+                &id,
+                f.value * multiplier,
+                f.unit.clone(),
+                &format!("measure edit: × {multiplier}"),
+                Location::Api {
+                    what: format!("measure edit of '{id}'"),
+                },
+            )
+            .map_err(Error::Data)?;
+        }
+    }
+    Ok(Some(copy))
+}
+
+fn item_matches(pattern: &str, item: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => item.starts_with(prefix) && !item[prefix.len()..].contains('.'),
+        None => pattern == item,
+    }
+}
+
 /// The method that consumes an item, to find where a facility-level value goes.
 fn consuming_method(item: &str) -> Option<Method> {
     Some(match item {
@@ -594,6 +650,124 @@ impl<'a> Work<'a> {
                     self.ctx.technology
                 ),
             });
+        }
+        Ok(())
+    }
+
+    /// Applies the activity edits (everything but factor edits) in order.
+    fn apply_edits(&mut self, edits: &[Edit], output: Decimal) -> crate::Result<()> {
+        for e in edits {
+            match e {
+                Edit::ScaleFactor { .. } => {}
+                Edit::Scale {
+                    item,
+                    node,
+                    multiplier,
+                } => {
+                    for ((i, n), entry) in self.amounts.iter_mut() {
+                        if item_matches(item, i) && node.as_ref().is_none_or(|x| x == n) {
+                            entry.value *= multiplier;
+                        }
+                    }
+                    for ((i, n), (v, _)) in self.props.iter_mut() {
+                        if item_matches(item, i)
+                            && node.as_ref().is_none_or(|x| x == n || n.is_empty())
+                        {
+                            *v *= multiplier;
+                        }
+                    }
+                }
+                Edit::Switch {
+                    from,
+                    to,
+                    node,
+                    share,
+                    ratio,
+                } => {
+                    let from_unit = self.canonical_unit(from);
+                    let to_unit = self.canonical_unit(to);
+                    let keys: Vec<(String, String)> = self
+                        .amounts
+                        .keys()
+                        .filter(|(i, n)| i == from && node.as_ref().is_none_or(|x| x == n))
+                        .cloned()
+                        .collect();
+                    for key in keys {
+                        let Some(entry) = self.amounts.get_mut(&key) else {
+                            continue;
+                        };
+                        let moved = entry.value * share;
+                        entry.value -= moved;
+                        let origin = entry.origin.clone();
+                        let added = Quantity::new(moved, from_unit.clone())
+                            .mul(ratio)?
+                            .value_in(&to_unit)
+                            .map_err(|e| {
+                                Error::Data(DataError::new(
+                                    self.here(),
+                                    format!("switch {from} → {to}: {e}"),
+                                ))
+                            })?;
+                        let target = self
+                            .amounts
+                            .entry((to.clone(), key.1.clone()))
+                            .or_insert_with(|| Entry {
+                                value: Decimal::ZERO,
+                                origin,
+                                from: format!("switched from {from}"),
+                                factor_ids: Vec::new(),
+                            });
+                        target.value += added;
+                    }
+                }
+                Edit::Add {
+                    item,
+                    node,
+                    per_output,
+                } => {
+                    let unit = self.canonical_unit(item);
+                    let per = unit.div(&self.sector.output_unit)?;
+                    let value = per_output.value_in(&per).map_err(|e| {
+                        Error::Data(DataError::new(self.here(), format!("added {item}: {e}")))
+                    })? * output;
+                    let entry = self
+                        .amounts
+                        .entry((item.clone(), node.clone()))
+                        .or_insert_with(|| Entry {
+                            value: Decimal::ZERO,
+                            origin: InputOrigin::Default,
+                            from: "measure".into(),
+                            factor_ids: Vec::new(),
+                        });
+                    entry.value += value;
+                }
+                Edit::Control {
+                    substance,
+                    node,
+                    efficiency,
+                } => {
+                    let item = format!("control.{}.efficiency", substance.code());
+                    let key = (item.clone(), node.clone().unwrap_or_default());
+                    let old = self
+                        .prop(&item, &key.1)
+                        .map(|(v, _)| v)
+                        .unwrap_or(Decimal::ZERO);
+                    let new = Decimal::ONE - (Decimal::ONE - old) * (Decimal::ONE - efficiency);
+                    self.props.insert(key, (new, "measure".into()));
+                    if node.is_none() {
+                        for ((i, n), (v, _)) in self.props.iter_mut() {
+                            if *i == item && !n.is_empty() {
+                                *v = Decimal::ONE
+                                    - (Decimal::ONE - *v) * (Decimal::ONE - efficiency);
+                            }
+                        }
+                    }
+                }
+                Edit::GreenPower { share } => {
+                    self.green_share =
+                        Decimal::ONE - (Decimal::ONE - self.green_share) * (Decimal::ONE - share);
+                }
+            }
         }
         Ok(())
     }
@@ -1059,6 +1233,17 @@ impl<'a> Work<'a> {
                     self.energy_tce += net / crate::units::GJ_PER_TCE;
                 }
                 let tier = if measured { 2 } else { 1 };
+                let mut ef = ef;
+                if method == Method::Electricity && !self.green_share.is_zero() {
+                    inputs.push(InputUsed {
+                        item: "green_power_share".into(),
+                        value: self.green_share,
+                        unit: "fraction".into(),
+                        origin: InputOrigin::Measured,
+                        from: "measure".into(),
+                    });
+                    ef *= Decimal::ONE - self.green_share;
+                }
                 self.push(
                     settings,
                     src,
