@@ -35,6 +35,7 @@ pub mod error;
 pub mod export;
 pub mod factors;
 pub mod graph;
+pub mod measures;
 pub mod output;
 pub mod study;
 pub mod substance;

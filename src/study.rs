@@ -159,7 +159,8 @@ pub enum Edit {
         multiplier: Decimal,
     },
     /// Move `share` of a fuel's amount at a node to another item; `ratio` is
-    /// the new item's amount per unit of the old (e.g. MWh per t coal).
+    /// the new item's amount per unit of the old (e.g. MWh per t coal), or an
+    /// energy ratio (GJ/GJ, MWh/GJ) applied through the fuels' NCVs.
     Switch {
         from: String,
         to: String,
@@ -185,6 +186,14 @@ pub enum Edit {
         per_output: Quantity,
     },
     /// Multiply a factor (a graph coefficient or a formula parameter); ids may
-    /// use `{edition}` and `{technology}`.
+    /// use `{edition}` and `{technology}`. An id that the facility's edition
+    /// does not define has no effect (and a warning says so).
     ScaleFactor { id: String, multiplier: Decimal },
+    /// Move a factor toward a value: base + weight × (value − base); weight 1
+    /// sets it, weight 0 leaves it.
+    SetFactor {
+        id: String,
+        value: Decimal,
+        weight: Decimal,
+    },
 }

@@ -278,3 +278,15 @@ fn no_f64_on_the_accounting_path() {
         }
     }
 }
+
+#[test]
+fn shipped_measures_load_six_or_more_per_sector() {
+    let lib = lib();
+    let sectors = SectorLibrary::embedded(&lib).unwrap();
+    let m =
+        coreduce::measures::MeasureLibrary::embedded(&sectors).unwrap_or_else(|e| panic!("{e}"));
+    for s in ["aluminium", "baijiu", "ceramics", "tobacco"] {
+        let n = m.measures.iter().filter(|x| x.sector == s).count();
+        assert!(n >= 6, "{s}: {n} measures");
+    }
+}

@@ -417,25 +417,47 @@ fn factor_edits(
     ctx: Context<'_>,
     edits: &[Edit],
 ) -> crate::Result<Option<FactorLibrary>> {
-    if !edits.iter().any(|e| matches!(e, Edit::ScaleFactor { .. })) {
+    if !edits
+        .iter()
+        .any(|e| matches!(e, Edit::ScaleFactor { .. } | Edit::SetFactor { .. }))
+    {
         return Ok(None);
     }
     let mut copy = lib.clone();
     for e in edits {
-        if let Edit::ScaleFactor { id, multiplier } = e {
-            let id = expand(id, sector, ctx);
-            let f = copy.get(&id).map_err(Error::Data)?.clone();
-            copy.override_value(
-                &id,
-                f.value * multiplier,
-                f.unit.clone(),
-                &format!("measure edit: × {multiplier}"),
-                Location::Api {
-                    what: format!("measure edit of '{id}'"),
-                },
-            )
-            .map_err(Error::Data)?;
-        }
+        let (id, new, text) = match e {
+            Edit::ScaleFactor { id, multiplier } => {
+                let id = expand(id, sector, ctx);
+                let Ok(f) = copy.get(&id) else { continue };
+                (
+                    id,
+                    f.value * multiplier,
+                    format!("measure edit: × {multiplier}"),
+                )
+            }
+            Edit::SetFactor { id, value, weight } => {
+                let id = expand(id, sector, ctx);
+                let Ok(f) = copy.get(&id) else { continue };
+                let new = f.value + *weight * (*value - f.value);
+                (
+                    id,
+                    new,
+                    format!("measure edit: toward {value} (weight {weight})"),
+                )
+            }
+            _ => continue,
+        };
+        let unit = copy.get(&id).map_err(Error::Data)?.unit.clone();
+        copy.override_value(
+            &id,
+            new,
+            unit,
+            &text,
+            Location::Api {
+                what: format!("measure edit of '{id}'"),
+            },
+        )
+        .map_err(Error::Data)?;
     }
     Ok(Some(copy))
 }
@@ -658,7 +680,18 @@ impl<'a> Work<'a> {
     fn apply_edits(&mut self, edits: &[Edit], output: Decimal) -> crate::Result<()> {
         for e in edits {
             match e {
-                Edit::ScaleFactor { .. } => {}
+                Edit::ScaleFactor { id, .. } | Edit::SetFactor { id, .. } => {
+                    let full = expand(id, self.sector, self.ctx);
+                    if !self.lib.contains(&full) {
+                        self.warnings.push(Warning {
+                            location: self.here().to_string(),
+                            message: format!(
+                                "measure edit of '{full}' has no effect: the {} edition has no such factor",
+                                self.ctx.edition
+                            ),
+                        });
+                    }
+                }
                 Edit::Scale {
                     item,
                     node,
@@ -684,8 +717,6 @@ impl<'a> Work<'a> {
                     share,
                     ratio,
                 } => {
-                    let from_unit = self.canonical_unit(from);
-                    let to_unit = self.canonical_unit(to);
                     let keys: Vec<(String, String)> = self
                         .amounts
                         .keys()
@@ -697,17 +728,12 @@ impl<'a> Work<'a> {
                             continue;
                         };
                         let moved = entry.value * share;
+                        if moved.is_zero() {
+                            continue;
+                        }
                         entry.value -= moved;
                         let origin = entry.origin.clone();
-                        let added = Quantity::new(moved, from_unit.clone())
-                            .mul(ratio)?
-                            .value_in(&to_unit)
-                            .map_err(|e| {
-                                Error::Data(DataError::new(
-                                    self.here(),
-                                    format!("switch {from} → {to}: {e}"),
-                                ))
-                            })?;
+                        let added = self.switched_amount(from, to, &key.1, moved, ratio)?;
                         let target = self
                             .amounts
                             .entry((to.clone(), key.1.clone()))
@@ -730,6 +756,9 @@ impl<'a> Work<'a> {
                     let value = per_output.value_in(&per).map_err(|e| {
                         Error::Data(DataError::new(self.here(), format!("added {item}: {e}")))
                     })? * output;
+                    if value.is_zero() {
+                        continue;
+                    }
                     let entry = self
                         .amounts
                         .entry((item.clone(), node.clone()))
@@ -770,6 +799,71 @@ impl<'a> Work<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The amount of `to` that replaces `moved` of `from`. A ratio per unit of
+    /// energy goes through the NCV of `from`; a ratio giving energy for a fuel
+    /// goes through the NCV of `to`.
+    fn switched_amount(
+        &self,
+        from: &str,
+        to: &str,
+        node: &str,
+        moved: Decimal,
+        ratio: &Quantity,
+    ) -> crate::Result<Decimal> {
+        let gj = Unit::parse("GJ")?;
+        let fuel_of = |item: &str| {
+            item.strip_prefix("fuel.")
+                .filter(|f| !f.contains('.'))
+                .and_then(|f| self.sectors.fuel(f))
+                .cloned()
+        };
+        let ncv = |f: &crate::graph::FuelDef| -> crate::Result<Quantity> {
+            let per = if f.state == FuelState::Gas {
+                "GJ/10^4 Nm3"
+            } else {
+                "GJ/t"
+            };
+            let (v, _, _) = self.fuel_prop(&f.id, "ncv", node, per)?;
+            Ok(Quantity::new(v, Unit::parse(per)?))
+        };
+        let from_q = Quantity::new(moved, self.canonical_unit(from));
+        // Split the ratio's unit into numerator and denominator.
+        let symbol = ratio.unit.symbol();
+        let (num, den) = match symbol.rsplit_once('/') {
+            Some((n, d)) => (Unit::parse(n)?, Unit::parse(d)?),
+            None => (ratio.unit.clone(), Unit::one()),
+        };
+        let mut out = if den.compatible(&gj) {
+            // Energy basis: the amount moved, as energy, times the ratio.
+            let energy = if from_q.unit.compatible(&gj) {
+                from_q
+            } else {
+                let f = fuel_of(from).ok_or_else(|| {
+                    Error::Data(DataError::new(
+                        self.here(),
+                        format!("switch from '{from}' on an energy basis needs a fuel"),
+                    ))
+                })?;
+                from_q.mul(&ncv(&f)?)?
+            };
+            Quantity::new(energy.value_in(&den)? * ratio.value, num)
+        } else {
+            from_q.mul(ratio)?
+        };
+        let to_unit = self.canonical_unit(to);
+        if out.unit.compatible(&gj) && !to_unit.compatible(&gj) {
+            if let Some(f) = fuel_of(to) {
+                out = out.div(&ncv(&f)?)?;
+            }
+        }
+        out.value_in(&to_unit).map_err(|e| {
+            Error::Data(DataError::new(
+                self.here(),
+                format!("switch {from} → {to}: {e}"),
+            ))
+        })
     }
 
     fn entries(&self, item: &str) -> Vec<(String, Entry)> {

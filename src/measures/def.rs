@@ -1,0 +1,347 @@
+//! The TOML schema of `sectors/measures/<sector>.toml` and its compilation
+//! into [`Measure`]s (shared with the workbook's `measures` sheet).
+
+use super::{CostItem, Measure};
+use crate::error::{did_you_mean, DataError, Location};
+use crate::factors::Confidence;
+use crate::graph::SectorLibrary;
+use crate::study::Edit;
+use crate::substance::Substance;
+use crate::units::{parse_decimal, Quantity, Unit};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MeasuresFile {
+    pub measure: Vec<MeasureDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MeasureDef {
+    pub id: Spanned<String>,
+    pub sector: Spanned<String>,
+    pub name_en: String,
+    pub name_zh: String,
+    #[serde(default)]
+    pub applies_to: Vec<Spanned<String>>,
+    pub max_penetration: Spanned<String>,
+    pub lifetime: u32,
+    pub capex: CostDef,
+    pub om_change: CostDef,
+    pub energy_cost_change: CostDef,
+    pub confidence: Spanned<String>,
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+    pub edit: Vec<EditDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CostDef {
+    pub value: Spanned<String>,
+    pub unit: Spanned<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EditDef {
+    pub kind: Spanned<String>,
+    #[serde(default)]
+    pub item: Option<String>,
+    #[serde(default)]
+    pub node: Option<String>,
+    #[serde(default)]
+    pub multiplier: Option<Spanned<String>>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub share: Option<Spanned<String>>,
+    #[serde(default)]
+    pub ratio: Option<Spanned<String>>,
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    #[serde(default)]
+    pub substance: Option<Spanned<String>>,
+    #[serde(default)]
+    pub efficiency: Option<Spanned<String>>,
+    #[serde(default)]
+    pub value: Option<Spanned<String>>,
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Why the edit holds (documentation in the file; not used in arithmetic).
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub note: String,
+}
+
+/// Edit kinds of the vocabulary, for did-you-mean.
+pub const EDIT_KINDS: [&str; 7] = [
+    "scale",
+    "switch",
+    "control",
+    "green_power",
+    "add",
+    "scale_factor",
+    "set_factor",
+];
+
+pub(crate) fn compile(
+    file: MeasuresFile,
+    path: &str,
+    text: &str,
+    sectors: &SectorLibrary,
+    errs: &mut Vec<DataError>,
+) -> Vec<Measure> {
+    let at = |s: std::ops::Range<usize>| Location::line(path, crate::error::line_of(text, s.start));
+    let mut out = Vec::new();
+    for m in file.measure {
+        let here = at(m.id.span());
+        let dec = |s: &Spanned<String>, what: &str, errs: &mut Vec<DataError>| {
+            parse_decimal(s.get_ref()).unwrap_or_else(|| {
+                errs.push(DataError::new(
+                    at(s.span()),
+                    format!("{what} '{}' is not a decimal number", s.get_ref()),
+                ));
+                Decimal::ZERO
+            })
+        };
+        let Ok(sector) = sectors.get(m.sector.get_ref()) else {
+            errs.push(DataError::new(
+                at(m.sector.span()),
+                format!("unknown sector '{}'", m.sector.get_ref()),
+            ));
+            continue;
+        };
+        let mut applies_to = Vec::new();
+        for t in &m.applies_to {
+            match sector.technology(t.get_ref()) {
+                Ok(x) => applies_to.push(x.id.clone()),
+                Err(e) => errs.push(DataError::new(at(t.span()), e)),
+            }
+        }
+        let max_penetration = dec(&m.max_penetration, "max_penetration", errs);
+        if max_penetration < Decimal::ZERO || max_penetration > Decimal::ONE {
+            errs.push(DataError::new(
+                at(m.max_penetration.span()),
+                "max_penetration must lie between 0 and 1",
+            ));
+        }
+        let confidence = Confidence::parse(m.confidence.get_ref()).unwrap_or_else(|| {
+            errs.push(DataError::new(
+                at(m.confidence.span()),
+                format!("unknown confidence '{}'", m.confidence.get_ref()),
+            ));
+            Confidence::Assumption
+        });
+        let per_output = |c: &CostDef, errs: &mut Vec<DataError>| -> CostItem {
+            let value = dec(&c.value, "cost", errs);
+            let unit = Unit::parse(c.unit.get_ref()).unwrap_or_else(|e| {
+                errs.push(DataError::new(at(c.unit.span()), e.to_string()));
+                Unit::one()
+            });
+            let want = Unit::parse("CNY")
+                .and_then(|u| u.div(&sector.output_unit))
+                .unwrap_or_else(|_| Unit::one());
+            let value = match unit.convert(value, &want) {
+                Ok(v) => v,
+                Err(_) => {
+                    errs.push(DataError::new(
+                        at(c.unit.span()),
+                        format!(
+                            "cost unit '{unit}' must be money per {} of output (e.g. CNY/{})",
+                            sector.output_unit, sector.output_unit
+                        ),
+                    ));
+                    Decimal::ZERO
+                }
+            };
+            CostItem {
+                per_output: value,
+                note: c.note.clone(),
+            }
+        };
+        let capex = per_output(&m.capex, errs);
+        let om = per_output(&m.om_change, errs);
+        let energy = per_output(&m.energy_cost_change, errs);
+        let mut edits = Vec::new();
+        for e in &m.edit {
+            let eat = at(e.kind.span());
+            match compile_edit(e, sector, &sectors.fuel_ids(), &eat, &dec, errs) {
+                Some(x) => edits.push(x),
+                None => continue,
+            }
+        }
+        out.push(Measure {
+            id: m.id.get_ref().clone(),
+            sector: sector.id.clone(),
+            name_en: m.name_en,
+            name_zh: m.name_zh,
+            applies_to,
+            max_penetration,
+            lifetime: m.lifetime,
+            capex,
+            om_change: om,
+            energy_cost_change: energy,
+            confidence,
+            sources: m.sources,
+            note: m.note,
+            edits,
+            location: here,
+        });
+    }
+    out
+}
+
+type DecFn<'a> = dyn Fn(&Spanned<String>, &str, &mut Vec<DataError>) -> Decimal + 'a;
+
+fn compile_edit(
+    e: &EditDef,
+    sector: &crate::graph::Sector,
+    fuels: &[&str],
+    at: &Location,
+    dec: &DecFn<'_>,
+    errs: &mut Vec<DataError>,
+) -> Option<Edit> {
+    let need = |what: &str, errs: &mut Vec<DataError>| {
+        errs.push(DataError::new(
+            at.clone(),
+            format!("a '{}' edit needs '{what}'", e.kind.get_ref()),
+        ));
+    };
+    let check_node = |n: &Option<String>, errs: &mut Vec<DataError>| {
+        if let Some(n) = n {
+            if sector.node(n).is_none() {
+                errs.push(
+                    DataError::new(at.clone(), format!("unknown node '{n}'"))
+                        .with_hint(did_you_mean(n, sector.nodes.iter().map(|x| x.id.as_str()))),
+                );
+            }
+        }
+    };
+    let check_item = |i: &str, errs: &mut Vec<DataError>| {
+        let base = i.strip_suffix('*').map(|p| format!("{p}natural_gas"));
+        let probe = base.as_deref().unwrap_or(i);
+        if crate::graph::items::item_spec(probe, fuels).is_none() {
+            errs.push(DataError::new(at.clone(), format!("unknown item '{i}'")));
+        }
+    };
+    check_node(&e.node, errs);
+    Some(match e.kind.get_ref().as_str() {
+        "scale" => {
+            let (Some(item), Some(m)) = (&e.item, &e.multiplier) else {
+                need("item and multiplier", errs);
+                return None;
+            };
+            check_item(item, errs);
+            Edit::Scale {
+                item: item.clone(),
+                node: e.node.clone(),
+                multiplier: dec(m, "multiplier", errs),
+            }
+        }
+        "switch" => {
+            let (Some(from), Some(to), Some(ratio), Some(unit)) =
+                (&e.from, &e.to, &e.ratio, &e.unit)
+            else {
+                need("from, to, ratio and unit", errs);
+                return None;
+            };
+            check_item(from, errs);
+            check_item(to, errs);
+            let ratio = Quantity::parse(dec(ratio, "ratio", errs), unit.get_ref())
+                .map_err(|x| errs.push(DataError::new(at.clone(), x.to_string())))
+                .ok()?;
+            Edit::Switch {
+                from: from.clone(),
+                to: to.clone(),
+                node: e.node.clone(),
+                share: e
+                    .share
+                    .as_ref()
+                    .map(|s| dec(s, "share", errs))
+                    .unwrap_or(Decimal::ONE),
+                ratio,
+            }
+        }
+        "control" => {
+            let (Some(sub), Some(eta)) = (&e.substance, &e.efficiency) else {
+                need("substance and efficiency", errs);
+                return None;
+            };
+            let Some(substance) = Substance::parse(sub.get_ref()) else {
+                errs.push(DataError::new(
+                    at.clone(),
+                    format!("unknown substance '{}'", sub.get_ref()),
+                ));
+                return None;
+            };
+            Edit::Control {
+                substance,
+                node: e.node.clone(),
+                efficiency: dec(eta, "efficiency", errs),
+            }
+        }
+        "green_power" => {
+            let Some(share) = &e.share else {
+                need("share", errs);
+                return None;
+            };
+            Edit::GreenPower {
+                share: dec(share, "share", errs),
+            }
+        }
+        "add" => {
+            let (Some(item), Some(node), Some(value), Some(unit)) =
+                (&e.item, &e.node, &e.value, &e.unit)
+            else {
+                need("item, node, value and unit", errs);
+                return None;
+            };
+            check_item(item, errs);
+            let q = Quantity::parse(dec(value, "value", errs), unit.get_ref())
+                .map_err(|x| errs.push(DataError::new(at.clone(), x.to_string())))
+                .ok()?;
+            Edit::Add {
+                item: item.clone(),
+                node: node.clone(),
+                per_output: q,
+            }
+        }
+        "scale_factor" => {
+            let (Some(id), Some(m)) = (&e.id, &e.multiplier) else {
+                need("id and multiplier", errs);
+                return None;
+            };
+            Edit::ScaleFactor {
+                id: id.clone(),
+                multiplier: dec(m, "multiplier", errs),
+            }
+        }
+        "set_factor" => {
+            let (Some(id), Some(v)) = (&e.id, &e.value) else {
+                need("id and value", errs);
+                return None;
+            };
+            Edit::SetFactor {
+                id: id.clone(),
+                value: dec(v, "value", errs),
+                weight: Decimal::ONE,
+            }
+        }
+        other => {
+            errs.push(
+                DataError::new(at.clone(), format!("unknown edit kind '{other}'"))
+                    .with_hint(did_you_mean(other, EDIT_KINDS)),
+            );
+            return None;
+        }
+    })
+}

@@ -1,0 +1,579 @@
+//! Co-reduction measures and the co-benefit metric suite.
+//!
+//! A measure is a set of [`Edit`]s of the sector graph and activity (fuel
+//! switch, intensity change, control efficiency, green power, added inputs,
+//! factor changes) with applicability, maximum penetration, costs, lifetime,
+//! sources and confidence. At penetration x every edit is scaled toward "no
+//! change" (a multiplier m becomes 1 − x(1 − m); a control η becomes x·η), so
+//! 0 % changes nothing. Measures on the same source compose on the residual:
+//! multipliers multiply and controls combine as 1 − Π(1 − η), so two 60 % cuts
+//! give 84 %, never 120 %.
+//!
+//! Evaluation compares the inventory with and without a measure (or a
+//! package) and reports the metrics of `metrics`, the annualised cost
+//! C = I·CRF(r, n) + ΔO&M + Δenergy cost, unit costs, the co-benefit-adjusted
+//! MAC and the tool's co-reduction degree index; MACCs put each measure's
+//! potential on the residual left by those before it.
+
+mod def;
+pub mod metrics;
+
+use crate::accounting::{inventory_with_edits, Inventory};
+use crate::error::{DataError, Error, Location};
+use crate::factors::{Confidence, FactorLibrary};
+use crate::graph::SectorLibrary;
+use crate::study::{Edit, FacilityYear, Settings};
+use crate::units::Quantity;
+use include_dir::{include_dir, Dir};
+use metrics::{crf, relative, unit_cost, Elasticity, Quadrant};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `sectors/measures/`, embedded at build time.
+pub static EMBEDDED_MEASURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/sectors/measures");
+
+/// A cost per unit of output (CNY per t, per m2 …).
+#[derive(Debug, Clone, Serialize)]
+pub struct CostItem {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub per_output: Decimal,
+    pub note: String,
+}
+
+/// One co-reduction measure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measure {
+    pub id: String,
+    pub sector: String,
+    pub name_en: String,
+    pub name_zh: String,
+    /// technologies it applies to (empty: all)
+    pub applies_to: Vec<String>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub max_penetration: Decimal,
+    pub lifetime: u32,
+    /// investment per unit of annual output
+    pub capex: CostItem,
+    /// change in O&M per unit of output and year
+    pub om_change: CostItem,
+    /// change in energy cost per unit of output and year (negative: savings)
+    pub energy_cost_change: CostItem,
+    pub confidence: Confidence,
+    pub sources: Vec<String>,
+    pub note: String,
+    #[serde(skip)]
+    pub edits: Vec<Edit>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+impl Measure {
+    /// True when the measure applies to a facility of this sector and technology.
+    pub fn applies(&self, sector: &str, technology: &str) -> bool {
+        self.sector == sector
+            && (self.applies_to.is_empty() || self.applies_to.iter().any(|t| t == technology))
+    }
+
+    /// The edits at penetration `x` (0 = no change, 1 = full effect).
+    pub fn edits_at(&self, x: Decimal) -> Vec<Edit> {
+        let toward = |m: Decimal| Decimal::ONE - x * (Decimal::ONE - m);
+        self.edits
+            .iter()
+            .map(|e| match e {
+                Edit::Scale {
+                    item,
+                    node,
+                    multiplier,
+                } => Edit::Scale {
+                    item: item.clone(),
+                    node: node.clone(),
+                    multiplier: toward(*multiplier),
+                },
+                Edit::Switch {
+                    from,
+                    to,
+                    node,
+                    share,
+                    ratio,
+                } => Edit::Switch {
+                    from: from.clone(),
+                    to: to.clone(),
+                    node: node.clone(),
+                    share: *share * x,
+                    ratio: ratio.clone(),
+                },
+                Edit::Control {
+                    substance,
+                    node,
+                    efficiency,
+                } => Edit::Control {
+                    substance: *substance,
+                    node: node.clone(),
+                    efficiency: *efficiency * x,
+                },
+                Edit::GreenPower { share } => Edit::GreenPower { share: *share * x },
+                Edit::Add {
+                    item,
+                    node,
+                    per_output,
+                } => Edit::Add {
+                    item: item.clone(),
+                    node: node.clone(),
+                    per_output: Quantity::new(per_output.value * x, per_output.unit.clone()),
+                },
+                Edit::ScaleFactor { id, multiplier } => Edit::ScaleFactor {
+                    id: id.clone(),
+                    multiplier: toward(*multiplier),
+                },
+                Edit::SetFactor { id, value, weight } => Edit::SetFactor {
+                    id: id.clone(),
+                    value: *value,
+                    weight: *weight * x,
+                },
+            })
+            .collect()
+    }
+
+    /// Annualised cost for `output` units at penetration `x` and discount rate `rate`:
+    /// C = I·CRF(r, n) + ΔO&M + Δenergy cost (CNY per year).
+    pub fn annual_cost(&self, output: Decimal, x: Decimal, rate: Decimal) -> Decimal {
+        let crf = crf(rate, self.lifetime).unwrap_or(Decimal::ZERO);
+        output
+            * x
+            * (self.capex.per_output * crf
+                + self.om_change.per_output
+                + self.energy_cost_change.per_output)
+    }
+}
+
+/// The measure library.
+#[derive(Debug, Clone, Default)]
+pub struct MeasureLibrary {
+    pub measures: Vec<Measure>,
+}
+
+impl MeasureLibrary {
+    /// The measures shipped in `sectors/measures/`.
+    pub fn embedded(sectors: &SectorLibrary) -> crate::Result<MeasureLibrary> {
+        let mut files: Vec<(String, String)> = EMBEDDED_MEASURES
+            .files()
+            .filter_map(|f| {
+                Some((
+                    format!("sectors/measures/{}", f.path().display()),
+                    f.contents_utf8()?.to_string(),
+                ))
+            })
+            .collect();
+        files.sort();
+        MeasureLibrary::from_files(&files, sectors)
+    }
+
+    /// Measures from (path, text) TOML files.
+    pub fn from_files(files: &[(String, String)], sectors: &SectorLibrary) -> crate::Result<Self> {
+        let mut errs = Vec::new();
+        let mut measures = Vec::new();
+        for (path, text) in files {
+            match toml::from_str::<def::MeasuresFile>(text) {
+                Ok(f) => measures.extend(def::compile(f, path, text, sectors, &mut errs)),
+                Err(e) => {
+                    let line = e
+                        .span()
+                        .map(|s| crate::error::line_of(text, s.start))
+                        .unwrap_or(1);
+                    errs.push(DataError::new(
+                        Location::line(path, line),
+                        e.message().trim().to_string(),
+                    ));
+                }
+            }
+        }
+        let mut seen = BTreeMap::new();
+        for m in &measures {
+            if let Some(first) = seen.insert(m.id.clone(), m.location.clone()) {
+                errs.push(DataError::new(
+                    m.location.clone(),
+                    format!("duplicate measure id '{}' (first at {first})", m.id),
+                ));
+            }
+        }
+        if errs.is_empty() {
+            Ok(MeasureLibrary { measures })
+        } else {
+            errs.sort();
+            Err(Error::from_findings(errs))
+        }
+    }
+
+    /// The measure with this id.
+    pub fn get(&self, id: &str) -> Option<&Measure> {
+        self.measures.iter().find(|m| m.id == id)
+    }
+}
+
+/// How pollutant co-benefits are valued and metrics chosen.
+#[derive(Debug, Clone)]
+pub struct MetricSettings {
+    /// discount rate for the CRF
+    pub discount_rate: Decimal,
+    /// λ in EReq = APeq + λ·CO2e (pollution equivalents per t CO2e)
+    pub lambda: Decimal,
+    /// the y axis and the elasticity's pollutant: a substance code or `APeq`
+    pub pollutant: String,
+    /// value per air pollution equivalent (CNY); default Sichuan's tax 3.9
+    pub value_air_eq: Decimal,
+    /// value per water pollution equivalent (CNY); default Sichuan's tax 2.8
+    pub value_water_eq: Decimal,
+    /// user shadow prices per t of a substance (replace the equivalents' value for it)
+    pub shadow_prices: BTreeMap<String, Decimal>,
+    /// weights of the co-reduction degree index over r_CO2e, r_APeq, r_WPeq
+    pub index_weights: [Decimal; 3],
+}
+
+impl MetricSettings {
+    /// Defaults: 8 % (the CRF example of the notes), λ = 0, APeq on the y axis,
+    /// Sichuan's environmental-tax rates from the factor library, index
+    /// weights 0.5 / 0.3 / 0.2.
+    pub fn defaults(lib: &FactorLibrary) -> MetricSettings {
+        let rate = |id: &str, fallback: Decimal| lib.get(id).map(|f| f.value).unwrap_or(fallback);
+        MetricSettings {
+            discount_rate: dec!(0.08),
+            lambda: Decimal::ZERO,
+            pollutant: "APeq".into(),
+            value_air_eq: rate("tax.sc.air", dec!(3.9)),
+            value_water_eq: rate("tax.sc.water", dec!(2.8)),
+            shadow_prices: BTreeMap::new(),
+            index_weights: [dec!(0.5), dec!(0.3), dec!(0.2)],
+        }
+    }
+}
+
+/// Baseline and changed totals of a set of facility-years.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals2 {
+    /// substance → (baseline, with measure) in t; plus CO2e, APeq, WPeq
+    #[serde(serialize_with = "ser_pairs")]
+    pub pairs: BTreeMap<String, (Decimal, Decimal)>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub cost: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub output: Decimal,
+}
+
+fn ser_pairs<S: serde::Serializer>(
+    m: &BTreeMap<String, (Decimal, Decimal)>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(m.len()))?;
+    for (k, (a, b)) in m {
+        map.serialize_entry(k, &[a.normalize().to_string(), b.normalize().to_string()])?;
+    }
+    map.end()
+}
+
+impl Totals2 {
+    fn add(&mut self, base: &Inventory, with: &Inventory, cost: Decimal) {
+        let mut put = |k: &str, a: Decimal, b: Decimal| {
+            let e = self.pairs.entry(k.to_string()).or_default();
+            e.0 += a;
+            e.1 += b;
+        };
+        let keys: std::collections::BTreeSet<&String> = base
+            .totals
+            .by_substance
+            .keys()
+            .chain(with.totals.by_substance.keys())
+            .collect();
+        for k in keys {
+            if k == "CO2e" {
+                continue;
+            }
+            put(
+                k,
+                base.totals.by_substance.get(k).copied().unwrap_or_default(),
+                with.totals.by_substance.get(k).copied().unwrap_or_default(),
+            );
+        }
+        put("CO2e", base.totals.co2e, with.totals.co2e);
+        put("APeq", base.totals.apeq, with.totals.apeq);
+        put("WPeq", base.totals.wpeq, with.totals.wpeq);
+        put("energy_tce", base.totals.energy_tce, with.totals.energy_tce);
+        self.cost += cost;
+        self.output += base.output;
+    }
+}
+
+/// The metrics of one measure or package over a set of facility-years.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    /// ER_p = Q_p − Q'_p (t; equivalents for APeq/WPeq; tce for energy)
+    #[serde(serialize_with = "ser_map")]
+    pub reduction: BTreeMap<String, Decimal>,
+    /// r_p = ER_p / Q_p where Q_p ≠ 0
+    #[serde(serialize_with = "ser_map")]
+    pub relative: BTreeMap<String, Decimal>,
+    pub pollutant: String,
+    pub quadrant: Quadrant,
+    pub elasticity: Elasticity,
+    /// EReq = ΔAPeq + λ·ΔCO2e
+    #[serde(with = "rust_decimal::serde::str")]
+    pub ereq: Decimal,
+    /// annualised cost, CNY/a
+    #[serde(with = "rust_decimal::serde::str")]
+    pub annual_cost: Decimal,
+    /// CNY per t CO2e; None where the reduction is ≤ 0
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub cost_per_t_co2e: Option<Decimal>,
+    /// CNY per air pollution equivalent
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub cost_per_apeq: Option<Decimal>,
+    /// Σ V_p·ER_p, CNY/a
+    #[serde(with = "rust_decimal::serde::str")]
+    pub co_benefit_value: Decimal,
+    /// (C − Σ V_p·ER_p) / ER_CO2e
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub mac_adjusted: Option<Decimal>,
+    /// the tool's co-reduction degree (协同度) index, not an official formula
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub degree_index: Option<Decimal>,
+}
+
+fn ser_map<S: serde::Serializer>(
+    m: &BTreeMap<String, Decimal>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(m.len()))?;
+    for (k, v) in m {
+        map.serialize_entry(k, &v.normalize().to_string())?;
+    }
+    map.end()
+}
+
+/// The wording printed with the degree index wherever it appears.
+pub const DEGREE_INDEX_NOTE: &str = "co-reduction degree (协同度) index of coreduce, not an official formula: the weighted mean of the relative reductions of CO2e, air pollution equivalents and water pollution equivalents (weights published with the results; components with a zero baseline are left out and the weights renormalised)";
+
+impl Metrics {
+    /// Computes the metrics from summed baseline/with totals.
+    pub fn from_totals(t: &Totals2, ms: &MetricSettings) -> Metrics {
+        let mut reduction = BTreeMap::new();
+        let mut rel = BTreeMap::new();
+        for (k, (a, b)) in &t.pairs {
+            reduction.insert(k.clone(), *a - *b);
+            if let Some(r) = relative(*a - *b, *a) {
+                rel.insert(k.clone(), r);
+            }
+        }
+        let er = |k: &str| reduction.get(k).copied().unwrap_or_default();
+        let er_co2e = er("CO2e");
+        let er_poll = er(&ms.pollutant);
+        let quadrant = Quadrant::of(er_co2e, er_poll);
+        let elasticity = Elasticity::of(rel.get(&ms.pollutant).copied(), rel.get("CO2e").copied());
+        let ereq = er("APeq") + ms.lambda * er_co2e;
+        // Co-benefit value: shadow prices where the user set them, else the
+        // avoided environmental tax on the pollution equivalents.
+        let mut value = er("APeq") * ms.value_air_eq + er("WPeq") * ms.value_water_eq;
+        for (sub, price) in &ms.shadow_prices {
+            value += er(sub) * *price;
+        }
+        let weights = ms.index_weights;
+        let comps = [
+            (rel.get("CO2e"), weights[0]),
+            (rel.get("APeq"), weights[1]),
+            (rel.get("WPeq"), weights[2]),
+        ];
+        let wsum: Decimal = comps
+            .iter()
+            .filter(|(r, _)| r.is_some())
+            .map(|(_, w)| *w)
+            .sum();
+        let degree_index = (!wsum.is_zero()).then(|| {
+            comps
+                .iter()
+                .filter_map(|(r, w)| r.map(|r| r * *w))
+                .sum::<Decimal>()
+                / wsum
+        });
+        Metrics {
+            pollutant: ms.pollutant.clone(),
+            quadrant,
+            elasticity,
+            ereq,
+            annual_cost: t.cost,
+            cost_per_t_co2e: unit_cost(t.cost, er_co2e),
+            cost_per_apeq: unit_cost(t.cost, er("APeq")),
+            co_benefit_value: value,
+            mac_adjusted: unit_cost(t.cost - value, er_co2e).filter(|_| er_co2e > Decimal::ZERO),
+            degree_index,
+            reduction,
+            relative: rel,
+        }
+    }
+}
+
+/// One evaluated measure (or package) at facility, sector and province level.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub measure: String,
+    pub name_en: String,
+    pub name_zh: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub penetration: Decimal,
+    /// facility id → metrics
+    pub by_facility: BTreeMap<String, Metrics>,
+    pub by_sector: BTreeMap<String, Metrics>,
+    pub province: Metrics,
+    #[serde(skip)]
+    pub totals: Totals2,
+}
+
+/// Evaluates a set of measures (a single measure, or a package applied in
+/// the order given) on the facility-years they apply to.
+#[allow(clippy::too_many_arguments)]
+pub fn evaluate(
+    label: (&str, &str, &str),
+    measures: &[&Measure],
+    penetration: Option<Decimal>,
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    fys: &[FacilityYear],
+    baselines: &[Inventory],
+    ms: &MetricSettings,
+) -> crate::Result<Evaluation> {
+    let mut by_fac: BTreeMap<String, Totals2> = BTreeMap::new();
+    let mut by_sector: BTreeMap<String, Totals2> = BTreeMap::new();
+    let mut province = Totals2::default();
+    for (fy, base) in fys.iter().zip(baselines) {
+        let applicable: Vec<&&Measure> = measures
+            .iter()
+            .filter(|m| m.applies(&base.sector, &base.technology))
+            .collect();
+        if applicable.is_empty() {
+            continue;
+        }
+        let mut edits = Vec::new();
+        let mut cost = Decimal::ZERO;
+        for m in &applicable {
+            let x = penetration
+                .unwrap_or(m.max_penetration)
+                .min(m.max_penetration);
+            edits.extend(m.edits_at(x));
+            cost += m.annual_cost(base.output, x, ms.discount_rate);
+        }
+        let with = inventory_with_edits(settings, lib, sectors, fy, &edits)?;
+        by_fac
+            .entry(format!("{} {}", base.facility_id, base.year))
+            .or_default()
+            .add(base, &with, cost);
+        by_sector
+            .entry(base.sector.clone())
+            .or_default()
+            .add(base, &with, cost);
+        province.add(base, &with, cost);
+    }
+    Ok(Evaluation {
+        measure: label.0.to_string(),
+        name_en: label.1.to_string(),
+        name_zh: label.2.to_string(),
+        penetration: penetration.unwrap_or(Decimal::ONE),
+        by_facility: by_fac
+            .iter()
+            .map(|(k, t)| (k.clone(), Metrics::from_totals(t, ms)))
+            .collect(),
+        by_sector: by_sector
+            .iter()
+            .map(|(k, t)| (k.clone(), Metrics::from_totals(t, ms)))
+            .collect(),
+        province: Metrics::from_totals(&province, ms),
+        totals: province,
+    })
+}
+
+/// One bar of a MACC.
+#[derive(Debug, Clone, Serialize)]
+pub struct MaccStep {
+    pub measure: String,
+    pub name_en: String,
+    pub name_zh: String,
+    /// t CO2e/a, computed on the residual left by the measures before it
+    #[serde(with = "rust_decimal::serde::str")]
+    pub potential_co2e: Decimal,
+    /// air pollution equivalents/a on the residual
+    #[serde(with = "rust_decimal::serde::str")]
+    pub potential_apeq: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub annual_cost: Decimal,
+    /// CNY/t CO2e on the residual potential (None where it is ≤ 0)
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub cost_per_t_co2e: Option<Decimal>,
+    /// co-benefit-adjusted MAC on the residual potential
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub mac_adjusted: Option<Decimal>,
+}
+
+/// The MACC: measures ordered by their stand-alone unit cost (undefined costs
+/// last), each potential computed on the residual left by those before it.
+#[allow(clippy::too_many_arguments)]
+pub fn macc(
+    measures: &[&Measure],
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    fys: &[FacilityYear],
+    baselines: &[Inventory],
+    ms: &MetricSettings,
+    alone: &[Evaluation],
+) -> crate::Result<Vec<MaccStep>> {
+    let mut order: Vec<(&Measure, Option<Decimal>)> = measures
+        .iter()
+        .zip(alone)
+        .map(|(m, e)| (*m, e.province.cost_per_t_co2e))
+        .collect();
+    order.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.0.id.cmp(&b.0.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.0.id.cmp(&b.0.id),
+    });
+    let mut steps = Vec::new();
+    let mut applied: Vec<&Measure> = Vec::new();
+    let mut previous = (Decimal::ZERO, Decimal::ZERO);
+    for (m, _) in order {
+        applied.push(m);
+        let e = evaluate(
+            ("package", "", ""),
+            &applied,
+            None,
+            settings,
+            lib,
+            sectors,
+            fys,
+            baselines,
+            ms,
+        )?;
+        let er = |k: &str| e.province.reduction.get(k).copied().unwrap_or_default();
+        let (co2e, apeq) = (er("CO2e"), er("APeq"));
+        let (d_co2e, d_apeq) = (co2e - previous.0, apeq - previous.1);
+        previous = (co2e, apeq);
+        let alone_cost = alone
+            .iter()
+            .find(|x| x.measure == m.id)
+            .map(|x| x.province.annual_cost)
+            .unwrap_or_default();
+        let value = d_apeq * ms.value_air_eq;
+        steps.push(MaccStep {
+            measure: m.id.clone(),
+            name_en: m.name_en.clone(),
+            name_zh: m.name_zh.clone(),
+            potential_co2e: d_co2e,
+            potential_apeq: d_apeq,
+            annual_cost: alone_cost,
+            cost_per_t_co2e: unit_cost(alone_cost, d_co2e),
+            mac_adjusted: unit_cost(alone_cost - value, d_co2e),
+        });
+    }
+    Ok(steps)
+}
