@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use coreduce::accounting::{run_workbook, Inventory};
 use coreduce::factors::{Factor, FactorLibrary};
 use coreduce::graph::{render, SectorLibrary};
+use coreduce::measures::{MeasureLibrary, MetricSettings};
 use coreduce::workbook::template::{write_template, Lang};
 use coreduce::workbook::WorkbookError;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,22 @@ enum Command {
     },
     /// Check a study workbook: exit 0 clean, 1 findings, 2 unreadable.
     Validate { workbook: PathBuf },
+    /// Evaluate co-reduction measures on a workbook's facilities: metrics, package and MACC.
+    Measures {
+        workbook: PathBuf,
+        /// results.xlsx, results.csv or results.json (default: a table on stdout)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// the coordinate system's y axis and the elasticity's pollutant (SO2, NOx, …, or APeq)
+        #[arg(long)]
+        pollutant: Option<String>,
+        /// λ in EReq = APeq + λ·CO2e
+        #[arg(long)]
+        lambda: Option<String>,
+        /// discount rate for the capital recovery factor (e.g. 0.08)
+        #[arg(long)]
+        discount_rate: Option<String>,
+    },
     /// Compute the inventory of every facility-year in a workbook.
     Inventory {
         workbook: PathBuf,
@@ -159,6 +176,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { workbook } => validate(&workbook, &lib, &sectors),
+        Command::Measures {
+            workbook,
+            out,
+            pollutant,
+            lambda,
+            discount_rate,
+        } => measures_cmd(
+            &workbook,
+            out,
+            pollutant,
+            lambda,
+            discount_rate,
+            &lib,
+            &sectors,
+        ),
         Command::Inventory { workbook, out } => {
             let (invs, lib) = match compute(&workbook, &lib, &sectors) {
                 Ok(x) => x,
@@ -397,4 +429,103 @@ fn factors_cmd(
             }
         }
     }
+}
+
+fn decimal_arg(name: &str, v: &Option<String>) -> anyhow::Result<Option<rust_decimal::Decimal>> {
+    match v {
+        None => Ok(None),
+        Some(t) => coreduce::units::parse_decimal(t)
+            .map(Some)
+            .ok_or_else(|| anyhow::anyhow!("--{name} '{t}' is not a number")),
+    }
+}
+
+fn measures_cmd(
+    path: &Path,
+    out: Option<PathBuf>,
+    pollutant: Option<String>,
+    lambda: Option<String>,
+    discount_rate: Option<String>,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    let run = run_workbook(path, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
+    let mut ms = MetricSettings::defaults(&run.factors);
+    let m = &run.study.metric;
+    if let Some(v) = m.discount_rate {
+        ms.discount_rate = v;
+    }
+    if let Some(v) = m.lambda {
+        ms.lambda = v;
+    }
+    if let Some(v) = &m.coordinate_pollutant {
+        ms.pollutant = v.clone();
+    }
+    if let Some(v) = m.value_air_eq {
+        ms.value_air_eq = v;
+    }
+    if let Some(v) = m.value_water_eq {
+        ms.value_water_eq = v;
+    }
+    if let Some(w) = m.index_weights {
+        ms.index_weights = w;
+    }
+    if let Some(v) = decimal_arg("lambda", &lambda)? {
+        ms.lambda = v;
+    }
+    if let Some(v) = decimal_arg("discount-rate", &discount_rate)? {
+        ms.discount_rate = v;
+    }
+    if let Some(p) = pollutant {
+        ms.pollutant = if p.eq_ignore_ascii_case("apeq") {
+            "APeq".into()
+        } else {
+            coreduce::Substance::parse(&p)
+                .map(|s| s.code().to_string())
+                .ok_or_else(|| {
+                    anyhow::anyhow!("unknown pollutant '{p}' (a substance code or APeq)")
+                })?
+        };
+    }
+    let rep = coreduce::measures::report(&run, sectors, &library, &ms)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    println!(
+        "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
+        "measure",
+        "ΔCO2e t/a",
+        format!("Δ{}", ms.pollutant),
+        "quad.",
+        "elasticity",
+        "CNY/t CO2e",
+        "adj. MAC",
+        "degree index"
+    );
+    for e in rep.alone.iter().chain(std::iter::once(&rep.package)) {
+        let p = &e.province;
+        let er = |k: &str| p.reduction.get(k).copied().unwrap_or_default();
+        let show = |d: Option<rust_decimal::Decimal>| {
+            d.map(|x| x.round_dp(1).to_string())
+                .unwrap_or_else(|| "undefined".into())
+        };
+        println!(
+            "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
+            e.measure,
+            er("CO2e").round_dp(1),
+            er(&ms.pollutant).round_dp(1),
+            p.quadrant.label(),
+            format!("{:?}", p.elasticity.class),
+            show(p.cost_per_t_co2e),
+            show(p.mac_adjusted),
+            p.degree_index
+                .map(|x| x.round_dp(3).to_string())
+                .unwrap_or_else(|| "undefined".into()),
+        );
+    }
+    println!("{}", coreduce::measures::DEGREE_INDEX_NOTE);
+    if let Some(out) = out {
+        coreduce::export::write_measures(&out, &rep, &[path])?;
+        println!("wrote {}", out.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -227,3 +227,34 @@ fn formula_text_from_the_workbook_is_neutralised_in_csv() {
     let formulas = book.worksheet_formula("summary").unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
 }
+
+#[test]
+fn measures_command_prints_and_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    assert!(
+        coreduce(&["template", "--out", "s.xlsx", "--sector", "tobacco"], p)
+            .status
+            .success()
+    );
+    let o = coreduce(
+        &["measures", "s.xlsx", "--pollutant", "SO2", "--out", "m.csv"],
+        p,
+    );
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        out.contains("tb.coal_to_heat_pump") && out.contains("package"),
+        "{out}"
+    );
+    assert!(out.contains("not an official formula"), "{out}");
+    let csv = std::fs::read_to_string(p.join("m.csv")).unwrap();
+    assert!(csv.starts_with("measure,name_en,name_zh,level,key,delta_co2e_t"));
+    for out in ["m.xlsx", "m.json"] {
+        assert!(coreduce(&["measures", "s.xlsx", "--out", out], p)
+            .status
+            .success());
+    }
+    let o = coreduce(&["measures", "s.xlsx", "--pollutant", "SOX"], p);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -378,3 +378,115 @@ fn switch_with_a_mass_ratio_and_an_added_input() {
     assert_eq!(inv.source_total("curing_combustion", "CO2"), Decimal::ZERO);
     let _ = Quantity::parse(dec!(1), "t").unwrap();
 }
+
+#[test]
+fn user_measures_from_the_workbook_sheet() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("facilities").unwrap();
+    for (c, h) in ["facility_id", "sector", "technology"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "TB-01").unwrap();
+    ws.write_string(1, 1, "tobacco").unwrap();
+    ws.write_string(1, 2, "coal_bulk_barn").unwrap();
+    let ws = wb.add_worksheet().set_name("activity").unwrap();
+    for (c, h) in ["facility_id", "year", "item", "value", "unit"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "TB-01").unwrap();
+    ws.write_number(1, 1, 2022).unwrap();
+    ws.write_string(1, 2, "output").unwrap();
+    ws.write_number(1, 3, 100).unwrap();
+    ws.write_string(1, 4, "t").unwrap();
+    let ws = wb.add_worksheet().set_name("措施").unwrap();
+    for (c, h) in [
+        "measure_id",
+        "sector",
+        "name",
+        "field",
+        "node",
+        "target",
+        "value",
+        "unit",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, &str, &str, &str, f64, &str); 4] = [
+        ("scale", "curing_barn", "fuel.*", "", 0.5, ""),
+        ("control", "", "SO2", "", 0.6, ""),
+        ("capex", "", "", "", 1000.0, "CNY/t"),
+        ("lifetime", "", "", "", 10.0, ""),
+    ];
+    for (r, (field, node, target, _, value, unit)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, "my.half_coal").unwrap();
+        ws.write_string(r, 1, "烤烟").unwrap();
+        ws.write_string(r, 2, "Half the coal").unwrap();
+        ws.write_string(r, 3, *field).unwrap();
+        ws.write_string(r, 4, *node).unwrap();
+        ws.write_string(r, 5, *target).unwrap();
+        ws.write_number(r, 6, *value).unwrap();
+        ws.write_string(r, 7, *unit).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let l = libs();
+    let run =
+        coreduce::accounting::run_workbook(&path, &l.f, &l.s).unwrap_or_else(|e| panic!("{e}"));
+    let empty = MeasureLibrary::default();
+    let rep =
+        coreduce::measures::report(&run, &l.s, &empty, &MetricSettings::defaults(&l.f)).unwrap();
+    assert_eq!(rep.alone.len(), 1);
+    let e = &rep.alone[0];
+    assert_eq!(e.measure, "my.half_coal");
+    // Coal CO2 halves; SO2: half the coal and a 60 % control → 0.5 × 0.4 = 0.2 remains.
+    let base = &run.inventories[0];
+    let coal_co2 = base.source_total("curing_combustion", "CO2");
+    assert_eq!(e.province.reduction["CO2"], coal_co2 / dec!(2));
+    assert_eq!(e.province.relative["SO2"], dec!(0.8));
+    // Cost: 1000 CNY/t × 100 t × CRF(8 %, 10 a)
+    let crf = coreduce::measures::metrics::crf(dec!(0.08), 10).unwrap();
+    assert_eq!(e.province.annual_cost, dec!(100000) * crf);
+}
+
+#[test]
+fn user_measure_errors_name_the_cell() {
+    let l = libs();
+    let row = |field: &str, target: Option<&str>, value: Option<Decimal>| {
+        coreduce::workbook::MeasureRow {
+            measure_id: "m".into(),
+            sector: "tobacco".into(),
+            name: "m".into(),
+            field: field.into(),
+            node: None,
+            target: target.map(str::to_string),
+            value,
+            unit: None,
+            note: String::new(),
+            location: coreduce::Location::cell("measures", 1, 3),
+            value_location: coreduce::Location::cell("measures", 1, 6),
+        }
+    };
+    let errs = coreduce::measures::from_rows(
+        &[
+            row("scal", Some("fuel.*"), Some(dec!(0.5))),
+            row("control", Some("SO2"), Some(dec!(1.5))),
+        ],
+        &l.s,
+    )
+    .unwrap_err();
+    let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    insta::assert_snapshot!(text.join("\n"), @r"
+    measures!D2: unknown measure field 'scal' (did you mean 'scale'?)
+    measures!G2: a control efficiency must lie between 0 and 1 (0–100 %)
+    measures!D2: measure 'm' has no edits (scale, switch, control, green_power, add, scale_factor, set_factor)
+    ");
+}

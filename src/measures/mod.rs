@@ -577,3 +577,410 @@ pub fn macc(
     }
     Ok(steps)
 }
+
+/// Compiles the workbook's `measures` sheet (one row per edit or attribute,
+/// in the same vocabulary as `sectors/measures/*.toml`) into measures.
+/// Defaults where a row is absent: penetration 1, lifetime 15 years, zero
+/// costs, confidence `assumption` (it is the user's own measure).
+pub fn from_rows(
+    rows: &[crate::workbook::MeasureRow],
+    sectors: &SectorLibrary,
+) -> Result<Vec<Measure>, Vec<DataError>> {
+    use crate::error::did_you_mean;
+    use crate::substance::Substance;
+    use crate::units::Unit;
+    let mut errs = Vec::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: BTreeMap<String, Vec<&crate::workbook::MeasureRow>> = BTreeMap::new();
+    for r in rows {
+        if !groups.contains_key(&r.measure_id) {
+            order.push(r.measure_id.clone());
+        }
+        groups.entry(r.measure_id.clone()).or_default().push(r);
+    }
+    const FIELDS: [&str; 15] = [
+        "scale",
+        "switch",
+        "control",
+        "green_power",
+        "add",
+        "scale_factor",
+        "set_factor",
+        "max_penetration",
+        "lifetime",
+        "capex",
+        "om_change",
+        "energy_cost_change",
+        "applies_to",
+        "name_zh",
+        "confidence",
+    ];
+    let mut out = Vec::new();
+    for id in order {
+        let rows = &groups[&id];
+        let first = rows[0];
+        let sector = match sectors.get(&first.sector) {
+            Ok(s) => s,
+            Err(m) => {
+                errs.push(DataError::new(first.location.clone(), m));
+                continue;
+            }
+        };
+        let mut m = Measure {
+            id: id.clone(),
+            sector: sector.id.clone(),
+            name_en: if first.name.is_empty() {
+                id.clone()
+            } else {
+                first.name.clone()
+            },
+            name_zh: first.name.clone(),
+            applies_to: Vec::new(),
+            max_penetration: Decimal::ONE,
+            lifetime: 15,
+            capex: CostItem {
+                per_output: Decimal::ZERO,
+                note: String::new(),
+            },
+            om_change: CostItem {
+                per_output: Decimal::ZERO,
+                note: String::new(),
+            },
+            energy_cost_change: CostItem {
+                per_output: Decimal::ZERO,
+                note: String::new(),
+            },
+            confidence: Confidence::Assumption,
+            sources: vec!["user measure (workbook)".into()],
+            note: String::new(),
+            edits: Vec::new(),
+            location: first.location.clone(),
+        };
+        for r in rows {
+            let at = r.location.clone();
+            let val = |errs: &mut Vec<DataError>| {
+                r.value.ok_or_else(|| {
+                    errs.push(DataError::new(
+                        r.value_location.clone(),
+                        format!("'{}' needs a number in the value column", r.field),
+                    ))
+                })
+            };
+            let target = |errs: &mut Vec<DataError>| {
+                r.target.clone().ok_or_else(|| {
+                    errs.push(DataError::new(
+                        at.clone(),
+                        format!("'{}' needs a target", r.field),
+                    ))
+                })
+            };
+            let qty = |errs: &mut Vec<DataError>| -> Option<Quantity> {
+                let v = val(errs).ok()?;
+                let u = r.unit.clone().unwrap_or_else(|| "1".into());
+                Quantity::parse(v, &u)
+                    .map_err(|e| errs.push(DataError::new(r.value_location.clone(), e.to_string())))
+                    .ok()
+            };
+            if let Some(n) = &r.node {
+                if sector.node(n).is_none() {
+                    errs.push(
+                        DataError::new(
+                            at.clone(),
+                            format!("unknown process '{n}' for sector {}", sector.id),
+                        )
+                        .with_hint(did_you_mean(n, sector.nodes.iter().map(|x| x.id.as_str()))),
+                    );
+                    continue;
+                }
+            }
+            let cost = |errs: &mut Vec<DataError>| -> Option<CostItem> {
+                let q = qty(errs)?;
+                let want = Unit::parse("CNY")
+                    .and_then(|u| u.div(&sector.output_unit))
+                    .ok()?;
+                match q.value_in(&want) {
+                    Ok(v) => Some(CostItem {
+                        per_output: v,
+                        note: r.note.clone(),
+                    }),
+                    Err(_) => {
+                        errs.push(DataError::new(
+                            r.value_location.clone(),
+                            format!(
+                                "'{}' must be money per {} of output (e.g. CNY/{})",
+                                r.field, sector.output_unit, sector.output_unit
+                            ),
+                        ));
+                        None
+                    }
+                }
+            };
+            match r.field.as_str() {
+                "scale" => {
+                    if let (Ok(item), Ok(v)) = (target(&mut errs), val(&mut errs)) {
+                        m.edits.push(Edit::Scale {
+                            item,
+                            node: r.node.clone(),
+                            multiplier: v,
+                        });
+                    }
+                }
+                "switch" => {
+                    let Ok(t) = target(&mut errs) else { continue };
+                    let Some((from, to)) = t.split_once('>') else {
+                        errs.push(DataError::new(at.clone(), format!("switch target '{t}' must read from>to, e.g. fuel.raw_coal>fuel.natural_gas")));
+                        continue;
+                    };
+                    if let Some(ratio) = qty(&mut errs) {
+                        m.edits.push(Edit::Switch {
+                            from: from.trim().into(),
+                            to: to.trim().into(),
+                            node: r.node.clone(),
+                            share: Decimal::ONE,
+                            ratio,
+                        });
+                    }
+                }
+                "control" => {
+                    let Ok(t) = target(&mut errs) else { continue };
+                    let Some(substance) = Substance::parse(&t) else {
+                        errs.push(
+                            DataError::new(at.clone(), format!("unknown substance '{t}'"))
+                                .with_hint(did_you_mean(&t, Substance::codes())),
+                        );
+                        continue;
+                    };
+                    if let Ok(v) = val(&mut errs) {
+                        if v < Decimal::ZERO || v > Decimal::ONE {
+                            errs.push(DataError::new(
+                                r.value_location.clone(),
+                                "a control efficiency must lie between 0 and 1 (0–100 %)",
+                            ));
+                            continue;
+                        }
+                        m.edits.push(Edit::Control {
+                            substance,
+                            node: r.node.clone(),
+                            efficiency: v,
+                        });
+                    }
+                }
+                "green_power" => {
+                    if let Ok(v) = val(&mut errs) {
+                        m.edits.push(Edit::GreenPower { share: v });
+                    }
+                }
+                "add" => {
+                    let (Ok(item), Some(q)) = (target(&mut errs), qty(&mut errs)) else {
+                        continue;
+                    };
+                    let node = r
+                        .node
+                        .clone()
+                        .unwrap_or_else(|| sector.default_node.clone());
+                    m.edits.push(Edit::Add {
+                        item,
+                        node,
+                        per_output: q,
+                    });
+                }
+                "scale_factor" => {
+                    if let (Ok(id), Ok(v)) = (target(&mut errs), val(&mut errs)) {
+                        m.edits.push(Edit::ScaleFactor { id, multiplier: v });
+                    }
+                }
+                "set_factor" => {
+                    if let (Ok(id), Ok(v)) = (target(&mut errs), val(&mut errs)) {
+                        m.edits.push(Edit::SetFactor {
+                            id,
+                            value: v,
+                            weight: Decimal::ONE,
+                        });
+                    }
+                }
+                "max_penetration" => {
+                    if let Ok(v) = val(&mut errs) {
+                        if v < Decimal::ZERO || v > Decimal::ONE {
+                            errs.push(DataError::new(
+                                r.value_location.clone(),
+                                "max_penetration must lie between 0 and 1 (0–100 %)",
+                            ));
+                        }
+                        m.max_penetration = v;
+                    }
+                }
+                "lifetime" => {
+                    if let Ok(v) = val(&mut errs) {
+                        use rust_decimal::prelude::ToPrimitive;
+                        match v.to_u32() {
+                            Some(n) if v.fract().is_zero() && n > 0 => m.lifetime = n,
+                            _ => errs.push(DataError::new(
+                                r.value_location.clone(),
+                                "lifetime must be a whole number of years",
+                            )),
+                        }
+                    }
+                }
+                "capex" => m.capex = cost(&mut errs).unwrap_or(m.capex.clone()),
+                "om_change" => m.om_change = cost(&mut errs).unwrap_or(m.om_change.clone()),
+                "energy_cost_change" => {
+                    m.energy_cost_change = cost(&mut errs).unwrap_or(m.energy_cost_change.clone())
+                }
+                "applies_to" => {
+                    if let Ok(t) = target(&mut errs) {
+                        match sector.technology(&t) {
+                            Ok(x) => m.applies_to.push(x.id.clone()),
+                            Err(e) => errs.push(DataError::new(at.clone(), e)),
+                        }
+                    }
+                }
+                "name_zh" => {
+                    if let Ok(t) = target(&mut errs) {
+                        m.name_zh = t;
+                    }
+                }
+                "confidence" => {
+                    if let Ok(t) = target(&mut errs) {
+                        match Confidence::parse(&t) {
+                            Some(c) => m.confidence = c,
+                            None => errs.push(DataError::new(
+                                at.clone(),
+                                format!("unknown confidence '{t}'"),
+                            )),
+                        }
+                    }
+                }
+                other => errs.push(
+                    DataError::new(at.clone(), format!("unknown measure field '{other}'"))
+                        .with_hint(did_you_mean(other, FIELDS)),
+                ),
+            }
+        }
+        if m.edits.is_empty() {
+            errs.push(DataError::new(m.location.clone(), format!("measure '{id}' has no edits (scale, switch, control, green_power, add, scale_factor, set_factor)")));
+        }
+        out.push(m);
+    }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs)
+    }
+}
+
+/// Everything `coreduce measures` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureReport {
+    pub format: &'static str,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub discount_rate: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub lambda: Decimal,
+    pub coordinate_axes: (String, String),
+    pub co_benefit_valuation: String,
+    pub degree_index: String,
+    #[serde(serialize_with = "ser_weights")]
+    pub index_weights: [Decimal; 3],
+    pub measures: Vec<Measure>,
+    /// each measure alone at its maximum penetration
+    pub alone: Vec<Evaluation>,
+    /// all applicable measures together (applied in id order)
+    pub package: Evaluation,
+    pub macc: Vec<MaccStep>,
+}
+
+fn ser_weights<S: serde::Serializer>(
+    w: &[Decimal; 3],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(3))?;
+    for x in w {
+        seq.serialize_element(&x.to_string())?;
+    }
+    seq.end()
+}
+
+/// Evaluates every applicable measure (library and user), the package and
+/// the MACC on a computed workbook study.
+pub fn report(
+    run: &crate::accounting::WorkbookRun,
+    sectors: &SectorLibrary,
+    library: &MeasureLibrary,
+    ms: &MetricSettings,
+) -> crate::Result<MeasureReport> {
+    let user = from_rows(&run.study.measure_rows, sectors).map_err(Error::from_findings)?;
+    let mut all: Vec<Measure> = library.measures.clone();
+    all.extend(user);
+    let applicable: Vec<&Measure> = all
+        .iter()
+        .filter(|m| {
+            run.inventories
+                .iter()
+                .any(|i| m.applies(&i.sector, &i.technology))
+        })
+        .collect();
+    let st = &run.study.settings;
+    let fys = &run.study.facility_years;
+    let base = &run.inventories;
+    let mut alone = Vec::new();
+    for m in &applicable {
+        alone.push(evaluate(
+            (&m.id, &m.name_en, &m.name_zh),
+            &[*m],
+            None,
+            st,
+            &run.factors,
+            sectors,
+            fys,
+            base,
+            ms,
+        )?);
+    }
+    let mut sorted = applicable.clone();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let package = evaluate(
+        ("package", "All applicable measures", "全部适用措施"),
+        &sorted,
+        None,
+        st,
+        &run.factors,
+        sectors,
+        fys,
+        base,
+        ms,
+    )?;
+    let steps = macc(
+        &applicable,
+        st,
+        &run.factors,
+        sectors,
+        fys,
+        base,
+        ms,
+        &alone,
+    )?;
+    Ok(MeasureReport {
+        format: "coreduce-measures-v1",
+        discount_rate: ms.discount_rate,
+        lambda: ms.lambda,
+        coordinate_axes: (
+            "x: CO2e reduction (t)".into(),
+            format!("y: {} reduction", ms.pollutant),
+        ),
+        co_benefit_valuation: if ms.shadow_prices.is_empty() {
+            format!(
+                "avoided environmental-protection tax: {} CNY per air pollution equivalent, {} CNY per water pollution equivalent (Sichuan rates)",
+                ms.value_air_eq, ms.value_water_eq
+            )
+        } else {
+            "user shadow prices per t".into()
+        },
+        degree_index: DEGREE_INDEX_NOTE.into(),
+        index_weights: ms.index_weights,
+        measures: applicable.into_iter().cloned().collect(),
+        alone,
+        package,
+        macc: steps,
+    })
+}

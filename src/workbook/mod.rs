@@ -103,8 +103,43 @@ pub struct Study {
     pub facilities: Vec<Facility>,
     pub facility_years: Vec<FacilityYear>,
     pub overrides: Vec<Override>,
-    /// Sheets accepted but used by later commands (measures, scenarios, targets).
+    /// Sheets accepted but used by later commands (scenarios, targets).
     pub other_sheets: Vec<String>,
+    /// Rows of the `measures` sheet (user measures), compiled by `measures`.
+    pub measure_rows: Vec<MeasureRow>,
+    /// Metric settings from the `settings` sheet (None: the defaults).
+    pub metric: MetricInputs,
+}
+
+/// Metric settings typed in the `settings` sheet.
+#[derive(Debug, Clone, Default)]
+pub struct MetricInputs {
+    pub discount_rate: Option<Decimal>,
+    pub lambda: Option<Decimal>,
+    pub coordinate_pollutant: Option<String>,
+    pub value_air_eq: Option<Decimal>,
+    pub value_water_eq: Option<Decimal>,
+    pub index_weights: Option<[Decimal; 3]>,
+}
+
+/// One row of the `measures` sheet: measure_id | sector | name | field | node |
+/// target | value | unit | note.
+#[derive(Debug, Clone)]
+pub struct MeasureRow {
+    pub measure_id: String,
+    pub sector: String,
+    pub name: String,
+    pub field: String,
+    pub node: Option<String>,
+    pub target: Option<String>,
+    /// the value, a percentage already divided by 100
+    pub value: Option<Decimal>,
+    pub unit: Option<String>,
+    pub note: String,
+    /// the row's `field` cell
+    pub location: Location,
+    /// the row's `value` cell
+    pub value_location: Location,
 }
 
 impl Study {
@@ -183,6 +218,20 @@ const COLUMNS: &[(&str, &[ColumnSpec])] = &[
             ("item", &["item", "项目", "活动项"], true),
             ("value", &["value", "数值", "值"], true),
             ("unit", &["unit", "单位"], true),
+            ("note", &["note", "备注"], false),
+        ],
+    ),
+    (
+        "measures",
+        &[
+            ("measure_id", &["measure_id", "措施编号"], true),
+            ("sector", &["sector", "行业"], true),
+            ("name", &["name", "名称", "措施名称"], false),
+            ("field", &["field", "字段", "类型"], true),
+            ("node", &["node", "process", "工序"], false),
+            ("target", &["target", "对象"], false),
+            ("value", &["value", "数值", "值"], false),
+            ("unit", &["unit", "单位"], false),
             ("note", &["note", "备注"], false),
         ],
     ),
@@ -476,7 +525,7 @@ pub fn read_with_limits(
             ));
             continue;
         }
-        if matches!(kind, "measures" | "scenarios" | "targets" | "instructions") {
+        if matches!(kind, "scenarios" | "targets" | "instructions") {
             other_sheets.push(name.clone());
             continue;
         }
@@ -530,6 +579,8 @@ pub fn read_with_limits(
         facility_years: Vec::new(),
         overrides: Vec::new(),
         other_sheets,
+        measure_rows: Vec::new(),
+        metric: MetricInputs::default(),
     };
     if let Some((name, range)) = ranges.get("settings") {
         if let Some(t) = table("settings", name, range, limits, &mut findings) {
@@ -544,6 +595,11 @@ pub fn read_with_limits(
     if let Some((name, range)) = ranges.get("facilities") {
         if let Some(t) = table("facilities", name, range, limits, &mut findings) {
             read_facilities(&t, &mut study, sectors, &mut findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("measures") {
+        if let Some(t) = table("measures", name, range, limits, &mut findings) {
+            read_measures(&t, &mut study, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("activity") {
@@ -608,6 +664,12 @@ const SETTING_KEYS: &[&str] = &[
     "edition.ceramics",
     "edition.tobacco",
     "heat_factor",
+    "discount_rate",
+    "lambda",
+    "coordinate_pollutant",
+    "value_air_eq",
+    "value_water_eq",
+    "index_weights",
 ];
 
 fn read_settings(
@@ -736,6 +798,66 @@ fn read_settings(
                     Err(m) => findings.push(DataError::new(t.col_at(r, "key"), m)),
                 }
             }
+            "discount_rate" | "lambda" | "value_air_eq" | "value_water_eq" => {
+                match number(t.get(r, "value"), &at) {
+                    Ok(Some((v, pct))) => {
+                        let v = if pct || t.text(r, "unit").as_deref() == Some("%") {
+                            v / Decimal::ONE_HUNDRED
+                        } else {
+                            v
+                        };
+                        if v < Decimal::ZERO {
+                            findings.push(DataError::new(at, format!("{key} cannot be negative")));
+                            continue;
+                        }
+                        let m = &mut study.metric;
+                        match key.as_str() {
+                            "discount_rate" => m.discount_rate = Some(v),
+                            "lambda" => m.lambda = Some(v),
+                            "value_air_eq" => m.value_air_eq = Some(v),
+                            _ => m.value_water_eq = Some(v),
+                        }
+                    }
+                    Ok(None) => findings.push(DataError::new(at, format!("{key} is empty"))),
+                    Err(e) => findings.push(e),
+                }
+            }
+            "coordinate_pollutant" => {
+                let v = value.trim();
+                if v.eq_ignore_ascii_case("apeq") || v.eq_ignore_ascii_case("wpeq") {
+                    study.metric.coordinate_pollutant = Some(if v.eq_ignore_ascii_case("apeq") {
+                        "APeq".into()
+                    } else {
+                        "WPeq".into()
+                    });
+                } else {
+                    match crate::substance::Substance::parse(v) {
+                        Some(s) => study.metric.coordinate_pollutant = Some(s.code().into()),
+                        None => findings.push(
+                            DataError::new(
+                                at,
+                                format!(
+                                    "coordinate_pollutant '{v}' is not a substance code or APeq"
+                                ),
+                            )
+                            .with_hint(did_you_mean(v, crate::substance::Substance::codes())),
+                        ),
+                    }
+                }
+            }
+            "index_weights" => {
+                let parts: Vec<Option<Decimal>> =
+                    value.split([',', ';', '/']).map(parse_decimal).collect();
+                match parts.as_slice() {
+                    [Some(a), Some(b), Some(c)] if *a >= Decimal::ZERO && *b >= Decimal::ZERO && *c >= Decimal::ZERO => {
+                        study.metric.index_weights = Some([*a, *b, *c])
+                    }
+                    _ => findings.push(DataError::new(
+                        at,
+                        format!("index_weights '{value}' must be three non-negative numbers for CO2e, air and water equivalents, e.g. 0.5,0.3,0.2"),
+                    )),
+                }
+            }
             other => findings.push(
                 DataError::new(t.col_at(r, "key"), format!("unknown setting '{other}'"))
                     .with_hint(did_you_mean(other, SETTING_KEYS.iter().copied())),
@@ -828,6 +950,53 @@ fn read_factors(
             unit,
             source: t.text(r, "source").unwrap_or_default(),
             location: at_v,
+        });
+    }
+}
+
+fn read_measures(t: &Table<'_>, study: &mut Study, findings: &mut Vec<DataError>) {
+    for r in t.rows() {
+        if t.is_blank(r) {
+            continue;
+        }
+        let at = t.col_at(r, "measure_id");
+        let Some(id) = t.text(r, "measure_id") else {
+            findings.push(DataError::new(at, "the measure id is empty"));
+            continue;
+        };
+        let Some(field) = t.text(r, "field") else {
+            findings.push(DataError::new(t.col_at(r, "field"), "the field is empty"));
+            continue;
+        };
+        let at_v = t.col_at(r, "value");
+        let value = match number(t.get(r, "value"), &at_v) {
+            Ok(Some((v, pct))) => Some(if pct { v / Decimal::ONE_HUNDRED } else { v }),
+            Ok(None) => None,
+            Err(e) => {
+                // Text values are allowed for text fields (applies_to, confidence …).
+                if matches!(t.get(r, "value"), Data::String(_)) {
+                    None
+                } else {
+                    findings.push(e);
+                    continue;
+                }
+            }
+        };
+        let text_value = t.text(r, "value");
+        study.measure_rows.push(MeasureRow {
+            measure_id: id,
+            sector: t.text(r, "sector").unwrap_or_default(),
+            name: t.text(r, "name").unwrap_or_default(),
+            field: field.to_lowercase(),
+            node: t.text(r, "node"),
+            target: t
+                .text(r, "target")
+                .or(if value.is_none() { text_value } else { None }),
+            value,
+            unit: t.text(r, "unit"),
+            note: t.text(r, "note").unwrap_or_default(),
+            location: t.col_at(r, "field"),
+            value_location: at_v,
         });
     }
 }
