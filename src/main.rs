@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use coreduce::accounting::{run_workbook, Inventory};
 use coreduce::factors::{Factor, FactorLibrary};
 use coreduce::graph::{render, SectorLibrary};
-use coreduce::measures::{MeasureLibrary, MetricSettings};
+use coreduce::measures::MeasureLibrary;
 use coreduce::workbook::template::{write_template, Lang};
 use coreduce::workbook::WorkbookError;
 use std::path::{Path, PathBuf};
@@ -70,6 +70,15 @@ enum Command {
         /// discount rate for the capital recovery factor (e.g. 0.08)
         #[arg(long)]
         discount_rate: Option<String>,
+    },
+    /// Roadmaps to 2030/2035/2060: scenarios, peak year, targets, least-cost deployment.
+    /// Without a workbook it runs the built-in Sichuan study.
+    Roadmap {
+        /// a study workbook with scenarios and targets sheets (default: the built-in Sichuan study)
+        workbook: Option<PathBuf>,
+        /// output folder
+        #[arg(long, value_name = "DIR", default_value = "coreduce-out")]
+        out: PathBuf,
     },
     /// Compute the inventory of every facility-year in a workbook.
     Inventory {
@@ -176,6 +185,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { workbook } => validate(&workbook, &lib, &sectors),
+        Command::Roadmap { workbook, out } => {
+            roadmap_cmd(workbook.as_deref(), &out, &lib, &sectors)
+        }
         Command::Measures {
             workbook,
             out,
@@ -451,26 +463,7 @@ fn measures_cmd(
 ) -> anyhow::Result<ExitCode> {
     let run = run_workbook(path, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
     let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
-    let mut ms = MetricSettings::defaults(&run.factors);
-    let m = &run.study.metric;
-    if let Some(v) = m.discount_rate {
-        ms.discount_rate = v;
-    }
-    if let Some(v) = m.lambda {
-        ms.lambda = v;
-    }
-    if let Some(v) = &m.coordinate_pollutant {
-        ms.pollutant = v.clone();
-    }
-    if let Some(v) = m.value_air_eq {
-        ms.value_air_eq = v;
-    }
-    if let Some(v) = m.value_water_eq {
-        ms.value_water_eq = v;
-    }
-    if let Some(w) = m.index_weights {
-        ms.index_weights = w;
-    }
+    let mut ms = coreduce::measures::settings_for(&run.study, &run.factors);
     if let Some(v) = decimal_arg("lambda", &lambda)? {
         ms.lambda = v;
     }
@@ -526,6 +519,113 @@ fn measures_cmd(
     if let Some(out) = out {
         coreduce::export::write_measures(&out, &rep, &[path])?;
         println!("wrote {}", out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn roadmap_cmd(
+    workbook: Option<&Path>,
+    out: &Path,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    let run = match workbook {
+        Some(p) => run_workbook(p, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => {
+            let study = coreduce::workbook::builtin::load("sichuan", lib, sectors)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let inventories = coreduce::accounting::inventories(
+                &study.settings,
+                lib,
+                sectors,
+                &study.facility_years,
+            )
+            .context("the built-in study does not compute")?;
+            coreduce::accounting::WorkbookRun {
+                study,
+                factors: lib.clone(),
+                inventories,
+            }
+        }
+    };
+    let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
+    let measures = coreduce::measures::all_measures(&run.study, sectors, &library)?;
+    let ms = coreduce::measures::settings_for(&run.study, &run.factors);
+    let rep = coreduce::roadmap::run(&run.study, &run.factors, sectors, &measures, &ms)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?;
+    let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
+    let protected: Vec<&Path> = workbook.into_iter().collect();
+    let files = coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
+    println!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
+    println!(
+        "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
+        "scenario",
+        format!("CO2e {}", rep.base_year),
+        "CO2e 2030",
+        "CO2e 2035",
+        format!("CO2e {}", rep.end_year),
+        "peak year",
+        "SO2 2030"
+    );
+    for sc in &rep.scenarios {
+        let s = coreduce::roadmap::series_of(&sc.points, "CO2e");
+        let so2 = coreduce::roadmap::series_of(&sc.points, "SO2");
+        let at = |m: &std::collections::BTreeMap<i32, rust_decimal::Decimal>, y: i32| {
+            m.get(&y)
+                .map(|v| v.round_dp(0).to_string())
+                .unwrap_or_else(|| "-".into())
+        };
+        println!(
+            "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
+            sc.scenario,
+            at(&s, rep.base_year),
+            at(&s, 2030),
+            at(&s, 2035),
+            at(&s, rep.end_year),
+            sc.peak
+                .as_ref()
+                .map(|p| if p.peaked {
+                    p.year.to_string()
+                } else {
+                    format!("{}+", p.year)
+                })
+                .unwrap_or_default(),
+            at(&so2, 2030)
+        );
+        for a in &sc.attainment {
+            println!(
+                "    target {:<24} {}: {}",
+                a.target,
+                a.year,
+                if a.met_in_year {
+                    "met".to_string()
+                } else {
+                    format!(
+                        "missed ({} > {})",
+                        a.value_in_year.round_dp(0),
+                        a.cap.round_dp(0)
+                    )
+                }
+            );
+        }
+    }
+    if let Some(lc) = &rep.least_cost {
+        println!("least cost ({}): {}", lc.scenario, lc.status);
+        for e in &lc.explanations {
+            println!("    {e}");
+        }
+        for p in &lc.prices {
+            println!(
+                "    marginal cost of '{}' ({} {}): {} CNY per t",
+                p.target,
+                p.substance,
+                p.year,
+                p.marginal_cost.round_dp(1)
+            );
+        }
+    }
+    for f in files {
+        println!("wrote {}", f.display());
     }
     Ok(ExitCode::SUCCESS)
 }

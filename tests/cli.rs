@@ -258,3 +258,15 @@ fn measures_command_prints_and_writes() {
     let o = coreduce(&["measures", "s.xlsx", "--pollutant", "SOX"], p);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn roadmap_without_a_workbook_runs_the_builtin_study() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = coreduce(&["roadmap", "--out", "out"], dir.path());
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("least cost (least_cost): solved"), "{out}");
+    for f in ["roadmap.xlsx", "iamc.csv", "iamc.xlsx", "roadmap.json"] {
+        assert!(dir.path().join("out").join(f).exists(), "{f}");
+    }
+}

@@ -437,7 +437,7 @@ fn factor_edits(
             }
             Edit::SetFactor { id, value, weight } => {
                 let id = expand(id, sector, ctx);
-                let Ok(f) = copy.get(&id) else { continue };
+                let Some(f) = copy.find(&id) else { continue };
                 let new = f.value + *weight * (*value - f.value);
                 (
                     id,
@@ -498,6 +498,9 @@ fn default_group(item: &str) -> &str {
 impl<'a> Work<'a> {
     fn factor(&self, template: &str) -> crate::Result<(Decimal, Unit, String)> {
         let id = expand(template, self.sector, self.ctx);
+        if let Some(f) = self.lib.find(&id) {
+            return Ok((f.value, f.unit.clone(), id));
+        }
         let f = self.lib.get(&id).map_err(|e| {
             Error::Data(DataError {
                 location: self.here(),
@@ -1032,7 +1035,7 @@ impl<'a> Work<'a> {
         };
         for table in &edition.fuel_tables {
             let id = format!("fuel.{table}.{fuel}.{short}");
-            if let Ok(f) = self.lib.get(&id) {
+            if let Some(f) = self.lib.find(&id) {
                 let v = f.unit.convert(f.value, &target).map_err(|e| {
                     Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}")))
                 })?;
@@ -1131,27 +1134,28 @@ impl<'a> Work<'a> {
             self.push(settings, src, &node, sub, co2, tier, ids, inputs.clone());
             // SO2 by sulfur balance for solid and liquid fuels.
             if fuel.state != FuelState::Gas {
-                let (s, s_ids, s_inputs) =
-                    match self.prop(&format!("fuel.{}.sulfur", fuel.id), &node) {
-                        Some((v, at)) => (
-                            v,
-                            vec![],
-                            vec![InputUsed {
-                                item: format!("fuel.{}.sulfur", fuel.id),
-                                value: v,
-                                unit: "fraction".into(),
-                                origin: InputOrigin::Measured,
-                                from: at,
-                            }],
-                        ),
-                        None => {
-                            let id = format!("fuel.sulfur_default.{}", fuel.id);
-                            match self.lib.get(&id) {
-                                Ok(f) => (f.unit.convert(f.value, &Unit::one())?, vec![id], vec![]),
-                                Err(_) => (Decimal::ZERO, vec![], vec![]),
-                            }
+                let (s, s_ids, s_inputs) = match self
+                    .prop(&format!("fuel.{}.sulfur", fuel.id), &node)
+                {
+                    Some((v, at)) => (
+                        v,
+                        vec![],
+                        vec![InputUsed {
+                            item: format!("fuel.{}.sulfur", fuel.id),
+                            value: v,
+                            unit: "fraction".into(),
+                            origin: InputOrigin::Measured,
+                            from: at,
+                        }],
+                    ),
+                    None => {
+                        let id = format!("fuel.sulfur_default.{}", fuel.id);
+                        match self.lib.find(&id) {
+                            Some(f) => (f.unit.convert(f.value, &Unit::one())?, vec![id], vec![]),
+                            None => (Decimal::ZERO, vec![], vec![]),
                         }
-                    };
+                    }
+                };
                 if !s.is_zero() || !s_inputs.is_empty() {
                     let key = if fuel.state == FuelState::Solid {
                         "so2_retention_solid"

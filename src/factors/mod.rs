@@ -420,6 +420,11 @@ impl FactorLibrary {
         })
     }
 
+    /// The factor with this id, if any (no suggestion work: for hot paths).
+    pub fn find(&self, id: &str) -> Option<&Factor> {
+        self.factors.get(id)
+    }
+
     /// True when the id exists.
     pub fn contains(&self, id: &str) -> bool {
         self.factors.contains_key(id)

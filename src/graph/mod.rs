@@ -817,7 +817,10 @@ impl Sector {
         };
         for id in &a.factors {
             let id = expand(id, self, ctx);
-            let f = lib.get(&id).map_err(located)?;
+            let f = match lib.find(&id) {
+                Some(f) => f,
+                None => lib.get(&id).map_err(located)?,
+            };
             used.push(id);
             let next = Quantity::new(f.value, f.unit.clone());
             q = Some(match q {
@@ -830,7 +833,10 @@ impl Sector {
         let mut q = q.unwrap_or_else(|| Quantity::new(Decimal::ONE, Unit::one()));
         for id in &a.divide_by {
             let id = expand(id, self, ctx);
-            let f = lib.get(&id).map_err(located)?;
+            let f = match lib.find(&id) {
+                Some(f) => f,
+                None => lib.get(&id).map_err(located)?,
+            };
             used.push(id);
             q = q
                 .div(&Quantity::new(f.value, f.unit.clone()))

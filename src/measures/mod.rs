@@ -984,3 +984,39 @@ pub fn report(
         macc: steps,
     })
 }
+
+/// Metric settings: the defaults with the study's own `settings` values.
+pub fn settings_for(study: &crate::workbook::Study, lib: &FactorLibrary) -> MetricSettings {
+    let mut ms = MetricSettings::defaults(lib);
+    let m = &study.metric;
+    if let Some(v) = m.discount_rate {
+        ms.discount_rate = v;
+    }
+    if let Some(v) = m.lambda {
+        ms.lambda = v;
+    }
+    if let Some(v) = &m.coordinate_pollutant {
+        ms.pollutant = v.clone();
+    }
+    if let Some(v) = m.value_air_eq {
+        ms.value_air_eq = v;
+    }
+    if let Some(v) = m.value_water_eq {
+        ms.value_water_eq = v;
+    }
+    if let Some(w) = m.index_weights {
+        ms.index_weights = w;
+    }
+    ms
+}
+
+/// The library's measures plus the study's own.
+pub fn all_measures(
+    study: &crate::workbook::Study,
+    sectors: &SectorLibrary,
+    library: &MeasureLibrary,
+) -> crate::Result<Vec<Measure>> {
+    let mut all = library.measures.clone();
+    all.extend(from_rows(&study.measure_rows, sectors).map_err(Error::from_findings)?);
+    Ok(all)
+}

@@ -8,6 +8,7 @@
 //! stays 0.1); numbers written as text (`1,234.5`, `2%`, full-width digits)
 //! are parsed from the text.
 
+pub mod builtin;
 pub mod template;
 
 use crate::error::{did_you_mean, DataError, Location};
@@ -109,6 +110,41 @@ pub struct Study {
     pub measure_rows: Vec<MeasureRow>,
     /// Metric settings from the `settings` sheet (None: the defaults).
     pub metric: MetricInputs,
+    /// Rows of the `scenarios` sheet, compiled by `roadmap`.
+    pub scenario_rows: Vec<ScenarioRow>,
+    /// Rows of the `targets` sheet, compiled by `roadmap`.
+    pub target_rows: Vec<TargetRow>,
+}
+
+/// One row of the `scenarios` sheet: scenario | kind | field | scope | target |
+/// year | value | unit | note.
+#[derive(Debug, Clone)]
+pub struct ScenarioRow {
+    pub scenario: String,
+    pub kind: String,
+    pub field: String,
+    pub scope: Option<String>,
+    pub target: Option<String>,
+    pub year: Option<i32>,
+    /// the value, a percentage already divided by 100
+    pub value: Option<Decimal>,
+    pub unit: Option<String>,
+    pub note: String,
+    pub location: Location,
+    pub value_location: Location,
+}
+
+/// One row of the `targets` sheet: target_id | year | substance | scope | cap | unit | note.
+#[derive(Debug, Clone)]
+pub struct TargetRow {
+    pub id: String,
+    pub year: i32,
+    pub substance: String,
+    pub scope: String,
+    pub cap: Decimal,
+    pub unit: String,
+    pub note: String,
+    pub location: Location,
 }
 
 /// Metric settings typed in the `settings` sheet.
@@ -232,6 +268,32 @@ const COLUMNS: &[(&str, &[ColumnSpec])] = &[
             ("target", &["target", "对象"], false),
             ("value", &["value", "数值", "值"], false),
             ("unit", &["unit", "单位"], false),
+            ("note", &["note", "备注"], false),
+        ],
+    ),
+    (
+        "scenarios",
+        &[
+            ("scenario", &["scenario", "情景"], true),
+            ("kind", &["kind", "类型"], false),
+            ("field", &["field", "字段"], true),
+            ("scope", &["scope", "范围"], false),
+            ("target", &["target", "对象"], false),
+            ("year", &["year", "年份"], false),
+            ("value", &["value", "数值", "值"], false),
+            ("unit", &["unit", "单位"], false),
+            ("note", &["note", "备注"], false),
+        ],
+    ),
+    (
+        "targets",
+        &[
+            ("target_id", &["target_id", "目标编号"], true),
+            ("year", &["year", "年份"], true),
+            ("substance", &["substance", "污染物", "物质"], true),
+            ("scope", &["scope", "范围"], false),
+            ("cap", &["cap", "上限", "数值"], true),
+            ("unit", &["unit", "单位"], true),
             ("note", &["note", "备注"], false),
         ],
     ),
@@ -525,7 +587,7 @@ pub fn read_with_limits(
             ));
             continue;
         }
-        if matches!(kind, "scenarios" | "targets" | "instructions") {
+        if kind == "instructions" {
             other_sheets.push(name.clone());
             continue;
         }
@@ -581,6 +643,8 @@ pub fn read_with_limits(
         other_sheets,
         measure_rows: Vec::new(),
         metric: MetricInputs::default(),
+        scenario_rows: Vec::new(),
+        target_rows: Vec::new(),
     };
     if let Some((name, range)) = ranges.get("settings") {
         if let Some(t) = table("settings", name, range, limits, &mut findings) {
@@ -600,6 +664,16 @@ pub fn read_with_limits(
     if let Some((name, range)) = ranges.get("measures") {
         if let Some(t) = table("measures", name, range, limits, &mut findings) {
             read_measures(&t, &mut study, &mut findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("scenarios") {
+        if let Some(t) = table("scenarios", name, range, limits, &mut findings) {
+            read_scenarios(&t, &mut study, &mut findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("targets") {
+        if let Some(t) = table("targets", name, range, limits, &mut findings) {
+            read_targets(&t, &mut study, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("activity") {
@@ -969,13 +1043,18 @@ fn read_measures(t: &Table<'_>, study: &mut Study, findings: &mut Vec<DataError>
             continue;
         };
         let at_v = t.col_at(r, "value");
-        let value = match number(t.get(r, "value"), &at_v) {
-            Ok(Some((v, pct))) => Some(if pct { v / Decimal::ONE_HUNDRED } else { v }),
-            Ok(None) => None,
+        let unit = t.text(r, "unit");
+        let (value, unit) = match number(t.get(r, "value"), &at_v) {
+            Ok(Some((v, true))) => (Some(v / Decimal::ONE_HUNDRED), None),
+            Ok(Some((v, false))) if unit.as_deref().is_some_and(|u| u.trim() == "%") => {
+                (Some(v / Decimal::ONE_HUNDRED), None)
+            }
+            Ok(Some((v, false))) => (Some(v), unit),
+            Ok(None) => (None, unit),
             Err(e) => {
                 // Text values are allowed for text fields (applies_to, confidence …).
                 if matches!(t.get(r, "value"), Data::String(_)) {
-                    None
+                    (None, unit)
                 } else {
                     findings.push(e);
                     continue;
@@ -993,10 +1072,128 @@ fn read_measures(t: &Table<'_>, study: &mut Study, findings: &mut Vec<DataError>
                 .text(r, "target")
                 .or(if value.is_none() { text_value } else { None }),
             value,
-            unit: t.text(r, "unit"),
+            unit,
             note: t.text(r, "note").unwrap_or_default(),
             location: t.col_at(r, "field"),
             value_location: at_v,
+        });
+    }
+}
+
+fn year_of(d: &Data, at: &Location) -> Result<Option<i32>, DataError> {
+    match number(d, at)? {
+        None => Ok(None),
+        Some((y, false))
+            if y.fract().is_zero() && y.to_i32().is_some_and(|y| (1990..=2100).contains(&y)) =>
+        {
+            Ok(y.to_i32())
+        }
+        Some(_) => Err(DataError::new(
+            at.clone(),
+            "the year must be a whole year between 1990 and 2100",
+        )),
+    }
+}
+
+fn read_scenarios(t: &Table<'_>, study: &mut Study, findings: &mut Vec<DataError>) {
+    for r in t.rows() {
+        if t.is_blank(r) {
+            continue;
+        }
+        let Some(scenario) = t.text(r, "scenario") else {
+            findings.push(DataError::new(
+                t.col_at(r, "scenario"),
+                "the scenario is empty",
+            ));
+            continue;
+        };
+        let Some(field) = t.text(r, "field") else {
+            findings.push(DataError::new(t.col_at(r, "field"), "the field is empty"));
+            continue;
+        };
+        let year = match year_of(t.get(r, "year"), &t.col_at(r, "year")) {
+            Ok(y) => y,
+            Err(e) => {
+                findings.push(e);
+                continue;
+            }
+        };
+        let at_v = t.col_at(r, "value");
+        let unit = t.text(r, "unit");
+        let percent = |u: &Option<String>| u.as_deref().is_some_and(|u| u.trim() == "%");
+        let (value, unit) = match number(t.get(r, "value"), &at_v) {
+            Ok(Some((v, pct))) if pct || percent(&unit) => (Some(v / Decimal::ONE_HUNDRED), None),
+            Ok(Some((v, _))) => (Some(v), unit),
+            Ok(None) => (None, unit),
+            Err(e) => {
+                findings.push(e);
+                continue;
+            }
+        };
+        study.scenario_rows.push(ScenarioRow {
+            scenario,
+            kind: t.text(r, "kind").unwrap_or_default().to_lowercase(),
+            field: field.to_lowercase(),
+            scope: t.text(r, "scope"),
+            target: t.text(r, "target"),
+            year,
+            value,
+            unit,
+            note: t.text(r, "note").unwrap_or_default(),
+            location: t.col_at(r, "field"),
+            value_location: at_v,
+        });
+    }
+}
+
+fn read_targets(t: &Table<'_>, study: &mut Study, findings: &mut Vec<DataError>) {
+    for r in t.rows() {
+        if t.is_blank(r) {
+            continue;
+        }
+        let at = t.col_at(r, "target_id");
+        let Some(id) = t.text(r, "target_id") else {
+            findings.push(DataError::new(at, "the target id is empty"));
+            continue;
+        };
+        let year = match year_of(t.get(r, "year"), &t.col_at(r, "year")) {
+            Ok(Some(y)) => y,
+            Ok(None) => {
+                findings.push(DataError::new(t.col_at(r, "year"), "the year is empty"));
+                continue;
+            }
+            Err(e) => {
+                findings.push(e);
+                continue;
+            }
+        };
+        let at_c = t.col_at(r, "cap");
+        let cap = match number(t.get(r, "cap"), &at_c) {
+            Ok(Some((v, pct))) => {
+                if pct {
+                    v / Decimal::ONE_HUNDRED
+                } else {
+                    v
+                }
+            }
+            Ok(None) => {
+                findings.push(DataError::new(at_c, "the cap is empty"));
+                continue;
+            }
+            Err(e) => {
+                findings.push(e);
+                continue;
+            }
+        };
+        study.target_rows.push(TargetRow {
+            id,
+            year,
+            substance: t.text(r, "substance").unwrap_or_default(),
+            scope: t.text(r, "scope").unwrap_or_else(|| "province".into()),
+            cap,
+            unit: t.text(r, "unit").unwrap_or_default(),
+            note: t.text(r, "note").unwrap_or_default(),
+            location: at_c,
         });
     }
 }

@@ -1,0 +1,1065 @@
+//! Roadmaps to 2030/2035/2060: scenarios (activity growth, capacity caps, the
+//! grid-factor trajectory, measure deployment explicit or by S-curve), the
+//! per-year inventories they give, aggregation by facility, sector, city and
+//! economic region, reductions against BAU, peak year and plateau, target
+//! attainment, and the least-cost deployment for joint targets (`optimise`).
+//!
+//! Every year's inventory is the exact engine run on the projected activity
+//! with the scenario's edits; only the least-cost choice of penetrations is
+//! an `f64` linear programme, whose deployment is then re-run exactly.
+
+pub mod optimise;
+pub mod scurve;
+
+use crate::accounting::{inventory_with_edits, Inventory};
+use crate::error::{did_you_mean, DataError, Error, Location};
+use crate::factors::FactorLibrary;
+use crate::graph::items::{item_spec, split_node, ItemKind};
+use crate::graph::SectorLibrary;
+use crate::measures::{Measure, MetricSettings, Metrics, Totals2};
+use crate::study::{FacilityYear, GridFactor, Settings};
+use crate::units::{Quantity, Unit};
+use crate::workbook::{ScenarioRow, Study};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use scurve::SCurve;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which facilities a row applies to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Scope {
+    All,
+    Sector(String),
+    City(String),
+    Region(String),
+    Facility(String),
+}
+
+impl Scope {
+    fn parse(text: Option<&str>, sectors: &SectorLibrary) -> Result<Scope, String> {
+        let t = text.unwrap_or("all").trim();
+        if t.is_empty() || t.eq_ignore_ascii_case("all") || t == "province" || t == "全省" {
+            return Ok(Scope::All);
+        }
+        let (kind, id) = t.split_once(':').ok_or_else(|| {
+            format!(
+                "scope '{t}' must read all, sector:<id>, city:<id>, region:<id> or facility:<id>"
+            )
+        })?;
+        let id = id.trim();
+        Ok(match kind.trim() {
+            "sector" => Scope::Sector(sectors.get(id)?.id.clone()),
+            "city" => Scope::City(sectors.city(id)?.id.clone()),
+            "region" => {
+                let r = sectors
+                    .regions
+                    .iter()
+                    .find(|r| r.id == id || r.name_zh == id || r.name_en.eq_ignore_ascii_case(id))
+                    .ok_or_else(|| {
+                        format!(
+                            "unknown region '{id}'{}",
+                            did_you_mean(id, sectors.regions.iter().map(|r| r.id.as_str()))
+                                .map(|h| format!(" ({h})"))
+                                .unwrap_or_default()
+                        )
+                    })?;
+                Scope::Region(r.id.clone())
+            }
+            "facility" => Scope::Facility(id.to_string()),
+            other => {
+                return Err(format!(
+                    "unknown scope kind '{other}' (sector, city, region, facility)"
+                ))
+            }
+        })
+    }
+
+    /// True when the facility-year is inside the scope.
+    pub fn contains(&self, fy: &FacilityYear, sectors: &SectorLibrary) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Sector(s) => &fy.sector == s,
+            Scope::City(c) => fy.city.as_deref() == Some(c),
+            Scope::Region(r) => fy
+                .city
+                .as_deref()
+                .and_then(|c| sectors.region_of(c))
+                .is_some_and(|x| &x.id == r),
+            Scope::Facility(f) => &fy.facility_id == f,
+        }
+    }
+
+    fn rank(&self) -> u8 {
+        match self {
+            Scope::All => 0,
+            Scope::Sector(_) => 1,
+            Scope::Region(_) => 2,
+            Scope::City(_) => 3,
+            Scope::Facility(_) => 4,
+        }
+    }
+
+    /// A label for tables.
+    pub fn label(&self) -> String {
+        match self {
+            Scope::All => "province".into(),
+            Scope::Sector(s) => format!("sector:{s}"),
+            Scope::City(c) => format!("city:{c}"),
+            Scope::Region(r) => format!("region:{r}"),
+            Scope::Facility(f) => format!("facility:{f}"),
+        }
+    }
+}
+
+/// How a measure is deployed over the years.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Deployment {
+    /// Penetration given per year, linear in between, held after the last.
+    Explicit {
+        #[serde(serialize_with = "ser_points")]
+        points: BTreeMap<i32, Decimal>,
+    },
+    /// A logistic S-curve through two anchors.
+    SCurve(SCurve),
+}
+
+fn ser_points<S: serde::Serializer>(
+    p: &BTreeMap<i32, Decimal>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(p.len()))?;
+    for (k, v) in p {
+        m.serialize_entry(k, &v.to_string())?;
+    }
+    m.end()
+}
+
+/// Linear interpolation through points, held flat outside them.
+pub fn interpolate(points: &BTreeMap<i32, Decimal>, year: i32) -> Option<Decimal> {
+    let before = points.range(..=year).next_back();
+    let after = points.range(year..).next();
+    match (before, after) {
+        (Some((&y0, &v0)), Some((&y1, &v1))) if y1 != y0 => {
+            Some(v0 + (v1 - v0) * Decimal::from(year - y0) / Decimal::from(y1 - y0))
+        }
+        (Some((_, &v)), _) | (None, Some((_, &v))) => Some(v),
+        (None, None) => None,
+    }
+}
+
+impl Deployment {
+    /// Penetration in `year` (0 before an explicit first point).
+    pub fn at(&self, year: i32) -> Decimal {
+        match self {
+            Deployment::Explicit { points } => {
+                if points.keys().next().is_some_and(|first| year < *first) {
+                    Decimal::ZERO
+                } else {
+                    interpolate(points, year).unwrap_or(Decimal::ZERO)
+                }
+            }
+            Deployment::SCurve(s) => s.at(year),
+        }
+    }
+}
+
+/// One scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub id: String,
+    /// bau, policy, enhanced, least_cost, or another word
+    pub kind: String,
+    /// (scope, from year, annual rate)
+    pub growth: Vec<(Scope, i32, Decimal)>,
+    /// scope → year → output index relative to the base year
+    pub output_index: Vec<(Scope, BTreeMap<i32, Decimal>)>,
+    /// scope → cap on output in the sector's output unit
+    pub caps: Vec<(Scope, Decimal)>,
+    /// year → grid factor, tCO2/MWh
+    #[serde(serialize_with = "ser_points")]
+    pub grid: BTreeMap<i32, Decimal>,
+    /// measure id → (scope, deployment)
+    pub deployments: Vec<(String, Scope, Deployment)>,
+    /// least-cost candidates: measure id → (upper bound, yearly ramp)
+    pub candidates: BTreeMap<String, (Decimal, Decimal)>,
+}
+
+/// One target: in `year`, the `substance` total over `scope` at most `cap` t.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub id: String,
+    pub year: i32,
+    /// CO2e, a substance code, APeq or WPeq
+    pub substance: String,
+    pub scope: Scope,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub cap: Decimal,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// A study ready for a roadmap.
+#[derive(Debug, Clone)]
+pub struct Roadmap {
+    pub base_year: i32,
+    pub end_year: i32,
+    pub scenarios: Vec<Scenario>,
+    pub targets: Vec<Target>,
+}
+
+fn unit_value(v: Decimal, unit: Option<&str>, want: &str) -> Result<Decimal, String> {
+    match unit {
+        None | Some("") | Some("fraction") => Ok(v),
+        Some(u) => {
+            let from = Unit::parse(u).map_err(|e| e.to_string())?;
+            let to = Unit::parse(want).map_err(|e| e.to_string())?;
+            from.convert(v, &to).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Compiles the `scenarios` and `targets` rows of a study.
+pub fn compile(
+    study: &Study,
+    sectors: &SectorLibrary,
+    measures: &[Measure],
+) -> Result<Roadmap, Vec<DataError>> {
+    let mut errs = Vec::new();
+    let base_year = study
+        .base_year
+        .or_else(|| study.facility_years.iter().map(|f| f.year).min())
+        .unwrap_or(2023);
+    let mut end_year = 2060;
+    let mut order: Vec<String> = Vec::new();
+    let mut by_id: BTreeMap<String, Vec<&ScenarioRow>> = BTreeMap::new();
+    for r in study.scenario_rows.iter().filter(|r| r.field == "horizon") {
+        use rust_decimal::prelude::ToPrimitive;
+        match r
+            .value
+            .filter(|v| v.fract().is_zero())
+            .and_then(|v| v.to_i32())
+        {
+            Some(y) if (base_year + 1..=2100).contains(&y) => end_year = y,
+            _ => errs.push(DataError::new(
+                r.value_location.clone(),
+                "horizon must be a year after the base year",
+            )),
+        }
+    }
+    // Rows of scenario "*" (or "all") belong to every scenario.
+    let common: Vec<&ScenarioRow> = study
+        .scenario_rows
+        .iter()
+        .filter(|r| r.scenario == "*" || r.scenario.eq_ignore_ascii_case("all"))
+        .filter(|r| r.field != "horizon")
+        .collect();
+    for r in study
+        .scenario_rows
+        .iter()
+        .filter(|r| r.scenario != "*" && !r.scenario.eq_ignore_ascii_case("all"))
+    {
+        if r.field == "horizon" {
+            continue;
+        }
+        if !by_id.contains_key(&r.scenario) {
+            order.push(r.scenario.clone());
+        }
+        by_id.entry(r.scenario.clone()).or_default().push(r);
+    }
+    if !by_id.keys().any(|k| k.eq_ignore_ascii_case("bau")) {
+        order.insert(0, "bau".into());
+        by_id.insert("bau".into(), Vec::new());
+    }
+    const FIELDS: [&str; 9] = [
+        "growth", "output", "cap", "grid", "deploy", "x_max", "anchor", "ramp", "horizon",
+    ];
+    let mut scenarios = Vec::new();
+    for id in order {
+        let rows: Vec<&ScenarioRow> = common
+            .iter()
+            .copied()
+            .chain(by_id[&id].iter().copied())
+            .collect();
+        let kind = rows
+            .iter()
+            .find(|r| !r.kind.is_empty())
+            .map(|r| r.kind.clone())
+            .unwrap_or_else(|| {
+                if id.eq_ignore_ascii_case("bau") {
+                    "bau".into()
+                } else {
+                    "policy".into()
+                }
+            });
+        let mut s = Scenario {
+            id: id.clone(),
+            kind: kind.clone(),
+            growth: Vec::new(),
+            output_index: Vec::new(),
+            caps: Vec::new(),
+            grid: BTreeMap::new(),
+            deployments: Vec::new(),
+            candidates: BTreeMap::new(),
+        };
+        let mut xmax: BTreeMap<String, (Decimal, Location)> = BTreeMap::new();
+        let mut anchors: BTreeMap<String, Vec<(i32, Decimal)>> = BTreeMap::new();
+        let mut explicit: BTreeMap<String, BTreeMap<i32, Decimal>> = BTreeMap::new();
+        let mut ramps: BTreeMap<String, Decimal> = BTreeMap::new();
+        let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
+        for r in rows {
+            let at = r.location.clone();
+            let scope = match Scope::parse(r.scope.as_deref(), sectors) {
+                Ok(x) => x,
+                Err(m) => {
+                    errs.push(DataError::new(at, m));
+                    continue;
+                }
+            };
+            let need_value = |errs: &mut Vec<DataError>| {
+                r.value.ok_or_else(|| {
+                    errs.push(DataError::new(
+                        r.value_location.clone(),
+                        format!("'{}' needs a value", r.field),
+                    ))
+                })
+            };
+            let need_year = |errs: &mut Vec<DataError>| {
+                r.year.ok_or_else(|| {
+                    errs.push(DataError::new(
+                        at.clone(),
+                        format!("'{}' needs a year", r.field),
+                    ))
+                })
+            };
+            let measure = |errs: &mut Vec<DataError>| -> Option<String> {
+                let Some(t) = &r.target else {
+                    errs.push(DataError::new(
+                        at.clone(),
+                        format!("'{}' needs a measure id in target", r.field),
+                    ));
+                    return None;
+                };
+                if measures.iter().any(|m| &m.id == t) {
+                    Some(t.clone())
+                } else {
+                    errs.push(
+                        DataError::new(at.clone(), format!("unknown measure '{t}'"))
+                            .with_hint(did_you_mean(t, measures.iter().map(|m| m.id.as_str()))),
+                    );
+                    None
+                }
+            };
+            match r.field.as_str() {
+                "growth" => {
+                    if let Ok(v) = need_value(&mut errs) {
+                        s.growth.push((scope, r.year.unwrap_or(base_year + 1), v));
+                    }
+                }
+                "output" => {
+                    if let (Ok(y), Ok(v)) = (need_year(&mut errs), need_value(&mut errs)) {
+                        match s.output_index.iter_mut().find(|(sc, _)| *sc == scope) {
+                            Some((_, p)) => {
+                                p.insert(y, v);
+                            }
+                            None => s.output_index.push((scope, BTreeMap::from([(y, v)]))),
+                        }
+                    }
+                }
+                "cap" => {
+                    if let Ok(v) = need_value(&mut errs) {
+                        s.caps.push((scope, v));
+                    }
+                }
+                "grid" => {
+                    if let (Ok(y), Ok(v)) = (need_year(&mut errs), need_value(&mut errs)) {
+                        match unit_value(v, r.unit.as_deref(), "tCO2/MWh") {
+                            Ok(v) => {
+                                s.grid.insert(y, v);
+                            }
+                            Err(m) => errs.push(DataError::new(r.value_location.clone(), m)),
+                        }
+                    }
+                }
+                "deploy" => {
+                    if let (Some(m), Ok(y), Ok(v)) = (
+                        measure(&mut errs),
+                        need_year(&mut errs),
+                        need_value(&mut errs),
+                    ) {
+                        explicit.entry(m.clone()).or_default().insert(y, v);
+                        scopes.insert(m, scope);
+                    }
+                }
+                "x_max" => {
+                    if let (Some(m), Ok(v)) = (measure(&mut errs), need_value(&mut errs)) {
+                        xmax.insert(m.clone(), (v, r.value_location.clone()));
+                        scopes.insert(m, scope);
+                    }
+                }
+                "anchor" => {
+                    if let (Some(m), Ok(y), Ok(v)) = (
+                        measure(&mut errs),
+                        need_year(&mut errs),
+                        need_value(&mut errs),
+                    ) {
+                        anchors.entry(m).or_default().push((y, v));
+                    }
+                }
+                "ramp" => {
+                    if let (Some(m), Ok(v)) = (measure(&mut errs), need_value(&mut errs)) {
+                        ramps.insert(m, v);
+                    }
+                }
+                other => errs.push(
+                    DataError::new(at, format!("unknown scenario field '{other}'"))
+                        .with_hint(did_you_mean(other, FIELDS)),
+                ),
+            }
+        }
+        for (m, points) in explicit {
+            if points
+                .values()
+                .any(|v| *v < Decimal::ZERO || *v > Decimal::ONE)
+            {
+                errs.push(DataError::new(
+                    Location::Sheet {
+                        sheet: "scenarios".into(),
+                    },
+                    format!("penetrations of '{m}' in scenario '{id}' must lie in 0–1"),
+                ));
+            }
+            let scope = scopes.get(&m).cloned().unwrap_or(Scope::All);
+            s.deployments
+                .push((m, scope, Deployment::Explicit { points }));
+        }
+        for (m, list) in anchors {
+            let Some((x_max, at)) = xmax.get(&m).cloned() else {
+                errs.push(DataError::new(
+                    Location::Sheet {
+                        sheet: "scenarios".into(),
+                    },
+                    format!("S-curve of '{m}' in scenario '{id}' needs an x_max row"),
+                ));
+                continue;
+            };
+            let mut list = list;
+            list.sort();
+            if list.len() != 2 {
+                errs.push(DataError::new(
+                    at,
+                    format!(
+                        "S-curve of '{m}' in scenario '{id}' needs exactly two anchors, found {}",
+                        list.len()
+                    ),
+                ));
+                continue;
+            }
+            match SCurve::fit(x_max, list[0], list[1]) {
+                Ok(c) => {
+                    let scope = scopes.get(&m).cloned().unwrap_or(Scope::All);
+                    s.deployments.push((m, scope, Deployment::SCurve(c)));
+                }
+                Err(e) => errs.push(DataError::new(at, format!("'{m}' in scenario '{id}': {e}"))),
+            }
+        }
+        if kind == "least_cost" {
+            for (m, (x, _)) in &xmax {
+                let ramp = ramps.get(m).copied().unwrap_or(dec!(0.2));
+                s.candidates.insert(m.clone(), (*x, ramp));
+            }
+            s.deployments
+                .retain(|(m, _, _)| !s.candidates.contains_key(m));
+        }
+        scenarios.push(s);
+    }
+    let mut targets = Vec::new();
+    for t in &study.target_rows {
+        let scope = match Scope::parse(Some(&t.scope), sectors) {
+            Ok(s) => s,
+            Err(m) => {
+                errs.push(DataError::new(t.location.clone(), m));
+                continue;
+            }
+        };
+        let substance = match t.substance.trim() {
+            s if s.eq_ignore_ascii_case("co2e") => "CO2e".to_string(),
+            s if s.eq_ignore_ascii_case("apeq") => "APeq".to_string(),
+            s if s.eq_ignore_ascii_case("wpeq") => "WPeq".to_string(),
+            s => match crate::substance::Substance::parse(s) {
+                Some(x) => x.code().to_string(),
+                None => {
+                    errs.push(DataError::new(
+                        t.location.clone(),
+                        format!("unknown substance '{s}' (CO2e, APeq, WPeq or a substance code)"),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let cap = if substance == "APeq" || substance == "WPeq" {
+            Ok(t.cap)
+        } else {
+            unit_value(t.cap, Some(&t.unit), "t")
+        };
+        match cap {
+            Ok(cap) => targets.push(Target {
+                id: t.id.clone(),
+                year: t.year,
+                substance,
+                scope,
+                cap,
+                location: t.location.clone(),
+            }),
+            Err(m) => errs.push(DataError::new(t.location.clone(), m)),
+        }
+    }
+    if errs.is_empty() {
+        Ok(Roadmap {
+            base_year,
+            end_year,
+            scenarios,
+            targets,
+        })
+    } else {
+        Err(errs)
+    }
+}
+
+impl Scenario {
+    /// Output index of a facility in `year` (1 in the base year).
+    pub fn index(
+        &self,
+        fy: &FacilityYear,
+        base_year: i32,
+        year: i32,
+        sectors: &SectorLibrary,
+    ) -> Decimal {
+        let best = |list: &mut dyn Iterator<Item = (&Scope, i32)>| {
+            list.filter(|(s, _)| s.contains(fy, sectors))
+                .max_by_key(|(s, _)| s.rank())
+                .map(|(s, y)| (s.clone(), y))
+        };
+        if let Some((scope, _)) = best(&mut self.output_index.iter().map(|(s, _)| (s, 0))) {
+            if let Some((_, points)) = self.output_index.iter().find(|(s, _)| *s == scope) {
+                let mut p = points.clone();
+                p.entry(base_year).or_insert(Decimal::ONE);
+                return interpolate(&p, year).unwrap_or(Decimal::ONE);
+            }
+        }
+        let mut index = Decimal::ONE;
+        for y in base_year + 1..=year {
+            // The most specific scope with a rate in force this year.
+            let rate = self
+                .growth
+                .iter()
+                .filter(|(s, from, _)| s.contains(fy, sectors) && *from <= y)
+                .max_by_key(|(s, from, _)| (s.rank(), *from))
+                .map(|(_, _, r)| *r)
+                .unwrap_or_default();
+            index *= Decimal::ONE + rate;
+        }
+        index
+    }
+
+    /// The facility-year projected to `year`: amounts scaled by the output
+    /// index (capped), properties kept.
+    pub fn project(
+        &self,
+        fy: &FacilityYear,
+        base_year: i32,
+        year: i32,
+        sectors: &SectorLibrary,
+    ) -> FacilityYear {
+        let mut index = self.index(fy, base_year, year, sectors);
+        let base_output = fy
+            .activity
+            .iter()
+            .find(|a| a.item == "output")
+            .map(|a| a.quantity.value);
+        if let Some(out) = base_output.filter(|o| !o.is_zero()) {
+            for (scope, cap) in &self.caps {
+                if scope.contains(fy, sectors) && out * index > *cap {
+                    index = *cap / out;
+                }
+            }
+        }
+        let fuels = sectors.fuel_ids();
+        let mut p = fy.clone();
+        p.year = year;
+        for a in &mut p.activity {
+            let (item, _) = split_node(&a.item);
+            let amount = item == "output"
+                || item_spec(item, &fuels).is_some_and(|s| s.kind == ItemKind::Amount);
+            if amount {
+                a.quantity = Quantity::new(a.quantity.value * index, a.quantity.unit.clone());
+            }
+        }
+        p
+    }
+
+    /// The study settings for `year` (the scenario's grid factor where it gives one).
+    pub fn settings(&self, base: &Settings, year: i32) -> Settings {
+        let mut s = base.clone();
+        if let Some(v) = interpolate(&self.grid, year) {
+            if let Ok(u) = Unit::parse("tCO2/MWh") {
+                s.grid = GridFactor::Value(Quantity::new(v, u));
+            }
+        }
+        s
+    }
+}
+
+/// Totals of one scenario-year for one facility.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    pub facility: String,
+    pub sector: String,
+    pub city: String,
+    pub region: String,
+    pub year: i32,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub output: Decimal,
+    /// substance (and CO2e, APeq, WPeq, energy_tce) → amount
+    #[serde(serialize_with = "crate::roadmap::ser_dec_map")]
+    pub totals: BTreeMap<String, Decimal>,
+    /// annualised cost of the deployed measures, CNY
+    #[serde(with = "rust_decimal::serde::str")]
+    pub cost: Decimal,
+    /// measure → penetration in force
+    #[serde(serialize_with = "crate::roadmap::ser_dec_map")]
+    pub penetration: BTreeMap<String, Decimal>,
+}
+
+pub(crate) fn ser_dec_map<S: serde::Serializer>(
+    m: &BTreeMap<String, Decimal>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(m.len()))?;
+    for (k, v) in m {
+        map.serialize_entry(k, &v.normalize().to_string())?;
+    }
+    map.end()
+}
+
+fn totals_of(inv: &Inventory) -> BTreeMap<String, Decimal> {
+    let mut t: BTreeMap<String, Decimal> = inv
+        .totals
+        .by_substance
+        .iter()
+        .filter(|(k, _)| k.as_str() != "CO2e")
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
+    t.insert("CO2e".into(), inv.totals.co2e);
+    t.insert("APeq".into(), inv.totals.apeq);
+    t.insert("WPeq".into(), inv.totals.wpeq);
+    t.insert("energy_tce".into(), inv.totals.energy_tce);
+    t
+}
+
+/// Runs a scenario over every year for every facility.
+#[allow(clippy::too_many_arguments)]
+pub fn run_scenario(
+    scenario: &Scenario,
+    extra: &[(String, Scope, Deployment)],
+    study: &Study,
+    base_settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    measures: &[Measure],
+    rm: &Roadmap,
+    rate: Decimal,
+) -> crate::Result<Vec<Point>> {
+    let mut out = Vec::new();
+    let deployments: Vec<&(String, Scope, Deployment)> =
+        scenario.deployments.iter().chain(extra.iter()).collect();
+    for year in rm.base_year..=rm.end_year {
+        let settings = scenario.settings(base_settings, year);
+        for fy in &study.facility_years {
+            let projected = scenario.project(fy, rm.base_year, year, sectors);
+            let output = projected
+                .activity
+                .iter()
+                .find(|a| a.item == "output")
+                .map(|a| a.quantity.value)
+                .unwrap_or_default();
+            let technology = fy.technology.clone().unwrap_or_default();
+            let mut edits = Vec::new();
+            let mut cost = Decimal::ZERO;
+            let mut pen = BTreeMap::new();
+            for (mid, scope, dep) in &deployments {
+                let Some(m) = measures.iter().find(|m| &m.id == mid) else {
+                    continue;
+                };
+                let tech = if technology.is_empty() {
+                    sectors
+                        .get(&fy.sector)
+                        .map(|s| s.default_technology.clone())
+                        .unwrap_or_default()
+                } else {
+                    technology.clone()
+                };
+                if !m.applies(&fy.sector, &tech) || !scope.contains(fy, sectors) {
+                    continue;
+                }
+                // The base year is as measured: deployment starts after it.
+                let x = if year <= rm.base_year {
+                    Decimal::ZERO
+                } else {
+                    dep.at(year).min(m.max_penetration).max(Decimal::ZERO)
+                };
+                if x.is_zero() {
+                    continue;
+                }
+                edits.extend(m.edits_at(x));
+                cost += m.annual_cost(output, x, rate);
+                pen.insert(m.id.clone(), x);
+            }
+            let inv = inventory_with_edits(&settings, lib, sectors, &projected, &edits)?;
+            let city = fy.city.clone().unwrap_or_default();
+            out.push(Point {
+                facility: fy.facility_id.clone(),
+                sector: fy.sector.clone(),
+                region: sectors
+                    .region_of(&city)
+                    .map(|r| r.id.clone())
+                    .unwrap_or_default(),
+                city,
+                year,
+                output,
+                totals: totals_of(&inv),
+                cost,
+                penetration: pen,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The peak of a trajectory: its year and value, and the plateau after it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Peak {
+    pub year: i32,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value: Decimal,
+    /// last year of the plateau: values stay within the tolerance below the peak
+    pub plateau_until: i32,
+    /// false when the highest value is the last year (still rising)
+    pub peaked: bool,
+}
+
+/// Finds the peak (the first year of the maximum) and the plateau that
+/// follows: consecutive years within `tolerance` (a fraction) below it. A
+/// plateau may fluctuate but never exceeds the peak (CAEP's definition).
+pub fn peak(series: &[(i32, Decimal)], tolerance: Decimal) -> Option<Peak> {
+    let (year, value) =
+        series
+            .iter()
+            .copied()
+            .fold(None, |best: Option<(i32, Decimal)>, (y, v)| match best {
+                Some((_, bv)) if bv >= v => best,
+                _ => Some((y, v)),
+            })?;
+    let floor = value * (Decimal::ONE - tolerance);
+    let plateau_until = series
+        .iter()
+        .filter(|(y, _)| *y >= year)
+        .take_while(|(_, v)| *v >= floor)
+        .map(|(y, _)| *y)
+        .last()
+        .unwrap_or(year);
+    let last = series.last().map(|(y, _)| *y).unwrap_or(year);
+    Some(Peak {
+        year,
+        value,
+        plateau_until,
+        peaked: plateau_until < last,
+    })
+}
+
+/// Whether and when a target is met in a scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attainment {
+    pub target: String,
+    pub scenario: String,
+    pub year: i32,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub cap: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value_in_year: Decimal,
+    pub met_in_year: bool,
+    /// first year from which the cap holds through the horizon
+    pub met_from: Option<i32>,
+}
+
+/// Sums one quantity over a scope for each year.
+pub fn series(
+    points: &[Point],
+    key: &str,
+    scope: &Scope,
+    study: &Study,
+    sectors: &SectorLibrary,
+) -> Vec<(i32, Decimal)> {
+    let inside: BTreeSet<&str> = study
+        .facility_years
+        .iter()
+        .filter(|f| scope.contains(f, sectors))
+        .map(|f| f.facility_id.as_str())
+        .collect();
+    let mut by_year: BTreeMap<i32, Decimal> = BTreeMap::new();
+    for p in points
+        .iter()
+        .filter(|p| inside.contains(p.facility.as_str()))
+    {
+        *by_year.entry(p.year).or_default() += p.totals.get(key).copied().unwrap_or_default();
+    }
+    by_year.into_iter().collect()
+}
+
+/// Province totals of one quantity per year.
+pub fn series_of(points: &[Point], key: &str) -> BTreeMap<i32, Decimal> {
+    let mut by_year = BTreeMap::new();
+    for p in points {
+        *by_year.entry(p.year).or_default() += p.totals.get(key).copied().unwrap_or_default();
+    }
+    by_year
+}
+
+/// Attainment of each target in a scenario.
+pub fn attainment(
+    targets: &[Target],
+    scenario: &str,
+    points: &[Point],
+    study: &Study,
+    sectors: &SectorLibrary,
+) -> Vec<Attainment> {
+    targets
+        .iter()
+        .map(|t| {
+            let s = series(points, &t.substance, &t.scope, study, sectors);
+            let value = s
+                .iter()
+                .find(|(y, _)| *y == t.year)
+                .map(|(_, v)| *v)
+                .unwrap_or_default();
+            let met_from = s
+                .iter()
+                .rev()
+                .take_while(|(_, v)| *v <= t.cap)
+                .last()
+                .map(|(y, _)| *y);
+            Attainment {
+                target: t.id.clone(),
+                scenario: scenario.to_string(),
+                year: t.year,
+                cap: t.cap,
+                value_in_year: value,
+                met_in_year: value <= t.cap,
+                met_from,
+            }
+        })
+        .collect()
+}
+
+/// One scenario's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    pub scenario: String,
+    pub kind: String,
+    pub points: Vec<Point>,
+    pub peak: Option<Peak>,
+    pub attainment: Vec<Attainment>,
+    /// year → co-control metrics against BAU (province)
+    pub metrics_vs_bau: BTreeMap<i32, Metrics>,
+    /// cumulative reductions against BAU from the base year, t (CO2e, substances)
+    #[serde(serialize_with = "crate::roadmap::ser_dec_map")]
+    pub cumulative_reduction: BTreeMap<String, Decimal>,
+}
+
+/// The full roadmap report.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoadmapReport {
+    pub study: String,
+    pub base_year: i32,
+    pub end_year: i32,
+    pub scenarios: Vec<ScenarioResult>,
+    pub targets: Vec<Target>,
+    pub least_cost: Option<optimise::LeastCost>,
+    pub plateau_tolerance: String,
+}
+
+/// Tolerance below the peak that still counts as plateau (2 %, an assumption:
+/// CAEP allows fluctuation but gives no number).
+pub const PLATEAU_TOLERANCE: Decimal = dec!(0.02);
+
+/// Runs every scenario of a study (and the least-cost one, if any).
+pub fn run(
+    study: &Study,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    measures: &[Measure],
+    ms: &MetricSettings,
+) -> crate::Result<RoadmapReport> {
+    let rm = compile(study, sectors, measures).map_err(Error::from_findings)?;
+    let mut results: Vec<ScenarioResult> = Vec::new();
+    let mut least_cost = None;
+    let bau = rm
+        .scenarios
+        .iter()
+        .find(|s| s.kind == "bau" || s.id.eq_ignore_ascii_case("bau"))
+        .cloned();
+    let bau_points = match &bau {
+        Some(b) => run_scenario(
+            b,
+            &[],
+            study,
+            &study.settings,
+            lib,
+            sectors,
+            measures,
+            &rm,
+            ms.discount_rate,
+        )?,
+        None => Vec::new(),
+    };
+    for s in &rm.scenarios {
+        let (points, extra) = if Some(&s.id) == bau.as_ref().map(|b| &b.id) {
+            (bau_points.clone(), Vec::new())
+        } else if s.kind == "least_cost" {
+            let lc = optimise::least_cost(s, study, lib, sectors, measures, &rm, ms, &bau_points)?;
+            let extra = lc.deployments();
+            let pts = run_scenario(
+                s,
+                &extra,
+                study,
+                &study.settings,
+                lib,
+                sectors,
+                measures,
+                &rm,
+                ms.discount_rate,
+            )?;
+            least_cost = Some(lc);
+            (pts, extra)
+        } else {
+            (
+                run_scenario(
+                    s,
+                    &[],
+                    study,
+                    &study.settings,
+                    lib,
+                    sectors,
+                    measures,
+                    &rm,
+                    ms.discount_rate,
+                )?,
+                Vec::new(),
+            )
+        };
+        let _ = extra;
+        let co2e = series(&points, "CO2e", &Scope::All, study, sectors);
+        let mut metrics = BTreeMap::new();
+        let mut cumulative: BTreeMap<String, Decimal> = BTreeMap::new();
+        for year in rm.base_year..=rm.end_year {
+            let mut t = Totals2::default();
+            for (p, b) in points
+                .iter()
+                .zip(&bau_points)
+                .filter(|(p, _)| p.year == year)
+            {
+                for (k, v) in &b.totals {
+                    let e = t.pairs.entry(k.clone()).or_default();
+                    e.0 += *v;
+                    e.1 += p.totals.get(k).copied().unwrap_or_default();
+                }
+                t.cost += p.cost;
+            }
+            for (k, (a, b)) in &t.pairs {
+                *cumulative.entry(k.clone()).or_default() += *a - *b;
+            }
+            metrics.insert(year, Metrics::from_totals(&t, ms));
+        }
+        results.push(ScenarioResult {
+            scenario: s.id.clone(),
+            kind: s.kind.clone(),
+            attainment: attainment(&rm.targets, &s.id, &points, study, sectors),
+            peak: peak(&co2e, PLATEAU_TOLERANCE),
+            metrics_vs_bau: metrics,
+            cumulative_reduction: cumulative,
+            points,
+        });
+    }
+    Ok(RoadmapReport {
+        study: study.name.clone(),
+        base_year: rm.base_year,
+        end_year: rm.end_year,
+        scenarios: results,
+        targets: rm.targets,
+        least_cost,
+        plateau_tolerance: format!(
+            "{} % below the peak",
+            PLATEAU_TOLERANCE * Decimal::ONE_HUNDRED
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[(i32, i64)]) -> Vec<(i32, Decimal)> {
+        v.iter().map(|(y, x)| (*y, Decimal::from(*x))).collect()
+    }
+
+    #[test]
+    fn peak_of_a_rise_and_fall() {
+        let p = peak(
+            &s(&[(2023, 90), (2024, 95), (2025, 100), (2026, 97), (2027, 90)]),
+            dec!(0.02),
+        )
+        .unwrap();
+        assert_eq!(
+            (p.year, p.value, p.plateau_until, p.peaked),
+            (2025, dec!(100), 2025, true)
+        );
+    }
+
+    #[test]
+    fn plateau_within_tolerance_then_decline() {
+        // 100 → 99 → 98.5 stay within 2 % of the peak; 97 falls below.
+        let series = vec![
+            (2028, dec!(100)),
+            (2029, dec!(99)),
+            (2030, dec!(98.5)),
+            (2031, dec!(97)),
+            (2032, dec!(90)),
+        ];
+        let p = peak(&series, dec!(0.02)).unwrap();
+        assert_eq!((p.year, p.plateau_until, p.peaked), (2028, 2030, true));
+    }
+
+    #[test]
+    fn still_rising_has_not_peaked() {
+        let p = peak(&s(&[(2023, 1), (2024, 2), (2025, 3)]), dec!(0.02)).unwrap();
+        assert_eq!((p.year, p.peaked), (2025, false));
+    }
+
+    #[test]
+    fn equal_maxima_take_the_first_year() {
+        let p = peak(&s(&[(2023, 5), (2024, 7), (2025, 7), (2026, 3)]), dec!(0)).unwrap();
+        assert_eq!((p.year, p.plateau_until), (2024, 2025));
+    }
+
+    #[test]
+    fn interpolation_is_linear_and_held() {
+        let p = BTreeMap::from([(2025, dec!(0.2)), (2030, dec!(0.7))]);
+        assert_eq!(interpolate(&p, 2027), Some(dec!(0.4)));
+        assert_eq!(interpolate(&p, 2040), Some(dec!(0.7)));
+        assert_eq!(interpolate(&p, 2020), Some(dec!(0.2)));
+    }
+}

@@ -1,0 +1,303 @@
+//! Roadmaps: the built-in study runs; the optimiser finds a hand-worked LP
+//! optimum; infeasible targets are explained; the IAMC table parses back.
+
+use coreduce::accounting::{inventories, FacilityYear, Settings};
+use coreduce::graph::SectorLibrary;
+use coreduce::measures::{all_measures, MeasureLibrary, MetricSettings};
+use coreduce::roadmap::{run, series_of};
+use coreduce::workbook::{MeasureRow, ScenarioRow, Study, TargetRow};
+use coreduce::{FactorLibrary, Location};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+fn libs() -> (FactorLibrary, SectorLibrary) {
+    let f = FactorLibrary::embedded().unwrap();
+    let s = SectorLibrary::embedded(&f).unwrap();
+    (f, s)
+}
+
+fn here() -> Location {
+    Location::Api {
+        what: "test".into(),
+    }
+}
+
+fn mrow(
+    id: &str,
+    field: &str,
+    target: Option<&str>,
+    value: Decimal,
+    unit: Option<&str>,
+) -> MeasureRow {
+    MeasureRow {
+        measure_id: id.into(),
+        sector: "tobacco".into(),
+        name: id.into(),
+        field: field.into(),
+        node: None,
+        target: target.map(str::to_string),
+        value: Some(value),
+        unit: unit.map(str::to_string),
+        note: String::new(),
+        location: here(),
+        value_location: here(),
+    }
+}
+
+fn srow(
+    scenario: &str,
+    kind: &str,
+    field: &str,
+    target: Option<&str>,
+    year: Option<i32>,
+    value: Decimal,
+) -> ScenarioRow {
+    ScenarioRow {
+        scenario: scenario.into(),
+        kind: kind.into(),
+        field: field.into(),
+        scope: None,
+        target: target.map(str::to_string),
+        year,
+        value: Some(value),
+        unit: None,
+        note: "test".into(),
+        location: here(),
+        value_location: here(),
+    }
+}
+
+/// One coal-barn station of 1 000 t, three user measures on three different
+/// sources (so their effects add exactly): fertiliser × 0.5 at 5 CNY/t, barn
+/// power × 0.5 at 1 CNY/t, fuel × 0.9 at 50 CNY/t; one CO2e target in 2024.
+fn three_measure_study(cap: Decimal) -> Study {
+    study_with(
+        cap,
+        &[
+            ("m1", "fertiliser.n", dec!(0.5), dec!(5)),
+            ("m2", "electricity.purchased", dec!(0.5), dec!(1)),
+            ("m3", "fuel.*", dec!(0.9), dec!(50)),
+        ],
+    )
+}
+
+fn study_with(cap: Decimal, measures: &[(&str, &str, Decimal, Decimal)]) -> Study {
+    let (f, s) = libs();
+    let fy = FacilityYear::new("TB", "tobacco", 2023)
+        .technology("coal_bulk_barn")
+        .with("output", dec!(1000), "t")
+        .unwrap();
+    let mut measure_rows = Vec::new();
+    for (id, item, mult, om) in measures {
+        measure_rows.push(mrow(id, "scale", Some(item), *mult, None));
+        measure_rows.push(mrow(id, "om_change", None, *om, Some("CNY/t")));
+    }
+    let mut scenario_rows = vec![srow("*", "", "horizon", None, None, dec!(2026))];
+    for (id, _, _, _) in measures {
+        scenario_rows.push(srow(
+            "lc",
+            "least_cost",
+            "x_max",
+            Some(id),
+            None,
+            Decimal::ONE,
+        ));
+        scenario_rows.push(srow(
+            "lc",
+            "least_cost",
+            "ramp",
+            Some(id),
+            None,
+            Decimal::ONE,
+        ));
+    }
+    let _ = (&f, &s);
+    Study {
+        path: "test".into(),
+        name: "three measures".into(),
+        base_year: Some(2023),
+        language: "en".into(),
+        settings: Settings::default(),
+        facilities: Vec::new(),
+        facility_years: vec![fy],
+        overrides: Vec::new(),
+        other_sheets: Vec::new(),
+        measure_rows,
+        metric: Default::default(),
+        scenario_rows,
+        target_rows: vec![TargetRow {
+            id: "co2e-2024".into(),
+            year: 2024,
+            substance: "CO2e".into(),
+            scope: "province".into(),
+            cap,
+            unit: "t".into(),
+            note: String::new(),
+            location: here(),
+        }],
+    }
+}
+
+#[test]
+fn optimiser_finds_the_hand_worked_optimum() {
+    let (f, s) = libs();
+    // Full effects from the engine: half the fertiliser N2O (e1), half the barn
+    // power CO2 (e2), a tenth of the coal CO2 (e3), in 2024 with no growth.
+    let probe = three_measure_study(dec!(0));
+    let base = inventories(&probe.settings, &f, &s, &probe.facility_years).unwrap();
+    let bau = base[0].totals.co2e;
+    let e1 = base[0].source_total("field_n2o", "CO2e") / dec!(2);
+    let e2 = base[0].source_total("electricity", "CO2e") / dec!(2);
+    let e3 = base[0].source_total("curing_combustion", "CO2e") / dec!(10);
+    // Costs 5 000, 1 000 and 50 000 CNY: per t, m2 (≈32) < m1 (≈40) < m3 (≈150).
+    // Need 200 t: the fractional-knapsack optimum takes m2 and m1 in full and
+    // m3 for the rest: x3 = (200 − e1 − e2) / e3.
+    let need = dec!(200);
+    let study = three_measure_study(bau - need);
+    let measures = all_measures(&study, &s, &MeasureLibrary::default()).unwrap();
+    let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
+    let lc = rep.least_cost.as_ref().unwrap();
+    assert_eq!(lc.status, "solved", "{:?}", lc.explanations);
+    let x = |m: &str| lc.points[m][&2024].to_f64().unwrap();
+    let x3 = ((need - e1 - e2) / e3).to_f64().unwrap();
+    assert!((x("m1") - 1.0).abs() < 1e-4, "m1 = {}", x("m1"));
+    assert!((x("m2") - 1.0).abs() < 1e-4, "m2 = {}", x("m2"));
+    assert!((x("m3") - x3).abs() < 1e-4, "m3 = {} vs {x3}", x("m3"));
+    let cost = (dec!(6000) + dec!(50000) * (need - e1 - e2) / e3)
+        .to_f64()
+        .unwrap();
+    assert!(
+        (lc.total_cost.to_f64().unwrap() - cost).abs() < 1.0,
+        "{} vs {cost}",
+        lc.total_cost
+    );
+    // The dual price is the marginal measure's cost per t: 50 000 / e3.
+    let price = (dec!(50000) / e3).to_f64().unwrap();
+    let p = lc.prices[0].marginal_cost.to_f64().unwrap();
+    assert!((p - price).abs() < 0.01 * price, "{p} vs {price}");
+    assert!(lc.prices[0].binding);
+    // Independent sources: the exact re-run meets the target.
+    let sc = rep.scenarios.iter().find(|x| x.scenario == "lc").unwrap();
+    assert!(sc.attainment[0].met_in_year, "{:?}", sc.attainment[0]);
+}
+
+#[test]
+fn measures_on_one_source_are_corrected_to_meet_the_target_exactly() {
+    let (f, s) = libs();
+    // Two cuts of the same fuel compose on the residual, so the linear programme
+    // over-states their joint effect; the exact re-run raises the need until met.
+    let probe = study_with(
+        dec!(0),
+        &[
+            ("a", "fuel.*", dec!(0.9), dec!(10)),
+            ("b", "fuel.*", dec!(0.8), dec!(30)),
+        ],
+    );
+    let base = inventories(&probe.settings, &f, &s, &probe.facility_years).unwrap();
+    let coal = base[0].source_total("curing_combustion", "CO2e");
+    let study = study_with(
+        base[0].totals.co2e - coal * dec!(0.25),
+        &[
+            ("a", "fuel.*", dec!(0.9), dec!(10)),
+            ("b", "fuel.*", dec!(0.8), dec!(30)),
+        ],
+    );
+    let measures = all_measures(&study, &s, &MeasureLibrary::default()).unwrap();
+    let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
+    let lc = rep.least_cost.as_ref().unwrap();
+    assert_eq!(lc.status, "solved");
+    assert!(!lc.method.contains("(1 pass"), "{}", lc.method);
+    let sc = rep.scenarios.iter().find(|x| x.scenario == "lc").unwrap();
+    assert!(sc.attainment[0].met_in_year, "{:?}", sc.attainment[0]);
+}
+
+#[test]
+fn an_infeasible_target_is_explained() {
+    let (f, s) = libs();
+    let probe = three_measure_study(dec!(0));
+    let base = inventories(&probe.settings, &f, &s, &probe.facility_years).unwrap();
+    let bau = base[0].totals.co2e;
+    let all = base[0].source_total("field_n2o", "CO2e") / dec!(2)
+        + base[0].source_total("electricity", "CO2e") / dec!(2)
+        + base[0].source_total("curing_combustion", "CO2e") / dec!(10);
+    // All three at full cut `all`; ask for 100 t more.
+    let study = three_measure_study(bau - all - dec!(100));
+    let measures = all_measures(&study, &s, &MeasureLibrary::default()).unwrap();
+    let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
+    let lc = rep.least_cost.unwrap();
+    assert_eq!(lc.status, "infeasible");
+    let msg = &lc.explanations[0];
+    assert!(msg.starts_with("target 'co2e-2024' (CO2e ≤"), "{msg}");
+    assert!(msg.contains("in 2024, province) cannot be met"), "{msg}");
+    assert!(msg.ends_with("short by 100"), "{msg}");
+}
+
+#[test]
+fn builtin_study_runs_and_its_iamc_table_parses_back() {
+    let (f, s) = libs();
+    let study =
+        coreduce::workbook::builtin::load("sichuan", &f, &s).unwrap_or_else(|e| panic!("{e}"));
+    assert!(study.facility_years.len() >= 15);
+    let lib = MeasureLibrary::embedded(&s).unwrap();
+    let measures = all_measures(&study, &s, &lib).unwrap();
+    let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
+    let kinds: Vec<&str> = rep.scenarios.iter().map(|x| x.kind.as_str()).collect();
+    for k in ["bau", "policy", "enhanced", "least_cost"] {
+        assert!(kinds.contains(&k), "{kinds:?}");
+    }
+    assert_eq!((rep.base_year, rep.end_year), (2023, 2060));
+    // Every scenario starts from the same measured base year.
+    let base: Vec<Decimal> = rep
+        .scenarios
+        .iter()
+        .map(|x| series_of(&x.points, "CO2e")[&2023])
+        .collect();
+    assert!(base.windows(2).all(|w| w[0] == w[1]), "{base:?}");
+    // The enhanced scenario cuts more CO2e and SO2 by 2030 than BAU.
+    let at = |sc: &str, key: &str, y: i32| {
+        series_of(
+            &rep.scenarios
+                .iter()
+                .find(|x| x.scenario == sc)
+                .unwrap()
+                .points,
+            key,
+        )[&y]
+    };
+    assert!(at("enhanced", "CO2e", 2030) < at("bau", "CO2e", 2030));
+    assert!(at("enhanced", "SO2", 2030) < at("bau", "SO2", 2030));
+    // The IAMC CSV: header, and the province CO2e of BAU in 2023 equals the report's.
+    let mut buf = Vec::new();
+    coreduce::export::iamc_csv_to(&rep, &s, &mut buf).unwrap();
+    let mut reader = csv::Reader::from_reader(buf.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().take(5).collect::<Vec<_>>(),
+        ["Model", "Scenario", "Region", "Variable", "Unit"]
+    );
+    assert_eq!(&headers[5], "2023");
+    assert_eq!(&headers[headers.len() - 1], "2060");
+    let mut found = false;
+    for rec in reader.records() {
+        let rec = rec.unwrap();
+        if &rec[1] == "bau" && &rec[2] == "Sichuan" && &rec[3] == "Emissions|CO2e|Industry" {
+            assert_eq!(&rec[4], "t CO2e/yr");
+            let v: Decimal = rec[5].parse().unwrap();
+            assert_eq!(v, at("bau", "CO2e", 2023).round_dp(6));
+            found = true;
+        }
+        assert!(
+            rec[3].starts_with("Emissions|")
+                || rec[3].starts_with("Cost|")
+                || rec[3].starts_with("Final Energy|")
+                || rec[3].starts_with("Pollution Equivalents|"),
+            "{}",
+            &rec[3]
+        );
+    }
+    assert!(found);
+    // Every city and economic region row sums back to the province.
+    let lc = rep.least_cost.as_ref().unwrap();
+    assert_eq!(lc.status, "solved", "{:?}", lc.explanations);
+}
