@@ -37,6 +37,7 @@ pub mod factors;
 pub mod graph;
 pub mod measures;
 pub mod output;
+pub mod report;
 pub mod roadmap;
 pub mod study;
 pub mod substance;

@@ -24,6 +24,9 @@ struct Cli {
     /// (same layout as factors/); its factors are marked as overrides.
     #[arg(long, global = true, value_name = "DIR")]
     factors: Option<PathBuf>,
+    /// Language of report.html (default: the workbook's `language` setting, else English)
+    #[arg(long = "report-lang", global = true, value_enum)]
+    report_lang: Option<LangArg>,
     #[command(subcommand)]
     command: Command,
 }
@@ -142,7 +145,17 @@ fn library(dir: &Option<PathBuf>) -> anyhow::Result<FactorLibrary> {
     Ok(lib)
 }
 
+fn report_lang(arg: Option<LangArg>, study_language: &str) -> coreduce::report::Lang {
+    match arg {
+        Some(LangArg::Zh) => coreduce::report::Lang::Zh,
+        Some(LangArg::En) => coreduce::report::Lang::En,
+        None if study_language == "zh" => coreduce::report::Lang::Zh,
+        None => coreduce::report::Lang::En,
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let rl = cli.report_lang;
     // `factors check` reports a library that does not load as findings (exit 1).
     if let Command::Factors(FactorsCmd::Check) = &cli.command {
         let loaded = library(&cli.factors).and_then(|lib| {
@@ -186,7 +199,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Validate { workbook } => validate(&workbook, &lib, &sectors),
         Command::Roadmap { workbook, out } => {
-            roadmap_cmd(workbook.as_deref(), &out, &lib, &sectors)
+            roadmap_cmd(workbook.as_deref(), &out, rl, &lib, &sectors)
         }
         Command::Measures {
             workbook,
@@ -200,17 +213,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             pollutant,
             lambda,
             discount_rate,
+            rl,
             &lib,
             &sectors,
         ),
         Command::Inventory { workbook, out } => {
-            let (invs, lib) = match compute(&workbook, &lib, &sectors) {
-                Ok(x) => x,
-                Err(Failure::Unreadable(m)) | Err(Failure::Findings(m)) => bail!("{m}"),
-            };
+            let run =
+                run_workbook(&workbook, &lib, &sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (invs, lib) = (run.inventories, run.factors);
             match out {
                 Some(path) => {
                     coreduce::export::write_results(&path, &invs, &lib, &[workbook.as_path()])?;
+                    let html = coreduce::report::render(&coreduce::report::ReportInput {
+                        title: if run.study.name.is_empty() {
+                            format!("coreduce inventory: {}", workbook.display())
+                        } else {
+                            run.study.name.clone()
+                        },
+                        lang: report_lang(rl, &run.study.language),
+                        inventories: &invs,
+                        measures: None,
+                        roadmap: None,
+                        factors: &lib,
+                        sectors: &sectors,
+                    });
+                    let dir = path
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(Path::new("."));
+                    let report = coreduce::report::write_report(dir, &html, &[workbook.as_path()])?;
+                    println!("wrote {}", report.display());
                     println!(
                         "wrote {} ({} facility-years, {} rows)",
                         path.display(),
@@ -452,12 +484,14 @@ fn decimal_arg(name: &str, v: &Option<String>) -> anyhow::Result<Option<rust_dec
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn measures_cmd(
     path: &Path,
     out: Option<PathBuf>,
     pollutant: Option<String>,
     lambda: Option<String>,
     discount_rate: Option<String>,
+    rl: Option<LangArg>,
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
@@ -519,6 +553,25 @@ fn measures_cmd(
     if let Some(out) = out {
         coreduce::export::write_measures(&out, &rep, &[path])?;
         println!("wrote {}", out.display());
+        let html = coreduce::report::render(&coreduce::report::ReportInput {
+            title: if run.study.name.is_empty() {
+                format!("coreduce measures: {}", path.display())
+            } else {
+                run.study.name.clone()
+            },
+            lang: report_lang(rl, &run.study.language),
+            inventories: &run.inventories,
+            measures: Some(&rep),
+            roadmap: None,
+            factors: &run.factors,
+            sectors,
+        });
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let report = coreduce::report::write_report(dir, &html, &[path])?;
+        println!("wrote {}", report.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -526,6 +579,7 @@ fn measures_cmd(
 fn roadmap_cmd(
     workbook: Option<&Path>,
     out: &Path,
+    rl: Option<LangArg>,
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
@@ -555,7 +609,17 @@ fn roadmap_cmd(
         .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?;
     let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
     let protected: Vec<&Path> = workbook.into_iter().collect();
-    let files = coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
+    let mut files = coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
+    let html = coreduce::report::render(&coreduce::report::ReportInput {
+        title: rep.study.clone(),
+        lang: report_lang(rl, &run.study.language),
+        inventories: &run.inventories,
+        measures: Some(&mrep),
+        roadmap: Some(&rep),
+        factors: &run.factors,
+        sectors,
+    });
+    files.push(coreduce::report::write_report(out, &html, &protected)?);
     println!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
     println!(
         "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",

@@ -1,0 +1,649 @@
+//! The report: one self-contained HTML page (inline CSS and SVG, no network
+//! access, no script), in Chinese or English, with the study summary,
+//! inventory tables, trajectories, the co-control coordinate plot, the MACC,
+//! the elasticity table, targets and peak, each sector's process graph, the
+//! factors used and the warnings. Every chart and table is stamped with its
+//! scenario, GWP set and grid factor. All text from the user is HTML-escaped.
+
+pub mod svg;
+
+use crate::accounting::Inventory;
+use crate::factors::FactorLibrary;
+use crate::graph::SectorLibrary;
+use crate::measures::MeasureReport;
+use crate::roadmap::{series_of, RoadmapReport};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// The generator mark: a report.html carrying it may be replaced by a new run;
+/// any other file of that name is never overwritten.
+pub const GENERATOR: &str = "<meta name=\"generator\" content=\"coreduce\">";
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+/// HTML-escapes text.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+struct T {
+    zh: bool,
+}
+
+impl T {
+    fn s<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
+        if self.zh {
+            zh
+        } else {
+            en
+        }
+    }
+}
+
+/// What a report shows; sections without data are left out.
+pub struct ReportInput<'a> {
+    pub title: String,
+    pub lang: Lang,
+    pub inventories: &'a [Inventory],
+    pub measures: Option<&'a MeasureReport>,
+    pub roadmap: Option<&'a RoadmapReport>,
+    pub factors: &'a FactorLibrary,
+    pub sectors: &'a SectorLibrary,
+}
+
+fn num(d: Decimal) -> String {
+    let r = if d.abs() >= Decimal::from(100) {
+        d.round_dp(0)
+    } else {
+        d.round_dp(4)
+    };
+    let s = r.normalize().to_string();
+    // thousands separators for the integer part
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), format!(".{f}")),
+        None => (s.clone(), String::new()),
+    };
+    let neg = int.starts_with('-');
+    let digits: Vec<char> = int.trim_start_matches('-').chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(*c);
+    }
+    format!("{}{out}{frac}", if neg { "-" } else { "" })
+}
+
+fn opt(d: Option<Decimal>, t: &T) -> String {
+    d.map(num)
+        .unwrap_or_else(|| t.s("undefined", "无定义").to_string())
+}
+
+fn table(o: &mut String, stamp: &str, head: &[&str], rows: &[Vec<String>]) {
+    o.push_str("<table><thead><tr>");
+    for h in head {
+        let _ = write!(o, "<th>{}</th>", esc(h));
+    }
+    o.push_str("</tr></thead><tbody>");
+    for r in rows {
+        o.push_str("<tr>");
+        for c in r {
+            let _ = write!(o, "<td>{}</td>", esc(c));
+        }
+        o.push_str("</tr>");
+    }
+    let _ = write!(o, "</tbody></table><p class=\"stamp\">{}</p>", esc(stamp));
+}
+
+/// Renders the report.
+pub fn render(input: &ReportInput<'_>) -> String {
+    let t = T {
+        zh: input.lang == Lang::Zh,
+    };
+    let gwp = input
+        .inventories
+        .first()
+        .map(|i| format!("{:?}", i.gwp).to_uppercase())
+        .unwrap_or_else(|| "AR5".into());
+    let grids: BTreeSet<String> = input
+        .inventories
+        .iter()
+        .map(|i| i.grid_factor.clone())
+        .collect();
+    let grid = grids.into_iter().collect::<Vec<_>>().join(", ");
+    let stamp = |scenario: &str| {
+        format!(
+            "{}: {scenario} · GWP: {gwp} · {}: {grid}",
+            t.s("scenario", "情景"),
+            t.s("grid factor", "电网因子")
+        )
+    };
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">{GENERATOR}<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{}</style></head><body>",
+        if t.zh { "zh-CN" } else { "en" },
+        esc(&input.title),
+        CSS
+    );
+    let _ = write!(o, "<header><h1>{}</h1><p>{}</p></header><nav>", esc(&input.title), t.s("Carbon and pollution co-reduction accounting by coreduce. Every number comes from the factor library or the workbook; sources, editions and confidence are listed at the end.", "coreduce 减污降碳协同核算报告。所有数字均来自因子库或工作簿；来源、版本与置信度见文末。"));
+    let mut sections: Vec<(&str, &str)> = vec![("summary", t.s("Study summary", "研究概要"))];
+    if !input.inventories.is_empty() {
+        sections.push(("inventory", t.s("Inventory", "排放清单")));
+    }
+    if input.roadmap.is_some() {
+        sections.push(("trajectories", t.s("Emission trajectories", "排放轨迹")));
+        sections.push(("targets", t.s("Targets and peak year", "目标与达峰")));
+    }
+    if input.measures.is_some() {
+        sections.push((
+            "coordinates",
+            t.s("Co-control coordinate system", "协同控制效应坐标系"),
+        ));
+        sections.push((
+            "macc",
+            t.s("Marginal abatement cost curve", "边际减排成本曲线"),
+        ));
+        sections.push((
+            "elasticity",
+            t.s("Co-control elasticity", "协同控制弹性系数"),
+        ));
+    }
+    sections.push(("graphs", t.s("Process graphs", "工艺流程图")));
+    sections.push(("factors", t.s("Factors used", "所用因子")));
+    sections.push(("warnings", t.s("Warnings", "提示")));
+    for (id, name) in &sections {
+        let _ = write!(o, "<a href=\"#{id}\">{}</a>", esc(name));
+    }
+    o.push_str("</nav>");
+    let h2 = |o: &mut String, id: &str| {
+        let name = sections
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| *n)
+            .unwrap_or(id);
+        let _ = write!(o, "<section id=\"{id}\"><h2>{}</h2>", esc(name));
+    };
+
+    // Summary.
+    h2(&mut o, "summary");
+    let sectors_present: BTreeSet<&str> = input
+        .inventories
+        .iter()
+        .map(|i| i.sector.as_str())
+        .collect();
+    let total: Decimal = input.inventories.iter().map(|i| i.totals.co2e).sum();
+    let apeq: Decimal = input.inventories.iter().map(|i| i.totals.apeq).sum();
+    let wpeq: Decimal = input.inventories.iter().map(|i| i.totals.wpeq).sum();
+    let rows = vec![
+        vec![t.s("facility-years", "设施-年").to_string(), input.inventories.len().to_string()],
+        vec![t.s("sectors", "行业").to_string(), sectors_present.iter().copied().collect::<Vec<_>>().join(", ")],
+        vec![t.s("CO2e in the study's view (t)", "研究口径 CO2e (t)").to_string(), num(total)],
+        vec![t.s("air pollution equivalents", "大气污染当量").to_string(), num(apeq)],
+        vec![t.s("water pollution equivalents", "水污染当量").to_string(), num(wpeq)],
+        vec![t.s("GWP set", "GWP 取值").to_string(), gwp.clone()],
+        vec![t.s("pollution-equivalent weighting", "污染当量权重").to_string(), t.s("Environmental Protection Tax Law annex 2 values (N = Σ E/PEV); PM as general dust; TN has no value", "环境保护税法附表二污染当量值（N = Σ E/PEV）；颗粒物按一般性粉尘；总氮无当量值").to_string()],
+    ];
+    table(
+        &mut o,
+        &stamp(t.s("base year", "基准年")),
+        &[t.s("item", "项目"), t.s("value", "数值")],
+        &rows,
+    );
+    o.push_str("</section>");
+
+    // Inventory.
+    if !input.inventories.is_empty() {
+        h2(&mut o, "inventory");
+        let head = [
+            t.s("facility", "设施"),
+            t.s("name", "名称"),
+            t.s("sector", "行业"),
+            t.s("year", "年份"),
+            "CO2e (t)",
+            t.s("scope 2 (t)", "范围二 (t)"),
+            "SO2 (t)",
+            "NOx (t)",
+            "PM (t)",
+            "COD (t)",
+            t.s("energy (tce)", "能耗 (tce)"),
+        ];
+        let rows: Vec<Vec<String>> = input
+            .inventories
+            .iter()
+            .map(|i| {
+                let g = |k: &str| num(i.totals.by_substance.get(k).copied().unwrap_or_default());
+                vec![
+                    i.facility_id.clone(),
+                    i.name.clone(),
+                    i.sector.clone(),
+                    i.year.to_string(),
+                    num(i.totals.co2e),
+                    num(i.totals.co2e_scope2),
+                    g("SO2"),
+                    g("NOx"),
+                    g("PM"),
+                    g("COD"),
+                    num(i.totals.energy_tce),
+                ]
+            })
+            .collect();
+        table(&mut o, &stamp(t.s("base year", "基准年")), &head, &rows);
+        o.push_str("</section>");
+    }
+
+    // Trajectories and targets.
+    if let Some(rm) = input.roadmap {
+        h2(&mut o, "trajectories");
+        let series: Vec<(String, Vec<(i32, Decimal)>)> = rm
+            .scenarios
+            .iter()
+            .map(|s| {
+                (
+                    s.scenario.clone(),
+                    series_of(&s.points, "CO2e").into_iter().collect(),
+                )
+            })
+            .collect();
+        o.push_str(&svg::lines(
+            t.s("CO2e by scenario (t/yr)", "各情景 CO2e (t/年)"),
+            &stamp(t.s("all scenarios", "全部情景")),
+            &series,
+            "t CO2e",
+        ));
+        let so2: Vec<(String, Vec<(i32, Decimal)>)> = rm
+            .scenarios
+            .iter()
+            .map(|s| {
+                (
+                    s.scenario.clone(),
+                    series_of(&s.points, "SO2").into_iter().collect(),
+                )
+            })
+            .collect();
+        o.push_str(&svg::lines(
+            t.s("SO2 by scenario (t/yr)", "各情景 SO2 (t/年)"),
+            &stamp(t.s("all scenarios", "全部情景")),
+            &so2,
+            "t SO2",
+        ));
+        for s in &rm.scenarios {
+            let mut layers: BTreeMap<String, BTreeMap<i32, Decimal>> = BTreeMap::new();
+            for p in &s.points {
+                *layers
+                    .entry(p.sector.clone())
+                    .or_default()
+                    .entry(p.year)
+                    .or_default() += p.totals.get("CO2e").copied().unwrap_or_default();
+            }
+            let layers: Vec<(String, Vec<(i32, Decimal)>)> = layers
+                .into_iter()
+                .map(|(k, v)| (k, v.into_iter().collect()))
+                .collect();
+            o.push_str(&svg::stacked(
+                &format!("{} — {}", t.s("CO2e by sector", "分行业 CO2e"), s.scenario),
+                &stamp(&s.scenario),
+                &layers,
+                "t CO2e",
+            ));
+        }
+        o.push_str("</section>");
+        h2(&mut o, "targets");
+        let rows: Vec<Vec<String>> = rm
+            .scenarios
+            .iter()
+            .map(|s| match &s.peak {
+                Some(p) => vec![
+                    s.scenario.clone(),
+                    if p.peaked {
+                        p.year.to_string()
+                    } else {
+                        format!("{}+", p.year)
+                    },
+                    num(p.value),
+                    p.plateau_until.to_string(),
+                ],
+                None => vec![s.scenario.clone(), "-".into(), "-".into(), "-".into()],
+            })
+            .collect();
+        table(
+            &mut o,
+            &format!(
+                "{} · {}: {}",
+                stamp(t.s("all scenarios", "全部情景")),
+                t.s("plateau", "平台期"),
+                rm.plateau_tolerance
+            ),
+            &[
+                t.s("scenario", "情景"),
+                t.s("peak year", "达峰年"),
+                t.s("peak CO2e (t)", "峰值 CO2e (t)"),
+                t.s("plateau until", "平台期至"),
+            ],
+            &rows,
+        );
+        let rows: Vec<Vec<String>> = rm
+            .scenarios
+            .iter()
+            .flat_map(|s| s.attainment.iter())
+            .map(|a| {
+                vec![
+                    a.target.clone(),
+                    a.scenario.clone(),
+                    a.year.to_string(),
+                    num(a.cap),
+                    num(a.value_in_year),
+                    if a.met_in_year {
+                        t.s("met", "达成")
+                    } else {
+                        t.s("missed", "未达成")
+                    }
+                    .to_string(),
+                    a.met_from.map(|y| y.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        table(
+            &mut o,
+            &stamp(t.s("all scenarios", "全部情景")),
+            &[
+                t.s("target", "目标"),
+                t.s("scenario", "情景"),
+                t.s("year", "年份"),
+                t.s("cap", "上限"),
+                t.s("value", "数值"),
+                t.s("status", "状态"),
+                t.s("met from", "起始达成年"),
+            ],
+            &rows,
+        );
+        if let Some(lc) = &rm.least_cost {
+            let _ = write!(
+                o,
+                "<h3>{}</h3><p>{}: {}</p>",
+                t.s("Least-cost deployment", "最低成本部署"),
+                t.s("status", "状态"),
+                esc(&lc.status)
+            );
+            for e in &lc.explanations {
+                let _ = write!(o, "<p class=\"warn\">{}</p>", esc(e));
+            }
+            let rows: Vec<Vec<String>> = lc
+                .prices
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.target.clone(),
+                        p.year.to_string(),
+                        p.substance.clone(),
+                        num(p.marginal_cost),
+                    ]
+                })
+                .collect();
+            table(
+                &mut o,
+                &stamp(&lc.scenario),
+                &[
+                    t.s("target", "目标"),
+                    t.s("year", "年份"),
+                    t.s("substance", "物质"),
+                    t.s("marginal cost (CNY/t)", "边际成本 (元/t)"),
+                ],
+                &rows,
+            );
+        }
+        o.push_str("</section>");
+    }
+
+    // Measures.
+    if let Some(m) = input.measures {
+        h2(&mut o, "coordinates");
+        let pollutant = m
+            .alone
+            .first()
+            .map(|e| e.province.pollutant.clone())
+            .unwrap_or_else(|| "APeq".into());
+        let points: Vec<(String, Decimal, Decimal)> = m
+            .alone
+            .iter()
+            .map(|e| {
+                let er = |k: &str| e.province.reduction.get(k).copied().unwrap_or_default();
+                (e.measure.clone(), er("CO2e"), er(&pollutant))
+            })
+            .collect();
+        o.push_str(&svg::quadrants(
+            t.s(
+                "Co-control effect coordinate system (reductions; positive = reduced)",
+                "协同控制效应坐标系（减排量，正值为减少）",
+            ),
+            &stamp(t.s("measures at maximum penetration", "措施按最大渗透率")),
+            &points,
+            &format!("{} (t CO2e)", t.s("GHG reduction", "温室气体减排")),
+            &format!("{} {pollutant}", t.s("reduction of", "减排")),
+            [
+                t.s("I co-control", "I 协同减排"),
+                t.s("II pollutant only", "II 仅减污"),
+                t.s("III both increase", "III 双增"),
+                t.s("IV GHG only", "IV 仅降碳"),
+            ],
+        ));
+        o.push_str("</section>");
+        h2(&mut o, "macc");
+        let bars: Vec<(String, Decimal, Option<Decimal>, Option<Decimal>)> = m
+            .macc
+            .iter()
+            .filter(|s| s.cost_per_t_co2e.is_some())
+            .map(|s| {
+                (
+                    s.measure.clone(),
+                    s.potential_co2e,
+                    s.cost_per_t_co2e,
+                    s.mac_adjusted,
+                )
+            })
+            .collect();
+        o.push_str(&svg::macc(
+            t.s(
+                "MACC: each potential on the residual of those before it",
+                "边际减排成本曲线（按剩余基线依次计算）",
+            ),
+            &stamp(t.s("measures at maximum penetration", "措施按最大渗透率")),
+            &bars,
+            [
+                t.s("plain MAC (CNY/t CO2e)", "边际成本（元/t CO2e）"),
+                t.s("co-benefit-adjusted MAC", "协同效益调整后成本"),
+            ],
+        ));
+        let _ = write!(o, "<p class=\"stamp\">{}</p>", esc(&m.co_benefit_valuation));
+        o.push_str("</section>");
+        h2(&mut o, "elasticity");
+        let rows: Vec<Vec<String>> = m
+            .alone
+            .iter()
+            .chain(std::iter::once(&m.package))
+            .map(|e| {
+                let p = &e.province;
+                vec![
+                    e.measure.clone(),
+                    if t.zh {
+                        e.name_zh.clone()
+                    } else {
+                        e.name_en.clone()
+                    },
+                    num(p.reduction.get("CO2e").copied().unwrap_or_default()),
+                    opt(p.relative.get("CO2e").copied(), &t),
+                    opt(p.relative.get(&p.pollutant).copied(), &t),
+                    opt(p.elasticity.value, &t),
+                    format!("{:?}", p.elasticity.class),
+                    p.quadrant.label().to_string(),
+                    opt(p.cost_per_t_co2e, &t),
+                    opt(p.mac_adjusted, &t),
+                    opt(p.degree_index, &t),
+                ]
+            })
+            .collect();
+        table(
+            &mut o,
+            &stamp(t.s("measures at maximum penetration", "措施按最大渗透率")),
+            &[
+                t.s("measure", "措施"),
+                t.s("name", "名称"),
+                "ΔCO2e (t)",
+                "r CO2e",
+                &format!("r {pollutant}"),
+                "Els",
+                t.s("class", "类别"),
+                t.s("quadrant", "象限"),
+                t.s("CNY/t CO2e", "元/t CO2e"),
+                t.s("adjusted MAC", "调整后成本"),
+                t.s("degree index", "协同度指数"),
+            ],
+            &rows,
+        );
+        let _ = write!(o, "<p class=\"stamp\">{}</p>", esc(&m.degree_index));
+        o.push_str("</section>");
+    }
+
+    // Graphs.
+    h2(&mut o, "graphs");
+    let shown: Vec<&str> = if sectors_present.is_empty() {
+        input.sectors.sectors.keys().map(String::as_str).collect()
+    } else {
+        sectors_present.iter().copied().collect()
+    };
+    for id in shown {
+        if let Some(s) = input.sectors.sectors.get(id) {
+            let name = if t.zh { &s.name_zh } else { &s.name_en };
+            o.push_str(&svg::graph(
+                name,
+                &format!(
+                    "sectors/{id}.toml · {}",
+                    t.s(
+                        "orange: emission sources; dashed: waste treatment; dotted: co-product",
+                        "橙色：排放源；虚线：废物处理；点线：副产品"
+                    )
+                ),
+                s,
+                t.zh,
+            ));
+        }
+    }
+    o.push_str("</section>");
+
+    // Factors used.
+    h2(&mut o, "factors");
+    let ids: BTreeSet<String> = input
+        .inventories
+        .iter()
+        .flat_map(|i| i.factor_ids())
+        .collect();
+    let rows: Vec<Vec<String>> = ids
+        .iter()
+        .filter_map(|id| input.factors.find(id))
+        .map(|f| {
+            vec![
+                f.id.clone(),
+                f.value.to_string(),
+                f.unit.symbol().to_string(),
+                f.edition.clone(),
+                f.confidence.as_str().to_string(),
+                f.source.to_string(),
+                if f.origin.is_override() {
+                    t.s("override", "覆盖").to_string()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    table(
+        &mut o,
+        &stamp(t.s("base year", "基准年")),
+        &[
+            t.s("factor", "因子"),
+            t.s("value", "数值"),
+            t.s("unit", "单位"),
+            t.s("edition", "版本"),
+            t.s("confidence", "置信度"),
+            t.s("source", "来源"),
+            t.s("origin", "来源类型"),
+        ],
+        &rows,
+    );
+    o.push_str("</section>");
+
+    // Warnings.
+    h2(&mut o, "warnings");
+    let rows: Vec<Vec<String>> = input
+        .inventories
+        .iter()
+        .flat_map(|i| {
+            i.warnings
+                .iter()
+                .map(move |w| vec![i.facility_id.clone(), i.year.to_string(), w.message.clone()])
+        })
+        .collect();
+    if rows.is_empty() {
+        let _ = write!(o, "<p>{}</p>", t.s("none", "无"));
+    } else {
+        table(
+            &mut o,
+            &stamp(t.s("base year", "基准年")),
+            &[
+                t.s("facility", "设施"),
+                t.s("year", "年份"),
+                t.s("warning", "提示"),
+            ],
+            &rows,
+        );
+    }
+    o.push_str("</section><footer>coreduce ");
+    o.push_str(env!("CARGO_PKG_VERSION"));
+    o.push_str("</footer></body></html>\n");
+    o
+}
+
+/// Writes `report.html` into `dir`, replacing only a report coreduce wrote.
+pub fn write_report(
+    dir: &std::path::Path,
+    html: &str,
+    protected: &[&std::path::Path],
+) -> crate::Result<std::path::PathBuf> {
+    let path = dir.join("report.html");
+    if path.exists() {
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        if !old.contains(GENERATOR) {
+            return Err(crate::Error::Request(format!(
+                "'{}' exists and was not written by coreduce: move it away or choose another output folder",
+                path.display()
+            )));
+        }
+    }
+    crate::output::atomic_write(&path, protected, |tmp| {
+        std::fs::write(tmp, html).map_err(|e| crate::Error::Io {
+            path: tmp.display().to_string(),
+            source: e,
+        })
+    })?;
+    Ok(path)
+}
+
+const CSS: &str = "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei','PingFang SC',system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:0 24px 40px;color:#222}header{border-bottom:3px solid #1f77b4;margin-bottom:12px}h1{font-size:24px}h2{font-size:20px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}nav a{margin-right:14px;font-size:13px}table{border-collapse:collapse;font-size:12px;margin:8px 0;width:100%}th,td{border:1px solid #ddd;padding:3px 6px;text-align:left}th{background:#f3f6fa}td:nth-child(n+3){font-variant-numeric:tabular-nums}.stamp{font-size:11px;color:#666;margin:2px 0 16px}.warn{color:#b71c1c}svg{display:block;margin:10px 0;max-width:100%;height:auto}footer{margin-top:40px;font-size:11px;color:#888}@media print{nav{display:none}section{page-break-inside:avoid}}";
