@@ -83,6 +83,17 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "coreduce-out")]
         out: PathBuf,
     },
+    /// Monte Carlo uncertainty (IPCC Approach 2) of a workbook's inventory.
+    Uncertainty {
+        workbook: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        runs: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// results.csv or results.json
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Compute the inventory of every facility-year in a workbook.
     Inventory {
         workbook: PathBuf,
@@ -198,6 +209,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { workbook } => validate(&workbook, &lib, &sectors),
+        Command::Uncertainty {
+            workbook,
+            runs,
+            seed,
+            out,
+        } => uncertainty_cmd(&workbook, runs, seed, out, &lib, &sectors),
         Command::Roadmap { workbook, out } => {
             roadmap_cmd(workbook.as_deref(), &out, rl, &lib, &sectors)
         }
@@ -690,6 +707,135 @@ fn roadmap_cmd(
     }
     for f in files {
         println!("wrote {}", f.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn uncertainty_cmd(
+    path: &Path,
+    runs: usize,
+    seed: u64,
+    out: Option<PathBuf>,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let run = run_workbook(path, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bar = if std::io::stderr().is_terminal() && runs >= 200 {
+        let b = indicatif::ProgressBar::new(runs as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({per_sec}, {eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let started = std::time::Instant::now();
+    let rep = coreduce::uncertainty::monte_carlo(
+        &run.study.settings,
+        &run.factors,
+        sectors,
+        &run.study.facility_years,
+        &run.inventories,
+        runs,
+        seed,
+        &tick,
+    )?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} runs, seed {}, {} uncertain inputs, {:.0} runs/s",
+        rep.runs,
+        rep.seed,
+        rep.inputs,
+        rep.runs as f64 / secs.max(1e-9)
+    );
+    println!(
+        "{:<10} {:<20} {:<8} {:>16} {:>16} {:>16} {:>16}",
+        "level", "key", "subst.", "exact", "mean", "2.5 %", "97.5 %"
+    );
+    for s in rep.summaries.iter().filter(|s| s.level != "facility") {
+        if ["CO2e", "CO2", "SO2", "NOx", "CH4"].contains(&s.substance.as_str()) {
+            println!(
+                "{:<10} {:<20} {:<8} {:>16} {:>16.3} {:>16.3} {:>16.3}",
+                s.level,
+                s.key,
+                s.substance,
+                s.exact.round_dp(3),
+                s.mean,
+                s.p2_5,
+                s.p97_5
+            );
+        }
+    }
+    println!("sensitivity of the province CO2e (Spearman ρ, share of variance):");
+    for s in rep.sensitivity.iter().take(10) {
+        println!(
+            "  {:<60} {:>7.3} {:>6.1} %",
+            s.input,
+            s.rank_correlation,
+            s.variance_share * 100.0
+        );
+    }
+    if let Some(out) = out {
+        let ext = out
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let io = |p: &Path, e| coreduce::Error::Io {
+            path: p.display().to_string(),
+            source: e,
+        };
+        match ext.as_str() {
+            "json" => {
+                let text = serde_json::to_string_pretty(&rep)?;
+                coreduce::output::atomic_write(&out, &[path], |tmp| {
+                    std::fs::write(tmp, &text).map_err(|e| io(tmp, e))
+                })?;
+            }
+            "csv" => {
+                coreduce::output::atomic_write(&out, &[path], |tmp| {
+                    let mut w = csv::Writer::from_path(tmp)
+                        .map_err(|e| coreduce::Error::Request(e.to_string()))?;
+                    let err = |e: csv::Error| coreduce::Error::Request(e.to_string());
+                    w.write_record([
+                        "level",
+                        "key",
+                        "substance",
+                        "exact",
+                        "mean",
+                        "median",
+                        "p2_5",
+                        "p97_5",
+                    ])
+                    .map_err(err)?;
+                    for s in &rep.summaries {
+                        w.write_record([
+                            s.level.clone(),
+                            coreduce::output::neutralise(&s.key),
+                            s.substance.clone(),
+                            s.exact.normalize().to_string(),
+                            s.mean.to_string(),
+                            s.median.to_string(),
+                            s.p2_5.to_string(),
+                            s.p97_5.to_string(),
+                        ])
+                        .map_err(err)?;
+                    }
+                    w.flush().map_err(|e| io(tmp, e))
+                })?;
+            }
+            other => bail!("unknown output format '.{other}': use .csv or .json"),
+        }
+        println!("wrote {}", out.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -99,6 +99,8 @@ pub struct Activity {
     pub item: String,
     pub quantity: Quantity,
     pub location: Location,
+    /// The value's spread for Monte Carlo work (the workbook's `uncertainty` column).
+    pub uncertainty: Option<crate::factors::Uncertainty>,
 }
 
 /// A facility and one year of its activity.
@@ -135,6 +137,7 @@ impl FacilityYear {
             location: Location::Api {
                 what: format!("{} {} {item}", self.facility_id, self.year),
             },
+            uncertainty: None,
         });
         Ok(self)
     }

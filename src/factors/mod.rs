@@ -402,6 +402,14 @@ impl FactorLibrary {
         Ok(())
     }
 
+    /// Replaces a factor's value in place, keeping its metadata (Monte Carlo
+    /// samples; not an override a user made). Unknown ids are ignored.
+    pub fn set_value(&mut self, id: &str, value: Decimal) {
+        if let Some(f) = self.factors.get_mut(id) {
+            f.value = value;
+        }
+    }
+
     /// Adds a factor built in code (tests, library users).
     pub fn insert(&mut self, factor: Factor) {
         self.factors.insert(factor.id.clone(), factor);

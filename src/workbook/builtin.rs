@@ -221,6 +221,7 @@ pub fn from_text(
                 item: a.item.clone(),
                 quantity: q,
                 location: here,
+                uncertainty: None,
             });
     }
     let mut scenario_rows = Vec::new();

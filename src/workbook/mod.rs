@@ -255,6 +255,7 @@ const COLUMNS: &[(&str, &[ColumnSpec])] = &[
             ("value", &["value", "数值", "值"], true),
             ("unit", &["unit", "单位"], true),
             ("note", &["note", "备注"], false),
+            ("uncertainty", &["uncertainty", "不确定性"], false),
         ],
     ),
     (
@@ -1424,6 +1425,19 @@ fn read_activity(
                 continue;
             }
         };
+        let uncertainty = match t.text(r, "uncertainty") {
+            Some(text) => match crate::factors::Uncertainty::parse(&text, value) {
+                Ok(u) => Some(u),
+                Err(m) => {
+                    findings.push(DataError::new(
+                        t.col_at(r, "uncertainty"),
+                        format!("uncertainty '{text}': {m}"),
+                    ));
+                    continue;
+                }
+            },
+            None => None,
+        };
         if unit.symbol() == "%" && (value > Decimal::ONE_HUNDRED || value < Decimal::ZERO) {
             findings.push(DataError::new(
                 at_v,
@@ -1447,6 +1461,7 @@ fn read_activity(
                 item: item_text.clone(),
                 quantity: Quantity::new(value, unit),
                 location: at_v,
+                uncertainty,
             });
     }
     study.facility_years = years.into_values().collect();
