@@ -157,6 +157,7 @@ pub struct McReport {
 
 type Sample = (Vec<f64>, BTreeMap<(String, String, String), f64>);
 
+#[allow(clippy::too_many_arguments)]
 fn one_run(
     r: usize,
     seed: u64,
