@@ -41,6 +41,7 @@ pub mod report;
 pub mod roadmap;
 pub mod study;
 pub mod substance;
+pub mod synthetic;
 pub mod uncertainty;
 pub mod units;
 pub mod workbook;

@@ -278,7 +278,27 @@ fn k(names: &'static [&'static str], dim: Option<BaseDim>, scale: Decimal) -> Kn
 
 impl Unit {
     /// Parses a unit string (English or Chinese; compound units with `/`).
+    /// Results are cached per thread: the engine parses the same few units
+    /// many times per inventory.
     pub fn parse(input: &str) -> Result<Unit, UnitError> {
+        thread_local! {
+            static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<Unit, UnitError>>> =
+                std::cell::RefCell::new(std::collections::HashMap::new());
+        }
+        if let Some(hit) = CACHE.with(|c| c.borrow().get(input).cloned()) {
+            return hit;
+        }
+        let parsed = Unit::parse_uncached(input);
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() < 4096 {
+                c.insert(input.to_string(), parsed.clone());
+            }
+        });
+        parsed
+    }
+
+    fn parse_uncached(input: &str) -> Result<Unit, UnitError> {
         let text = normalise(input);
         let unknown = || UnitError::Unknown {
             input: input.to_string(),

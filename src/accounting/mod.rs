@@ -196,10 +196,16 @@ pub fn inventories(
     sectors: &SectorLibrary,
     fys: &[FacilityYear],
 ) -> crate::Result<Vec<Inventory>> {
+    use rayon::prelude::*;
+    // Facility-years are independent: computed in parallel, kept in order.
+    let results: Vec<crate::Result<Inventory>> = fys
+        .par_iter()
+        .map(|fy| inventory(settings, lib, sectors, fy))
+        .collect();
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for fy in fys {
-        match inventory(settings, lib, sectors, fy) {
+    for r in results {
+        match r {
             Ok(i) => out.push(i),
             Err(Error::Data(e)) => errors.push(e),
             Err(Error::Invalid(mut es)) => errors.append(&mut es),

@@ -97,7 +97,12 @@ fn opt(d: Option<Decimal>, t: &T) -> String {
         .unwrap_or_else(|| t.s("undefined", "无定义").to_string())
 }
 
+/// Rows shown per table; larger studies point to the results files.
+const MAX_ROWS: usize = 300;
+
 fn table(o: &mut String, stamp: &str, head: &[&str], rows: &[Vec<String>]) {
+    let more = rows.len().saturating_sub(MAX_ROWS);
+    let rows = &rows[..rows.len().min(MAX_ROWS)];
     o.push_str("<table><thead><tr>");
     for h in head {
         let _ = write!(o, "<th>{}</th>", esc(h));
@@ -109,6 +114,13 @@ fn table(o: &mut String, stamp: &str, head: &[&str], rows: &[Vec<String>]) {
             let _ = write!(o, "<td>{}</td>", esc(c));
         }
         o.push_str("</tr>");
+    }
+    if more > 0 {
+        let _ = write!(
+            o,
+            "<tr><td colspan=\"{}\">… {more} more rows in the results file</td></tr>",
+            head.len()
+        );
     }
     let _ = write!(o, "</tbody></table><p class=\"stamp\">{}</p>", esc(stamp));
 }
