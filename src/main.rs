@@ -13,6 +13,27 @@ use coreduce::workbook::WorkbookError;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Prints a line to stdout; a closed pipe (`coreduce … | head`) ends the
+/// program quietly instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
+/// Prints to stdout without a newline (see `out!`).
+macro_rules! outp {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if write!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "coreduce",
@@ -175,7 +196,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map_err(Into::into)
         });
         if let Err(e) = loaded {
-            println!("{e:#}");
+            out!("{e:#}");
             return Ok(ExitCode::from(1));
         }
     }
@@ -191,7 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 GraphFormat::Dot => render::dot(s),
                 GraphFormat::Mermaid => render::mermaid(s),
             };
-            print!("{text}");
+            outp!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Template {
@@ -205,7 +226,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 LangArg::Zh => Lang::Zh,
             };
             write_template(&out, lang, sector.as_deref(), &sectors, force)?;
-            println!("wrote {}", out.display());
+            out!("wrote {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { workbook } => validate(&workbook, &lib, &sectors),
@@ -259,8 +280,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .filter(|p| !p.as_os_str().is_empty())
                         .unwrap_or(Path::new("."));
                     let report = coreduce::report::write_report(dir, &html, &[workbook.as_path()])?;
-                    println!("wrote {}", report.display());
-                    println!(
+                    out!("wrote {}", report.display());
+                    out!(
                         "wrote {} ({} facility-years, {} rows)",
                         path.display(),
                         invs.len(),
@@ -302,19 +323,19 @@ fn validate(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> anyhow
                 .iter()
                 .flat_map(|i| i.warnings.iter().map(move |w| (i, w)))
                 .collect();
-            println!(
+            out!(
                 "{}: clean ({} facility-years, {} warnings)",
                 path.display(),
                 invs.len(),
                 warnings.len()
             );
             for (i, w) in warnings {
-                println!("  warning: {} {}: {}", i.facility_id, i.year, w.message);
+                out!("  warning: {} {}: {}", i.facility_id, i.year, w.message);
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(Failure::Findings(m)) => {
-            println!("{m}");
+            out!("{m}");
             Ok(ExitCode::from(1))
         }
         Err(Failure::Unreadable(m)) => bail!("{m}"),
@@ -322,7 +343,7 @@ fn validate(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> anyhow
 }
 
 fn print_summary(invs: &[Inventory]) {
-    println!(
+    out!(
         "{:<14} {:>5} {:<10} {:>16} {:>14} {:>14} {:>12} {:>12}",
         "facility",
         "year",
@@ -335,7 +356,7 @@ fn print_summary(invs: &[Inventory]) {
     );
     for i in invs {
         let t = &i.totals;
-        println!(
+        out!(
             "{:<14} {:>5} {:<10} {:>16} {:>14} {:>14} {:>12} {:>12}",
             i.facility_id,
             i.year,
@@ -401,12 +422,16 @@ fn factors_cmd(
                         .is_none_or(|e| f.edition.eq_ignore_ascii_case(e))
                 })
                 .collect();
-            println!(
+            out!(
                 "{:<46} {:>14} {:<18} {:<16} {:<12}",
-                "id", "value", "unit", "edition", "confidence"
+                "id",
+                "value",
+                "unit",
+                "edition",
+                "confidence"
             );
             for f in &rows {
-                println!(
+                out!(
                     "{:<46} {:>14} {:<18} {:<16} {:<12}{}",
                     f.id,
                     f.value.to_string(),
@@ -430,38 +455,38 @@ fn factors_cmd(
                     e.hint.map(|h| format!(" ({h})")).unwrap_or_default()
                 )
             })?;
-            println!("{}", f.id);
-            println!("  value:       {} {}", f.value, f.unit.symbol());
+            out!("{}", f.id);
+            out!("  value:       {} {}", f.value, f.unit.symbol());
             if let Some(s) = f.substance {
-                println!(
+                out!(
                     "  substance:   {} ({}, {})",
                     s.code(),
                     s.name_en(),
                     s.name_zh()
                 );
             }
-            println!("  edition:     {}", f.edition);
-            println!("  geography:   {}", f.geography);
-            println!("  confidence:  {}", f.confidence);
-            println!("  source:      {}", f.source);
+            out!("  edition:     {}", f.edition);
+            out!("  geography:   {}", f.geography);
+            out!("  confidence:  {}", f.confidence);
+            out!("  source:      {}", f.source);
             if !f.locator.is_empty() {
-                println!("  locator:     {}", f.locator);
+                out!("  locator:     {}", f.locator);
             }
             if !f.alternative.is_empty() {
-                println!("  alternative: {}", f.alternative);
+                out!("  alternative: {}", f.alternative);
             }
             if !f.note.is_empty() {
-                println!("  note:        {}", f.note);
+                out!("  note:        {}", f.note);
             }
             if let Some(u) = &f.uncertainty {
-                println!(
+                out!(
                     "  uncertainty: {}",
                     serde_json::to_string(u).unwrap_or_default()
                 );
             }
-            println!("  defined at:  {}", f.location);
+            out!("  defined at:  {}", f.location);
             if f.origin.is_override() {
-                println!(
+                out!(
                     "  OVERRIDE:    {:?}{}",
                     f.origin,
                     f.replaced_value
@@ -474,7 +499,7 @@ fn factors_cmd(
         FactorsCmd::Check => {
             let findings = lib.check();
             if findings.is_empty() {
-                println!(
+                out!(
                     "factor library: {} factors in {} datasets, no findings; {} sector graphs load and check",
                     lib.len(),
                     lib.datasets().count(),
@@ -483,9 +508,9 @@ fn factors_cmd(
                 Ok(ExitCode::SUCCESS)
             } else {
                 for f in &findings {
-                    println!("{f}");
+                    out!("{f}");
                 }
-                println!("{} finding(s)", findings.len());
+                out!("{} finding(s)", findings.len());
                 Ok(ExitCode::from(1))
             }
         }
@@ -534,7 +559,7 @@ fn measures_cmd(
     }
     let rep = coreduce::measures::report(&run, sectors, &library, &ms)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    println!(
+    out!(
         "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
         "measure",
         "ΔCO2e t/a",
@@ -552,7 +577,7 @@ fn measures_cmd(
             d.map(|x| x.round_dp(1).to_string())
                 .unwrap_or_else(|| "undefined".into())
         };
-        println!(
+        out!(
             "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
             e.measure,
             er("CO2e").round_dp(1),
@@ -566,10 +591,10 @@ fn measures_cmd(
                 .unwrap_or_else(|| "undefined".into()),
         );
     }
-    println!("{}", coreduce::measures::DEGREE_INDEX_NOTE);
+    out!("{}", coreduce::measures::DEGREE_INDEX_NOTE);
     if let Some(out) = out {
         coreduce::export::write_measures(&out, &rep, &[path])?;
-        println!("wrote {}", out.display());
+        out!("wrote {}", out.display());
         let html = coreduce::report::render(&coreduce::report::ReportInput {
             title: if run.study.name.is_empty() {
                 format!("coreduce measures: {}", path.display())
@@ -588,7 +613,7 @@ fn measures_cmd(
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let report = coreduce::report::write_report(dir, &html, &[path])?;
-        println!("wrote {}", report.display());
+        out!("wrote {}", report.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -637,8 +662,8 @@ fn roadmap_cmd(
         sectors,
     });
     files.push(coreduce::report::write_report(out, &html, &protected)?);
-    println!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
-    println!(
+    out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
+    out!(
         "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
         "scenario",
         format!("CO2e {}", rep.base_year),
@@ -656,7 +681,7 @@ fn roadmap_cmd(
                 .map(|v| v.round_dp(0).to_string())
                 .unwrap_or_else(|| "-".into())
         };
-        println!(
+        out!(
             "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
             sc.scenario,
             at(&s, rep.base_year),
@@ -674,7 +699,7 @@ fn roadmap_cmd(
             at(&so2, 2030)
         );
         for a in &sc.attainment {
-            println!(
+            out!(
                 "    target {:<24} {}: {}",
                 a.target,
                 a.year,
@@ -691,12 +716,12 @@ fn roadmap_cmd(
         }
     }
     if let Some(lc) = &rep.least_cost {
-        println!("least cost ({}): {}", lc.scenario, lc.status);
+        out!("least cost ({}): {}", lc.scenario, lc.status);
         for e in &lc.explanations {
-            println!("    {e}");
+            out!("    {e}");
         }
         for p in &lc.prices {
-            println!(
+            out!(
                 "    marginal cost of '{}' ({} {}): {} CNY per t",
                 p.target,
                 p.substance,
@@ -706,7 +731,7 @@ fn roadmap_cmd(
         }
     }
     for f in files {
-        println!("wrote {}", f.display());
+        out!("wrote {}", f.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -751,20 +776,26 @@ fn uncertainty_cmd(
         b.finish_and_clear();
     }
     let secs = started.elapsed().as_secs_f64();
-    println!(
+    out!(
         "{} runs, seed {}, {} uncertain inputs, {:.0} runs/s",
         rep.runs,
         rep.seed,
         rep.inputs,
         rep.runs as f64 / secs.max(1e-9)
     );
-    println!(
+    out!(
         "{:<10} {:<20} {:<8} {:>16} {:>16} {:>16} {:>16}",
-        "level", "key", "subst.", "exact", "mean", "2.5 %", "97.5 %"
+        "level",
+        "key",
+        "subst.",
+        "exact",
+        "mean",
+        "2.5 %",
+        "97.5 %"
     );
     for s in rep.summaries.iter().filter(|s| s.level != "facility") {
         if ["CO2e", "CO2", "SO2", "NOx", "CH4"].contains(&s.substance.as_str()) {
-            println!(
+            out!(
                 "{:<10} {:<20} {:<8} {:>16} {:>16.3} {:>16.3} {:>16.3}",
                 s.level,
                 s.key,
@@ -776,9 +807,9 @@ fn uncertainty_cmd(
             );
         }
     }
-    println!("sensitivity of the province CO2e (Spearman ρ, share of variance):");
+    out!("sensitivity of the province CO2e (Spearman ρ, share of variance):");
     for s in rep.sensitivity.iter().take(10) {
-        println!(
+        out!(
             "  {:<60} {:>7.3} {:>6.1} %",
             s.input,
             s.rank_correlation,
@@ -835,7 +866,7 @@ fn uncertainty_cmd(
             }
             other => bail!("unknown output format '.{other}': use .csv or .json"),
         }
-        println!("wrote {}", out.display());
+        out!("wrote {}", out.display());
     }
     Ok(ExitCode::SUCCESS)
 }

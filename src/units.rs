@@ -591,6 +591,19 @@ impl fmt::Display for Quantity {
     }
 }
 
+/// Serialises a map of decimals with each value as its exact text (serde helper).
+pub fn ser_decimal_map<S: serde::Serializer>(
+    m: &std::collections::BTreeMap<String, Decimal>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(m.len()))?;
+    for (k, v) in m {
+        map.serialize_entry(k, &v.normalize().to_string())?;
+    }
+    map.end()
+}
+
 /// Parses a decimal written as text, exactly (`0.1` stays 0.1; `123.400` keeps
 /// its scale). Accepts a leading `+`, thousands separators (`1,234.5`) and
 /// full-width digits; rejects exponents' ambiguity by reading them exactly too.

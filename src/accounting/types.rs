@@ -59,7 +59,7 @@ pub struct Warning {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Totals {
     /// t per substance (GHGs, pollutants, memo), rows summed
-    #[serde(serialize_with = "ser_map")]
+    #[serde(serialize_with = "crate::units::ser_decimal_map")]
     pub by_substance: BTreeMap<String, Decimal>,
     /// t CO2e in the study's view
     #[serde(with = "rust_decimal::serde::str")]
@@ -85,20 +85,8 @@ pub struct Totals {
     #[serde(with = "rust_decimal::serde::str_option")]
     pub co2e_per_output: Option<Decimal>,
     /// t per unit of output, per substance (empty when output is zero)
-    #[serde(serialize_with = "ser_map")]
+    #[serde(serialize_with = "crate::units::ser_decimal_map")]
     pub per_output: BTreeMap<String, Decimal>,
-}
-
-fn ser_map<S: serde::Serializer>(
-    m: &BTreeMap<String, Decimal>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(m.len()))?;
-    for (k, v) in m {
-        map.serialize_entry(k, &v.normalize().to_string())?;
-    }
-    map.end()
 }
 
 /// The inventory of one facility-year.

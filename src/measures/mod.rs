@@ -309,10 +309,10 @@ impl Totals2 {
 #[derive(Debug, Clone, Serialize)]
 pub struct Metrics {
     /// ER_p = Q_p − Q'_p (t; equivalents for APeq/WPeq; tce for energy)
-    #[serde(serialize_with = "ser_map")]
+    #[serde(serialize_with = "crate::units::ser_decimal_map")]
     pub reduction: BTreeMap<String, Decimal>,
     /// r_p = ER_p / Q_p where Q_p ≠ 0
-    #[serde(serialize_with = "ser_map")]
+    #[serde(serialize_with = "crate::units::ser_decimal_map")]
     pub relative: BTreeMap<String, Decimal>,
     pub pollutant: String,
     pub quadrant: Quadrant,
@@ -338,18 +338,6 @@ pub struct Metrics {
     /// the tool's co-reduction degree (协同度) index, not an official formula
     #[serde(with = "rust_decimal::serde::str_option")]
     pub degree_index: Option<Decimal>,
-}
-
-fn ser_map<S: serde::Serializer>(
-    m: &BTreeMap<String, Decimal>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(m.len()))?;
-    for (k, v) in m {
-        map.serialize_entry(k, &v.normalize().to_string())?;
-    }
-    map.end()
 }
 
 /// The wording printed with the degree index wherever it appears.

@@ -624,26 +624,14 @@ pub struct Point {
     #[serde(with = "rust_decimal::serde::str")]
     pub output: Decimal,
     /// substance (and CO2e, APeq, WPeq, energy_tce) → amount
-    #[serde(serialize_with = "crate::roadmap::ser_dec_map")]
+    #[serde(serialize_with = "crate::units::ser_decimal_map")]
     pub totals: BTreeMap<String, Decimal>,
     /// annualised cost of the deployed measures, CNY
     #[serde(with = "rust_decimal::serde::str")]
     pub cost: Decimal,
     /// measure → penetration in force
-    #[serde(serialize_with = "crate::roadmap::ser_dec_map")]
+    #[serde(serialize_with = "crate::units::ser_decimal_map")]
     pub penetration: BTreeMap<String, Decimal>,
-}
-
-pub(crate) fn ser_dec_map<S: serde::Serializer>(
-    m: &BTreeMap<String, Decimal>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(m.len()))?;
-    for (k, v) in m {
-        map.serialize_entry(k, &v.normalize().to_string())?;
-    }
-    map.end()
 }
 
 fn totals_of(inv: &Inventory) -> BTreeMap<String, Decimal> {
@@ -687,38 +675,15 @@ pub fn run_scenario(
                 .find(|a| a.item == "output")
                 .map(|a| a.quantity.value)
                 .unwrap_or_default();
-            let technology = fy.technology.clone().unwrap_or_default();
-            let mut edits = Vec::new();
-            let mut cost = Decimal::ZERO;
-            let mut pen = BTreeMap::new();
-            for (mid, scope, dep) in &deployments {
-                let Some(m) = measures.iter().find(|m| &m.id == mid) else {
-                    continue;
-                };
-                let tech = if technology.is_empty() {
-                    sectors
-                        .get(&fy.sector)
-                        .map(|s| s.default_technology.clone())
-                        .unwrap_or_default()
-                } else {
-                    technology.clone()
-                };
-                if !m.applies(&fy.sector, &tech) || !scope.contains(fy, sectors) {
-                    continue;
-                }
-                // The base year is as measured: deployment starts after it.
-                let x = if year <= rm.base_year {
-                    Decimal::ZERO
-                } else {
-                    dep.at(year).min(m.max_penetration).max(Decimal::ZERO)
-                };
-                if x.is_zero() {
-                    continue;
-                }
-                edits.extend(m.edits_at(x));
-                cost += m.annual_cost(output, x, rate);
-                pen.insert(m.id.clone(), x);
-            }
+            let (edits, cost, pen) = deployed(
+                &deployments,
+                measures,
+                fy,
+                sectors,
+                year,
+                rm.base_year,
+                Some((output, rate)),
+            );
             let inv = inventory_with_edits(&settings, lib, sectors, &projected, &edits)?;
             let city = fy.city.clone().unwrap_or_default();
             out.push(Point {
@@ -738,6 +703,55 @@ pub fn run_scenario(
         }
     }
     Ok(out)
+}
+
+/// A facility's technology, or its sector's default.
+pub(crate) fn technology_of(fy: &FacilityYear, sectors: &SectorLibrary) -> String {
+    fy.technology.clone().unwrap_or_else(|| {
+        sectors
+            .get(&fy.sector)
+            .map(|s| s.default_technology.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// The edits, annual cost (when `costing` gives output and discount rate) and
+/// penetrations of the deployments that reach a facility in `year`. The base
+/// year is as measured: deployment starts after it.
+pub(crate) fn deployed(
+    deployments: &[&(String, Scope, Deployment)],
+    measures: &[Measure],
+    fy: &FacilityYear,
+    sectors: &SectorLibrary,
+    year: i32,
+    base_year: i32,
+    costing: Option<(Decimal, Decimal)>,
+) -> (Vec<crate::study::Edit>, Decimal, BTreeMap<String, Decimal>) {
+    let tech = technology_of(fy, sectors);
+    let mut edits = Vec::new();
+    let mut cost = Decimal::ZERO;
+    let mut pen = BTreeMap::new();
+    if year <= base_year {
+        return (edits, cost, pen);
+    }
+    for (mid, scope, dep) in deployments {
+        let Some(m) = measures.iter().find(|m| &m.id == mid) else {
+            continue;
+        };
+        if !m.applies(&fy.sector, &tech) || !scope.contains(fy, sectors) {
+            continue;
+        }
+        let x = dep.at(year).min(m.max_penetration).max(Decimal::ZERO);
+        if x.is_zero() {
+            continue;
+        }
+        edits.extend(m.edits_at(x));
+        if let Some((output, rate)) = costing {
+            cost += m.annual_cost(output, x, rate);
+        }
+        pen.insert(m.id.clone(), x);
+    }
+    (edits, cost, pen)
 }
 
 /// The peak of a trajectory: its year and value, and the plateau after it.
@@ -876,7 +890,7 @@ pub struct ScenarioResult {
     /// year → co-control metrics against BAU (province)
     pub metrics_vs_bau: BTreeMap<i32, Metrics>,
     /// cumulative reductions against BAU from the base year, t (CO2e, substances)
-    #[serde(serialize_with = "crate::roadmap::ser_dec_map")]
+    #[serde(serialize_with = "crate::units::ser_decimal_map")]
     pub cumulative_reduction: BTreeMap<String, Decimal>,
 }
 

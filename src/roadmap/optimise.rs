@@ -139,6 +139,7 @@ pub fn least_cost(
             cost: BTreeMap::new(),
         })
         .collect();
+    let deployments: Vec<&(String, Scope, Deployment)> = s.deployments.iter().collect();
     for &year in &years {
         let settings = s.settings(&study.settings, year);
         for fy in &study.facility_years {
@@ -149,23 +150,16 @@ pub fn least_cost(
                 .find(|a| a.item == "output")
                 .map(|a| a.quantity.value)
                 .unwrap_or_default();
-            let tech = fy.technology.clone().unwrap_or_else(|| {
-                sectors
-                    .get(&fy.sector)
-                    .map(|x| x.default_technology.clone())
-                    .unwrap_or_default()
-            });
-            let mut base_edits = Vec::new();
-            for (mid, scope, dep) in &s.deployments {
-                if let Some(m) = measures.iter().find(|m| &m.id == mid) {
-                    if m.applies(&fy.sector, &tech)
-                        && scope.contains(fy, sectors)
-                        && year > rm.base_year
-                    {
-                        base_edits.extend(m.edits_at(dep.at(year).min(m.max_penetration)));
-                    }
-                }
-            }
+            let tech = super::technology_of(fy, sectors);
+            let (base_edits, _, _) = super::deployed(
+                &deployments,
+                measures,
+                fy,
+                sectors,
+                year,
+                rm.base_year,
+                None,
+            );
             let base = super::totals_of(&inventory_with_edits(
                 &settings,
                 lib,
@@ -436,23 +430,17 @@ fn exact_reductions(
             .filter(|f| t.scope.contains(f, sectors))
         {
             let projected = s.project(fy, rm.base_year, t.year, sectors);
-            let tech = fy.technology.clone().unwrap_or_else(|| {
-                sectors
-                    .get(&fy.sector)
-                    .map(|x| x.default_technology.clone())
-                    .unwrap_or_default()
-            });
-            let mut base_edits = Vec::new();
-            for (mid, scope, dep) in &s.deployments {
-                if let Some(m) = measures.iter().find(|m| &m.id == mid) {
-                    if m.applies(&fy.sector, &tech)
-                        && scope.contains(fy, sectors)
-                        && t.year > rm.base_year
-                    {
-                        base_edits.extend(m.edits_at(dep.at(t.year).min(m.max_penetration)));
-                    }
-                }
-            }
+            let tech = super::technology_of(fy, sectors);
+            let deployments: Vec<&(String, Scope, Deployment)> = s.deployments.iter().collect();
+            let (base_edits, _, _) = super::deployed(
+                &deployments,
+                measures,
+                fy,
+                sectors,
+                t.year,
+                rm.base_year,
+                None,
+            );
             let base = super::totals_of(&inventory_with_edits(
                 &settings,
                 lib,
