@@ -6,8 +6,9 @@
 //!
 //! Modules depend one way, each on those listed before it:
 //! [`error`] → [`units`] → [`substance`] → [`factors`] → [`graph`] →
-//! [`study`] → [`workbook`] → [`accounting`] → [`export`] (with [`output`]
-//! for safe file writing).
+//! [`study`] → [`workbook`] → [`accounting`] → [`measures`] → [`roadmap`] →
+//! [`uncertainty`] → [`export`] and [`report`] (with [`output`] for safe file
+//! writing; [`synthetic`] generates benchmark provinces).
 //! The library never prints; the `coreduce` binary is thin glue over it.
 //!
 //! Build a facility-year's activity in code and get its inventory:
