@@ -277,7 +277,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             .collect();
         o.push_str(&svg::lines(
             t.s("CO2e by scenario (t/yr)", "各情景 CO2e (t/年)"),
-            &stamp(t.s("all scenarios", "全部情景")),
+            &stamp_rm(t.s("all scenarios", "全部情景")),
             &series,
             "t CO2e",
         ));
@@ -293,7 +293,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             .collect();
         o.push_str(&svg::lines(
             t.s("SO2 by scenario (t/yr)", "各情景 SO2 (t/年)"),
-            &stamp(t.s("all scenarios", "全部情景")),
+            &stamp_rm(t.s("all scenarios", "全部情景")),
             &so2,
             "t SO2",
         ));
@@ -312,7 +312,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 .collect();
             o.push_str(&svg::stacked(
                 &format!("{} — {}", t.s("CO2e by sector", "分行业 CO2e"), s.scenario),
-                &stamp(&s.scenario),
+                &stamp_rm(&s.scenario),
                 &layers,
                 "t CO2e",
             ));
@@ -340,7 +340,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             &mut o,
             &format!(
                 "{} · {}: {}",
-                stamp(t.s("all scenarios", "全部情景")),
+                stamp_rm(t.s("all scenarios", "全部情景")),
                 t.s("plateau", "平台期"),
                 rm.plateau_tolerance
             ),
@@ -375,7 +375,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             .collect();
         table(
             &mut o,
-            &stamp(t.s("all scenarios", "全部情景")),
+            &stamp_rm(t.s("all scenarios", "全部情景")),
             &[
                 t.s("target", "目标"),
                 t.s("scenario", "情景"),
@@ -412,7 +412,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 .collect();
             table(
                 &mut o,
-                &stamp(&lc.scenario),
+                &stamp_rm(&lc.scenario),
                 &[
                     t.s("target", "目标"),
                     t.s("year", "年份"),
