@@ -148,6 +148,15 @@ pub fn render(input: &ReportInput<'_>) -> String {
             t.s("grid factor", "电网因子")
         )
     };
+    // Roadmap years use each scenario's grid trajectory (its `grid` rows).
+    let stamp_rm = |scenario: &str| {
+        format!(
+            "{}: {scenario} · GWP: {gwp} · {}: {}",
+            t.s("scenario", "情景"),
+            t.s("grid factor", "电网因子"),
+            t.s("the scenario's grid trajectory", "情景电网因子路径")
+        )
+    };
     let mut o = String::new();
     let _ = write!(
         o,
