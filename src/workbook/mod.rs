@@ -941,6 +941,30 @@ fn read_settings(
     }
 }
 
+/// The row's id in `col`: an error when empty or seen before (naming the first).
+fn unique_id(
+    t: &Table<'_>,
+    r: usize,
+    col: &str,
+    what: &str,
+    seen: &mut BTreeMap<String, Location>,
+    findings: &mut Vec<DataError>,
+) -> Option<(String, Location)> {
+    let at = t.col_at(r, col);
+    let Some(id) = t.text(r, col) else {
+        findings.push(DataError::new(at, format!("the {what} id is empty")));
+        return None;
+    };
+    if let Some(first) = seen.insert(id.clone(), at.clone()) {
+        findings.push(DataError::new(
+            at,
+            format!("{what} '{id}' is repeated (first at {first})"),
+        ));
+        return None;
+    }
+    Some((id, at))
+}
+
 fn read_factors(
     t: &Table<'_>,
     study: &mut Study,
@@ -952,18 +976,9 @@ fn read_factors(
         if t.is_blank(r) {
             continue;
         }
-        let at_id = t.col_at(r, "factor_id");
-        let Some(id) = t.text(r, "factor_id") else {
-            findings.push(DataError::new(at_id, "the factor id is empty"));
+        let Some((id, at_id)) = unique_id(t, r, "factor_id", "factor", &mut seen, findings) else {
             continue;
         };
-        if let Some(first) = seen.insert(id.clone(), at_id.clone()) {
-            findings.push(DataError::new(
-                at_id,
-                format!("factor '{id}' is overridden twice (first at {first})"),
-            ));
-            continue;
-        }
         let Ok(base) = factors.get(&id) else {
             findings.push(
                 DataError::new(at_id, format!("unknown factor '{id}'"))
@@ -1210,18 +1225,9 @@ fn read_facilities(
         if t.is_blank(r) {
             continue;
         }
-        let at = t.col_at(r, "facility_id");
-        let Some(id) = t.text(r, "facility_id") else {
-            findings.push(DataError::new(at, "the facility id is empty"));
+        let Some((id, at)) = unique_id(t, r, "facility_id", "facility", &mut seen, findings) else {
             continue;
         };
-        if let Some(first) = seen.insert(id.clone(), at.clone()) {
-            findings.push(DataError::new(
-                at,
-                format!("facility '{id}' is listed twice (first at {first})"),
-            ));
-            continue;
-        }
         let at_s = t.col_at(r, "sector");
         let sector = match t.text(r, "sector") {
             None => {
