@@ -926,10 +926,10 @@ pub fn run(
         .iter()
         .find(|s| s.kind == "bau" || s.id.eq_ignore_ascii_case("bau"))
         .cloned();
-    let bau_points = match &bau {
-        Some(b) => run_scenario(
-            b,
-            &[],
+    let run = |s: &Scenario, extra: &[(String, Scope, Deployment)]| {
+        run_scenario(
+            s,
+            extra,
             study,
             &study.settings,
             lib,
@@ -937,45 +937,23 @@ pub fn run(
             measures,
             &rm,
             ms.discount_rate,
-        )?,
+        )
+    };
+    let bau_points = match &bau {
+        Some(b) => run(b, &[])?,
         None => Vec::new(),
     };
     for s in &rm.scenarios {
-        let (points, extra) = if Some(&s.id) == bau.as_ref().map(|b| &b.id) {
-            (bau_points.clone(), Vec::new())
+        let points = if Some(&s.id) == bau.as_ref().map(|b| &b.id) {
+            bau_points.clone()
         } else if s.kind == "least_cost" {
-            let lc = optimise::least_cost(s, study, lib, sectors, measures, &rm, ms, &bau_points)?;
-            let extra = lc.deployments();
-            let pts = run_scenario(
-                s,
-                &extra,
-                study,
-                &study.settings,
-                lib,
-                sectors,
-                measures,
-                &rm,
-                ms.discount_rate,
-            )?;
+            let lc = optimise::least_cost(s, study, lib, sectors, measures, &rm, ms)?;
+            let pts = run(s, &lc.deployments())?;
             least_cost = Some(lc);
-            (pts, extra)
+            pts
         } else {
-            (
-                run_scenario(
-                    s,
-                    &[],
-                    study,
-                    &study.settings,
-                    lib,
-                    sectors,
-                    measures,
-                    &rm,
-                    ms.discount_rate,
-                )?,
-                Vec::new(),
-            )
+            run(s, &[])?
         };
-        let _ = extra;
         let co2e = series(&points, "CO2e", &Scope::All, study, sectors);
         let mut metrics = BTreeMap::new();
         let mut cumulative: BTreeMap<String, Decimal> = BTreeMap::new();

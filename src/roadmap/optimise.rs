@@ -10,7 +10,7 @@
 //! Solved with good_lp's pure-Rust Clarabel backend, which also gives the
 //! dual price (marginal cost, CNY per t) of each target.
 
-use super::{Deployment, Point, Roadmap, Scenario, Scope, Target};
+use super::{Deployment, Roadmap, Scenario, Scope, Target};
 use crate::accounting::inventory_with_edits;
 use crate::error::Error;
 use crate::factors::FactorLibrary;
@@ -97,7 +97,6 @@ pub fn least_cost(
     measures: &[Measure],
     rm: &Roadmap,
     ms: &MetricSettings,
-    _bau: &[Point],
 ) -> crate::Result<LeastCost> {
     let method = "linear programme (good_lp + Clarabel, pure Rust): minimise Σ_y Σ_m x(m,y)·C(m,y) subject to Σ_m x(m,y)·ER(m,p,y) ≥ baseline − cap for every target, 0 ≤ x ≤ x_max, 0 ≤ x(m,y) − x(m,y−1) ≤ ramp; effects at full penetration per measure, linear in x; interactions appear in the exact re-run".to_string();
     let targets: Vec<&Target> = rm

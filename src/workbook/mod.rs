@@ -965,6 +965,28 @@ fn unique_id(
     Some((id, at))
 }
 
+/// A required number in `col`, a percentage turned into a fraction; an error
+/// when empty or not a number.
+fn required_number(
+    t: &Table<'_>,
+    r: usize,
+    col: &str,
+    findings: &mut Vec<DataError>,
+) -> Option<(Decimal, Location)> {
+    let at = t.col_at(r, col);
+    match number(t.get(r, col), &at) {
+        Ok(Some((v, pct))) => Some((if pct { v / Decimal::ONE_HUNDRED } else { v }, at)),
+        Ok(None) => {
+            findings.push(DataError::new(at, format!("the {col} is empty")));
+            None
+        }
+        Err(e) => {
+            findings.push(e);
+            None
+        }
+    }
+}
+
 fn read_factors(
     t: &Table<'_>,
     study: &mut Study,
@@ -986,23 +1008,8 @@ fn read_factors(
             );
             continue;
         };
-        let at_v = t.col_at(r, "value");
-        let value = match number(t.get(r, "value"), &at_v) {
-            Ok(Some((v, pct))) => {
-                if pct {
-                    v / Decimal::ONE_HUNDRED
-                } else {
-                    v
-                }
-            }
-            Ok(None) => {
-                findings.push(DataError::new(at_v, "the value is empty"));
-                continue;
-            }
-            Err(e) => {
-                findings.push(e);
-                continue;
-            }
+        let Some((value, at_v)) = required_number(t, r, "value", findings) else {
+            continue;
         };
         let at_u = t.col_at(r, "unit");
         let unit = match t.text(r, "unit").map(|u| Unit::parse(&u)) {
@@ -1183,23 +1190,8 @@ fn read_targets(t: &Table<'_>, study: &mut Study, findings: &mut Vec<DataError>)
                 continue;
             }
         };
-        let at_c = t.col_at(r, "cap");
-        let cap = match number(t.get(r, "cap"), &at_c) {
-            Ok(Some((v, pct))) => {
-                if pct {
-                    v / Decimal::ONE_HUNDRED
-                } else {
-                    v
-                }
-            }
-            Ok(None) => {
-                findings.push(DataError::new(at_c, "the cap is empty"));
-                continue;
-            }
-            Err(e) => {
-                findings.push(e);
-                continue;
-            }
+        let Some((cap, at_c)) = required_number(t, r, "cap", findings) else {
+            continue;
         };
         study.target_rows.push(TargetRow {
             id,
