@@ -41,7 +41,7 @@ fn workbook_read(c: &mut Criterion) {
         coreduce::synthetic::write_workbook(&path, &fys).unwrap();
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &path, |b, path| {
-            b.iter(|| coreduce::accounting::run_workbook(path, &f, &s).unwrap())
+            b.iter(|| coreduce::workbook::run_workbook(path, &f, &s).unwrap())
         });
     }
     g.finish();

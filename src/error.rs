@@ -141,6 +141,20 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An output file could not be written in its format.
+    #[error("cannot write {path} ({format}): {reason}")]
+    Write {
+        path: String,
+        format: &'static str,
+        reason: String,
+    },
+    /// An output path whose extension names no format coreduce writes.
+    #[error("unknown output format '.{extension}' for {path}: use {supported}")]
+    UnknownFormat {
+        path: String,
+        extension: String,
+        supported: &'static str,
+    },
     /// A request that cannot be met (e.g. a factor id that does not exist).
     #[error("{0}")]
     Request(String),

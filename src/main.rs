@@ -4,10 +4,11 @@
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
-use coreduce::accounting::{run_workbook, Inventory};
+use coreduce::accounting::Inventory;
 use coreduce::factors::{Factor, FactorLibrary};
 use coreduce::graph::{render, SectorLibrary};
 use coreduce::measures::MeasureLibrary;
+use coreduce::workbook::run_workbook;
 use coreduce::workbook::template::{write_template, Lang};
 use coreduce::workbook::WorkbookError;
 use std::path::{Path, PathBuf};
@@ -255,47 +256,87 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &lib,
             &sectors,
         ),
-        Command::Inventory { workbook, out } => {
-            let run =
-                run_workbook(&workbook, &lib, &sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let (invs, lib) = (run.inventories, run.factors);
-            match out {
-                Some(path) => {
-                    coreduce::export::write_results(&path, &invs, &lib, &[workbook.as_path()])?;
-                    let html = coreduce::report::render(&coreduce::report::ReportInput {
-                        title: if run.study.name.is_empty() {
-                            format!("coreduce inventory: {}", workbook.display())
-                        } else {
-                            run.study.name.clone()
-                        },
-                        lang: report_lang(rl, &run.study.language),
-                        inventories: &invs,
-                        measures: None,
-                        roadmap: None,
-                        factors: &lib,
-                        sectors: &sectors,
-                    });
-                    let dir = path
-                        .parent()
-                        .filter(|p| !p.as_os_str().is_empty())
-                        .unwrap_or(Path::new("."));
-                    let report = coreduce::report::write_report(dir, &html, &[workbook.as_path()])?;
-                    out!("wrote {}", report.display());
-                    out!(
-                        "wrote {} ({} facility-years, {} rows)",
-                        path.display(),
-                        invs.len(),
-                        invs.iter().map(|i| i.rows.len()).sum::<usize>()
-                    );
-                }
-                None => print_summary(&invs),
+        Command::Inventory { workbook, out } => match out {
+            Some(path) => inventory_to_file(&workbook, &path, rl, &lib, &sectors),
+            None => {
+                let run =
+                    run_workbook(&workbook, &lib, &sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+                print_summary(&run.inventories);
+                warn_count(&run.inventories);
+                Ok(ExitCode::SUCCESS)
             }
-            let warnings: usize = invs.iter().map(|i| i.warnings.len()).sum();
-            if warnings > 0 {
-                eprintln!("{warnings} warning(s): see the warnings sheet or the JSON output");
+        },
+    }
+}
+
+/// `inventory --out`: rows are written as they are computed (memory stays one
+/// batch deep), then the report beside the results.
+fn inventory_to_file(
+    workbook: &Path,
+    path: &Path,
+    rl: Option<LangArg>,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    let study =
+        coreduce::workbook::read(workbook, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let invalid = |findings| {
+        anyhow::anyhow!(
+            "{}",
+            coreduce::workbook::WorkbookError::Invalid {
+                path: workbook.display().to_string(),
+                findings,
             }
-            Ok(ExitCode::SUCCESS)
-        }
+        )
+    };
+    let lib = study.factors(lib).map_err(invalid)?;
+    let run = coreduce::export::write_inventory_run(
+        path,
+        &[workbook],
+        &study.settings,
+        &lib,
+        sectors,
+        &study.facility_years,
+    )
+    .map_err(|e| match e {
+        coreduce::Error::Data(e) => invalid(vec![e]),
+        coreduce::Error::Invalid(es) => invalid(es),
+        e => anyhow::Error::new(e),
+    })?;
+    let html = coreduce::report::render(&coreduce::report::ReportInput {
+        title: if study.name.is_empty() {
+            format!("coreduce inventory: {}", workbook.display())
+        } else {
+            study.name.clone()
+        },
+        lang: report_lang(rl, &study.language),
+        inventories: &run.inventories,
+        measures: None,
+        roadmap: None,
+        factors: &lib,
+        sectors,
+        factors_used: Some(&run.factor_ids),
+    });
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let report = coreduce::report::write_report(dir, &html, &[workbook])?;
+    out!("wrote {}", report.display());
+    out!(
+        "wrote {} ({} facility-years, {} rows)",
+        path.display(),
+        run.inventories.len(),
+        run.rows
+    );
+    warn_count(&run.inventories);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn warn_count(invs: &[Inventory]) {
+    let warnings: usize = invs.iter().map(|i| i.warnings.len()).sum();
+    if warnings > 0 {
+        eprintln!("{warnings} warning(s): see the warnings sheet or the JSON output");
     }
 }
 
@@ -607,6 +648,7 @@ fn measures_cmd(
             roadmap: None,
             factors: &run.factors,
             sectors,
+            factors_used: None,
         });
         let dir = out
             .parent()
@@ -637,7 +679,7 @@ fn roadmap_cmd(
                 &study.facility_years,
             )
             .context("the built-in study does not compute")?;
-            coreduce::accounting::WorkbookRun {
+            coreduce::workbook::WorkbookRun {
                 study,
                 factors: lib.clone(),
                 inventories,
@@ -660,6 +702,7 @@ fn roadmap_cmd(
         roadmap: Some(&rep),
         factors: &run.factors,
         sectors,
+        factors_used: None,
     });
     files.push(coreduce::report::write_report(out, &html, &protected)?);
     out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);

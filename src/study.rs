@@ -2,8 +2,9 @@
 //! facility-years of activity. The workbook reader fills these; library users
 //! build them in code; the accounting engine consumes them.
 
-use crate::error::Location;
-use crate::units::Quantity;
+use crate::error::{DataError, Location};
+use crate::factors::FactorLibrary;
+use crate::units::{Quantity, Unit};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -199,4 +200,135 @@ pub enum Edit {
         value: Decimal,
         weight: Decimal,
     },
+}
+
+/// A facility row of the `facilities` sheet.
+#[derive(Debug, Clone)]
+pub struct Facility {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub technology: Option<String>,
+    pub city: Option<String>,
+    pub capacity: Option<Quantity>,
+    pub location: Location,
+}
+
+/// One factor override from the `factors` sheet.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub factor_id: String,
+    pub value: Decimal,
+    pub unit: Unit,
+    pub source: String,
+    pub location: Location,
+}
+
+/// A study read from a workbook.
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub path: String,
+    pub name: String,
+    pub base_year: Option<i32>,
+    pub language: String,
+    pub settings: Settings,
+    pub facilities: Vec<Facility>,
+    pub facility_years: Vec<FacilityYear>,
+    pub overrides: Vec<Override>,
+    /// Sheets accepted but used by later commands (scenarios, targets).
+    pub other_sheets: Vec<String>,
+    /// Rows of the `measures` sheet (user measures), compiled by `measures`.
+    pub measure_rows: Vec<MeasureRow>,
+    /// Metric settings from the `settings` sheet (None: the defaults).
+    pub metric: MetricInputs,
+    /// Rows of the `scenarios` sheet, compiled by `roadmap`.
+    pub scenario_rows: Vec<ScenarioRow>,
+    /// Rows of the `targets` sheet, compiled by `roadmap`.
+    pub target_rows: Vec<TargetRow>,
+}
+
+/// One row of the `scenarios` sheet: scenario | kind | field | scope | target |
+/// year | value | unit | note.
+#[derive(Debug, Clone)]
+pub struct ScenarioRow {
+    pub scenario: String,
+    pub kind: String,
+    pub field: String,
+    pub scope: Option<String>,
+    pub target: Option<String>,
+    pub year: Option<i32>,
+    /// the value, a percentage already divided by 100
+    pub value: Option<Decimal>,
+    pub unit: Option<String>,
+    pub note: String,
+    pub location: Location,
+    pub value_location: Location,
+}
+
+/// One row of the `targets` sheet: target_id | year | substance | scope | cap | unit | note.
+#[derive(Debug, Clone)]
+pub struct TargetRow {
+    pub id: String,
+    pub year: i32,
+    pub substance: String,
+    pub scope: String,
+    pub cap: Decimal,
+    pub unit: String,
+    pub note: String,
+    pub location: Location,
+}
+
+/// Metric settings typed in the `settings` sheet.
+#[derive(Debug, Clone, Default)]
+pub struct MetricInputs {
+    pub discount_rate: Option<Decimal>,
+    pub lambda: Option<Decimal>,
+    pub coordinate_pollutant: Option<String>,
+    pub value_air_eq: Option<Decimal>,
+    pub value_water_eq: Option<Decimal>,
+    pub index_weights: Option<[Decimal; 3]>,
+}
+
+/// One row of the `measures` sheet: measure_id | sector | name | field | node |
+/// target | value | unit | note.
+#[derive(Debug, Clone)]
+pub struct MeasureRow {
+    pub measure_id: String,
+    pub sector: String,
+    pub name: String,
+    pub field: String,
+    pub node: Option<String>,
+    pub target: Option<String>,
+    /// the value, a percentage already divided by 100
+    pub value: Option<Decimal>,
+    pub unit: Option<String>,
+    pub note: String,
+    /// the row's `field` cell
+    pub location: Location,
+    /// the row's `value` cell
+    pub value_location: Location,
+}
+
+impl Study {
+    /// The factor library with this study's overrides applied.
+    pub fn factors(&self, base: &FactorLibrary) -> Result<FactorLibrary, Vec<DataError>> {
+        let mut lib = base.clone();
+        let mut errors = Vec::new();
+        for o in &self.overrides {
+            if let Err(e) = lib.override_value(
+                &o.factor_id,
+                o.value,
+                o.unit.clone(),
+                &o.source,
+                o.location.clone(),
+            ) {
+                errors.push(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(lib)
+        } else {
+            Err(errors)
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! Workbooks written by other programs (openpyxl, LibreOffice) read correctly.
 //! `tests/fixtures/make_fixtures.py` makes them; its docstring lists every cell.
 
-use coreduce::accounting::run_workbook;
 use coreduce::graph::SectorLibrary;
+use coreduce::workbook::run_workbook;
 use coreduce::workbook::WorkbookError;
 use coreduce::FactorLibrary;
 use rust_decimal_macros::dec;

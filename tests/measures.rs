@@ -439,8 +439,7 @@ fn user_measures_from_the_workbook_sheet() {
     }
     wb.save(&path).unwrap();
     let l = libs();
-    let run =
-        coreduce::accounting::run_workbook(&path, &l.f, &l.s).unwrap_or_else(|e| panic!("{e}"));
+    let run = coreduce::workbook::run_workbook(&path, &l.f, &l.s).unwrap_or_else(|e| panic!("{e}"));
     let empty = MeasureLibrary::default();
     let rep =
         coreduce::measures::report(&run, &l.s, &empty, &MetricSettings::defaults(&l.f)).unwrap();

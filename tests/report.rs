@@ -1,10 +1,10 @@
 //! The HTML report: user text is escaped; the structure (sections, headings,
 //! table headers) is held in an insta snapshot, not its volatile numbers.
 
-use coreduce::accounting::{run_workbook, WorkbookRun};
 use coreduce::graph::SectorLibrary;
 use coreduce::measures::{all_measures, report, MeasureLibrary, MetricSettings};
 use coreduce::report::{render, Lang, ReportInput};
+use coreduce::workbook::{run_workbook, WorkbookRun};
 use coreduce::FactorLibrary;
 
 fn libs() -> (FactorLibrary, SectorLibrary) {
@@ -49,6 +49,7 @@ fn user_text_is_escaped() {
         roadmap: None,
         factors: &run.factors,
         sectors: &s,
+        factors_used: None,
     });
     assert!(!html.contains("<script>"), "a script tag got through");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -108,6 +109,7 @@ fn report_structure_of_the_builtin_study() {
             roadmap: Some(&rm),
             factors: &f,
             sectors: &s,
+            factors_used: None,
         });
         assert!(html.matches("<svg").count() >= 10);
         let name = if lang == Lang::En {

@@ -167,7 +167,7 @@ fn bad_distributions_are_errors_naming_the_factor_or_cell() {
     ws.write_string(1, 6, "normal:-3").unwrap();
     wb.save(&path).unwrap();
     let (f, s) = libs();
-    let err = coreduce::accounting::run_workbook(&path, &f, &s)
+    let err = coreduce::workbook::run_workbook(&path, &f, &s)
         .err()
         .unwrap()
         .to_string();

@@ -5,8 +5,9 @@
 //! Workbooks are built here with rust_xlsxwriter from small cell tables, so
 //! each case shows exactly what the user typed.
 
-use coreduce::accounting::{inventory, run_workbook, FacilityYear};
+use coreduce::accounting::{inventory, FacilityYear};
 use coreduce::graph::SectorLibrary;
+use coreduce::workbook::run_workbook;
 use coreduce::workbook::{read_with_limits, Limits, WorkbookError};
 use coreduce::FactorLibrary;
 use rust_decimal::Decimal;

@@ -196,24 +196,54 @@ pub fn inventories(
     sectors: &SectorLibrary,
     fys: &[FacilityYear],
 ) -> crate::Result<Vec<Inventory>> {
+    let mut out = Vec::with_capacity(fys.len());
+    inventories_in_batches(settings, lib, sectors, fys, usize::MAX, |batch| {
+        out.append(batch);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Computes facility-years `batch` at a time (in parallel within a batch) and
+/// hands each batch, in study order, to `each`, which may drain it. Memory
+/// stays one batch deep however large the study. Every finding of every
+/// facility-year is collected; after the first, `each` is no longer called
+/// (no partial output) and all of them come back together.
+pub fn inventories_in_batches<F>(
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    fys: &[FacilityYear],
+    batch: usize,
+    mut each: F,
+) -> crate::Result<()>
+where
+    F: FnMut(&mut Vec<Inventory>) -> crate::Result<()>,
+{
     use rayon::prelude::*;
-    // Facility-years are independent: computed in parallel, kept in order.
-    let results: Vec<crate::Result<Inventory>> = fys
-        .par_iter()
-        .map(|fy| inventory(settings, lib, sectors, fy))
-        .collect();
-    let mut out = Vec::new();
     let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(i) => out.push(i),
-            Err(Error::Data(e)) => errors.push(e),
-            Err(Error::Invalid(mut es)) => errors.append(&mut es),
-            Err(e) => return Err(e),
+    let mut done = Vec::new();
+    for chunk in fys.chunks(batch.max(1)) {
+        // Facility-years are independent: computed in parallel, kept in order.
+        let results: Vec<crate::Result<Inventory>> = chunk
+            .par_iter()
+            .map(|fy| inventory(settings, lib, sectors, fy))
+            .collect();
+        done.clear();
+        for r in results {
+            match r {
+                Ok(i) => done.push(i),
+                Err(Error::Data(e)) => errors.push(e),
+                Err(Error::Invalid(mut es)) => errors.append(&mut es),
+                Err(e) => return Err(e),
+            }
+        }
+        if errors.is_empty() {
+            each(&mut done)?;
         }
     }
     if errors.is_empty() {
-        Ok(out)
+        Ok(())
     } else {
         Err(Error::from_findings(errors))
     }
@@ -434,7 +464,7 @@ fn factor_edits(
         let (id, new, text) = match e {
             Edit::ScaleFactor { id, multiplier } => {
                 let id = expand(id, sector, ctx);
-                let Ok(f) = copy.get(&id) else { continue };
+                let Some(f) = copy.find(&id) else { continue };
                 (
                     id,
                     f.value * multiplier,
@@ -2082,42 +2112,26 @@ impl<'a> Work<'a> {
     }
 }
 
-/// A workbook study, computed: the study as read, the factor library with its
-/// overrides, and one inventory per facility-year.
-pub struct WorkbookRun {
-    pub study: crate::workbook::Study,
+/// A study computed: the study, the factor library with its overrides, and
+/// one inventory per facility-year (what measures, roadmaps and reports read).
+pub struct ComputedStudy {
+    pub study: Study,
     pub factors: FactorLibrary,
     pub inventories: Vec<Inventory>,
 }
 
-/// Reads a workbook and computes every facility-year. Reading problems and
-/// engine problems come back together as located findings.
-pub fn run_workbook(
-    path: &std::path::Path,
-    factors: &FactorLibrary,
+/// Applies the study's factor overrides and computes every facility-year;
+/// all findings come back together.
+pub fn compute(
+    study: Study,
+    base: &FactorLibrary,
     sectors: &SectorLibrary,
-) -> Result<WorkbookRun, crate::workbook::WorkbookError> {
-    use crate::workbook::WorkbookError;
-    let study = crate::workbook::read(path, factors, sectors)?;
-    let invalid = |findings| WorkbookError::Invalid {
-        path: path.display().to_string(),
-        findings,
-    };
-    let lib = study.factors(factors).map_err(invalid)?;
-    let inventories = match inventories(&study.settings, &lib, sectors, &study.facility_years) {
-        Ok(i) => i,
-        Err(Error::Data(e)) => return Err(invalid(vec![e])),
-        Err(Error::Invalid(es)) => return Err(invalid(es)),
-        Err(e) => {
-            return Err(invalid(vec![DataError::new(
-                Location::file(path.display().to_string()),
-                e.to_string(),
-            )]))
-        }
-    };
-    Ok(WorkbookRun {
+) -> crate::Result<ComputedStudy> {
+    let factors = study.factors(base).map_err(Error::from_findings)?;
+    let inventories = inventories(&study.settings, &factors, sectors, &study.facility_years)?;
+    Ok(ComputedStudy {
         study,
-        factors: lib,
+        factors,
         inventories,
     })
 }

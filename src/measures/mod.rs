@@ -571,7 +571,7 @@ pub fn macc(
 /// Defaults where a row is absent: penetration 1, lifetime 15 years, zero
 /// costs, confidence `assumption` (it is the user's own measure).
 pub fn from_rows(
-    rows: &[crate::workbook::MeasureRow],
+    rows: &[crate::study::MeasureRow],
     sectors: &SectorLibrary,
 ) -> Result<Vec<Measure>, Vec<DataError>> {
     use crate::error::did_you_mean;
@@ -579,7 +579,7 @@ pub fn from_rows(
     use crate::units::Unit;
     let mut errs = Vec::new();
     let mut order: Vec<String> = Vec::new();
-    let mut groups: BTreeMap<String, Vec<&crate::workbook::MeasureRow>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<&crate::study::MeasureRow>> = BTreeMap::new();
     for r in rows {
         if !groups.contains_key(&r.measure_id) {
             order.push(r.measure_id.clone());
@@ -892,7 +892,7 @@ fn ser_weights<S: serde::Serializer>(
 /// Evaluates every applicable measure (library and user), the package and
 /// the MACC on a computed workbook study.
 pub fn report(
-    run: &crate::accounting::WorkbookRun,
+    run: &crate::accounting::ComputedStudy,
     sectors: &SectorLibrary,
     library: &MeasureLibrary,
     ms: &MetricSettings,
@@ -974,7 +974,7 @@ pub fn report(
 }
 
 /// Metric settings: the defaults with the study's own `settings` values.
-pub fn settings_for(study: &crate::workbook::Study, lib: &FactorLibrary) -> MetricSettings {
+pub fn settings_for(study: &crate::study::Study, lib: &FactorLibrary) -> MetricSettings {
     let mut ms = MetricSettings::defaults(lib);
     let m = &study.metric;
     if let Some(v) = m.discount_rate {
@@ -1000,7 +1000,7 @@ pub fn settings_for(study: &crate::workbook::Study, lib: &FactorLibrary) -> Metr
 
 /// The library's measures plus the study's own.
 pub fn all_measures(
-    study: &crate::workbook::Study,
+    study: &crate::study::Study,
     sectors: &SectorLibrary,
     library: &MeasureLibrary,
 ) -> crate::Result<Vec<Measure>> {

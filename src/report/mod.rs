@@ -66,6 +66,9 @@ pub struct ReportInput<'a> {
     pub roadmap: Option<&'a RoadmapReport>,
     pub factors: &'a FactorLibrary,
     pub sectors: &'a SectorLibrary,
+    /// The factor ids the inventories used, where their rows were written to
+    /// a results file and dropped; `None`: taken from the rows.
+    pub factors_used: Option<&'a BTreeSet<String>>,
 }
 
 fn num(d: Decimal) -> String {
@@ -571,11 +574,14 @@ pub fn render(input: &ReportInput<'_>) -> String {
 
     // Factors used.
     h2(&mut o, "factors");
-    let ids: BTreeSet<String> = input
-        .inventories
-        .iter()
-        .flat_map(|i| i.factor_ids())
-        .collect();
+    let ids: BTreeSet<String> = match input.factors_used {
+        Some(ids) => ids.clone(),
+        None => input
+            .inventories
+            .iter()
+            .flat_map(|i| i.factor_ids())
+            .collect(),
+    };
     let rows: Vec<Vec<String>> = ids
         .iter()
         .filter_map(|id| input.factors.find(id))

@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
 use crate::measures::{Measure, MetricSettings};
-use crate::workbook::Study;
+use crate::study::Study;
 use good_lp::{
     clarabel, constraint, solvers::DualValues, variable, variables, Expression, ResolutionError,
     Solution, SolutionWithDual, SolverModel, Variable,

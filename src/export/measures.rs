@@ -1,0 +1,211 @@
+//! The measures report out: one table (CSV, xlsx) of every measure alone and
+//! as a package at province, sector and facility level, the MACC and the
+//! method notes; JSON with stable field names.
+
+use super::{num, opt};
+use crate::error::{Error, Result};
+use crate::output::{atomic_write, neutralise};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use std::path::Path;
+
+/// The columns of the measures table (CSV and xlsx).
+pub const MEASURE_COLUMNS: [&str; 20] = [
+    "measure",
+    "name_en",
+    "name_zh",
+    "level",
+    "key",
+    "delta_co2e_t",
+    "r_co2e",
+    "delta_pollutant",
+    "pollutant",
+    "delta_apeq",
+    "delta_wpeq",
+    "quadrant",
+    "elasticity_class",
+    "elasticity",
+    "annual_cost_cny",
+    "cny_per_t_co2e",
+    "cny_per_apeq",
+    "co_benefit_value_cny",
+    "mac_adjusted_cny_per_t",
+    "degree_index",
+];
+
+/// Flattens a measure report into table rows (province, sector and facility).
+pub fn measure_rows(rep: &crate::measures::MeasureReport) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut evals: Vec<&crate::measures::Evaluation> = rep.alone.iter().collect();
+    evals.push(&rep.package);
+    for e in evals {
+        let mut levels: Vec<(&str, String, &crate::measures::Metrics)> =
+            vec![("province", "Sichuan".into(), &e.province)];
+        levels.extend(e.by_sector.iter().map(|(k, m)| ("sector", k.clone(), m)));
+        levels.extend(
+            e.by_facility
+                .iter()
+                .map(|(k, m)| ("facility", k.clone(), m)),
+        );
+        for (level, key, m) in levels {
+            let er = |k: &str| {
+                m.reduction
+                    .get(k)
+                    .copied()
+                    .unwrap_or_default()
+                    .round_dp(6)
+                    .normalize()
+                    .to_string()
+            };
+            out.push(vec![
+                e.measure.clone(),
+                e.name_en.clone(),
+                e.name_zh.clone(),
+                level.to_string(),
+                neutralise(&key),
+                er("CO2e"),
+                opt(m.relative.get("CO2e").copied()),
+                er(&m.pollutant),
+                m.pollutant.clone(),
+                er("APeq"),
+                er("WPeq"),
+                m.quadrant.label().to_string(),
+                format!("{:?}", m.elasticity.class),
+                opt(m.elasticity.value),
+                m.annual_cost.round_dp(2).normalize().to_string(),
+                opt(m.cost_per_t_co2e),
+                opt(m.cost_per_apeq),
+                m.co_benefit_value.round_dp(2).normalize().to_string(),
+                opt(m.mac_adjusted),
+                opt(m.degree_index),
+            ]);
+        }
+    }
+    out
+}
+
+/// Writes a measure report by extension (.csv, .json, .xlsx).
+pub fn write_measures(
+    path: &Path,
+    rep: &crate::measures::MeasureReport,
+    protected: &[&Path],
+) -> Result<()> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let io = |p: &Path, e| Error::Io {
+        path: p.display().to_string(),
+        source: e,
+    };
+    match ext.as_str() {
+        "csv" => atomic_write(path, protected, |tmp| {
+            let f = std::fs::File::create(tmp).map_err(|e| io(tmp, e))?;
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+            let err = |e: csv::Error| Error::Request(format!("cannot write CSV: {e}"));
+            w.write_record(MEASURE_COLUMNS).map_err(err)?;
+            for r in measure_rows(rep) {
+                w.write_record(&r).map_err(err)?;
+            }
+            w.flush().map_err(|e| io(tmp, e))
+        }),
+        "json" => {
+            let text = serde_json::to_string_pretty(rep)
+                .map_err(|e| Error::Request(format!("cannot write JSON: {e}")))?;
+            atomic_write(path, protected, |tmp| {
+                std::fs::write(tmp, text).map_err(|e| io(tmp, e))
+            })
+        }
+        "xlsx" => atomic_write(path, protected, |tmp| {
+            measures_xlsx(tmp, rep)
+                .map_err(|e| Error::Request(format!("cannot write the workbook: {e}")))
+        }),
+        other => Err(Error::Request(format!(
+            "unknown output format '.{other}': use .xlsx, .csv or .json"
+        ))),
+    }
+}
+
+fn measures_xlsx(
+    path: &Path,
+    rep: &crate::measures::MeasureReport,
+) -> std::result::Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet().set_name("measures")?;
+    for (c, h) in MEASURE_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.set_column_width(c as u16, 14)?;
+    }
+    let rows = measure_rows(rep);
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            match v.parse::<f64>() {
+                Ok(x) if c >= 5 && !v.is_empty() => ws.write_number(r as u32 + 1, c as u16, x)?,
+                _ => ws.write_string(r as u32 + 1, c as u16, v)?,
+            };
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(
+        0,
+        0,
+        rows.len().max(1) as u32,
+        MEASURE_COLUMNS.len() as u16 - 1,
+    )?;
+    let ws = wb.add_worksheet().set_name("macc")?;
+    let cols = [
+        "measure",
+        "name_en",
+        "name_zh",
+        "potential_co2e_t",
+        "potential_apeq",
+        "annual_cost_cny",
+        "cny_per_t_co2e",
+        "mac_adjusted",
+    ];
+    for (c, h) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.set_column_width(c as u16, 16)?;
+    }
+    for (r, s) in rep.macc.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, &s.measure)?;
+        ws.write_string(r, 1, &s.name_en)?;
+        ws.write_string(r, 2, &s.name_zh)?;
+        ws.write_number(r, 3, num(s.potential_co2e))?;
+        ws.write_number(r, 4, num(s.potential_apeq))?;
+        ws.write_number(r, 5, num(s.annual_cost))?;
+        ws.write_string(r, 6, opt(s.cost_per_t_co2e))?;
+        ws.write_string(r, 7, opt(s.mac_adjusted))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let ws = wb.add_worksheet().set_name("notes")?;
+    ws.set_column_width(1, 120)?;
+    let notes = [
+        ("discount rate", rep.discount_rate.to_string()),
+        ("lambda (EReq = APeq + λ·CO2e)", rep.lambda.to_string()),
+        (
+            "coordinate axes",
+            format!("{}; {}", rep.coordinate_axes.0, rep.coordinate_axes.1),
+        ),
+        ("co-benefit valuation", rep.co_benefit_valuation.clone()),
+        ("degree index", rep.degree_index.clone()),
+        (
+            "index weights (CO2e, air eq, water eq)",
+            rep.index_weights
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "undefined",
+            "unit costs are undefined (not negative) where the reduction is ≤ 0".to_string(),
+        ),
+    ];
+    for (r, (k, v)) in notes.iter().enumerate() {
+        ws.write_string_with_format(r as u32, 0, *k, &bold)?;
+        ws.write_string(r as u32, 1, v)?;
+    }
+    wb.save(path)
+}

@@ -1,0 +1,229 @@
+//! Results out, one file per format: the inventory as a tidy CSV
+//! ([`csv`](self::csv)), JSON ([`json`](self::json)) and a formatted xlsx
+//! ([`xlsx`](self::xlsx)); the measures report ([`measures`]); the roadmap and
+//! its IAMC table ([`roadmap`]).
+//!
+//! Inventories are written as they are computed: an [`InventoryWriter`]
+//! receives the facility-years batch by batch, rows included, and is finished
+//! with what only the whole run knows (the factors used, the warnings, the
+//! per-facility totals). The rows are dropped once written, so memory does not
+//! grow with the output. Text from the user's workbook is neutralised against
+//! formula injection; every file is written atomically.
+//!
+//! Adding an output format touches only this folder: a type that implements
+//! [`InventoryWriter`], a variant of [`Format`] and its extension.
+
+mod csv;
+mod json;
+pub mod measures;
+pub mod roadmap;
+mod xlsx;
+
+pub use self::csv::{csv_to, CSV_COLUMNS};
+pub use self::json::JSON_FORMAT;
+pub use measures::{measure_rows, write_measures, MEASURE_COLUMNS};
+pub use roadmap::{iamc_csv_to, iamc_rows, write_roadmap, IamcRow};
+
+use crate::accounting::{inventories_in_batches, FacilityYear, Inventory, Settings};
+use crate::error::{Error, Result};
+use crate::factors::FactorLibrary;
+use crate::graph::SectorLibrary;
+use crate::output::atomic_write;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// An inventory output format, chosen by the output path's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Tidy CSV: one row per facility-year, process, source and substance.
+    Csv,
+    /// JSON: the inventories with their rows, then the factors used.
+    Json,
+    /// xlsx: summary, by facility, by process, factors used, warnings.
+    Xlsx,
+}
+
+impl Format {
+    /// The extensions coreduce writes, for messages.
+    pub const SUPPORTED: &'static str = ".csv, .json or .xlsx";
+
+    /// The format of an output path, by its extension (any case).
+    pub fn of_path(path: &Path) -> Result<Format> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "xlsx" => Ok(Format::Xlsx),
+            _ => Err(Error::UnknownFormat {
+                path: path.display().to_string(),
+                extension: ext,
+                supported: Format::SUPPORTED,
+            }),
+        }
+    }
+
+    /// The format's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Json => "JSON",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// Opens a writer of this format on `path` (a fresh temporary file).
+    pub fn open(self, path: &Path, lib: &FactorLibrary) -> Result<Box<dyn InventoryWriter>> {
+        Ok(match self {
+            Format::Csv => Box::new(self::csv::CsvWriter::create(path, lib)?),
+            Format::Json => Box::new(self::json::JsonWriter::create(path)?),
+            Format::Xlsx => Box::new(self::xlsx::XlsxWriter::create(path, lib)?),
+        })
+    }
+}
+
+/// The whole run, as a writer sees it when it is finished: every
+/// facility-year's totals and warnings (rows already written and dropped) and
+/// the factors the rows used.
+pub struct RunSummary<'a> {
+    pub inventories: &'a [Inventory],
+    pub factor_ids: &'a BTreeSet<String>,
+    pub lib: &'a FactorLibrary,
+}
+
+/// A file being written batch by batch.
+pub trait InventoryWriter {
+    /// Writes facility-years in study order, with their rows.
+    fn write(&mut self, batch: &[Inventory]) -> Result<()>;
+    /// Completes the file with what needs the whole run.
+    fn finish(self: Box<Self>, run: &RunSummary<'_>) -> Result<()>;
+}
+
+/// An inventory run written to a file: the facility-years with their totals
+/// and warnings (their rows are in the file, not here) and the factors used.
+#[derive(Debug)]
+pub struct WrittenRun {
+    pub inventories: Vec<Inventory>,
+    pub factor_ids: BTreeSet<String>,
+    /// rows written
+    pub rows: usize,
+}
+
+/// Facility-years computed per batch, in parallel within a batch: large enough
+/// to keep both cores busy, small enough that a batch's rows stay a few MB.
+pub const BATCH: usize = 512;
+
+/// Computes every facility-year and writes the inventory to `path` (format by
+/// extension) as it goes. All or nothing: on any finding no file is left.
+/// `protected` paths (the inputs) are never written.
+pub fn write_inventory_run(
+    path: &Path,
+    protected: &[&Path],
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    facility_years: &[FacilityYear],
+) -> Result<WrittenRun> {
+    let format = Format::of_path(path)?;
+    let mut run = WrittenRun {
+        inventories: Vec::with_capacity(facility_years.len()),
+        factor_ids: BTreeSet::new(),
+        rows: 0,
+    };
+    atomic_write(path, protected, |tmp| {
+        let mut writer = format.open(tmp, lib)?;
+        inventories_in_batches(settings, lib, sectors, facility_years, BATCH, |batch| {
+            writer.write(batch)?;
+            keep_summaries(&mut run, batch);
+            Ok(())
+        })?;
+        writer.finish(&RunSummary {
+            inventories: &run.inventories,
+            factor_ids: &run.factor_ids,
+            lib,
+        })
+    })?;
+    Ok(run)
+}
+
+/// Moves a written batch into the run's summary, dropping the rows.
+fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
+    for mut inv in batch.drain(..) {
+        run.rows += inv.rows.len();
+        for r in &inv.rows {
+            for id in &r.factor_ids {
+                if !run.factor_ids.contains(id.as_str()) {
+                    run.factor_ids.insert(id.to_string());
+                }
+            }
+        }
+        inv.rows = Vec::new();
+        run.inventories.push(inv);
+    }
+}
+
+/// Writes inventories already computed (library callers, tests) to `path`,
+/// choosing the format by extension.
+pub fn write_results(
+    path: &Path,
+    inventories: &[Inventory],
+    lib: &FactorLibrary,
+    protected: &[&Path],
+) -> Result<()> {
+    let format = Format::of_path(path)?;
+    let factor_ids: BTreeSet<String> = inventories.iter().flat_map(|i| i.factor_ids()).collect();
+    atomic_write(path, protected, |tmp| {
+        let mut writer = format.open(tmp, lib)?;
+        writer.write(inventories)?;
+        writer.finish(&RunSummary {
+            inventories,
+            factor_ids: &factor_ids,
+            lib,
+        })
+    })
+}
+
+/// A decimal as an xlsx cell's double. Display only: the exact value is in the
+/// CSV and JSON.
+pub(crate) fn num(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(f64::NAN)
+}
+
+/// A ratio that may be undefined, as table text.
+pub(crate) fn opt(d: Option<Decimal>) -> String {
+    d.map(|x| x.round_dp(6).normalize().to_string())
+        .unwrap_or_else(|| "undefined".into())
+}
+
+/// The factor ids of a row that the user overrode, `;`-separated.
+pub(crate) fn overridden(ids: &[String], overrides: &BTreeSet<String>) -> String {
+    if overrides.is_empty() {
+        return String::new();
+    }
+    ids.iter()
+        .filter(|id| overrides.contains(id.as_str()))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Ids of every overridden factor in the library (usually none).
+pub(crate) fn override_ids(lib: &FactorLibrary) -> BTreeSet<String> {
+    lib.iter()
+        .filter(|f| f.origin.is_override())
+        .map(|f| f.id.clone())
+        .collect()
+}
+
+/// A write error in a format, named by path.
+pub(crate) fn write_error(path: &Path, format: &'static str, e: impl std::fmt::Display) -> Error {
+    Error::Write {
+        path: path.display().to_string(),
+        format,
+        reason: e.to_string(),
+    }
+}

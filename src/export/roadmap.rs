@@ -1,0 +1,442 @@
+//! The roadmap out: the IAMC table (CSV and xlsx, wide by year), roadmap.xlsx
+//! with tables and native charts, and roadmap.json.
+
+use super::num;
+use crate::error::{Error, Result};
+use crate::output::{atomic_write, neutralise};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Sector names for IAMC variables.
+fn iamc_sector(id: &str) -> &str {
+    match id {
+        "aluminium" => "Aluminium",
+        "baijiu" => "Baijiu",
+        "ceramics" => "Ceramics",
+        "tobacco" => "Tobacco",
+        other => other,
+    }
+}
+
+/// One IAMC row: model, scenario, region, variable, unit, values by year.
+pub type IamcRow = (String, String, String, String, String, Vec<Decimal>);
+
+/// The IAMC table: the years and the rows.
+pub fn iamc_rows(
+    rep: &crate::roadmap::RoadmapReport,
+    sectors: &crate::graph::SectorLibrary,
+) -> (Vec<i32>, Vec<IamcRow>) {
+    let years: Vec<i32> = (rep.base_year..=rep.end_year).collect();
+    let model = format!("coreduce {}", env!("CARGO_PKG_VERSION"));
+    let mut rows = Vec::new();
+    let region_name = |p: &crate::roadmap::Point, level: &str| -> Option<String> {
+        match level {
+            "province" => Some("Sichuan".into()),
+            "city" => sectors
+                .cities
+                .iter()
+                .find(|c| c.id == p.city)
+                .map(|c| format!("Sichuan|{}", c.name_en)),
+            _ => sectors
+                .regions
+                .iter()
+                .find(|r| r.id == p.region)
+                .map(|r| format!("Sichuan|{}", r.name_en)),
+        }
+    };
+    for sc in &rep.scenarios {
+        // (region, variable, unit) → year → value
+        let mut table: BTreeMap<(String, String, String), BTreeMap<i32, Decimal>> = BTreeMap::new();
+        for p in &sc.points {
+            for level in ["province", "region", "city"] {
+                let Some(region) = region_name(p, level) else {
+                    continue;
+                };
+                let sector = iamc_sector(&p.sector);
+                for (k, v) in &p.totals {
+                    let (var, unit) = match k.as_str() {
+                        "energy_tce" => ("Final Energy|Industry".to_string(), "tce/yr".to_string()),
+                        "APeq" => (
+                            "Pollution Equivalents|Air|Industry".to_string(),
+                            "eq/yr".to_string(),
+                        ),
+                        "WPeq" => (
+                            "Pollution Equivalents|Water|Industry".to_string(),
+                            "eq/yr".to_string(),
+                        ),
+                        sub => (format!("Emissions|{sub}|Industry"), format!("t {sub}/yr")),
+                    };
+                    for variable in [var.clone(), format!("{var}|{sector}")] {
+                        *table
+                            .entry((region.clone(), variable, unit.clone()))
+                            .or_default()
+                            .entry(p.year)
+                            .or_default() += *v;
+                    }
+                }
+                for variable in [
+                    "Cost|Co-reduction Measures|Industry".to_string(),
+                    format!("Cost|Co-reduction Measures|Industry|{sector}"),
+                ] {
+                    *table
+                        .entry((region.clone(), variable, "CNY/yr".into()))
+                        .or_default()
+                        .entry(p.year)
+                        .or_default() += p.cost;
+                }
+            }
+        }
+        for ((region, variable, unit), by_year) in table {
+            rows.push((
+                model.clone(),
+                sc.scenario.clone(),
+                region,
+                variable,
+                unit,
+                years
+                    .iter()
+                    .map(|y| by_year.get(y).copied().unwrap_or_default())
+                    .collect(),
+            ));
+        }
+    }
+    (years, rows)
+}
+
+/// Writes the IAMC table as CSV to a writer.
+pub fn iamc_csv_to<W: std::io::Write>(
+    rep: &crate::roadmap::RoadmapReport,
+    sectors: &crate::graph::SectorLibrary,
+    w: W,
+) -> Result<()> {
+    let (years, rows) = iamc_rows(rep, sectors);
+    let mut out = csv::Writer::from_writer(w);
+    let err = |e: csv::Error| Error::Request(format!("cannot write CSV: {e}"));
+    let mut head: Vec<String> = ["Model", "Scenario", "Region", "Variable", "Unit"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    head.extend(years.iter().map(|y| y.to_string()));
+    out.write_record(&head).map_err(err)?;
+    for (m, s, r, v, u, vals) in rows {
+        let mut rec = vec![m, neutralise(&s), r, v, u];
+        rec.extend(vals.iter().map(|x| x.round_dp(6).normalize().to_string()));
+        out.write_record(&rec).map_err(err)?;
+    }
+    out.flush()
+        .map_err(|e| Error::Request(format!("cannot write CSV: {e}")))
+}
+
+/// Writes the roadmap outputs into a folder: roadmap.xlsx (tables and native
+/// charts), iamc.csv, iamc.xlsx and roadmap.json.
+pub fn write_roadmap(
+    dir: &Path,
+    rep: &crate::roadmap::RoadmapReport,
+    macc: &[crate::measures::MaccStep],
+    sectors: &crate::graph::SectorLibrary,
+    protected: &[&Path],
+) -> Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+        path: dir.display().to_string(),
+        source: e,
+    })?;
+    let io = |p: &Path, e| Error::Io {
+        path: p.display().to_string(),
+        source: e,
+    };
+    let mut written = Vec::new();
+    let csv_path = dir.join("iamc.csv");
+    atomic_write(&csv_path, protected, |tmp| {
+        let f = std::fs::File::create(tmp).map_err(|e| io(tmp, e))?;
+        iamc_csv_to(rep, sectors, std::io::BufWriter::new(f))
+    })?;
+    written.push(csv_path);
+    let json_path = dir.join("roadmap.json");
+    let text = serde_json::to_string_pretty(rep)
+        .map_err(|e| Error::Request(format!("cannot write JSON: {e}")))?;
+    atomic_write(&json_path, protected, |tmp| {
+        std::fs::write(tmp, &text).map_err(|e| io(tmp, e))
+    })?;
+    written.push(json_path);
+    let iamc_xlsx = dir.join("iamc.xlsx");
+    atomic_write(&iamc_xlsx, protected, |tmp| {
+        iamc_xlsx_file(tmp, rep, sectors)
+            .map_err(|e| Error::Request(format!("cannot write the workbook: {e}")))
+    })?;
+    written.push(iamc_xlsx);
+    let xlsx = dir.join("roadmap.xlsx");
+    atomic_write(&xlsx, protected, |tmp| {
+        roadmap_xlsx(tmp, rep, macc, sectors)
+            .map_err(|e| Error::Request(format!("cannot write the workbook: {e}")))
+    })?;
+    written.push(xlsx);
+    Ok(written)
+}
+
+fn write_iamc_sheet(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    rep: &crate::roadmap::RoadmapReport,
+    sectors: &crate::graph::SectorLibrary,
+) -> std::result::Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let (years, rows) = iamc_rows(rep, sectors);
+    for (c, h) in ["Model", "Scenario", "Region", "Variable", "Unit"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (i, y) in years.iter().enumerate() {
+        ws.write_number_with_format(0, 5 + i as u16, *y, &bold)?;
+    }
+    for (r, (m, s, reg, v, u, vals)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, m)?;
+        ws.write_string(r, 1, neutralise(s))?;
+        ws.write_string(r, 2, reg)?;
+        ws.write_string(r, 3, v)?;
+        ws.write_string(r, 4, u)?;
+        for (i, x) in vals.iter().enumerate() {
+            ws.write_number(r, 5 + i as u16, num(*x))?;
+        }
+    }
+    ws.set_column_width(3, 44)?;
+    ws.set_freeze_panes(1, 5)?;
+    ws.autofilter(0, 0, rows.len().max(1) as u32, 4)?;
+    Ok(())
+}
+
+fn iamc_xlsx_file(
+    path: &Path,
+    rep: &crate::roadmap::RoadmapReport,
+    sectors: &crate::graph::SectorLibrary,
+) -> std::result::Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("data")?;
+    write_iamc_sheet(ws, rep, sectors)?;
+    wb.save(path)
+}
+
+fn roadmap_xlsx(
+    path: &Path,
+    rep: &crate::roadmap::RoadmapReport,
+    macc: &[crate::measures::MaccStep],
+    sectors: &crate::graph::SectorLibrary,
+) -> std::result::Result<(), XlsxError> {
+    use rust_xlsxwriter::{Chart, ChartType};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let years: Vec<i32> = (rep.base_year..=rep.end_year).collect();
+    let n = years.len() as u32;
+    // Province trajectories by scenario, one sheet per quantity, each with a line chart.
+    for (sheet, key, title) in [
+        ("CO2e", "CO2e", "CO2e (t/yr), Sichuan study"),
+        ("SO2", "SO2", "SO2 (t/yr)"),
+        ("NOx", "NOx", "NOx (t/yr)"),
+        ("APeq", "APeq", "Air pollution equivalents (eq/yr)"),
+    ] {
+        let ws = wb.add_worksheet().set_name(sheet)?;
+        ws.write_string_with_format(0, 0, "year", &bold)?;
+        for (i, y) in years.iter().enumerate() {
+            ws.write_number(i as u32 + 1, 0, *y)?;
+        }
+        let mut chart = Chart::new(ChartType::Line);
+        chart.title().set_name(title);
+        chart.x_axis().set_name("year");
+        chart.y_axis().set_name(key);
+        for (c, sc) in rep.scenarios.iter().enumerate() {
+            let col = c as u16 + 1;
+            ws.write_string_with_format(0, col, &sc.scenario, &bold)?;
+            let s = crate::roadmap::series_of(&sc.points, key);
+            for (i, y) in years.iter().enumerate() {
+                let v = s.get(y).copied().unwrap_or_default();
+                ws.write_number(i as u32 + 1, col, num(v))?;
+            }
+            chart
+                .add_series()
+                .set_categories((sheet, 1, 0, n, 0))
+                .set_values((sheet, 1, col, n, col))
+                .set_name((sheet, 0, col));
+        }
+        ws.insert_chart(1, rep.scenarios.len() as u16 + 2, &chart)?;
+    }
+    // CO2e by sector, stacked, per scenario.
+    let sector_ids: Vec<String> = sectors.sectors.keys().cloned().collect();
+    for sc in &rep.scenarios {
+        let name: String = format!("sectors-{}", sc.scenario)
+            .chars()
+            .take(31)
+            .collect();
+        let ws = wb.add_worksheet().set_name(&name)?;
+        ws.write_string_with_format(0, 0, "year", &bold)?;
+        for (i, y) in years.iter().enumerate() {
+            ws.write_number(i as u32 + 1, 0, *y)?;
+        }
+        let mut chart = Chart::new(ChartType::AreaStacked);
+        let title = format!("CO2e by sector, {}", sc.scenario);
+        chart.title().set_name(title.as_str());
+        for (c, sec) in sector_ids.iter().enumerate() {
+            let col = c as u16 + 1;
+            ws.write_string_with_format(0, col, sec, &bold)?;
+            let mut by_year: BTreeMap<i32, Decimal> = BTreeMap::new();
+            for p in sc.points.iter().filter(|p| &p.sector == sec) {
+                *by_year.entry(p.year).or_default() +=
+                    p.totals.get("CO2e").copied().unwrap_or_default();
+            }
+            for (i, y) in years.iter().enumerate() {
+                ws.write_number(
+                    i as u32 + 1,
+                    col,
+                    num(by_year.get(y).copied().unwrap_or_default()),
+                )?;
+            }
+            chart
+                .add_series()
+                .set_categories((name.as_str(), 1, 0, n, 0))
+                .set_values((name.as_str(), 1, col, n, col))
+                .set_name((name.as_str(), 0, col));
+        }
+        ws.insert_chart(1, sector_ids.len() as u16 + 2, &chart)?;
+    }
+    // Peak and targets.
+    let ws = wb.add_worksheet().set_name("peak-targets")?;
+    let heads = [
+        "scenario",
+        "peak year",
+        "peak CO2e (t)",
+        "plateau until",
+        "peaked",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (r, sc) in rep.scenarios.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, &sc.scenario)?;
+        if let Some(p) = &sc.peak {
+            ws.write_number(r, 1, p.year)?;
+            ws.write_number(r, 2, num(p.value))?;
+            ws.write_number(r, 3, p.plateau_until)?;
+            ws.write_boolean(r, 4, p.peaked)?;
+        }
+    }
+    let start = rep.scenarios.len() as u32 + 3;
+    let heads = [
+        "target",
+        "scenario",
+        "year",
+        "cap",
+        "value in year",
+        "met in year",
+        "met from",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(start, c as u16, *h, &bold)?;
+    }
+    let mut r = start + 1;
+    for sc in &rep.scenarios {
+        for a in &sc.attainment {
+            ws.write_string(r, 0, &a.target)?;
+            ws.write_string(r, 1, &a.scenario)?;
+            ws.write_number(r, 2, a.year)?;
+            ws.write_number(r, 3, num(a.cap))?;
+            ws.write_number(r, 4, num(a.value_in_year))?;
+            ws.write_boolean(r, 5, a.met_in_year)?;
+            if let Some(y) = a.met_from {
+                ws.write_number(r, 6, y)?;
+            }
+            r += 1;
+        }
+    }
+    ws.set_column_width(0, 24)?;
+    // Least cost.
+    if let Some(lc) = &rep.least_cost {
+        let ws = wb.add_worksheet().set_name("least-cost")?;
+        ws.write_string_with_format(0, 0, "status", &bold)?;
+        ws.write_string(0, 1, &lc.status)?;
+        ws.write_string_with_format(1, 0, "total annualised cost (CNY)", &bold)?;
+        ws.write_number(1, 1, num(lc.total_cost))?;
+        ws.write_string_with_format(2, 0, "method", &bold)?;
+        ws.write_string(2, 1, &lc.method)?;
+        let mut r = 4;
+        for e in &lc.explanations {
+            ws.write_string(r, 0, e)?;
+            r += 1;
+        }
+        ws.write_string_with_format(r, 0, "target", &bold)?;
+        ws.write_string_with_format(r, 1, "year", &bold)?;
+        ws.write_string_with_format(r, 2, "marginal cost (CNY per t)", &bold)?;
+        ws.write_string_with_format(r, 3, "binding", &bold)?;
+        r += 1;
+        for p in &lc.prices {
+            ws.write_string(r, 0, &p.target)?;
+            ws.write_number(r, 1, p.year)?;
+            ws.write_number(r, 2, num(p.marginal_cost))?;
+            ws.write_boolean(r, 3, p.binding)?;
+            r += 1;
+        }
+        r += 1;
+        ws.write_string_with_format(r, 0, "measure", &bold)?;
+        let dep_years: BTreeSet<i32> = lc.points.values().flat_map(|p| p.keys().copied()).collect();
+        for (i, y) in dep_years.iter().enumerate() {
+            ws.write_number_with_format(r, 1 + i as u16, *y, &bold)?;
+        }
+        r += 1;
+        for (m, p) in &lc.points {
+            ws.write_string(r, 0, m)?;
+            for (i, y) in dep_years.iter().enumerate() {
+                ws.write_number(r, 1 + i as u16, num(p.get(y).copied().unwrap_or_default()))?;
+            }
+            r += 1;
+        }
+        ws.set_column_width(0, 40)?;
+    }
+    // MACC of the base year.
+    let ws = wb.add_worksheet().set_name("macc")?;
+    for (c, h) in [
+        "measure",
+        "potential CO2e (t/yr)",
+        "CNY per t CO2e",
+        "co-benefit-adjusted MAC",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    let shown: Vec<&crate::measures::MaccStep> = macc
+        .iter()
+        .filter(|s| s.cost_per_t_co2e.is_some())
+        .collect();
+    for (i, s) in shown.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, &s.measure)?;
+        ws.write_number(r, 1, num(s.potential_co2e))?;
+        ws.write_number(r, 2, num(s.cost_per_t_co2e.unwrap_or_default()))?;
+        ws.write_number(r, 3, num(s.mac_adjusted.unwrap_or_default()))?;
+    }
+    if !shown.is_empty() {
+        let m = shown.len() as u32;
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .title()
+            .set_name("MACC (base year): CNY per t CO2e, plain and co-benefit-adjusted");
+        chart
+            .add_series()
+            .set_categories(("macc", 1, 0, m, 0))
+            .set_values(("macc", 1, 2, m, 2))
+            .set_name("plain");
+        chart
+            .add_series()
+            .set_categories(("macc", 1, 0, m, 0))
+            .set_values(("macc", 1, 3, m, 3))
+            .set_name("co-benefit-adjusted");
+        ws.insert_chart(1, 5, &chart)?;
+    }
+    ws.set_column_width(0, 30)?;
+    let ws = wb.add_worksheet().set_name("iamc")?;
+    write_iamc_sheet(ws, rep, sectors)?;
+    wb.save(path)
+}

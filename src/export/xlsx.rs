@@ -1,0 +1,289 @@
+//! The inventory as a formatted xlsx: summary, by facility, by process (the
+//! tidy rows), factors used and warnings. The by-process sheet is written in
+//! rust_xlsxwriter's constant-memory mode as the rows are computed; the other
+//! sheets, one row per facility-year or factor, are filled when the run ends.
+
+use super::{num, overridden, override_ids, write_error, InventoryWriter, RunSummary, CSV_COLUMNS};
+use crate::accounting::Inventory;
+use crate::error::Result;
+use crate::factors::FactorLibrary;
+use crate::output::neutralise;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const SUMMARY: usize = 0;
+const BY_FACILITY: usize = 1;
+const BY_PROCESS: usize = 2;
+const FACTORS_USED: usize = 3;
+const WARNINGS: usize = 4;
+
+pub(crate) struct XlsxWriter {
+    wb: Workbook,
+    path: PathBuf,
+    /// next row of the by-process sheet
+    next_row: u32,
+    overrides: BTreeSet<String>,
+    number: Format,
+    bold: Format,
+}
+
+fn headers(ws: &mut Worksheet, cols: &[&str], bold: &Format) -> std::result::Result<(), XlsxError> {
+    for (c, h) in cols.iter().enumerate() {
+        ws.set_column_width(c as u16, 16)?;
+        ws.write_string_with_format(0, c as u16, *h, bold)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+impl XlsxWriter {
+    pub(crate) fn create(path: &Path, lib: &FactorLibrary) -> Result<Self> {
+        let xe = |e: XlsxError| write_error(path, "xlsx", e);
+        let mut wb = Workbook::new();
+        // The constant-memory sheet's scratch file sits beside the output.
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        wb.set_tempdir(&dir).map_err(xe)?;
+        let bold = Format::new().set_bold();
+        for (i, name) in [
+            "summary",
+            "by-facility",
+            "by-process",
+            "factors-used",
+            "warnings",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let ws = if i == BY_PROCESS {
+                wb.add_worksheet_with_constant_memory()
+            } else {
+                wb.add_worksheet()
+            };
+            ws.set_name(*name).map_err(xe)?;
+        }
+        let ws = wb.worksheet_from_index(BY_PROCESS).map_err(xe)?;
+        headers(ws, &CSV_COLUMNS, &bold).map_err(xe)?;
+        Ok(XlsxWriter {
+            wb,
+            path: path.to_path_buf(),
+            next_row: 1,
+            overrides: override_ids(lib),
+            number: Format::new().set_num_format("#,##0.000000"),
+            bold,
+        })
+    }
+
+    fn rows(&mut self, inventories: &[Inventory]) -> std::result::Result<(), XlsxError> {
+        let number = &self.number;
+        let ws = self.wb.worksheet_from_index(BY_PROCESS)?;
+        let mut r = self.next_row;
+        for inv in inventories {
+            let facility = neutralise(&inv.facility_id);
+            let city = neutralise(inv.city.as_deref().unwrap_or(""));
+            for row in &inv.rows {
+                ws.write_string(r, 0, &facility)?;
+                ws.write_number(r, 1, inv.year)?;
+                ws.write_string(r, 2, &inv.sector)?;
+                ws.write_string(r, 3, &row.node)?;
+                ws.write_string(r, 4, &row.source)?;
+                ws.write_string(r, 5, &row.substance)?;
+                ws.write_number_with_format(r, 6, num(row.amount), number)?;
+                ws.write_string(r, 7, &row.unit)?;
+                ws.write_number(r, 8, row.tier)?;
+                ws.write_string(r, 9, row.factor_ids.join(";"))?;
+                ws.write_number(r, 10, row.scope)?;
+                ws.write_boolean(r, 11, row.in_view)?;
+                ws.write_string(r, 12, &city)?;
+                ws.write_string(r, 13, &inv.technology)?;
+                ws.write_string(r, 14, &inv.edition)?;
+                let over = overridden(&row.factor_ids, &self.overrides);
+                if !over.is_empty() {
+                    ws.write_string(r, 15, over)?;
+                }
+                r += 1;
+            }
+        }
+        self.next_row = r;
+        Ok(())
+    }
+
+    fn complete(mut self, run: &RunSummary<'_>) -> std::result::Result<(), XlsxError> {
+        let inventories = run.inventories;
+        let lib = run.lib;
+        let bold = self.bold.clone();
+        let number = self.number.clone();
+        let wb = &mut self.wb;
+        let ws = wb.worksheet_from_index(BY_PROCESS)?;
+        ws.autofilter(
+            0,
+            0,
+            self.next_row.saturating_sub(1).max(1),
+            CSV_COLUMNS.len() as u16 - 1,
+        )?;
+        let headers = |ws: &mut Worksheet, cols: &[&str]| headers(ws, cols, &bold);
+        // Summary: one row per facility-year.
+        let ws = wb.worksheet_from_index(SUMMARY)?;
+        let cols = [
+            "facility_id",
+            "name",
+            "sector",
+            "technology",
+            "edition",
+            "city",
+            "year",
+            "output",
+            "output_unit",
+            "CO2e (t, view)",
+            "scope 1 CO2e",
+            "scope 2 CO2e",
+            "biogenic CO2 memo",
+            "energy (tce)",
+            "air pollution eq.",
+            "water pollution eq.",
+            "CO2e per output",
+            "GWP",
+            "view",
+            "grid factor",
+        ];
+        headers(ws, &cols)?;
+        for (i, inv) in inventories.iter().enumerate() {
+            let r = i as u32 + 1;
+            let t = &inv.totals;
+            ws.write_string(r, 0, neutralise(&inv.facility_id))?;
+            ws.write_string(r, 1, neutralise(&inv.name))?;
+            ws.write_string(r, 2, &inv.sector)?;
+            ws.write_string(r, 3, &inv.technology)?;
+            ws.write_string(r, 4, &inv.edition)?;
+            ws.write_string(r, 5, neutralise(inv.city.as_deref().unwrap_or("")))?;
+            ws.write_number(r, 6, inv.year)?;
+            ws.write_number_with_format(r, 7, num(inv.output), &number)?;
+            ws.write_string(r, 8, &inv.output_unit)?;
+            for (c, v) in [
+                t.co2e,
+                t.co2e_scope1,
+                t.co2e_scope2,
+                t.co2_biogenic_memo,
+                t.energy_tce,
+                t.apeq,
+                t.wpeq,
+            ]
+            .iter()
+            .enumerate()
+            {
+                ws.write_number_with_format(r, 9 + c as u16, num(*v), &number)?;
+            }
+            if let Some(x) = t.co2e_per_output {
+                ws.write_number_with_format(r, 16, num(x), &number)?;
+            }
+            ws.write_string(r, 17, format!("{:?}", inv.gwp).to_uppercase())?;
+            ws.write_string(r, 18, format!("{:?}", inv.view).to_lowercase())?;
+            ws.write_string(r, 19, &inv.grid_factor)?;
+        }
+        ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
+
+        // By facility: substance totals.
+        let subs: BTreeSet<String> = inventories
+            .iter()
+            .flat_map(|i| i.totals.by_substance.keys().cloned())
+            .collect();
+        let ws = wb.worksheet_from_index(BY_FACILITY)?;
+        let mut cols: Vec<String> = vec!["facility_id".into(), "year".into()];
+        cols.extend(subs.iter().map(|s| format!("{s} (t)")));
+        headers(ws, &cols.iter().map(String::as_str).collect::<Vec<_>>())?;
+        for (i, inv) in inventories.iter().enumerate() {
+            let r = i as u32 + 1;
+            ws.write_string(r, 0, neutralise(&inv.facility_id))?;
+            ws.write_number(r, 1, inv.year)?;
+            for (c, s) in subs.iter().enumerate() {
+                if let Some(v) = inv.totals.by_substance.get(s) {
+                    ws.write_number_with_format(r, 2 + c as u16, num(*v), &number)?;
+                }
+            }
+        }
+        ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
+
+        // Factors used.
+        let ws = wb.worksheet_from_index(FACTORS_USED)?;
+        let cols = [
+            "factor_id",
+            "value",
+            "unit",
+            "substance",
+            "edition",
+            "confidence",
+            "source",
+            "locator",
+            "origin",
+            "replaced value",
+            "note",
+        ];
+        headers(ws, &cols)?;
+        let ids = run.factor_ids;
+        for (i, f) in ids.iter().filter_map(|id| lib.find(id)).enumerate() {
+            let r = i as u32 + 1;
+            ws.write_string(r, 0, &f.id)?;
+            ws.write_string(r, 1, f.value.to_string())?;
+            ws.write_string(r, 2, f.unit.symbol())?;
+            ws.write_string(r, 3, f.substance.map(|s| s.code()).unwrap_or(""))?;
+            ws.write_string(r, 4, &f.edition)?;
+            ws.write_string(r, 5, f.confidence.as_str())?;
+            ws.write_string(r, 6, neutralise(&f.source.to_string()))?;
+            ws.write_string(r, 7, &f.locator)?;
+            ws.write_string(
+                r,
+                8,
+                match &f.origin {
+                    crate::factors::Origin::Library => "library".to_string(),
+                    crate::factors::Origin::UserFolder { path } => format!("user folder {path}"),
+                    crate::factors::Origin::Override { location } => {
+                        format!("OVERRIDE at {location}")
+                    }
+                },
+            )?;
+            if let Some(v) = f.replaced_value {
+                ws.write_string(r, 9, v.to_string())?;
+            }
+            ws.write_string(r, 10, neutralise(&f.note))?;
+        }
+        ws.autofilter(0, 0, ids.len().max(1) as u32, cols.len() as u16 - 1)?;
+
+        // Warnings.
+        let ws = wb.worksheet_from_index(WARNINGS)?;
+        headers(ws, &["facility_id", "year", "where", "warning"])?;
+        ws.set_column_width(3, 100)?;
+        let mut r = 1u32;
+        let mut seen = BTreeMap::new();
+        for inv in inventories {
+            for w in &inv.warnings {
+                if seen
+                    .insert((inv.facility_id.clone(), inv.year, w.message.clone()), ())
+                    .is_some()
+                {
+                    continue;
+                }
+                ws.write_string(r, 0, neutralise(&inv.facility_id))?;
+                ws.write_number(r, 1, inv.year)?;
+                ws.write_string(r, 2, neutralise(&w.location))?;
+                ws.write_string(r, 3, neutralise(&w.message))?;
+                r += 1;
+            }
+        }
+        self.wb.save(&self.path)
+    }
+}
+
+impl InventoryWriter for XlsxWriter {
+    fn write(&mut self, batch: &[Inventory]) -> Result<()> {
+        self.rows(batch)
+            .map_err(|e| write_error(&self.path, "xlsx", e))
+    }
+    fn finish(self: Box<Self>, run: &RunSummary<'_>) -> Result<()> {
+        let path = self.path.clone();
+        self.complete(run)
+            .map_err(|e| write_error(&path, "xlsx", e))
+    }
+}
