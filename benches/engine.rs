@@ -49,7 +49,7 @@ fn workbook_read(c: &mut Criterion) {
 
 fn monte_carlo(c: &mut Criterion) {
     let (f, s) = libs();
-    let study = coreduce::workbook::builtin::load("sichuan", &f, &s).unwrap();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
     let base = inventories(&study.settings, &f, &s, &study.facility_years).unwrap();
     let mut g = c.benchmark_group("monte_carlo_builtin_study");
     g.sample_size(10).throughput(Throughput::Elements(200));
@@ -73,7 +73,7 @@ fn monte_carlo(c: &mut Criterion) {
 
 fn roadmap(c: &mut Criterion) {
     let (f, s) = libs();
-    let study = coreduce::workbook::builtin::load("sichuan", &f, &s).unwrap();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
     let lib = MeasureLibrary::embedded(&s).unwrap();
     let measures = all_measures(&study, &s, &lib).unwrap();
     let ms = MetricSettings::defaults(&f);

@@ -42,6 +42,7 @@ pub mod report;
 pub mod roadmap;
 pub mod study;
 pub mod substance;
+pub mod suggest;
 pub mod synthetic;
 pub mod uncertainty;
 pub mod units;

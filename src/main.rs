@@ -12,6 +12,12 @@ use coreduce::workbook::run_workbook;
 use coreduce::workbook::template::{write_template, Lang};
 use coreduce::workbook::WorkbookError;
 use std::path::{Path, PathBuf};
+
+/// The engine allocates many small, short-lived values per facility-year
+/// (rows, provenance strings) on two threads; mimalloc's per-thread free lists
+/// serve that pattern about twice as fast as the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 /// Prints a line to stdout; a closed pipe (`coreduce … | head`) ends the
@@ -670,7 +676,7 @@ fn roadmap_cmd(
     let run = match workbook {
         Some(p) => run_workbook(p, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?,
         None => {
-            let study = coreduce::workbook::builtin::load("sichuan", lib, sectors)
+            let study = coreduce::study::builtin::load("sichuan", lib, sectors)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let inventories = coreduce::accounting::inventories(
                 &study.settings,

@@ -302,7 +302,7 @@ impl Unit {
         let text = normalise(input);
         let unknown = || UnitError::Unknown {
             input: input.to_string(),
-            suggestion: crate::error::did_you_mean(input, all_spellings()),
+            suggestion: crate::suggest::did_you_mean(input, all_spellings()),
         };
         if text.is_empty() {
             return Err(unknown());

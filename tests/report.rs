@@ -87,7 +87,7 @@ fn structure(html: &str) -> String {
 #[test]
 fn report_structure_of_the_builtin_study() {
     let (f, s) = libs();
-    let study = coreduce::workbook::builtin::load("sichuan", &f, &s).unwrap();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
     let inventories =
         coreduce::accounting::inventories(&study.settings, &f, &s, &study.facility_years).unwrap();
     let run = WorkbookRun {

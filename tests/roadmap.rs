@@ -236,8 +236,7 @@ fn an_infeasible_target_is_explained() {
 #[test]
 fn builtin_study_runs_and_its_iamc_table_parses_back() {
     let (f, s) = libs();
-    let study =
-        coreduce::workbook::builtin::load("sichuan", &f, &s).unwrap_or_else(|e| panic!("{e}"));
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap_or_else(|e| panic!("{e}"));
     assert!(study.facility_years.len() >= 15);
     let lib = MeasureLibrary::embedded(&s).unwrap();
     let measures = all_measures(&study, &s, &lib).unwrap();

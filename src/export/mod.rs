@@ -152,15 +152,22 @@ pub fn write_inventory_run(
 
 /// Moves a written batch into the run's summary, dropping the rows.
 fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
+    // The same few dozen ids recur in every facility-year: a hash set of the
+    // batch's ids first keeps the sorted set's string comparisons off the
+    // per-row path.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for inv in batch.iter() {
+        for r in &inv.rows {
+            seen.extend(r.factor_ids.iter().map(String::as_str));
+        }
+    }
+    for id in seen {
+        if !run.factor_ids.contains(id) {
+            run.factor_ids.insert(id.to_string());
+        }
+    }
     for mut inv in batch.drain(..) {
         run.rows += inv.rows.len();
-        for r in &inv.rows {
-            for id in &r.factor_ids {
-                if !run.factor_ids.contains(id.as_str()) {
-                    run.factor_ids.insert(id.to_string());
-                }
-            }
-        }
         inv.rows = Vec::new();
         run.inventories.push(inv);
     }

@@ -697,6 +697,10 @@ fn compile(
 
 /// Fills `{edition}`, `{technology}` and `{cell}` in a factor-id template.
 pub fn expand(template: &str, sector: &Sector, ctx: Context<'_>) -> String {
+    // Most ids are plain: no placeholder, nothing to look up or replace.
+    if !template.contains('{') {
+        return template.to_string();
+    }
     let cell = sector
         .technologies
         .iter()

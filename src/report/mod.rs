@@ -104,7 +104,13 @@ fn opt(d: Option<Decimal>, t: &T) -> String {
 const MAX_ROWS: usize = 300;
 
 fn table(o: &mut String, stamp: &str, head: &[&str], rows: &[Vec<String>]) {
-    let more = rows.len().saturating_sub(MAX_ROWS);
+    table_of(o, stamp, head, rows, rows.len());
+}
+
+/// A table of `total` rows of which the first (at most [`MAX_ROWS`]) are
+/// given: large studies build only the rows shown.
+fn table_of(o: &mut String, stamp: &str, head: &[&str], rows: &[Vec<String>], total: usize) {
+    let more = total.saturating_sub(MAX_ROWS.min(rows.len()));
     let rows = &rows[..rows.len().min(MAX_ROWS)];
     o.push_str("<table><thead><tr>");
     for h in head {
@@ -253,6 +259,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
         let rows: Vec<Vec<String>> = input
             .inventories
             .iter()
+            .take(MAX_ROWS)
             .map(|i| {
                 let g = |k: &str| num(i.totals.by_substance.get(k).copied().unwrap_or_default());
                 vec![
@@ -270,7 +277,13 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 ]
             })
             .collect();
-        table(&mut o, &stamp(t.s("base year", "基准年")), &head, &rows);
+        table_of(
+            &mut o,
+            &stamp(t.s("base year", "基准年")),
+            &head,
+            &rows,
+            input.inventories.len(),
+        );
         o.push_str("</section>");
     }
 
@@ -619,6 +632,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
 
     // Warnings.
     h2(&mut o, "warnings");
+    let warnings = input.inventories.iter().map(|i| i.warnings.len()).sum();
     let rows: Vec<Vec<String>> = input
         .inventories
         .iter()
@@ -627,11 +641,12 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 .iter()
                 .map(move |w| vec![i.facility_id.clone(), i.year.to_string(), w.message.clone()])
         })
+        .take(MAX_ROWS)
         .collect();
     if rows.is_empty() {
         let _ = write!(o, "<p>{}</p>", t.s("none", "无"));
     } else {
-        table(
+        table_of(
             &mut o,
             &stamp(t.s("base year", "基准年")),
             &[
@@ -640,6 +655,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 t.s("warning", "提示"),
             ],
             &rows,
+            warnings,
         );
     }
     o.push_str("</section><footer>coreduce ");

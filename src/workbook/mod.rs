@@ -8,7 +8,6 @@
 //! stays 0.1); numbers written as text (`1,234.5`, `2%`, full-width digits)
 //! are parsed from the text.
 
-pub mod builtin;
 mod run;
 pub mod template;
 

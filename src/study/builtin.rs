@@ -3,7 +3,8 @@
 //! `coreduce roadmap` runs with no workbook. Every number in the file carries
 //! its source tag or assumption in a `note`.
 
-use super::{Facility, ScenarioRow, Study, TargetRow, WorkbookError};
+use super::{Facility, ScenarioRow, Study, TargetRow};
+use crate::error::Error;
 use crate::error::{DataError, Location};
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
@@ -97,19 +98,17 @@ struct Targ {
 }
 
 /// Loads a built-in study by name (`sichuan`).
-pub fn load(
-    name: &str,
-    factors: &FactorLibrary,
-    sectors: &SectorLibrary,
-) -> Result<Study, WorkbookError> {
+pub fn load(name: &str, factors: &FactorLibrary, sectors: &SectorLibrary) -> crate::Result<Study> {
     let file_name = format!("{name}.toml");
     let path = format!("sectors/study/{file_name}");
     let text = EMBEDDED_STUDIES
         .get_file(&file_name)
         .and_then(|f| f.contents_utf8())
-        .ok_or_else(|| WorkbookError::Unreadable {
-            path: path.clone(),
-            reason: "no such built-in study".into(),
+        .ok_or_else(|| {
+            Error::Data(DataError::new(
+                Location::file(path.clone()),
+                "no such built-in study",
+            ))
         })?;
     from_text(&path, text, factors, sectors)
 }
@@ -120,12 +119,9 @@ pub fn from_text(
     text: &str,
     _factors: &FactorLibrary,
     sectors: &SectorLibrary,
-) -> Result<Study, WorkbookError> {
+) -> crate::Result<Study> {
     let at = |s: std::ops::Range<usize>| Location::line(path, crate::error::line_of(text, s.start));
-    let invalid = |findings| WorkbookError::Invalid {
-        path: path.to_string(),
-        findings,
-    };
+    let invalid = Error::from_findings;
     let file: File = toml::from_str(text).map_err(|e| {
         let line = e
             .span()

@@ -1,6 +1,11 @@
 //! The inputs of a study: settings (GWP set, grid factor, view, editions) and
-//! facility-years of activity. The workbook reader fills these; library users
-//! build them in code; the accounting engine consumes them.
+//! facility-years of activity, with the facilities, factor overrides and the
+//! rows of measures, scenarios and targets. The workbook reader fills these;
+//! [`builtin`] reads the built-in studies from TOML; library users build them
+//! in code; the engine (accounting, measures, roadmap, uncertainty) consumes
+//! them and never asks where they came from.
+
+pub mod builtin;
 
 use crate::error::{DataError, Location};
 use crate::factors::FactorLibrary;
