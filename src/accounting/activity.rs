@@ -1,0 +1,287 @@
+//! Reading a facility-year's activity: items checked against the sector's
+//! vocabulary and converted to canonical units, measured values recorded; and
+//! the factor edits of measures, applied to a copy of the library.
+
+use super::*;
+
+impl<'a> Work<'a> {
+    pub(super) fn fuel_ids(&self) -> Vec<&'a str> {
+        self.sectors.fuel_ids()
+    }
+
+    pub(super) fn here(&self) -> Location {
+        Location::Api {
+            what: format!("facility '{}' year {}", self.fy.facility_id, self.fy.year),
+        }
+    }
+
+    /// The canonical unit of an item.
+    pub(super) fn canonical_unit(&self, item: &str) -> Unit {
+        if item == "output" {
+            return self.sector.output_unit.clone();
+        }
+        if let Some(rest) = item.strip_prefix("fuel.") {
+            let (fuel, prop) = rest.split_once('.').unwrap_or((rest, ""));
+            if let Some(f) = self.sectors.fuel(fuel) {
+                let text = match prop {
+                    "" => f.unit.as_str(),
+                    "ncv" if f.state == FuelState::Gas => "GJ/10^4 Nm3",
+                    "ncv" => "GJ/t",
+                    "carbon_content" => "tC/TJ",
+                    _ => "fraction",
+                };
+                return Unit::parse(text).unwrap_or_else(|_| Unit::one());
+            }
+        }
+        let spec = item_spec(item, &self.fuel_ids());
+        spec.and_then(|s| Unit::parse(s.unit).ok())
+            .unwrap_or_else(Unit::one)
+    }
+
+    /// Reads and checks the activity; returns output in the sector's unit.
+    pub(super) fn read_activity(&mut self) -> crate::Result<Decimal> {
+        let fuels = self.fuel_ids();
+        let mut errors = Vec::new();
+        let mut output: Option<Decimal> = None;
+        let mut output_rows = 0;
+        let mut measured: Vec<(String, Option<String>, Quantity, Location)> = Vec::new();
+        for a in &self.fy.activity {
+            let (item, node) = split_node(&a.item);
+            let Some(spec) = item_spec(item, &fuels) else {
+                errors.push(
+                    DataError::new(a.location.clone(), format!("unknown item '{item}'")).with_hint(
+                        did_you_mean(item, item_examples(&fuels).iter().map(String::as_str)),
+                    ),
+                );
+                continue;
+            };
+            if let Some(n) = node {
+                if self.sector.node(n).is_none() {
+                    errors.push(
+                        DataError::new(
+                            a.location.clone(),
+                            format!("unknown node '{n}' for sector {}", self.sector.id),
+                        )
+                        .with_hint(did_you_mean(
+                            n,
+                            self.sector.nodes.iter().map(|x| x.id.as_str()),
+                        )),
+                    );
+                    continue;
+                }
+            }
+            let canonical = self.canonical_unit(item);
+            let q = &a.quantity;
+            if item == "output" {
+                output_rows += 1;
+                match q.value_in(&canonical) {
+                    Ok(v) if v < Decimal::ZERO => errors.push(DataError::new(
+                        a.location.clone(),
+                        format!("output is negative ({})", q),
+                    )),
+                    Ok(v) => {
+                        if output.is_some() {
+                            errors.push(DataError::new(
+                                a.location.clone(),
+                                "output is given twice for this facility-year",
+                            ));
+                        }
+                        output = Some(v);
+                    }
+                    Err(_) => errors.push(DataError::new(
+                        a.location.clone(),
+                        format!(
+                            "output is in '{}' ({}), but {} output is measured in '{}' ({})",
+                            q.unit,
+                            q.unit.dims(),
+                            self.sector.id,
+                            canonical,
+                            canonical.dims()
+                        ),
+                    )),
+                }
+                continue;
+            }
+            // Amounts may be given per unit of output; they are scaled later.
+            let per_output = canonical.div(&self.sector.output_unit).ok();
+            let dims_ok = q.unit.compatible(&canonical)
+                || (spec.kind == ItemKind::Amount
+                    && per_output.as_ref().is_some_and(|p| q.unit.compatible(p)));
+            if !dims_ok {
+                errors.push(DataError::new(
+                    a.location.clone(),
+                    format!(
+                        "'{item}' is in '{}' ({}), which cannot be converted to '{}' ({})",
+                        q.unit,
+                        q.unit.dims(),
+                        canonical,
+                        canonical.dims()
+                    ),
+                ));
+                continue;
+            }
+            if spec.kind == ItemKind::Property {
+                let v = q.value_in(&canonical)?;
+                let is_fraction = canonical.dims() == Dims::NONE;
+                if is_fraction && (v < Decimal::ZERO || v > Decimal::ONE) {
+                    errors.push(DataError::new(
+                        a.location.clone(),
+                        format!("'{item}' must lie between 0 and 1 (0–100 %), got {q}"),
+                    ));
+                    continue;
+                }
+                if !is_fraction && v < Decimal::ZERO {
+                    errors.push(DataError::new(
+                        a.location.clone(),
+                        format!("'{item}' cannot be negative, got {q}"),
+                    ));
+                    continue;
+                }
+                let key = (item.to_string(), node.unwrap_or("").to_string());
+                if self.props.contains_key(&key) {
+                    errors.push(DataError::new(
+                        a.location.clone(),
+                        format!("'{}' is given twice for this facility-year", a.item),
+                    ));
+                    continue;
+                }
+                self.props.insert(key, (v, a.location.to_string()));
+            } else {
+                if q.value < Decimal::ZERO {
+                    errors.push(DataError::new(
+                        a.location.clone(),
+                        format!("'{item}' cannot be negative, got {q}"),
+                    ));
+                    continue;
+                }
+                measured.push((
+                    item.to_string(),
+                    node.map(str::to_string),
+                    q.clone(),
+                    a.location.clone(),
+                ));
+            }
+        }
+        let Some(output) = output else {
+            if output_rows > 0 {
+                return Err(Error::from_findings(errors));
+            }
+            errors.push(DataError::new(
+                self.here(),
+                format!(
+                    "no 'output' for this facility-year (in {})",
+                    self.sector.output_label
+                ),
+            ));
+            return Err(Error::from_findings(errors));
+        };
+        if !errors.is_empty() {
+            return Err(Error::from_findings(errors));
+        }
+        // Normalise measured amounts to totals in canonical units.
+        let mut seen = BTreeSet::new();
+        for (item, node, q, loc) in measured {
+            let canonical = self.canonical_unit(&item);
+            let total = if q.unit.compatible(&canonical) {
+                q.value_in(&canonical)?
+            } else {
+                let per = canonical.div(&self.sector.output_unit)?;
+                q.value_in(&per)? * output
+            };
+            let key = (item.clone(), node.clone().unwrap_or_default());
+            if !seen.insert(key) {
+                return Err(Error::Data(DataError::new(
+                    loc,
+                    format!("'{item}' is given twice for this facility-year"),
+                )));
+            }
+            self.measured.push((item, node, total, loc));
+        }
+        Ok(output)
+    }
+}
+
+/// Applies the `ScaleFactor` edits to a copy of the library (None when there are none).
+pub(super) fn factor_edits(
+    lib: &FactorLibrary,
+    sector: &Sector,
+    ctx: Context<'_>,
+    edits: &[Edit],
+) -> crate::Result<Option<FactorLibrary>> {
+    if !edits
+        .iter()
+        .any(|e| matches!(e, Edit::ScaleFactor { .. } | Edit::SetFactor { .. }))
+    {
+        return Ok(None);
+    }
+    let mut copy = lib.clone();
+    for e in edits {
+        let (id, new, text) = match e {
+            Edit::ScaleFactor { id, multiplier } => {
+                let id = expand(id, sector, ctx);
+                let Some(f) = copy.find(&id) else { continue };
+                (
+                    id,
+                    f.value * multiplier,
+                    format!("measure edit: × {multiplier}"),
+                )
+            }
+            Edit::SetFactor { id, value, weight } => {
+                let id = expand(id, sector, ctx);
+                let Some(f) = copy.find(&id) else { continue };
+                let new = f.value + *weight * (*value - f.value);
+                (
+                    id,
+                    new,
+                    format!("measure edit: toward {value} (weight {weight})"),
+                )
+            }
+            _ => continue,
+        };
+        let unit = copy.get(&id).map_err(Error::Data)?.unit.clone();
+        copy.override_value(
+            &id,
+            new,
+            unit,
+            &text,
+            Location::Api {
+                what: format!("measure edit of '{id}'"),
+            },
+        )
+        .map_err(Error::Data)?;
+    }
+    Ok(Some(copy))
+}
+
+pub(super) fn item_matches(pattern: &str, item: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => item.starts_with(prefix) && !item[prefix.len()..].contains('.'),
+        None => pattern == item,
+    }
+}
+
+/// The method that consumes an item, to find where a facility-level value goes.
+pub(super) fn consuming_method(item: &str) -> Option<Method> {
+    Some(match item {
+        i if i.starts_with("fuel.") => Method::Combustion,
+        "electricity.purchased" | "electricity.exported" => Method::Electricity,
+        "heat.purchased" | "heat.exported" => Method::Heat,
+        "anode.net_consumption" => Method::Anode,
+        "limestone" | "carbonate.caco3" | "carbonate.mgco3" => Method::Carbonate,
+        "wastewater.cod_removed" | "wastewater.cod_sludge" | "biogas.ch4_recovered" => {
+            Method::WastewaterCh4
+        }
+        "fertiliser.n" => Method::FertiliserN2o,
+        "stack.flow" => Method::Combustion,
+        i if i.starts_with("discharge.") => Method::Discharge,
+        _ => return None,
+    })
+}
+
+/// Items whose measured values replace the defaults as a group.
+pub(super) fn default_group(item: &str) -> &str {
+    match item.strip_prefix("fuel.") {
+        Some(f) if !f.contains('.') => "fuel",
+        _ => item,
+    }
+}

@@ -1,0 +1,228 @@
+//! Fuel combustion: CO2 = FC × NCV × CC × OF × 44/12 by fuel and node, with
+//! measured properties raising the tier; SO2 by sulfur balance; combustion
+//! pollutants by factor with controls; biogenic CO2 as a memo.
+
+use super::*;
+
+impl<'a> Work<'a> {
+    pub(super) fn run_sources(&mut self, settings: &Settings) -> crate::Result<()> {
+        self.combustion(settings)?;
+        self.electricity_and_heat(settings)?;
+        let sector = self.sector;
+        for src in &sector.sources {
+            match src.method {
+                Method::Anode => self.anode(settings, src)?,
+                Method::Pfc => self.pfc(settings, src)?,
+                Method::Carbonate => self.carbonate(settings, src)?,
+                Method::WastewaterCh4 => self.wastewater(settings, src)?,
+                Method::FertiliserN2o => self.fertiliser(settings, src)?,
+                Method::Factor => self.factor_source(settings, src)?,
+                Method::Discharge => self.discharge(settings, src)?,
+                Method::Combustion | Method::Electricity | Method::Heat => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Fuel property: measured (node, then facility) or the edition's tables.
+    pub(super) fn fuel_prop(
+        &self,
+        fuel: &str,
+        prop: &str,
+        node: &str,
+        unit: &str,
+    ) -> crate::Result<(Decimal, Option<String>, Option<String>)> {
+        let item = format!("fuel.{fuel}.{prop}");
+        let target = Unit::parse(unit)?;
+        if let Some((v, at)) = self.prop(&item, node) {
+            let v = self.canonical_unit(&item).convert(v, &target)?;
+            return Ok((v, None, Some(at)));
+        }
+        let edition = &self.sector.editions[self.ctx.edition];
+        // Library ids abbreviate the properties as in the guideline tables.
+        let short = match prop {
+            "carbon_content" => "cc",
+            "oxidation" => "of",
+            other => other,
+        };
+        for table in &edition.fuel_tables {
+            let id = format!("fuel.{table}.{fuel}.{short}");
+            if let Some(f) = self.lib.find(&id) {
+                let v = f.unit.convert(f.value, &target).map_err(|e| {
+                    Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}")))
+                })?;
+                return Ok((v, Some(id), None));
+            }
+        }
+        Err(Error::Data(DataError::new(
+            self.here(),
+            format!(
+                "no default {prop} for fuel '{fuel}' in the {} tables ({}): give '{item}'",
+                self.ctx.edition,
+                edition.fuel_tables.join(", ")
+            ),
+        )))
+    }
+
+    pub(super) fn combustion(&mut self, settings: &Settings) -> crate::Result<()> {
+        let fuel_entries: Vec<((String, String), Entry)> = self
+            .amounts
+            .iter()
+            .filter(|((i, _), _)| default_group(i) == "fuel")
+            .map(|(k, e)| (k.clone(), e.clone()))
+            .collect();
+        let mut warned_solid = false;
+        for ((item, node), entry) in fuel_entries {
+            let fuel_id = &item["fuel.".len()..];
+            let fuel = self.sectors.fuel(fuel_id).cloned().ok_or_else(|| {
+                Error::Data(DataError::new(
+                    self.here(),
+                    format!("unknown fuel '{fuel_id}'"),
+                ))
+            })?;
+            let src = self.recipe(Method::Combustion, &node)?;
+            let fc = entry.value; // in the fuel's unit (t or 10^4 Nm3)
+            let per = if fuel.state == FuelState::Gas {
+                "GJ/10^4 Nm3"
+            } else {
+                "GJ/t"
+            };
+            let fc_unit = Unit::parse(&fuel.unit)?;
+            let (ncv_raw, ncv_id, ncv_at) = self.fuel_prop(&fuel.id, "ncv", &node, per)?;
+            // NCV per the fuel's own unit.
+            let ncv = Unit::parse(per)?.convert(ncv_raw, &Unit::parse("GJ")?.div(&fc_unit)?)?;
+            let (cc, cc_id, cc_at) = self.fuel_prop(&fuel.id, "carbon_content", &node, "tC/GJ")?;
+            let (of, of_id, of_at) = self.fuel_prop(&fuel.id, "oxidation", &node, "fraction")?;
+            let energy_gj = fc * ncv;
+            self.energy_tce += energy_gj / crate::units::GJ_PER_TCE;
+            let co2 = ratio(energy_gj * cc * of, CO2_PER_C);
+            let measured_fc = entry.origin == InputOrigin::Measured;
+            let measured_params = ncv_at.is_some() && cc_at.is_some();
+            let tier = match (measured_fc, measured_params) {
+                (false, _) => 1,
+                (true, false) => 2,
+                (true, true) => 3,
+            };
+            if fuel.state == FuelState::Solid && !fuel.biogenic && ncv_at.is_none() && !warned_solid
+            {
+                warned_solid = true;
+                self.warnings.push(Warning {
+                    location: self.here().to_string(),
+                    message: format!(
+                        "default NCV used for solid fuel '{}': solid-fuel defaults differ by up to ±13 % between guideline tables; give the measured fuel.{}.ncv",
+                        fuel.id, fuel.id
+                    ),
+                });
+            }
+            let mut inputs = vec![InputUsed {
+                item: item.clone(),
+                value: fc,
+                unit: fuel.unit.clone(),
+                origin: entry.origin.clone(),
+                from: entry.from.clone(),
+            }];
+            for (p, v, unit, at) in [
+                ("ncv", ncv_raw, per, &ncv_at),
+                ("carbon_content", cc, "tC/GJ", &cc_at),
+                ("oxidation", of, "fraction", &of_at),
+            ] {
+                if let Some(at) = at {
+                    inputs.push(InputUsed {
+                        item: format!("fuel.{}.{p}", fuel.id),
+                        value: v,
+                        unit: unit.into(),
+                        origin: InputOrigin::Measured,
+                        from: at.clone(),
+                    });
+                }
+            }
+            let mut ids: Vec<String> = entry.factor_ids.clone();
+            ids.extend([ncv_id, cc_id, of_id].into_iter().flatten());
+            let sub = if fuel.biogenic {
+                Substance::Co2Bio
+            } else {
+                Substance::Co2
+            };
+            self.push(settings, src, &node, sub, co2, tier, ids, inputs.clone());
+            // SO2 by sulfur balance for solid and liquid fuels.
+            if fuel.state != FuelState::Gas {
+                let (s, s_ids, s_inputs) = match self
+                    .prop(&format!("fuel.{}.sulfur", fuel.id), &node)
+                {
+                    Some((v, at)) => (
+                        v,
+                        vec![],
+                        vec![InputUsed {
+                            item: format!("fuel.{}.sulfur", fuel.id),
+                            value: v,
+                            unit: "fraction".into(),
+                            origin: InputOrigin::Measured,
+                            from: at,
+                        }],
+                    ),
+                    None => {
+                        let id = format!("fuel.sulfur_default.{}", fuel.id);
+                        match self.lib.find(&id) {
+                            Some(f) => (f.unit.convert(f.value, &Unit::one())?, vec![id], vec![]),
+                            None => (Decimal::ZERO, vec![], vec![]),
+                        }
+                    }
+                };
+                if !s.is_zero() || !s_inputs.is_empty() {
+                    let key = if fuel.state == FuelState::Solid {
+                        "so2_retention_solid"
+                    } else {
+                        "so2_retention_liquid"
+                    };
+                    let (retention, ret_id) = match src.param(key, self.ctx.edition) {
+                        Some(t) => {
+                            let (v, id) = self.factor_in(t, "fraction")?;
+                            (v, Some(id))
+                        }
+                        None => (Decimal::ZERO, None),
+                    };
+                    let mass_t = Unit::parse(&fuel.unit)?.convert(fc, &Unit::parse("t")?)?;
+                    let mut inp = vec![inputs[0].clone()];
+                    inp.extend(s_inputs);
+                    let so2 = SO2_PER_S * mass_t * s * (Decimal::ONE - retention);
+                    let so2 = self.controlled(so2, Substance::So2, &node, &mut inp);
+                    let mut ids = entry.factor_ids.clone();
+                    ids.extend(s_ids);
+                    ids.extend(ret_id);
+                    self.push(
+                        settings,
+                        src,
+                        &node,
+                        Substance::So2,
+                        so2,
+                        tier.min(2),
+                        ids,
+                        inp,
+                    );
+                }
+            }
+            // Other pollutants by factor (per t or per 10^4 Nm3 of fuel).
+            if let Some(table) = src.pollutants.get(&fuel.id) {
+                for (sub, template) in table {
+                    if *sub == Substance::So2 && fuel.state != FuelState::Gas {
+                        continue;
+                    }
+                    let (v, u, id) = self.factor(template)?;
+                    let ef = Quantity::new(v, u);
+                    let amount = Quantity::new(fc, fc_unit.clone())
+                        .mul(&ef)?
+                        .value_in(&Unit::parse("t")?)
+                        .map_err(|e| {
+                            Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}")))
+                        })?;
+                    let mut inp = vec![inputs[0].clone()];
+                    let amount = self.controlled(amount, *sub, &node, &mut inp);
+                    let mut ids = entry.factor_ids.clone();
+                    ids.push(id);
+                    self.push(settings, src, &node, *sub, amount, tier.min(2), ids, inp);
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,154 @@
+//! Purchased and exported electricity and heat (scope 2): net amounts × the
+//! grid factor (a factor id, a series resolved per year, or a number) or the
+//! heat factor; the green-power share of measures.
+
+use super::*;
+
+impl<'a> Work<'a> {
+    /// The grid factor for the facility's year, in tCO2/MWh, with its id.
+    pub(super) fn grid(&mut self, settings: &Settings) -> crate::Result<(Decimal, String)> {
+        match &settings.grid {
+            GridFactor::Value(q) => Ok((
+                q.value_in(&Unit::parse("tCO2/MWh")?)?,
+                format!("{} (study setting)", q),
+            )),
+            GridFactor::Factor(id) => {
+                if self.lib.contains(id) {
+                    let (v, id) = self.factor_in(id, "tCO2/MWh")?;
+                    return Ok((v, id));
+                }
+                let year_id = format!("{id}.{}", self.fy.year);
+                if self.lib.contains(&year_id) {
+                    let (v, id) = self.factor_in(&year_id, "tCO2/MWh")?;
+                    return Ok((v, id));
+                }
+                // Nearest year of the series, earlier years first.
+                let prefix = format!("{id}.");
+                let mut years: Vec<(i32, String)> = self
+                    .lib
+                    .ids()
+                    .filter_map(|x| {
+                        x.strip_prefix(&prefix)
+                            .and_then(|y| y.parse::<i32>().ok())
+                            .map(|y| (y, x.to_string()))
+                    })
+                    .collect();
+                years.sort_by_key(|(y, _)| ((y - self.fy.year).abs(), *y > self.fy.year));
+                let Some((y, chosen)) = years.first().cloned() else {
+                    return Err(Error::Data(
+                        DataError::new(
+                            self.here(),
+                            format!("unknown grid factor '{id}' (neither a factor nor a series with years)"),
+                        )
+                        .with_hint(did_you_mean(id, self.lib.ids())),
+                    ));
+                };
+                self.warnings.push(Warning {
+                    location: self.here().to_string(),
+                    message: format!(
+                        "no grid factor '{year_id}': the nearest year {y} ('{chosen}') is used"
+                    ),
+                });
+                let (v, id) = self.factor_in(&chosen, "tCO2/MWh")?;
+                Ok((v, id))
+            }
+        }
+    }
+
+    pub(super) fn grid_text(&self, settings: &Settings) -> String {
+        self.rows
+            .iter()
+            .find(|r| r.method == "electricity")
+            .and_then(|r| r.factor_ids.last().cloned())
+            .unwrap_or_else(|| match &settings.grid {
+                GridFactor::Factor(id) => id.clone(),
+                GridFactor::Value(q) => q.to_string(),
+            })
+    }
+
+    pub(super) fn electricity_and_heat(&mut self, settings: &Settings) -> crate::Result<()> {
+        let nodes: BTreeSet<String> = self
+            .amounts
+            .keys()
+            .filter(|(i, _)| i.starts_with("electricity.") || i.starts_with("heat."))
+            .map(|(_, n)| n.clone())
+            .collect();
+        for node in nodes {
+            for (kind, method) in [("electricity", Method::Electricity), ("heat", Method::Heat)] {
+                let get = |w: &Self, which: &str| {
+                    w.amounts
+                        .get(&(format!("{kind}.{which}"), node.clone()))
+                        .cloned()
+                };
+                let (bought, sold) = (get(self, "purchased"), get(self, "exported"));
+                if bought.is_none() && sold.is_none() {
+                    continue;
+                }
+                let src = self.recipe(method, &node)?;
+                let net = bought.as_ref().map(|e| e.value).unwrap_or_default()
+                    - sold.as_ref().map(|e| e.value).unwrap_or_default();
+                let (ef, id) = if method == Method::Electricity {
+                    self.grid(settings)?
+                } else {
+                    self.factor_in(&settings.heat_factor, "tCO2/GJ")?
+                };
+                let unit = if method == Method::Electricity {
+                    "MWh"
+                } else {
+                    "GJ"
+                };
+                let mut inputs = Vec::new();
+                let mut ids = Vec::new();
+                let mut measured = false;
+                for (which, e) in [("purchased", &bought), ("exported", &sold)] {
+                    if let Some(e) = e {
+                        measured |= e.origin == InputOrigin::Measured;
+                        ids.extend(e.factor_ids.clone());
+                        inputs.push(InputUsed {
+                            item: format!("{kind}.{which}"),
+                            value: e.value,
+                            unit: unit.into(),
+                            origin: e.origin.clone(),
+                            from: e.from.clone(),
+                        });
+                    }
+                }
+                ids.push(id);
+                if method == Method::Electricity {
+                    // Energy use at the calorific equivalent of electricity.
+                    let (eq, _) = self.factor_in("const.tce.electricity_equivalent", "tce/MWh")?;
+                    self.energy_tce += net * eq;
+                } else {
+                    self.energy_tce += net / crate::units::GJ_PER_TCE;
+                }
+                let tier = if measured { 2 } else { 1 };
+                let mut ef = ef;
+                if method == Method::Electricity && !self.green_share.is_zero() {
+                    inputs.push(InputUsed {
+                        item: "green_power_share".into(),
+                        value: self.green_share,
+                        unit: "fraction".into(),
+                        origin: InputOrigin::Measured,
+                        from: "measure".into(),
+                    });
+                    ef *= Decimal::ONE - self.green_share;
+                }
+                self.push(
+                    settings,
+                    src,
+                    &node,
+                    Substance::Co2,
+                    net * ef,
+                    tier,
+                    ids,
+                    inputs,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn node_activity(&self, node: &str) -> Decimal {
+        self.activity.get(node).copied().unwrap_or_default()
+    }
+}

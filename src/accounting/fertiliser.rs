@@ -1,0 +1,54 @@
+//! Fertiliser N2O (IPCC Tier 1 direct and indirect: EF1, EF4, EF5), on a
+//! nitrogen basis converted by 44/28.
+
+use super::*;
+
+impl<'a> Work<'a> {
+    pub(super) fn fertiliser(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
+        let Some((n, used)) = self.total_of("fertiliser.n") else {
+            return Ok(());
+        };
+        let ed = self.ctx.edition;
+        let mut ids: Vec<String> = self
+            .entries("fertiliser.n")
+            .into_iter()
+            .flat_map(|(_, e)| e.factor_ids)
+            .collect();
+        let mut get = |k: &str| -> crate::Result<Decimal> {
+            let t = src.param(k, ed).ok_or_else(|| {
+                Error::Data(DataError::new(
+                    src.location.clone(),
+                    format!("source '{}' needs parameter '{k}'", src.id),
+                ))
+            })?;
+            let (v, id) = self.factor_in(t, "fraction")?;
+            ids.push(id);
+            Ok(v)
+        };
+        let (ef1, gasf, ef4, leach, ef5) = (
+            get("ef1")?,
+            get("frac_gasf")?,
+            get("ef4")?,
+            get("frac_leach")?,
+            get("ef5")?,
+        );
+        let n2o_n = n * (ef1 + gasf * ef4 + leach * ef5);
+        let n2o = ratio(n2o_n, N2O_PER_N);
+        let tier = if used.origin == InputOrigin::Measured {
+            2
+        } else {
+            1
+        };
+        self.push(
+            settings,
+            src,
+            &src.node,
+            Substance::N2o,
+            n2o,
+            tier,
+            ids,
+            vec![used],
+        );
+        Ok(())
+    }
+}

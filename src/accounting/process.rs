@@ -1,0 +1,191 @@
+//! Process emissions: aluminium anode CO2 = P·NC·(1−S−A)·44/12 and anode
+//! SO2, PFCs by default factors, slope (AEM) or IPCC Tier 1, and carbonate
+//! decomposition Σ M·EF (aluminium limestone, ceramics raw materials).
+
+use super::*;
+
+impl<'a> Work<'a> {
+    pub(super) fn anode(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
+        let p = self.node_activity(&src.node);
+        let ed = self.ctx.edition;
+        let param = |name: &str| {
+            src.param(name, ed).ok_or_else(|| {
+                Error::Data(DataError::new(
+                    src.location.clone(),
+                    format!("source '{}' needs parameter '{name}'", src.id),
+                ))
+            })
+        };
+        let mut inputs = Vec::new();
+        let mut ids = Vec::new();
+        let (nc_total, measured) = match self.total_of("anode.net_consumption") {
+            Some((v, used)) => {
+                let m = used.origin == InputOrigin::Measured;
+                inputs.push(used);
+                (v, m)
+            }
+            None => {
+                let (nc, id) = self.factor_in(param("nc")?, "t/t")?;
+                ids.push(id);
+                inputs.push(InputUsed {
+                    item: format!("{} output", src.node),
+                    value: p,
+                    unit: self.sector.output_unit.symbol().into(),
+                    origin: InputOrigin::Default,
+                    from: "flow solve".into(),
+                });
+                (p * nc, false)
+            }
+        };
+        let mut fraction =
+            |item: &str, key: &str, ids: &mut Vec<String>| -> crate::Result<Decimal> {
+                match self.prop(item, &src.node) {
+                    Some((v, at)) => {
+                        inputs.push(InputUsed {
+                            item: item.into(),
+                            value: v,
+                            unit: "fraction".into(),
+                            origin: InputOrigin::Measured,
+                            from: at,
+                        });
+                        Ok(v)
+                    }
+                    None => {
+                        let (v, id) = self.factor_in(param(key)?, "fraction")?;
+                        ids.push(id);
+                        Ok(v)
+                    }
+                }
+            };
+        let s = fraction("anode.sulfur", "sulfur", &mut ids)?;
+        let a = fraction("anode.ash", "ash", &mut ids)?;
+        let tier = if measured { 2 } else { 1 };
+        let subs = if src.substances.is_empty() {
+            vec![Substance::Co2, Substance::So2]
+        } else {
+            src.substances.clone()
+        };
+        for sub in subs {
+            match sub {
+                Substance::Co2 => {
+                    let co2 = ratio(nc_total * (Decimal::ONE - s - a), CO2_PER_C);
+                    self.push(
+                        settings,
+                        src,
+                        &src.node,
+                        sub,
+                        co2,
+                        tier,
+                        ids.clone(),
+                        inputs.clone(),
+                    );
+                }
+                Substance::So2 => {
+                    let mut inp = inputs.clone();
+                    let so2 = SO2_PER_S * nc_total * s;
+                    let so2 = self.controlled(so2, sub, &src.node, &mut inp);
+                    self.push(settings, src, &src.node, sub, so2, tier, ids.clone(), inp);
+                }
+                other => {
+                    return Err(Error::Data(DataError::new(
+                        src.location.clone(),
+                        format!("the anode method gives CO2 and SO2, not {other}"),
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn pfc(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
+        let p = self.node_activity(&src.node);
+        let ed = self.ctx.edition;
+        let param = |name: &str| {
+            src.param(name, ed).ok_or_else(|| {
+                Error::Data(DataError::new(
+                    src.location.clone(),
+                    format!("source '{}' needs parameter '{name}'", src.id),
+                ))
+            })
+        };
+        let mut inputs = vec![InputUsed {
+            item: format!("{} output", src.node),
+            value: p,
+            unit: self.sector.output_unit.symbol().into(),
+            origin: InputOrigin::Default,
+            from: "flow solve".into(),
+        }];
+        let (cf4, c2f6, ids, tier) = match self.prop("pfc.aem", &src.node) {
+            Some((aem, at)) => {
+                inputs.push(InputUsed {
+                    item: "pfc.aem".into(),
+                    value: aem,
+                    unit: "AEM".into(),
+                    origin: InputOrigin::Measured,
+                    from: at,
+                });
+                let (slope, sid) = self.factor_in(param("cf4_slope")?, "t/t/AEM")?;
+                let (r, rid) = self.factor_in(param("c2f6_ratio")?, "fraction")?;
+                let cf4 = slope * aem * p;
+                (cf4, cf4 * r, vec![sid, rid], 2)
+            }
+            None => {
+                let (f1, id1) = self.factor_in(param("cf4")?, "t/t")?;
+                let (f2, id2) = self.factor_in(param("c2f6")?, "t/t")?;
+                (f1 * p, f2 * p, vec![id1, id2], 1)
+            }
+        };
+        self.push(
+            settings,
+            src,
+            &src.node,
+            Substance::Cf4,
+            cf4,
+            tier,
+            ids.clone(),
+            inputs.clone(),
+        );
+        self.push(
+            settings,
+            src,
+            &src.node,
+            Substance::C2f6,
+            c2f6,
+            tier,
+            ids,
+            inputs,
+        );
+        Ok(())
+    }
+
+    pub(super) fn carbonate(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
+        for (item, template) in &src.items {
+            let Some((mass, used)) = self.total_of(item) else {
+                continue;
+            };
+            let (ef, id) = self.factor_in(template, "t/t")?;
+            let tier = if used.origin == InputOrigin::Measured {
+                2
+            } else {
+                1
+            };
+            let mut ids: Vec<String> = self
+                .entries(item)
+                .into_iter()
+                .flat_map(|(_, e)| e.factor_ids)
+                .collect();
+            ids.push(id);
+            self.push(
+                settings,
+                src,
+                &src.node,
+                Substance::Co2,
+                mass * ef,
+                tier,
+                ids,
+                vec![used],
+            );
+        }
+        Ok(())
+    }
+}

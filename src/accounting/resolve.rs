@@ -1,0 +1,504 @@
+//! Tier 1 defaults from the solved sector graph, measured values laid over
+//! them, the measures' graph and activity edits, and the lookups every method
+//! uses (factors by template, amounts and properties by node, controls, rows).
+
+use super::*;
+
+impl<'a> Work<'a> {
+    pub(super) fn factor(&self, template: &str) -> crate::Result<(Decimal, Unit, String)> {
+        let id = expand(template, self.sector, self.ctx);
+        if let Some(f) = self.lib.find(&id) {
+            return Ok((f.value, f.unit.clone(), id));
+        }
+        let f = self.lib.get(&id).map_err(|e| {
+            Error::Data(DataError {
+                location: self.here(),
+                ..e
+            })
+        })?;
+        Ok((f.value, f.unit.clone(), id))
+    }
+
+    /// A factor's value converted to `unit` (an error naming both units otherwise).
+    pub(super) fn factor_in(&self, template: &str, unit: &str) -> crate::Result<(Decimal, String)> {
+        let (v, u, id) = self.factor(template)?;
+        let target = Unit::parse(unit)?;
+        let value = u
+            .convert(v, &target)
+            .map_err(|e| Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}"))))?;
+        Ok((value, id))
+    }
+
+    pub(super) fn home_node(&self, item: &str) -> String {
+        if item.starts_with("fuel.") {
+            return self.sector.default_node.clone();
+        }
+        if let Some(m) = consuming_method(item) {
+            if let Some(src) =
+                self.sector.sources.iter().find(|s| {
+                    s.method == m && (m != Method::Carbonate || s.items.contains_key(item))
+                })
+            {
+                return src.node.clone();
+            }
+        }
+        self.sector.default_node.clone()
+    }
+
+    /// Tier 1 defaults from the graph, then the measured values over them.
+    pub(super) fn defaults(&mut self, output: Decimal) -> crate::Result<()> {
+        let mut used = Vec::new();
+        let activity = self
+            .sector
+            .solve(output, self.ctx, self.lib, &mut used)
+            .map_err(Error::Data)?;
+        let mut defaults: BTreeMap<(String, String), Entry> = BTreeMap::new();
+        for input in self.sector.inputs_for(self.ctx.technology) {
+            let node = self.sector.node(&input.node).ok_or_else(|| {
+                Error::Data(DataError::new(
+                    self.here(),
+                    format!("unknown node '{}'", input.node),
+                ))
+            })?;
+            let mut ids = Vec::new();
+            let per = self
+                .sector
+                .eval_amount(&input.amount, self.ctx, self.lib, &mut ids)
+                .map_err(Error::Data)?;
+            let s = Quantity::new(activity[&input.node], node.unit.clone());
+            let canonical = self.canonical_unit(&input.item);
+            let value = s.mul(&per)?.value_in(&canonical).map_err(|e| {
+                Error::Data(DataError::new(
+                    input.amount.location.clone(),
+                    format!("default input '{}': {e}", input.item),
+                ))
+            })?;
+            let from = if ids.is_empty() {
+                input.amount.note.clone()
+            } else {
+                ids.join(" × ")
+            };
+            let key = (input.item.clone(), input.node.clone());
+            match defaults.get_mut(&key) {
+                Some(e) => e.value += value,
+                None => {
+                    defaults.insert(
+                        key,
+                        Entry {
+                            value,
+                            origin: InputOrigin::Default,
+                            from,
+                            factor_ids: ids,
+                        },
+                    );
+                }
+            }
+        }
+        self.activity = activity;
+        // Measured groups replace their defaults.
+        let measured_groups: BTreeSet<String> = self
+            .measured
+            .iter()
+            .map(|(i, _, _, _)| default_group(i).to_string())
+            .collect();
+        let shares = defaults.clone();
+        defaults.retain(|(item, _), _| !measured_groups.contains(default_group(item)));
+        self.amounts = defaults;
+        let measured = std::mem::take(&mut self.measured);
+        let facility_level: BTreeSet<&str> = measured
+            .iter()
+            .filter(|(_, n, _, _)| n.is_none())
+            .map(|(i, _, _, _)| i.as_str())
+            .collect();
+        for (item, node, total, loc) in &measured {
+            if node.is_some() && facility_level.contains(item.as_str()) {
+                return Err(Error::Data(DataError::new(
+                    loc.clone(),
+                    format!(
+                        "'{item}' is given both for the facility and for a node: give one or the other"
+                    ),
+                )));
+            }
+            let from = loc.to_string();
+            let entry = |value| Entry {
+                value,
+                origin: InputOrigin::Measured,
+                from: from.clone(),
+                factor_ids: Vec::new(),
+            };
+            if item.starts_with("emission.") {
+                self.amounts.insert(
+                    (item.clone(), node.clone().unwrap_or_default()),
+                    entry(*total),
+                );
+                continue;
+            }
+            if let Some(n) = node {
+                self.amounts
+                    .insert((item.clone(), n.clone()), entry(*total));
+                continue;
+            }
+            let parts: Vec<(&String, Decimal)> = shares
+                .iter()
+                .filter(|((i, _), e)| i == item && e.value > Decimal::ZERO)
+                .map(|((_, n), e)| (n, e.value))
+                .collect();
+            let sum: Decimal = parts.iter().map(|(_, v)| *v).sum();
+            if parts.len() <= 1 || sum.is_zero() {
+                let n = parts
+                    .first()
+                    .map(|(n, _)| (*n).clone())
+                    .unwrap_or_else(|| self.home_node(item));
+                self.amounts.insert((item.clone(), n), entry(*total));
+            } else {
+                // Split by the default shares; the last part takes the
+                // remainder so that the parts sum to the total exactly.
+                let mut left = *total;
+                for (k, (n, v)) in parts.iter().enumerate() {
+                    let part = if k + 1 == parts.len() {
+                        left
+                    } else {
+                        *total * *v / sum
+                    };
+                    left -= part;
+                    self.amounts
+                        .insert((item.clone(), (*n).clone()), entry(part));
+                }
+            }
+        }
+        let has_fuel = self.amounts.keys().any(|(i, _)| default_group(i) == "fuel");
+        let sector_uses_fuel = self
+            .sector
+            .inputs
+            .iter()
+            .any(|i| default_group(&i.item) == "fuel");
+        let has_power = self
+            .amounts
+            .keys()
+            .any(|(i, _)| i == "electricity.purchased");
+        if sector_uses_fuel && !has_fuel && !has_power {
+            self.warnings.push(Warning {
+                location: self.here().to_string(),
+                message: format!(
+                    "technology '{}' has no Tier 1 energy default: give the measured fuel (fuel.<f>) and electricity",
+                    self.ctx.technology
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Applies the activity edits (everything but factor edits) in order.
+    pub(super) fn apply_edits(&mut self, edits: &[Edit], output: Decimal) -> crate::Result<()> {
+        for e in edits {
+            match e {
+                Edit::ScaleFactor { id, .. } | Edit::SetFactor { id, .. } => {
+                    let full = expand(id, self.sector, self.ctx);
+                    if !self.lib.contains(&full) {
+                        self.warnings.push(Warning {
+                            location: self.here().to_string(),
+                            message: format!(
+                                "measure edit of '{full}' has no effect: the {} edition has no such factor",
+                                self.ctx.edition
+                            ),
+                        });
+                    }
+                }
+                Edit::Scale {
+                    item,
+                    node,
+                    multiplier,
+                } => {
+                    for ((i, n), entry) in self.amounts.iter_mut() {
+                        if item_matches(item, i) && node.as_ref().is_none_or(|x| x == n) {
+                            entry.value *= multiplier;
+                        }
+                    }
+                    for ((i, n), (v, _)) in self.props.iter_mut() {
+                        if item_matches(item, i)
+                            && node.as_ref().is_none_or(|x| x == n || n.is_empty())
+                        {
+                            *v *= multiplier;
+                        }
+                    }
+                }
+                Edit::Switch {
+                    from,
+                    to,
+                    node,
+                    share,
+                    ratio,
+                } => {
+                    let keys: Vec<(String, String)> = self
+                        .amounts
+                        .keys()
+                        .filter(|(i, n)| i == from && node.as_ref().is_none_or(|x| x == n))
+                        .cloned()
+                        .collect();
+                    for key in keys {
+                        let Some(entry) = self.amounts.get_mut(&key) else {
+                            continue;
+                        };
+                        let moved = entry.value * share;
+                        if moved.is_zero() {
+                            continue;
+                        }
+                        entry.value -= moved;
+                        let origin = entry.origin.clone();
+                        let added = self.switched_amount(from, to, &key.1, moved, ratio)?;
+                        let target = self
+                            .amounts
+                            .entry((to.clone(), key.1.clone()))
+                            .or_insert_with(|| Entry {
+                                value: Decimal::ZERO,
+                                origin,
+                                from: format!("switched from {from}"),
+                                factor_ids: Vec::new(),
+                            });
+                        target.value += added;
+                    }
+                }
+                Edit::Add {
+                    item,
+                    node,
+                    per_output,
+                } => {
+                    let unit = self.canonical_unit(item);
+                    let per = unit.div(&self.sector.output_unit)?;
+                    let value = per_output.value_in(&per).map_err(|e| {
+                        Error::Data(DataError::new(self.here(), format!("added {item}: {e}")))
+                    })? * output;
+                    if value.is_zero() {
+                        continue;
+                    }
+                    let entry = self
+                        .amounts
+                        .entry((item.clone(), node.clone()))
+                        .or_insert_with(|| Entry {
+                            value: Decimal::ZERO,
+                            origin: InputOrigin::Default,
+                            from: "measure".into(),
+                            factor_ids: Vec::new(),
+                        });
+                    entry.value += value;
+                }
+                Edit::Control {
+                    substance,
+                    node,
+                    efficiency,
+                } => {
+                    let item = format!("control.{}.efficiency", substance.code());
+                    let key = (item.clone(), node.clone().unwrap_or_default());
+                    let old = self
+                        .prop(&item, &key.1)
+                        .map(|(v, _)| v)
+                        .unwrap_or(Decimal::ZERO);
+                    let new = Decimal::ONE - (Decimal::ONE - old) * (Decimal::ONE - efficiency);
+                    self.props.insert(key, (new, "measure".into()));
+                    if node.is_none() {
+                        for ((i, n), (v, _)) in self.props.iter_mut() {
+                            if *i == item && !n.is_empty() {
+                                *v = Decimal::ONE
+                                    - (Decimal::ONE - *v) * (Decimal::ONE - efficiency);
+                            }
+                        }
+                    }
+                }
+                Edit::GreenPower { share } => {
+                    self.green_share =
+                        Decimal::ONE - (Decimal::ONE - self.green_share) * (Decimal::ONE - share);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The amount of `to` that replaces `moved` of `from`. A ratio per unit of
+    /// energy goes through the NCV of `from`; a ratio giving energy for a fuel
+    /// goes through the NCV of `to`.
+    pub(super) fn switched_amount(
+        &self,
+        from: &str,
+        to: &str,
+        node: &str,
+        moved: Decimal,
+        ratio: &Quantity,
+    ) -> crate::Result<Decimal> {
+        let gj = Unit::parse("GJ")?;
+        let fuel_of = |item: &str| {
+            item.strip_prefix("fuel.")
+                .filter(|f| !f.contains('.'))
+                .and_then(|f| self.sectors.fuel(f))
+                .cloned()
+        };
+        let ncv = |f: &crate::graph::FuelDef| -> crate::Result<Quantity> {
+            let per = if f.state == FuelState::Gas {
+                "GJ/10^4 Nm3"
+            } else {
+                "GJ/t"
+            };
+            let (v, _, _) = self.fuel_prop(&f.id, "ncv", node, per)?;
+            Ok(Quantity::new(v, Unit::parse(per)?))
+        };
+        let from_q = Quantity::new(moved, self.canonical_unit(from));
+        // Split the ratio's unit into numerator and denominator.
+        let symbol = ratio.unit.symbol();
+        let (num, den) = match symbol.rsplit_once('/') {
+            Some((n, d)) => (Unit::parse(n)?, Unit::parse(d)?),
+            None => (ratio.unit.clone(), Unit::one()),
+        };
+        let mut out = if den.compatible(&gj) {
+            // Energy basis: the amount moved, as energy, times the ratio.
+            let energy = if from_q.unit.compatible(&gj) {
+                from_q
+            } else {
+                let f = fuel_of(from).ok_or_else(|| {
+                    Error::Data(DataError::new(
+                        self.here(),
+                        format!("switch from '{from}' on an energy basis needs a fuel"),
+                    ))
+                })?;
+                from_q.mul(&ncv(&f)?)?
+            };
+            Quantity::new(energy.value_in(&den)? * ratio.value, num)
+        } else {
+            from_q.mul(ratio)?
+        };
+        let to_unit = self.canonical_unit(to);
+        if out.unit.compatible(&gj) && !to_unit.compatible(&gj) {
+            if let Some(f) = fuel_of(to) {
+                out = out.div(&ncv(&f)?)?;
+            }
+        }
+        out.value_in(&to_unit).map_err(|e| {
+            Error::Data(DataError::new(
+                self.here(),
+                format!("switch {from} → {to}: {e}"),
+            ))
+        })
+    }
+
+    pub(super) fn entries(&self, item: &str) -> Vec<(String, Entry)> {
+        self.amounts
+            .iter()
+            .filter(|((i, _), _)| i == item)
+            .map(|((_, n), e)| (n.clone(), e.clone()))
+            .collect()
+    }
+
+    pub(super) fn total_of(&self, item: &str) -> Option<(Decimal, InputUsed)> {
+        let es = self.entries(item);
+        if es.is_empty() {
+            return None;
+        }
+        let value: Decimal = es.iter().map(|(_, e)| e.value).sum();
+        let measured = es.iter().any(|(_, e)| e.origin == InputOrigin::Measured);
+        let from = es
+            .iter()
+            .map(|(_, e)| e.from.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join("; ");
+        Some((
+            value,
+            InputUsed {
+                item: item.to_string(),
+                value,
+                unit: self.canonical_unit(item).symbol().to_string(),
+                origin: if measured {
+                    InputOrigin::Measured
+                } else {
+                    InputOrigin::Default
+                },
+                from,
+            },
+        ))
+    }
+
+    pub(super) fn prop(&self, item: &str, node: &str) -> Option<(Decimal, String)> {
+        self.props
+            .get(&(item.to_string(), node.to_string()))
+            .or_else(|| self.props.get(&(item.to_string(), String::new())))
+            .cloned()
+    }
+
+    pub(super) fn control(&self, sub: Substance, node: &str) -> Option<(Decimal, InputUsed)> {
+        let item = format!("control.{}.efficiency", sub.code());
+        self.prop(&item, node).map(|(v, at)| {
+            (
+                v,
+                InputUsed {
+                    item,
+                    value: v,
+                    unit: "fraction".into(),
+                    origin: InputOrigin::Measured,
+                    from: at,
+                },
+            )
+        })
+    }
+
+    pub(super) fn recipe(&self, method: Method, node: &str) -> crate::Result<&'a Source> {
+        let sector = self.sector;
+        sector
+            .sources
+            .iter()
+            .find(|s| s.method == method && s.node == node)
+            .or_else(|| sector.sources.iter().find(|s| s.method == method))
+            .ok_or_else(|| {
+                Error::Data(DataError::new(
+                    Location::file(&sector.path),
+                    format!(
+                        "sector {} has no {method:?} source for node '{node}'",
+                        sector.id
+                    ),
+                ))
+            })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn push(
+        &mut self,
+        settings: &Settings,
+        src: &Source,
+        node: &str,
+        sub: Substance,
+        amount: Decimal,
+        tier: u8,
+        factor_ids: Vec<String>,
+        inputs: Vec<InputUsed>,
+    ) {
+        let memo = sub.category() == Category::Memo;
+        self.rows.push(Row {
+            node: node.to_string(),
+            source: src.id.clone(),
+            method: format!("{:?}", src.method).to_lowercase(),
+            substance: sub.code().to_string(),
+            amount,
+            unit: "t".into(),
+            tier,
+            scope: if memo { 0 } else { src.scope },
+            in_view: !memo && (settings.view == View::Footprint || src.in_compliance),
+            factor_ids,
+            inputs,
+        });
+    }
+
+    /// Applies the end-of-pipe control efficiency of `sub` at `node`.
+    pub(super) fn controlled(
+        &self,
+        amount: Decimal,
+        sub: Substance,
+        node: &str,
+        inputs: &mut Vec<InputUsed>,
+    ) -> Decimal {
+        match self.control(sub, node) {
+            Some((eta, used)) => {
+                inputs.push(used);
+                amount * (Decimal::ONE - eta)
+            }
+            None => amount,
+        }
+    }
+}

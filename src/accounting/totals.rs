@@ -1,0 +1,98 @@
+//! CO2e rows after every GHG row (the study's GWP set), and the totals of a
+//! facility-year: the view's CO2e, scopes, energy (tce), pollution
+//! equivalents, biogenic memo, intensities per unit of output.
+
+use super::*;
+
+impl<'a> Work<'a> {
+    pub(super) fn add_co2e_rows(&mut self, settings: &Settings) -> crate::Result<()> {
+        let mut extra = Vec::new();
+        for r in &self.rows {
+            let Some(sub) = Substance::parse(&r.substance) else {
+                continue;
+            };
+            if !sub.is_ghg() {
+                continue;
+            }
+            let id = format!("gwp.{}.{}", settings.gwp.key(), sub.code().to_lowercase());
+            let (gwp, id) = self.factor_in(&id, "t/t")?;
+            let mut row = r.clone();
+            row.substance = "CO2e".into();
+            row.amount = r.amount * gwp;
+            row.factor_ids.push(id);
+            extra.push(row);
+        }
+        // Keep each CO2e row right after its gas row.
+        let mut out = Vec::with_capacity(self.rows.len() + extra.len());
+        let mut extra = extra.into_iter().peekable();
+        for r in std::mem::take(&mut self.rows) {
+            let is_ghg = Substance::parse(&r.substance).is_some_and(|s| s.is_ghg());
+            out.push(r);
+            if is_ghg {
+                if let Some(x) = extra.next() {
+                    out.push(x);
+                }
+            }
+        }
+        self.rows = out;
+        Ok(())
+    }
+
+    pub(super) fn totals(&mut self, output: Decimal) -> crate::Result<Totals> {
+        let mut t = Totals::default();
+        for r in &self.rows {
+            *t.by_substance.entry(r.substance.clone()).or_default() += r.amount;
+            if r.substance == "CO2e" {
+                if r.in_view {
+                    t.co2e += r.amount;
+                }
+                match r.scope {
+                    1 => t.co2e_scope1 += r.amount,
+                    2 => t.co2e_scope2 += r.amount,
+                    _ => {}
+                }
+            }
+            if r.substance == Substance::Co2Bio.code() {
+                t.co2_biogenic_memo += r.amount;
+            }
+        }
+        t.energy_tce = self.energy_tce;
+        let air = [
+            (Substance::So2, "pev.air.so2"),
+            (Substance::Nox, "pev.air.nox"),
+            (Substance::Co, "pev.air.co"),
+            (Substance::Fluoride, "pev.air.fluoride"),
+            (Substance::Pm, "pev.air.general_dust"),
+            (Substance::Nh3, "pev.air.nh3"),
+            (Substance::PitchFume, "pev.air.pitch_fume"),
+            (Substance::Vocs, "pev.air.vocs"),
+        ];
+        let water = [
+            (Substance::Cod, "pev.water.cod"),
+            (Substance::Nh3n, "pev.water.nh3n"),
+            (Substance::Tp, "pev.water.tp"),
+        ];
+        for (list, acc) in [(&air[..], &mut t.apeq), (&water[..], &mut t.wpeq)] {
+            for (sub, id) in list {
+                if let Some(amount) = t.by_substance.get(sub.code()) {
+                    let (pev, _) = self.factor_in(id, "t/eq")?;
+                    *acc += *amount / pev;
+                }
+            }
+        }
+        t.pollution_equivalent_weighting = "EP Tax Law annex 2 pollution-equivalent values: N = Σ E_i / PEV_i (air: SO2 0.95, NOx 0.95, CO 16.7, fluoride 0.87, PM as general dust 4, NH3 9.09, pitch fume 0.19, VOCs 0.95 kg; water: COD 1, NH3-N 0.8, TP 0.25 kg); TN has no PEV and is reported separately".into();
+        t.co2e_per_output = if output.is_zero() {
+            None
+        } else {
+            Some(t.co2e / output)
+        };
+        if !output.is_zero() {
+            t.per_output = t
+                .by_substance
+                .iter()
+                .map(|(k, v)| (k.clone(), *v / output))
+                .collect();
+        }
+        Ok(t)
+    }
+}
