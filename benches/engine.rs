@@ -1,6 +1,13 @@
-//! Benchmarks (criterion): inventory of N facility-years in memory, workbook
-//! read, Monte Carlo runs of the built-in study, roadmap with the least-cost
-//! optimisation. Figures and commands are recorded in BENCHMARKS.md.
+//! Benchmarks (criterion): what users run — a workbook to each output format
+//! (CSV, JSON, xlsx), the way `coreduce inventory --out` does it — plus the
+//! inventory in memory, Monte Carlo runs of the built-in study and the roadmap
+//! with the least-cost optimisation. Figures and commands are in BENCHMARKS.md;
+//! the side-by-side comparison with the pandas peer is a whole-process
+//! hyperfine run described there.
+//!
+//! `COREDUCE_BENCH_WORKBOOK=path.xlsx` benchmarks that workbook (e.g. the
+//! province from `../shared/bench/make_province.py`) instead of the built-in
+//! synthetic one.
 
 use coreduce::accounting::{inventories, Settings};
 use coreduce::graph::SectorLibrary;
@@ -47,6 +54,48 @@ fn workbook_read(c: &mut Criterion) {
     g.finish();
 }
 
+/// Workbook → file, per output format: read, compute in batches, stream the
+/// rows out, finish the file (what `coreduce inventory --out` does, less the
+/// report).
+fn workbook_to_format(c: &mut Criterion) {
+    let (f, s) = libs();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, n) = match std::env::var_os("COREDUCE_BENCH_WORKBOOK") {
+        Some(p) => (std::path::PathBuf::from(p), 0),
+        None => {
+            let n = 10_000;
+            let fys = coreduce::synthetic::province(n, 1, 2);
+            let path = dir.path().join("p10k.xlsx");
+            coreduce::synthetic::write_workbook(&path, &fys).unwrap();
+            (path, n)
+        }
+    };
+    let mut g = c.benchmark_group("workbook_to_format");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    if n > 0 {
+        g.throughput(Throughput::Elements(n as u64));
+    }
+    for ext in ["csv", "json", "xlsx"] {
+        let out = dir.path().join(format!("results.{ext}"));
+        g.bench_with_input(BenchmarkId::from_parameter(ext), &out, |b, out| {
+            b.iter(|| {
+                let study = coreduce::workbook::read(&path, &f, &s).unwrap();
+                let lib = study.factors(&f).unwrap();
+                coreduce::export::write_inventory_run(
+                    out,
+                    &[path.as_path()],
+                    &study.settings,
+                    &lib,
+                    &s,
+                    &study.facility_years,
+                )
+                .unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
 fn monte_carlo(c: &mut Criterion) {
     let (f, s) = libs();
     let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
@@ -87,6 +136,7 @@ fn roadmap(c: &mut Criterion) {
 
 criterion_group!(
     benches,
+    workbook_to_format,
     inventory_in_memory,
     workbook_read,
     monte_carlo,

@@ -12,13 +12,13 @@ use coreduce::workbook::run_workbook;
 use coreduce::workbook::template::{write_template, Lang};
 use coreduce::workbook::WorkbookError;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// The engine allocates many small, short-lived values per facility-year
 /// (rows, provenance strings) on two threads; mimalloc's per-thread free lists
 /// serve that pattern about twice as fast as the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::process::ExitCode;
 
 /// Prints a line to stdout; a closed pipe (`coreduce … | head`) ends the
 /// program quietly instead of panicking.
@@ -265,8 +265,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Inventory { workbook, out } => match out {
             Some(path) => inventory_to_file(&workbook, &path, rl, &lib, &sectors),
             None => {
-                let run =
-                    run_workbook(&workbook, &lib, &sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let run = run_workbook(&workbook, &lib, &sectors)?;
                 print_summary(&run.inventories);
                 warn_count(&run.inventories);
                 Ok(ExitCode::SUCCESS)
@@ -284,8 +283,7 @@ fn inventory_to_file(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
-    let study =
-        coreduce::workbook::read(workbook, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let study = coreduce::workbook::read(workbook, lib, sectors)?;
     let invalid = |findings| {
         anyhow::anyhow!(
             "{}",
@@ -309,25 +307,24 @@ fn inventory_to_file(
         coreduce::Error::Invalid(es) => invalid(es),
         e => anyhow::Error::new(e),
     })?;
-    let html = coreduce::report::render(&coreduce::report::ReportInput {
-        title: if study.name.is_empty() {
-            format!("coreduce inventory: {}", workbook.display())
-        } else {
-            study.name.clone()
+    let report = coreduce::report::write_beside(
+        path,
+        &coreduce::report::ReportInput {
+            title: if study.name.is_empty() {
+                format!("coreduce inventory: {}", workbook.display())
+            } else {
+                study.name.clone()
+            },
+            lang: report_lang(rl, &study.language),
+            inventories: &run.inventories,
+            measures: None,
+            roadmap: None,
+            factors: &lib,
+            sectors,
+            factors_used: Some(&run.factor_ids),
         },
-        lang: report_lang(rl, &study.language),
-        inventories: &run.inventories,
-        measures: None,
-        roadmap: None,
-        factors: &lib,
-        sectors,
-        factors_used: Some(&run.factor_ids),
-    });
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let report = coreduce::report::write_report(dir, &html, &[workbook])?;
+        &[workbook],
+    )?;
     out!("wrote {}", report.display());
     out!(
         "wrote {} ({} facility-years, {} rows)",
@@ -584,7 +581,7 @@ fn measures_cmd(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
-    let run = run_workbook(path, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let run = run_workbook(path, lib, sectors)?;
     let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
     let mut ms = coreduce::measures::settings_for(&run.study, &run.factors);
     if let Some(v) = decimal_arg("lambda", &lambda)? {
@@ -642,25 +639,24 @@ fn measures_cmd(
     if let Some(out) = out {
         coreduce::export::write_measures(&out, &rep, &[path])?;
         out!("wrote {}", out.display());
-        let html = coreduce::report::render(&coreduce::report::ReportInput {
-            title: if run.study.name.is_empty() {
-                format!("coreduce measures: {}", path.display())
-            } else {
-                run.study.name.clone()
+        let report = coreduce::report::write_beside(
+            &out,
+            &coreduce::report::ReportInput {
+                title: if run.study.name.is_empty() {
+                    format!("coreduce measures: {}", path.display())
+                } else {
+                    run.study.name.clone()
+                },
+                lang: report_lang(rl, &run.study.language),
+                inventories: &run.inventories,
+                measures: Some(&rep),
+                roadmap: None,
+                factors: &run.factors,
+                sectors,
+                factors_used: None,
             },
-            lang: report_lang(rl, &run.study.language),
-            inventories: &run.inventories,
-            measures: Some(&rep),
-            roadmap: None,
-            factors: &run.factors,
-            sectors,
-            factors_used: None,
-        });
-        let dir = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let report = coreduce::report::write_report(dir, &html, &[path])?;
+            &[path],
+        )?;
         out!("wrote {}", report.display());
     }
     Ok(ExitCode::SUCCESS)
@@ -674,22 +670,11 @@ fn roadmap_cmd(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     let run = match workbook {
-        Some(p) => run_workbook(p, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Some(p) => run_workbook(p, lib, sectors)?,
         None => {
-            let study = coreduce::study::builtin::load("sichuan", lib, sectors)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let inventories = coreduce::accounting::inventories(
-                &study.settings,
-                lib,
-                sectors,
-                &study.facility_years,
-            )
-            .context("the built-in study does not compute")?;
-            coreduce::workbook::WorkbookRun {
-                study,
-                factors: lib.clone(),
-                inventories,
-            }
+            let study = coreduce::study::builtin::load("sichuan", lib, sectors)?;
+            coreduce::accounting::compute(study, lib, sectors)
+                .context("the built-in study does not compute")?
         }
     };
     let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
@@ -794,7 +779,7 @@ fn uncertainty_cmd(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
-    let run = run_workbook(path, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let run = run_workbook(path, lib, sectors)?;
     let bar = if std::io::stderr().is_terminal() && runs >= 200 {
         let b = indicatif::ProgressBar::new(runs as u64);
         b.set_style(
@@ -866,55 +851,7 @@ fn uncertainty_cmd(
         );
     }
     if let Some(out) = out {
-        let ext = out
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        let io = |p: &Path, e| coreduce::Error::Io {
-            path: p.display().to_string(),
-            source: e,
-        };
-        match ext.as_str() {
-            "json" => {
-                let text = serde_json::to_string_pretty(&rep)?;
-                coreduce::output::atomic_write(&out, &[path], |tmp| {
-                    std::fs::write(tmp, &text).map_err(|e| io(tmp, e))
-                })?;
-            }
-            "csv" => {
-                coreduce::output::atomic_write(&out, &[path], |tmp| {
-                    let mut w = csv::Writer::from_path(tmp)
-                        .map_err(|e| coreduce::Error::Request(e.to_string()))?;
-                    let err = |e: csv::Error| coreduce::Error::Request(e.to_string());
-                    w.write_record([
-                        "level",
-                        "key",
-                        "substance",
-                        "exact",
-                        "mean",
-                        "median",
-                        "p2_5",
-                        "p97_5",
-                    ])
-                    .map_err(err)?;
-                    for s in &rep.summaries {
-                        w.write_record([
-                            s.level.clone(),
-                            coreduce::output::neutralise(&s.key),
-                            s.substance.clone(),
-                            s.exact.normalize().to_string(),
-                            s.mean.to_string(),
-                            s.median.to_string(),
-                            s.p2_5.to_string(),
-                            s.p97_5.to_string(),
-                        ])
-                        .map_err(err)?;
-                    }
-                    w.flush().map_err(|e| io(tmp, e))
-                })?;
-            }
-            other => bail!("unknown output format '.{other}': use .csv or .json"),
-        }
+        coreduce::export::write_uncertainty(&out, &rep, &[path])?;
         out!("wrote {}", out.display());
     }
     Ok(ExitCode::SUCCESS)

@@ -1,7 +1,7 @@
 //! Results out, one file per format: the inventory as a tidy CSV
 //! ([`csv`](self::csv)), JSON ([`json`](self::json)) and a formatted xlsx
 //! ([`xlsx`](self::xlsx)); the measures report ([`measures`]); the roadmap and
-//! its IAMC table ([`roadmap`]).
+//! its IAMC table ([`roadmap`]); the Monte Carlo summaries ([`uncertainty`]).
 //!
 //! Inventories are written as they are computed: an [`InventoryWriter`]
 //! receives the facility-years batch by batch, rows included, and is finished
@@ -17,12 +17,14 @@ mod csv;
 mod json;
 pub mod measures;
 pub mod roadmap;
+pub mod uncertainty;
 mod xlsx;
 
 pub use self::csv::{csv_to, CSV_COLUMNS};
 pub use self::json::JSON_FORMAT;
 pub use measures::{measure_rows, write_measures, MEASURE_COLUMNS};
 pub use roadmap::{iamc_csv_to, iamc_rows, write_roadmap, IamcRow};
+pub use uncertainty::{write_uncertainty, UNCERTAINTY_COLUMNS};
 
 use crate::accounting::{inventories_in_batches, FacilityYear, Inventory, Settings};
 use crate::error::{Error, Result};

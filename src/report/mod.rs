@@ -664,6 +664,20 @@ pub fn render(input: &ReportInput<'_>) -> String {
     o
 }
 
+/// Renders the report and writes it as `report.html` beside a results file
+/// (in the results file's folder).
+pub fn write_beside(
+    results: &std::path::Path,
+    input: &ReportInput<'_>,
+    protected: &[&std::path::Path],
+) -> crate::Result<std::path::PathBuf> {
+    let dir = results
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    write_report(dir, &render(input), protected)
+}
+
 /// Writes `report.html` into `dir`, replacing only a report coreduce wrote.
 pub fn write_report(
     dir: &std::path::Path,
