@@ -1,0 +1,167 @@
+//! Issue 18: no panic on any input, time bounded by input size, no silent
+//! wrong number. Each test here failed before its fix.
+
+use calamine::{Data, Reader};
+use coreduce::accounting::run_workbook;
+use coreduce::graph::SectorLibrary;
+use coreduce::FactorLibrary;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::Workbook;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample() -> PathBuf {
+    root().join("examples/sichuan-sample.xlsx")
+}
+
+fn coreduce(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_coreduce"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+/// A cell to add: (sheet, row, column, text or number).
+enum Add<'a> {
+    /// a row appended after the sheet's last row
+    Row(&'a str, Vec<Cell<'a>>),
+    /// one cell at (row, column), zero-based
+    At(&'a str, u32, u16, Cell<'a>),
+    /// replace the first cell whose text equals `from` in this sheet
+    Replace(&'a str, &'a str, Cell<'a>),
+}
+
+#[derive(Clone)]
+enum Cell<'a> {
+    S(&'a str),
+    N(f64),
+    Owned(String),
+}
+
+fn put(ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, cell: &Cell<'_>) {
+    match cell {
+        Cell::S(s) => {
+            ws.write_string(r, c, *s).unwrap();
+        }
+        Cell::Owned(s) => {
+            ws.write_string(r, c, s.as_str()).unwrap();
+        }
+        Cell::N(n) => {
+            ws.write_number(r, c, *n).unwrap();
+        }
+    }
+}
+
+/// The sample workbook copied cell by cell, with changes.
+fn sample_with(dir: &Path, name: &str, adds: &[Add<'_>]) -> PathBuf {
+    let mut src = calamine::open_workbook_auto(sample()).unwrap();
+    let mut wb = Workbook::new();
+    for sheet in src.sheet_names().to_vec() {
+        let range = src.worksheet_range(&sheet).unwrap();
+        let ws = wb.add_worksheet().set_name(&sheet).unwrap();
+        let mut last = 0;
+        let start = range.start().unwrap_or((0, 0));
+        for (r, c, d) in range.used_cells() {
+            let (r, c) = (start.0 + r as u32, (start.1 + c as u32) as u16);
+            last = last.max(r);
+            let replaced = adds.iter().find_map(|a| match a {
+                Add::Replace(s, from, to) if *s == sheet && d.to_string() == *from => Some(to),
+                _ => None,
+            });
+            if let Some(to) = replaced {
+                put(ws, r, c, to);
+                continue;
+            }
+            match d {
+                Data::String(s) => {
+                    ws.write_string(r, c, s).unwrap();
+                }
+                Data::Float(f) => {
+                    ws.write_number(r, c, *f).unwrap();
+                }
+                Data::Int(i) => {
+                    ws.write_number(r, c, *i as f64).unwrap();
+                }
+                Data::Bool(b) => {
+                    ws.write_boolean(r, c, *b).unwrap();
+                }
+                Data::Empty => {}
+                other => {
+                    ws.write_string(r, c, other.to_string()).unwrap();
+                }
+            }
+        }
+        for a in adds {
+            match a {
+                Add::Row(s, cells) if *s == sheet => {
+                    last += 1;
+                    for (c, cell) in cells.iter().enumerate() {
+                        put(ws, last, c as u16, cell);
+                    }
+                }
+                Add::At(s, r, c, cell) if *s == sheet => put(ws, *r, *c, cell),
+                _ => {}
+            }
+        }
+    }
+    let path = dir.join(name);
+    wb.save(&path).unwrap();
+    path
+}
+
+fn libs() -> (FactorLibrary, SectorLibrary) {
+    let lib = FactorLibrary::embedded().unwrap();
+    let sectors = SectorLibrary::embedded(&lib).unwrap();
+    (lib, sectors)
+}
+
+/// (scope 2, CO2e) of AL-GY-01 2022.
+fn aluminium_totals(path: &Path) -> (Decimal, Decimal) {
+    let (lib, sectors) = libs();
+    let run = run_workbook(path, &lib, &sectors).unwrap();
+    let i = run
+        .inventories
+        .iter()
+        .find(|i| i.facility_id == "AL-GY-01")
+        .unwrap();
+    (i.totals.co2e_scope2, i.totals.co2e)
+}
+
+// 3. Measured emissions (CEMS) replace direct emissions only.
+#[test]
+fn measured_co2_keeps_scope_2_electricity() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s2_before, _) = aluminium_totals(&sample());
+    assert_eq!(s2_before.round(), Decimal::from(374_868));
+    let path = sample_with(
+        dir.path(),
+        "cems.xlsx",
+        &[Add::Row(
+            "activity",
+            vec![
+                Cell::S("AL-GY-01"),
+                Cell::N(2022.0),
+                Cell::S("emission.CO2"),
+                Cell::N(30000.0),
+                Cell::S("t"),
+            ],
+        )],
+    );
+    let (s2, co2e) = aluminium_totals(&path);
+    assert_eq!(s2.round(), Decimal::from(374_868), "scope 2 must stay");
+    // The direct CO2 is replaced by 30,000 t; scope 2 stays in the total
+    // (738,692 t before; 63,205 t when the bug also removed scope 2).
+    assert!(co2e > s2 + Decimal::from(30_000), "{co2e}");
+}
