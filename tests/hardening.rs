@@ -165,3 +165,88 @@ fn measured_co2_keeps_scope_2_electricity() {
     // (738,692 t before; 63,205 t when the bug also removed scope 2).
     assert!(co2e > s2 + Decimal::from(30_000), "{co2e}");
 }
+
+/// A one-facility tobacco workbook with one user measure.
+fn tobacco_with_measure(dir: &Path, id: &str, name: &str) -> PathBuf {
+    let path = dir.join("m.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("facilities").unwrap();
+    for (c, h) in ["facility_id", "sector", "technology"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "TB-01").unwrap();
+    ws.write_string(1, 1, "tobacco").unwrap();
+    ws.write_string(1, 2, "coal_bulk_barn").unwrap();
+    let ws = wb.add_worksheet().set_name("activity").unwrap();
+    for (c, h) in ["facility_id", "year", "item", "value", "unit"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "TB-01").unwrap();
+    ws.write_number(1, 1, 2022).unwrap();
+    ws.write_string(1, 2, "output").unwrap();
+    ws.write_number(1, 3, 100).unwrap();
+    ws.write_string(1, 4, "t").unwrap();
+    let ws = wb.add_worksheet().set_name("measures").unwrap();
+    for (c, h) in [
+        "measure_id",
+        "sector",
+        "name",
+        "field",
+        "node",
+        "target",
+        "value",
+        "unit",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, &str, &str, f64, &str); 3] = [
+        ("scale", "curing_barn", "fuel.*", 0.5, ""),
+        ("capex", "", "", 1000.0, "CNY/t"),
+        ("lifetime", "", "", 10.0, ""),
+    ];
+    for (r, (field, node, target, value, unit)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, id).unwrap();
+        ws.write_string(r, 1, "tobacco").unwrap();
+        ws.write_string(r, 2, name).unwrap();
+        ws.write_string(r, 3, *field).unwrap();
+        ws.write_string(r, 4, *node).unwrap();
+        ws.write_string(r, 5, *target).unwrap();
+        ws.write_number(r, 6, *value).unwrap();
+        ws.write_string(r, 7, *unit).unwrap();
+    }
+    wb.save(&path).unwrap();
+    path
+}
+
+// 8. CSV injection in `measures --out m.csv`.
+#[test]
+fn measures_csv_neutralises_ids_and_names_from_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    tobacco_with_measure(dir.path(), "@M1", "=cmd|'/c calc'!A1");
+    let o = coreduce(&["measures", "m.xlsx", "--out", "m.csv"], dir.path());
+    assert!(o.status.success(), "{}", text(&o).1);
+    let csv = std::fs::read_to_string(dir.path().join("m.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let mut seen = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        for field in rec.iter() {
+            assert!(
+                !field.starts_with(['=', '@', '+']),
+                "raw formula text in the CSV: {field}"
+            );
+        }
+        if rec.get(0) == Some("'@M1") {
+            seen += 1;
+            assert_eq!(rec.get(1), Some("'=cmd|'/c calc'!A1"));
+        }
+    }
+    assert!(seen > 0, "{csv}");
+}
