@@ -250,3 +250,33 @@ fn measures_csv_neutralises_ids_and_names_from_the_workbook() {
     }
     assert!(seen > 0, "{csv}");
 }
+
+// 6. Number text: only unambiguous forms, the rest refused with the cell.
+#[test]
+fn ambiguous_number_text_is_refused_with_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lib, sectors) = libs();
+    for (bad, ok_value) in [("1,2", None), (",5", None), ("1.234,5", None), ("1,2,3", None)]
+        .into_iter()
+        .chain([("2,232", Some(2232)), ("2 232", Some(2232))])
+    {
+        let path = sample_with(
+            dir.path(),
+            "n.xlsx",
+            &[Add::Row("settings", vec![Cell::S("lambda"), Cell::S(bad)])],
+        );
+        let r = run_workbook(&path, &lib, &sectors);
+        match ok_value {
+            None => {
+                let e = r.err().unwrap_or_else(|| panic!("'{bad}' was accepted")).to_string();
+                assert!(e.contains(&format!("'{bad}' is not a number")), "{e}");
+                assert!(e.contains("settings!B"), "{e}");
+                assert!(e.contains("e.g. 1234.5 or 1,234.5"), "{e}");
+            }
+            Some(v) => {
+                let run = r.unwrap_or_else(|e| panic!("'{bad}': {e}"));
+                assert_eq!(run.study.metric.lambda, Some(Decimal::from(v)));
+            }
+        }
+    }
+}

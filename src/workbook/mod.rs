@@ -366,9 +366,9 @@ fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>, DataError>
                 Some(b) => (b, true),
                 None => (t, false),
             };
-            parse_decimal(body)
+            crate::units::parse_decimal_explained(body)
                 .map(|v| Some((v, pct)))
-                .ok_or_else(|| DataError::new(at.clone(), format!("'{t}' is not a number")))
+                .map_err(|why| DataError::new(at.clone(), format!("'{t}' is not a number{why}")))
         }
         Data::Error(e) => Err(DataError::new(
             at.clone(),
