@@ -280,3 +280,98 @@ fn ambiguous_number_text_is_refused_with_the_cell() {
         }
     }
 }
+
+const FACTORS_HEADER: &str =
+    "id,value,unit,substance,edition,geography,confidence,source,locator,alternative,note,uncertainty\n";
+
+fn dataset(dir: &Path, id: &str, rows: &str) {
+    let d = dir.join(id);
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(
+        d.join("dataset.toml"),
+        format!("id = \"{id}\"\ntitle = \"t\"\n[sources.s]\ntitle = \"x\"\n"),
+    )
+    .unwrap();
+    std::fs::write(d.join("factors.csv"), format!("{FACTORS_HEADER}{rows}")).unwrap();
+}
+
+// 4. A zero pollution-equivalent value is an error where it enters, not a panic.
+#[test]
+fn zero_pollution_equivalent_in_the_factors_sheet_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_with(
+        dir.path(),
+        "pev0.xlsx",
+        &[Add::Row(
+            "factors",
+            vec![Cell::S("pev.air.so2"), Cell::N(0.0), Cell::S("kg/eq")],
+        )],
+    );
+    for cmd in ["validate", "inventory"] {
+        let o = coreduce(&[cmd, path.to_str().unwrap()], dir.path());
+        let (out, err) = text(&o);
+        assert!(matches!(o.status.code(), Some(1) | Some(2)), "{cmd}: {out}{err}");
+        let all = format!("{out}{err}");
+        assert!(all.contains("factors!"), "{all}");
+        assert!(all.contains("greater than 0"), "{all}");
+    }
+}
+
+#[test]
+fn out_of_range_factors_in_a_factors_folder_are_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("extra");
+    dataset(
+        &extra,
+        "mine",
+        "fuel.mine.of,1.5,fraction,,e,CN,unverified,s,,,,\n\
+         grid.mine.avg,-0.5,tCO2/MWh,,e,CN,unverified,s,,,,\n\
+         pev.air.so2,0,kg/eq,SO2,e,CN,unverified,s,,,,\n",
+    );
+    let o = coreduce(&["--factors", "extra", "factors", "check"], dir.path());
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("factors.csv:2") && out.contains("between 0 and 1"), "{out}");
+    assert!(out.contains("factors.csv:3") && out.contains("cannot be negative"), "{out}");
+    assert!(out.contains("factors.csv:4") && out.contains("greater than 0"), "{out}");
+    // Every other command refuses the folder instead of panicking.
+    let o = coreduce(
+        &["--factors", "extra", "validate", sample().to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{:?}", text(&o));
+    assert!(text(&o).1.contains("greater than 0"), "{:?}", text(&o));
+}
+
+#[test]
+fn the_same_factor_in_two_datasets_of_a_folder_names_both_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("extra");
+    dataset(&extra, "one", "grid.sc.avg.2022,0.2,tCO2/MWh,,e,CN,unverified,s,,,,\n");
+    dataset(&extra, "two", "grid.sc.avg.2022,0.3,tCO2/MWh,,e,CN,unverified,s,,,,\n");
+    let o = coreduce(&["--factors", "extra", "factors", "check"], dir.path());
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("one/factors.csv:2") && out.contains("two/factors.csv:2"),
+        "{out}"
+    );
+    assert!(out.contains("defined twice"), "{out}");
+}
+
+#[test]
+fn negative_grid_factor_in_settings_names_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_with(
+        dir.path(),
+        "grid.xlsx",
+        &[
+            Add::Replace("settings", "grid.sc.avg", Cell::N(-0.5)),
+            Add::At("settings", 4, 2, Cell::S("tCO2/MWh")),
+        ],
+    );
+    let o = coreduce(&["validate", path.to_str().unwrap()], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(out.contains("settings!B5: grid_factor -0.5 cannot be negative"), "{out}");
+}

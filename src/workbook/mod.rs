@@ -822,6 +822,10 @@ fn read_settings(
                             continue;
                         };
                         match Quantity::parse(v, &u) {
+                            Ok(_) if v < Decimal::ZERO => findings.push(DataError::new(
+                                t.col_at(r, "value"),
+                                format!("grid_factor {v} cannot be negative"),
+                            )),
                             Ok(q) if q.unit.compatible(&Unit::parse("tCO2/MWh").unwrap_or_else(|_| Unit::one())) => {
                                 study.settings.grid = GridFactor::Value(q)
                             }
