@@ -375,3 +375,40 @@ fn negative_grid_factor_in_settings_names_the_cell() {
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     assert!(out.contains("settings!B5: grid_factor -0.5 cannot be negative"), "{out}");
 }
+
+// 7. Command-line bounds.
+#[test]
+fn runs_have_a_ceiling_and_negative_rates_reach_the_validation() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sample();
+    let s = s.to_str().unwrap();
+    for runs in ["18446744073709551615", "1000001", "0", "-5"] {
+        let o = coreduce(&["uncertainty", s, "--runs", runs], dir.path());
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{runs}: {err}");
+        assert!(err.contains("1,000,000"), "{runs}: {err}");
+    }
+    let o = coreduce(&["measures", s, "--discount-rate", "-100"], dir.path());
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--discount-rate -100 cannot be negative"), "{err}");
+    let o = coreduce(&["measures", s, "--lambda", "-1"], dir.path());
+    assert!(text(&o).1.contains("--lambda -1 cannot be negative"), "{:?}", text(&o));
+    let o = coreduce(&["measures", s, "--discount-rate", "8"], dir.path());
+    assert!(text(&o).1.contains("0.08 for 8 %"), "{:?}", text(&o));
+}
+
+// 2. A failed write to standard output is a failed run.
+#[test]
+fn a_full_standard_output_exits_non_zero() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_coreduce"))
+        .args(["factors", "list"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write to standard output"));
+}
