@@ -47,16 +47,12 @@ enum Add<'a> {
 enum Cell<'a> {
     S(&'a str),
     N(f64),
-    Owned(String),
 }
 
 fn put(ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, cell: &Cell<'_>) {
     match cell {
         Cell::S(s) => {
             ws.write_string(r, c, *s).unwrap();
-        }
-        Cell::Owned(s) => {
-            ws.write_string(r, c, s.as_str()).unwrap();
         }
         Cell::N(n) => {
             ws.write_number(r, c, *n).unwrap();
@@ -77,7 +73,7 @@ fn sample_with(dir: &Path, name: &str, adds: &[Add<'_>]) -> PathBuf {
             let (r, c) = (start.0 + r as u32, (start.1 + c as u32) as u16);
             last = last.max(r);
             let replaced = adds.iter().find_map(|a| match a {
-                Add::Replace(s, from, to) if *s == sheet && d.to_string() == *from => Some(to),
+                Add::Replace(s, from, to) if *s == sheet && *d == **from => Some(to),
                 _ => None,
             });
             if let Some(to) = replaced {
@@ -119,6 +115,31 @@ fn sample_with(dir: &Path, name: &str, adds: &[Add<'_>]) -> PathBuf {
     let path = dir.join(name);
     wb.save(&path).unwrap();
     path
+}
+
+/// Replaces `from` by `to` in every XML part of a saved xlsx.
+fn patch_xlsx(path: &Path, from: &str, to: &str) {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if f.name().ends_with(".xml") {
+            let text = String::from_utf8(bytes).unwrap().replace(from, to);
+            bytes = text.into_bytes();
+        }
+        parts.push((f.name().to_string(), bytes));
+    }
+    drop(archive);
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in parts {
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&bytes).unwrap();
+    }
+    w.finish().unwrap();
 }
 
 fn libs() -> (FactorLibrary, SectorLibrary) {
@@ -256,9 +277,14 @@ fn measures_csv_neutralises_ids_and_names_from_the_workbook() {
 fn ambiguous_number_text_is_refused_with_the_cell() {
     let dir = tempfile::tempdir().unwrap();
     let (lib, sectors) = libs();
-    for (bad, ok_value) in [("1,2", None), (",5", None), ("1.234,5", None), ("1,2,3", None)]
-        .into_iter()
-        .chain([("2,232", Some(2232)), ("2 232", Some(2232))])
+    for (bad, ok_value) in [
+        ("1,2", None),
+        (",5", None),
+        ("1.234,5", None),
+        ("1,2,3", None),
+    ]
+    .into_iter()
+    .chain([("2,232", Some(2232)), ("2 232", Some(2232))])
     {
         let path = sample_with(
             dir.path(),
@@ -268,7 +294,10 @@ fn ambiguous_number_text_is_refused_with_the_cell() {
         let r = run_workbook(&path, &lib, &sectors);
         match ok_value {
             None => {
-                let e = r.err().unwrap_or_else(|| panic!("'{bad}' was accepted")).to_string();
+                let e = r
+                    .err()
+                    .unwrap_or_else(|| panic!("'{bad}' was accepted"))
+                    .to_string();
                 assert!(e.contains(&format!("'{bad}' is not a number")), "{e}");
                 assert!(e.contains("settings!B"), "{e}");
                 assert!(e.contains("e.g. 1234.5 or 1,234.5"), "{e}");
@@ -310,7 +339,10 @@ fn zero_pollution_equivalent_in_the_factors_sheet_is_a_located_error() {
     for cmd in ["validate", "inventory"] {
         let o = coreduce(&[cmd, path.to_str().unwrap()], dir.path());
         let (out, err) = text(&o);
-        assert!(matches!(o.status.code(), Some(1) | Some(2)), "{cmd}: {out}{err}");
+        assert!(
+            matches!(o.status.code(), Some(1) | Some(2)),
+            "{cmd}: {out}{err}"
+        );
         let all = format!("{out}{err}");
         assert!(all.contains("factors!"), "{all}");
         assert!(all.contains("greater than 0"), "{all}");
@@ -331,9 +363,18 @@ fn out_of_range_factors_in_a_factors_folder_are_findings() {
     let o = coreduce(&["--factors", "extra", "factors", "check"], dir.path());
     let (out, _) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("factors.csv:2") && out.contains("between 0 and 1"), "{out}");
-    assert!(out.contains("factors.csv:3") && out.contains("cannot be negative"), "{out}");
-    assert!(out.contains("factors.csv:4") && out.contains("greater than 0"), "{out}");
+    assert!(
+        out.contains("factors.csv:2") && out.contains("between 0 and 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("factors.csv:3") && out.contains("cannot be negative"),
+        "{out}"
+    );
+    assert!(
+        out.contains("factors.csv:4") && out.contains("greater than 0"),
+        "{out}"
+    );
     // Every other command refuses the folder instead of panicking.
     let o = coreduce(
         &["--factors", "extra", "validate", sample().to_str().unwrap()],
@@ -347,8 +388,16 @@ fn out_of_range_factors_in_a_factors_folder_are_findings() {
 fn the_same_factor_in_two_datasets_of_a_folder_names_both_files() {
     let dir = tempfile::tempdir().unwrap();
     let extra = dir.path().join("extra");
-    dataset(&extra, "one", "grid.sc.avg.2022,0.2,tCO2/MWh,,e,CN,unverified,s,,,,\n");
-    dataset(&extra, "two", "grid.sc.avg.2022,0.3,tCO2/MWh,,e,CN,unverified,s,,,,\n");
+    dataset(
+        &extra,
+        "one",
+        "grid.sc.avg.2022,0.2,tCO2/MWh,,e,CN,unverified,s,,,,\n",
+    );
+    dataset(
+        &extra,
+        "two",
+        "grid.sc.avg.2022,0.3,tCO2/MWh,,e,CN,unverified,s,,,,\n",
+    );
     let o = coreduce(&["--factors", "extra", "factors", "check"], dir.path());
     let (out, _) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
@@ -373,7 +422,10 @@ fn negative_grid_factor_in_settings_names_the_cell() {
     let o = coreduce(&["validate", path.to_str().unwrap()], dir.path());
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
-    assert!(out.contains("settings!B5: grid_factor -0.5 cannot be negative"), "{out}");
+    assert!(
+        out.contains("settings!B5: grid_factor -0.5 cannot be negative"),
+        "{out}"
+    );
 }
 
 // 7. Command-line bounds.
@@ -391,9 +443,16 @@ fn runs_have_a_ceiling_and_negative_rates_reach_the_validation() {
     let o = coreduce(&["measures", s, "--discount-rate", "-100"], dir.path());
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("--discount-rate -100 cannot be negative"), "{err}");
+    assert!(
+        err.contains("--discount-rate -100 cannot be negative"),
+        "{err}"
+    );
     let o = coreduce(&["measures", s, "--lambda", "-1"], dir.path());
-    assert!(text(&o).1.contains("--lambda -1 cannot be negative"), "{:?}", text(&o));
+    assert!(
+        text(&o).1.contains("--lambda -1 cannot be negative"),
+        "{:?}",
+        text(&o)
+    );
     let o = coreduce(&["measures", s, "--discount-rate", "8"], dir.path());
     assert!(text(&o).1.contains("0.08 for 8 %"), "{:?}", text(&o));
 }
@@ -411,4 +470,76 @@ fn a_full_standard_output_exits_non_zero() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write to standard output"));
+}
+
+// 1. A value in the last cell of a sheet: a located error, no abort.
+#[test]
+fn a_value_at_xfd1048576_is_a_located_error_not_an_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    for sheet in ["activity", "settings", "factors"] {
+        let path = sample_with(
+            dir.path(),
+            &format!("far-{sheet}.xlsx"),
+            &[Add::At(sheet, 1_048_575, 16_383, Cell::N(1.0))],
+        );
+        let o = coreduce(&["validate", path.to_str().unwrap()], dir.path());
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{sheet}: {out}{err}");
+        assert!(out.contains(&format!("{sheet}!XFD1048576")), "{out}");
+        assert!(out.contains("stray cells"), "{out}");
+    }
+    // A stray cell at ZZ100000 (702 columns) is refused the same way.
+    let path = sample_with(
+        dir.path(),
+        "zz.xlsx",
+        &[Add::At("activity", 99_999, 701, Cell::S("x"))],
+    );
+    let o = coreduce(&["validate", path.to_str().unwrap()], dir.path());
+    assert!(text(&o).0.contains("activity!ZZ100000"), "{:?}", text(&o));
+}
+
+#[test]
+fn a_stray_value_far_down_a_table_column_is_located() {
+    // 1,048,576 rows by 7 columns is within the bounds: the sheet is read,
+    // and the stray row is a finding with its cell.
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_with(
+        dir.path(),
+        "tall.xlsx",
+        &[Add::At("activity", 1_048_575, 5, Cell::S("a note"))],
+    );
+    let o = coreduce(&["validate", path.to_str().unwrap()], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(out.contains("activity!A1048576"), "{out}");
+}
+
+// 5. A 1 MB cell: refused with its cell, quickly (the did-you-mean search
+// over it took 26 s before).
+#[test]
+fn a_one_megabyte_item_cell_is_refused_with_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_with(
+        dir.path(),
+        "big.xlsx",
+        &[Add::Row(
+            "activity",
+            vec![
+                Cell::S("TB-LS-01"),
+                Cell::N(2022.0),
+                Cell::S("PLACEHOLDER-ITEM"),
+                Cell::N(1.0),
+                Cell::S("t"),
+            ],
+        )],
+    );
+    // rust_xlsxwriter keeps to Excel's limit: write the 1 MB text into the
+    // shared strings of the saved file.
+    patch_xlsx(&path, "PLACEHOLDER-ITEM", &"q".repeat(1024 * 1024));
+    let o = coreduce(&["validate", path.to_str().unwrap()], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(out.contains("activity!C"), "{out}");
+    assert!(out.contains("more than Excel's limit of 32,767"), "{out}");
+    assert!(out.len() < 10_000, "the message repeats the text");
 }

@@ -1955,9 +1955,7 @@ impl<'a> Work<'a> {
             // A stack measurement replaces the direct emissions it measures,
             // never purchased electricity or heat (scope 2).
             self.rows.retain(|r| {
-                !(r.substance == sub.code()
-                    && r.scope != 2
-                    && (node.is_empty() || r.node == node))
+                !(r.substance == sub.code() && r.scope != 2 && (node.is_empty() || r.node == node))
             });
             if self.rows.len() != before {
                 self.warnings.push(Warning {

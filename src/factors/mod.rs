@@ -311,7 +311,9 @@ pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Opt
         } else {
             "a grid or heat emission factor"
         };
-        return Some(format!("'{id}' is {value} {unit}: {what} cannot be negative"));
+        return Some(format!(
+            "'{id}' is {value} {unit}: {what} cannot be negative"
+        ));
     }
     None
 }
