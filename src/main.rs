@@ -193,6 +193,12 @@ enum LangArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C, SIGTERM or SIGHUP: remove the temporary output files (drop does
+    // not run when a signal ends the process), then exit as interrupted.
+    let _ = ctrlc::set_handler(|| {
+        coreduce::output::remove_temporaries();
+        std::process::exit(130);
+    });
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -300,7 +306,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (invs, lib) = (run.inventories, run.factors);
             match out {
                 Some(path) => {
-                    coreduce::export::write_results(&path, &invs, &lib, &[workbook.as_path()])?;
                     let html = coreduce::report::render(&coreduce::report::ReportInput {
                         title: if run.study.name.is_empty() {
                             format!("coreduce inventory: {}", workbook.display())
@@ -318,7 +323,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .parent()
                         .filter(|p| !p.as_os_str().is_empty())
                         .unwrap_or(Path::new("."));
-                    let report = coreduce::report::write_report(dir, &html, &[workbook.as_path()])?;
+                    // Both files land, or neither.
+                    let planned = [path.clone(), dir.join("report.html")];
+                    let protected = [workbook.as_path()];
+                    let report = coreduce::output::all_or_nothing(&planned, || {
+                        coreduce::export::write_results(&path, &invs, &lib, &protected)?;
+                        coreduce::report::write_report(dir, &html, &protected)
+                    })?;
                     out!("wrote {}", report.display());
                     out!(
                         "wrote {} ({} facility-years, {} rows)",
@@ -649,8 +660,6 @@ fn measures_cmd(
     }
     out!("{}", coreduce::measures::DEGREE_INDEX_NOTE);
     if let Some(out) = out {
-        coreduce::export::write_measures(&out, &rep, &[path])?;
-        out!("wrote {}", out.display());
         let html = coreduce::report::render(&coreduce::report::ReportInput {
             title: if run.study.name.is_empty() {
                 format!("coreduce measures: {}", path.display())
@@ -668,7 +677,13 @@ fn measures_cmd(
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let report = coreduce::report::write_report(dir, &html, &[path])?;
+        // Both files land, or neither.
+        let planned = [out.clone(), dir.join("report.html")];
+        let report = coreduce::output::all_or_nothing(&planned, || {
+            coreduce::export::write_measures(&out, &rep, &[path])?;
+            coreduce::report::write_report(dir, &html, &[path])
+        })?;
+        out!("wrote {}", out.display());
         out!("wrote {}", report.display());
     }
     Ok(ExitCode::SUCCESS)
@@ -707,7 +722,6 @@ fn roadmap_cmd(
         .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?;
     let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
     let protected: Vec<&Path> = workbook.into_iter().collect();
-    let mut files = coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
     let html = coreduce::report::render(&coreduce::report::ReportInput {
         title: rep.study.clone(),
         lang: report_lang(rl, &run.study.language),
@@ -717,7 +731,23 @@ fn roadmap_cmd(
         factors: &run.factors,
         sectors,
     });
-    files.push(coreduce::report::write_report(out, &html, &protected)?);
+    // Every file of the roadmap lands, or none.
+    let planned: Vec<PathBuf> = [
+        "iamc.csv",
+        "roadmap.json",
+        "iamc.xlsx",
+        "roadmap.xlsx",
+        "report.html",
+    ]
+    .iter()
+    .map(|n| out.join(n))
+    .collect();
+    let files = coreduce::output::all_or_nothing(&planned, || {
+        let mut files =
+            coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
+        files.push(coreduce::report::write_report(out, &html, &protected)?);
+        Ok(files)
+    })?;
     out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
     out!(
         "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",

@@ -543,3 +543,39 @@ fn a_one_megabyte_item_cell_is_refused_with_its_cell() {
     assert!(out.contains("more than Excel's limit of 32,767"), "{out}");
     assert!(out.len() < 10_000, "the message repeats the text");
 }
+
+// 2. A run that writes several files lands all of them or none.
+#[test]
+fn inventory_and_its_report_land_together_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("report.html"), "<html>someone else's report</html>").unwrap();
+    let s = sample();
+    let o = coreduce(
+        &["inventory", s.to_str().unwrap(), "--out", "results.csv"],
+        p,
+    );
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("was not written by coreduce"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(
+        err.contains("results.csv") && err.contains("report.html"),
+        "{err}"
+    );
+    assert!(!p.join("results.csv").exists(), "results.csv landed alone");
+    let names: Vec<String> = std::fs::read_dir(p)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["report.html".to_string()],
+        "temporary files left"
+    );
+    // The roadmap: none of its five files.
+    let o = coreduce(&["roadmap", "--out", "."], p);
+    assert_eq!(o.status.code(), Some(2), "{:?}", text(&o));
+    assert!(!p.join("iamc.csv").exists() && !p.join("roadmap.json").exists());
+    assert_eq!(std::fs::read_dir(p).unwrap().count(), 1);
+}
