@@ -579,3 +579,43 @@ fn inventory_and_its_report_land_together_or_not_at_all() {
     assert!(!p.join("iamc.csv").exists() && !p.join("roadmap.json").exists());
     assert_eq!(std::fs::read_dir(p).unwrap().count(), 1);
 }
+
+// 2. SIGTERM while the output is being written leaves no temporary file.
+#[cfg(unix)]
+#[test]
+fn a_termination_signal_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let province = root().join("tests/golden/province-400-codes.xlsx");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coreduce"))
+        .args(["inventory", province.to_str().unwrap(), "--out", "r.xlsx"])
+        .current_dir(p)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let has_temp = || {
+        std::fs::read_dir(p)
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+    };
+    let started = std::time::Instant::now();
+    let mut signalled = false;
+    while child.try_wait().unwrap().is_none() && started.elapsed().as_secs() < 120 {
+        if has_temp() {
+            Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .unwrap();
+            signalled = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let status = child.wait().unwrap();
+    if signalled {
+        assert_eq!(status.code(), Some(130));
+        assert!(!p.join("r.xlsx").exists());
+    }
+    assert!(!has_temp(), "a temporary file was left");
+}
