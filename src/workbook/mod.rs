@@ -726,6 +726,18 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
             format!("cannot read the sheet: {}", first_line(&e.to_string())),
         )
     };
+    /// 1048576 → "1,048,576".
+    fn grouped(n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
     let mut cells: Vec<calamine::Cell<Data>> = Vec::new();
     let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
     // Adds one non-empty cell, checking the bounds it would extend the range to.
@@ -739,7 +751,8 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
             findings.push(DataError::new(
                 at,
                 format!(
-                    "the text is {too_long} characters long, more than Excel's limit of 32,767 per cell: shorten it"
+                    "the text is {} characters long, more than Excel's limit of 32,767 per cell: shorten it (the cell is read as empty)",
+                    grouped(too_long as u64)
                 ),
             ));
             return Ok(());
@@ -751,7 +764,8 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
             return Err(DataError::new(
                 at,
                 format!(
-                    "a value {rows} rows from the sheet's first row; at most {} are read: delete stray cells below the table, or split the study",
+                    "a value {} rows from the sheet's first row; at most {} are read: delete stray cells below the table, or split the study",
+                    grouped(rows),
                     limits.rows
                 ),
             ));
@@ -760,7 +774,10 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
             return Err(DataError::new(
                 at,
                 format!(
-                    "a value here makes the sheet's used range {rows} rows by {cols} columns; at most {MAX_COLS} columns and {MAX_CELLS} cells are read: delete the stray cells outside the table"
+                    "a value here makes the sheet's used range {} rows by {} columns; at most {MAX_COLS} columns and {} cells are read: delete the stray cells outside the table",
+                    grouped(rows),
+                    grouped(cols),
+                    grouped(MAX_CELLS)
                 ),
             ));
         }
