@@ -194,7 +194,7 @@ pub fn all_or_nothing<T>(planned: &[PathBuf], run: impl FnOnce() -> Result<T>) -
         Err(e) => {
             drop(staged);
             return Err(Error::Request(format!(
-                "{e}\nnothing was written: {} not written",
+                "{e}\nnothing was written; not written: {}",
                 names(planned)
             )));
         }
