@@ -619,3 +619,21 @@ fn a_termination_signal_leaves_no_temporary_file() {
     }
     assert!(!has_temp(), "a temporary file was left");
 }
+
+#[test]
+fn factor_value_rules_by_kind() {
+    use coreduce::factors::value_problem;
+    use coreduce::units::Unit;
+    let u = |s: &str| Unit::parse(s).unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    assert!(value_problem("pev.air.so2", d("0"), &u("kg/eq")).is_some());
+    assert!(value_problem("pev.air.so2", d("0.95"), &u("kg/eq")).is_none());
+    assert!(value_problem("fuel.x.of", d("98"), &u("%")).is_none());
+    assert!(value_problem("fuel.x.of", d("120"), &u("%")).is_some());
+    assert!(value_problem("fuel.x.of", d("-0.1"), &u("fraction")).is_some());
+    assert!(value_problem("fuel.x.ncv", d("-1"), &u("GJ/t")).is_some());
+    assert!(value_problem("fuel.x.cc", d("-1"), &u("tC/TJ")).is_some());
+    // A user's grid factor under its own id is known by its unit.
+    assert!(value_problem("mygrid.2022", d("-0.5"), &u("tCO2/MWh")).is_some());
+    assert!(value_problem("mygrid.2022", d("0"), &u("tCO2/MWh")).is_none());
+}

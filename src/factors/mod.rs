@@ -279,8 +279,9 @@ pub struct Dataset {
 
 /// The sign and range a factor's value must have, by kind: a
 /// pollution-equivalent value (`pev.*`, a divisor) is greater than 0; grid
-/// and heat factors, net calorific values (`*.ncv`) and carbon contents
-/// (`*.cc`) are at least 0; an oxidation fraction (`*.of`) is between 0 and 1.
+/// and heat factors (`grid.*`, `heat.*`, or any mass per energy), net
+/// calorific values (`*.ncv`) and carbon contents (`*.cc`) are at least 0;
+/// an oxidation fraction (`*.of`) is between 0 and 1.
 /// Checked wherever a value enters: dataset files, a workbook's `factors`
 /// sheet, and `factors check`. None when the value is in range.
 pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Option<String> {
@@ -301,15 +302,21 @@ pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Opt
                 "'{id}' is {value} {unit}: an oxidation fraction must be between 0 and 1 (0 % and 100 %)"
             ));
         }
-    } else if (id.starts_with("grid.") || id.starts_with("heat.") || last == "ncv" || last == "cc")
+    } else if (id.starts_with("grid.")
+        || id.starts_with("heat.")
+        || last == "ncv"
+        || last == "cc"
+        || crate::units::Unit::parse("tCO2/MWh").is_ok_and(|u| u.compatible(unit)))
         && value < Decimal::ZERO
     {
         let what = if last == "ncv" {
             "a net calorific value"
         } else if last == "cc" {
             "a carbon content"
-        } else {
+        } else if id.starts_with("grid.") || id.starts_with("heat.") {
             "a grid or heat emission factor"
+        } else {
+            "an emission factor per unit of energy"
         };
         return Some(format!(
             "'{id}' is {value} {unit}: {what} cannot be negative"
