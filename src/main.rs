@@ -21,12 +21,13 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Prints a line to stdout; a closed pipe (`coreduce … | head`) ends the
-/// program quietly instead of panicking.
+/// program quietly instead of panicking; any other failed write (a full
+/// disk, `> /dev/full`) ends it with exit code 2 and a message.
 macro_rules! out {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        if writeln!(std::io::stdout(), $($t)*).is_err() {
-            std::process::exit(0);
+        if let Err(e) = writeln!(std::io::stdout(), $($t)*) {
+            stdout_failed(e);
         }
     }};
 }
@@ -35,10 +36,42 @@ macro_rules! out {
 macro_rules! outp {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        if write!(std::io::stdout(), $($t)*).is_err() {
-            std::process::exit(0);
+        if let Err(e) = write!(std::io::stdout(), $($t)*) {
+            stdout_failed(e);
         }
     }};
+}
+
+/// A failed write to standard output: quiet exit 0 for a closed pipe, exit 2
+/// with a message otherwise (the output is lost, so the run failed).
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write to standard output: {e}");
+    std::process::exit(2);
+}
+
+/// Most Monte Carlo runs accepted by `uncertainty --runs`.
+const MAX_RUNS: usize = 1_000_000;
+
+fn runs_arg(text: &str) -> Result<usize, String> {
+    let out_of_range = || {
+        format!(
+            "{text} runs: give between 1 and 1,000,000 ({MAX_RUNS}); 1,000 to 10,000 runs give stable percentiles"
+        )
+    };
+    let t = text.trim();
+    if t.starts_with('-') || (t.len() > 7 && t.chars().all(|c| c.is_ascii_digit())) {
+        return Err(out_of_range());
+    }
+    let n: usize = t
+        .parse()
+        .map_err(|_| format!("'{text}' is not a whole number of runs"))?;
+    if n == 0 || n > MAX_RUNS {
+        return Err(out_of_range());
+    }
+    Ok(n)
 }
 
 #[derive(Parser)]
@@ -96,10 +129,10 @@ enum Command {
         #[arg(long)]
         pollutant: Option<String>,
         /// λ in EReq = APeq + λ·CO2e
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         lambda: Option<String>,
         /// discount rate for the capital recovery factor (e.g. 0.08)
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         discount_rate: Option<String>,
     },
     /// Roadmaps to 2030/2035/2060: scenarios, peak year, targets, least-cost deployment.
@@ -114,7 +147,8 @@ enum Command {
     /// Monte Carlo uncertainty (IPCC Approach 2) of a workbook's inventory.
     Uncertainty {
         workbook: PathBuf,
-        #[arg(long, default_value_t = 1000)]
+        /// Monte Carlo runs, 1 to 1,000,000
+        #[arg(long, default_value_t = 1000, value_parser = runs_arg, allow_negative_numbers = true)]
         runs: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
@@ -166,13 +200,24 @@ enum LangArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    // Ctrl-C, SIGTERM or SIGHUP: remove the temporary output files (drop does
+    // not run when a signal ends the process), then exit as interrupted.
+    let _ = ctrlc::set_handler(|| {
+        coreduce::output::remove_temporaries();
+        std::process::exit(130);
+    });
+    let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+    };
+    use std::io::Write as _;
+    if let Err(e) = std::io::stdout().flush() {
+        stdout_failed(e);
     }
+    code
 }
 
 fn library(dir: &Option<PathBuf>) -> anyhow::Result<FactorLibrary> {
@@ -294,37 +339,48 @@ fn inventory_to_file(
         )
     };
     let lib = study.factors(lib).map_err(invalid)?;
-    let run = coreduce::export::write_inventory_run(
-        path,
-        &[workbook],
-        &study.settings,
-        &lib,
-        sectors,
-        &study.facility_years,
-    )
-    .map_err(|e| match e {
-        coreduce::Error::Data(e) => invalid(vec![e]),
-        coreduce::Error::Invalid(es) => invalid(es),
-        e => anyhow::Error::new(e),
-    })?;
-    let report = coreduce::report::write_beside(
-        path,
-        &coreduce::report::ReportInput {
-            title: if study.name.is_empty() {
-                format!("coreduce inventory: {}", workbook.display())
-            } else {
-                study.name.clone()
-            },
-            lang: report_lang(rl, &study.language),
-            inventories: &run.inventories,
-            measures: None,
-            roadmap: None,
-            factors: &lib,
+    // Findings keep the workbook's name in their header.
+    let located = |e: coreduce::Error| match e {
+        coreduce::Error::Data(e) => coreduce::Error::Request(invalid(vec![e]).to_string()),
+        coreduce::Error::Invalid(es) => coreduce::Error::Request(invalid(es).to_string()),
+        e => e,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Both files land, or neither.
+    let planned = [path.to_path_buf(), dir.join("report.html")];
+    let (run, report) = coreduce::output::all_or_nothing(&planned, || {
+        let run = coreduce::export::write_inventory_run(
+            path,
+            &[workbook],
+            &study.settings,
+            &lib,
             sectors,
-            factors_used: Some(&run.factor_ids),
-        },
-        &[workbook],
-    )?;
+            &study.facility_years,
+        )
+        .map_err(located)?;
+        let report = coreduce::report::write_beside(
+            path,
+            &coreduce::report::ReportInput {
+                title: if study.name.is_empty() {
+                    format!("coreduce inventory: {}", workbook.display())
+                } else {
+                    study.name.clone()
+                },
+                lang: report_lang(rl, &study.language),
+                inventories: &run.inventories,
+                measures: None,
+                roadmap: None,
+                factors: &lib,
+                sectors,
+                factors_used: Some(&run.factor_ids),
+            },
+            &[workbook],
+        )?;
+        Ok((run, report))
+    })?;
     out!("wrote {}", report.display());
     out!(
         "wrote {} ({} facility-years, {} rows)",
@@ -561,13 +617,26 @@ fn factors_cmd(
     }
 }
 
-fn decimal_arg(name: &str, v: &Option<String>) -> anyhow::Result<Option<rust_decimal::Decimal>> {
-    match v {
-        None => Ok(None),
-        Some(t) => coreduce::units::parse_decimal(t)
-            .map(Some)
-            .ok_or_else(|| anyhow::anyhow!("--{name} '{t}' is not a number")),
+/// A non-negative number argument; `max`, when given, is its largest value.
+fn decimal_arg(
+    name: &str,
+    v: &Option<String>,
+    max: Option<(rust_decimal::Decimal, &str)>,
+) -> anyhow::Result<Option<rust_decimal::Decimal>> {
+    let Some(t) = v else {
+        return Ok(None);
+    };
+    let d = coreduce::units::parse_decimal_explained(t)
+        .map_err(|why| anyhow::anyhow!("--{name} '{t}' is not a number{why}"))?;
+    if d < rust_decimal::Decimal::ZERO {
+        bail!("--{name} {t} cannot be negative");
     }
+    if let Some((max, hint)) = max {
+        if d > max {
+            bail!("--{name} {t} is out of range: {hint}");
+        }
+    }
+    Ok(Some(d))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -584,10 +653,14 @@ fn measures_cmd(
     let run = run_workbook(path, lib, sectors)?;
     let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
     let mut ms = coreduce::measures::settings_for(&run.study, &run.factors);
-    if let Some(v) = decimal_arg("lambda", &lambda)? {
+    if let Some(v) = decimal_arg("lambda", &lambda, None)? {
         ms.lambda = v;
     }
-    if let Some(v) = decimal_arg("discount-rate", &discount_rate)? {
+    let rate_max = (
+        rust_decimal::Decimal::ONE,
+        "give the rate as a fraction between 0 and 1 (0.08 for 8 %)",
+    );
+    if let Some(v) = decimal_arg("discount-rate", &discount_rate, Some(rate_max))? {
         ms.discount_rate = v;
     }
     if let Some(p) = pollutant {
@@ -637,26 +710,34 @@ fn measures_cmd(
     }
     out!("{}", coreduce::measures::DEGREE_INDEX_NOTE);
     if let Some(out) = out {
-        coreduce::export::write_measures(&out, &rep, &[path])?;
-        out!("wrote {}", out.display());
-        let report = coreduce::report::write_beside(
-            &out,
-            &coreduce::report::ReportInput {
-                title: if run.study.name.is_empty() {
-                    format!("coreduce measures: {}", path.display())
-                } else {
-                    run.study.name.clone()
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        // Both files land, or neither.
+        let planned = [out.clone(), dir.join("report.html")];
+        let report = coreduce::output::all_or_nothing(&planned, || {
+            coreduce::export::write_measures(&out, &rep, &[path])?;
+            coreduce::report::write_beside(
+                &out,
+                &coreduce::report::ReportInput {
+                    title: if run.study.name.is_empty() {
+                        format!("coreduce measures: {}", path.display())
+                    } else {
+                        run.study.name.clone()
+                    },
+                    lang: report_lang(rl, &run.study.language),
+                    inventories: &run.inventories,
+                    measures: Some(&rep),
+                    roadmap: None,
+                    factors: &run.factors,
+                    sectors,
+                    factors_used: None,
                 },
-                lang: report_lang(rl, &run.study.language),
-                inventories: &run.inventories,
-                measures: Some(&rep),
-                roadmap: None,
-                factors: &run.factors,
-                sectors,
-                factors_used: None,
-            },
-            &[path],
-        )?;
+                &[path],
+            )
+        })?;
+        out!("wrote {}", out.display());
         out!("wrote {}", report.display());
     }
     Ok(ExitCode::SUCCESS)
@@ -684,7 +765,6 @@ fn roadmap_cmd(
         .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?;
     let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
     let protected: Vec<&Path> = workbook.into_iter().collect();
-    let mut files = coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
     let html = coreduce::report::render(&coreduce::report::ReportInput {
         title: rep.study.clone(),
         lang: report_lang(rl, &run.study.language),
@@ -695,7 +775,23 @@ fn roadmap_cmd(
         sectors,
         factors_used: None,
     });
-    files.push(coreduce::report::write_report(out, &html, &protected)?);
+    // Every file of the roadmap lands, or none.
+    let planned: Vec<PathBuf> = [
+        "iamc.csv",
+        "roadmap.json",
+        "iamc.xlsx",
+        "roadmap.xlsx",
+        "report.html",
+    ]
+    .iter()
+    .map(|n| out.join(n))
+    .collect();
+    let files = coreduce::output::all_or_nothing(&planned, || {
+        let mut files =
+            coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
+        files.push(coreduce::report::write_report(out, &html, &protected)?);
+        Ok(files)
+    })?;
     out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
     out!(
         "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",

@@ -1,21 +1,91 @@
 //! Safe file output: atomic writes (a temporary file in the same folder, then
-//! a rename), refusal to write over an input, and neutralising spreadsheet
-//! formula injection in text that came from users.
+//! a rename), all-or-nothing runs of several files, refusal to write over an
+//! input, and neutralising spreadsheet formula injection in text that came
+//! from users.
+//!
+//! Temporary files are created by the `tempfile` crate in the output's
+//! folder: an unpredictable name, created exclusively (`O_EXCL`, so a link
+//! planted there is never followed), removed when dropped. The renaming
+//! replaces the target itself, never a file a link at the target points to.
 
 use crate::error::{Error, Result};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-/// Writes a file atomically: `write` fills a temporary path next to `target`,
-/// which is then renamed over `target`. On error the temporary file is removed
-/// and `target` is untouched. `protected` paths (the inputs) are never written.
+/// Temporary files that exist now: [`remove_temporaries`] deletes them when
+/// the program is stopped by a signal (drop does not run then).
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+thread_local! {
+    /// Files written inside [`all_or_nothing`], waiting to be renamed.
+    static STAGED: RefCell<Option<Vec<Staged>>> = const { RefCell::new(None) };
+}
+
+/// A finished temporary file and the path it will be renamed to. Dropping it
+/// removes the temporary file.
+struct Staged {
+    temp: Option<tempfile::TempPath>,
+    target: PathBuf,
+}
+
+impl Staged {
+    fn persist(mut self) -> std::result::Result<(), std::io::Error> {
+        let temp = self
+            .temp
+            .take()
+            .expect("a staged file has its temporary file");
+        let path = temp.to_path_buf();
+        let result = temp.persist(&self.target).map_err(|e| e.error);
+        forget_live(&path);
+        result
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(t) = self.temp.take() {
+            let path = t.to_path_buf();
+            drop(t);
+            forget_live(&path);
+        }
+    }
+}
+
+fn forget_live(path: &Path) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|p| p != path);
+    }
+}
+
+/// Deletes every temporary file this process has open for output: for a
+/// signal handler (Ctrl-C, SIGTERM), which then exits.
+pub fn remove_temporaries() {
+    let paths = match LIVE.lock() {
+        Ok(mut live) => std::mem::take(&mut *live),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    };
+    for p in paths {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn io(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Writes a file atomically: `write` fills a new temporary file next to
+/// `target`, which is then renamed over `target`. On error the temporary
+/// file is removed and `target` is untouched. `protected` paths (the inputs)
+/// are never written. Inside [`all_or_nothing`] the rename waits until every
+/// file of the run is written.
 pub fn atomic_write<F>(target: &Path, protected: &[&Path], write: F) -> Result<()>
 where
     F: FnOnce(&Path) -> Result<()>,
 {
-    let io = |path: &Path, source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
     for p in protected {
         if same_file(target, p) {
             return Err(Error::Request(format!(
@@ -35,12 +105,122 @@ where
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write(&tmp).and_then(|_| std::fs::rename(&tmp, target).map_err(|e| io(target, e)));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Like a file the user creates (the umask still applies).
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    result
+    let (file, temp) = builder
+        .tempfile_in(&dir)
+        .map_err(|e| io(&dir, e))?
+        .into_parts();
+    let path = temp.to_path_buf();
+    if let Ok(mut live) = LIVE.lock() {
+        live.push(path.clone());
+    }
+    let staged = Staged {
+        temp: Some(temp),
+        target: target.to_path_buf(),
+    };
+    write(&path)?;
+    check_same_file(&file, &path)?;
+    drop(file);
+    let staged = STAGED.with(|s| match s.borrow_mut().as_mut() {
+        Some(run) => {
+            run.push(staged);
+            None
+        }
+        None => Some(staged),
+    });
+    match staged {
+        Some(staged) => staged.persist().map_err(|e| io(target, e)),
+        None => Ok(()),
+    }
+}
+
+/// The temporary file is still the one created: nobody replaced it (by a
+/// link, say) while it was being written.
+fn check_same_file(file: &std::fs::File, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let ours = file.metadata().map_err(|e| io(path, e))?;
+        let now = std::fs::symlink_metadata(path).map_err(|e| io(path, e))?;
+        if !now.file_type().is_file() || now.dev() != ours.dev() || now.ino() != ours.ino() {
+            return Err(Error::Request(format!(
+                "the temporary file '{}' was replaced while it was written: nothing was written",
+                path.display()
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, path);
+    Ok(())
+}
+
+/// Runs `run`, in which every [`atomic_write`] only prepares its file; when
+/// `run` succeeds the files are renamed into place one after another, and
+/// when it fails none is: the temporary files are removed and the error says
+/// that `planned` (the files of the run) were not written. Returns `run`'s
+/// value.
+pub fn all_or_nothing<T>(planned: &[PathBuf], run: impl FnOnce() -> Result<T>) -> Result<T> {
+    let nested = STAGED.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.is_some() {
+            true
+        } else {
+            *s = Some(Vec::new());
+            false
+        }
+    });
+    if nested {
+        return run();
+    }
+    let result = run();
+    let staged = STAGED.with(|s| s.borrow_mut().take()).unwrap_or_default();
+    let names = |paths: &[PathBuf]| {
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let value = match result {
+        Ok(v) => v,
+        Err(e) => {
+            drop(staged);
+            return Err(Error::Request(format!(
+                "{e}\nnothing was written; not written: {}",
+                names(planned)
+            )));
+        }
+    };
+    let mut written = Vec::new();
+    let mut staged = staged.into_iter();
+    while let Some(s) = staged.next() {
+        let target = s.target.clone();
+        if let Err(e) = s.persist() {
+            let rest: Vec<PathBuf> = std::iter::once(target.clone())
+                .chain(staged.map(|s| s.target.clone()))
+                .collect();
+            return Err(Error::Request(format!(
+                "cannot write '{}': {e}\n{}not written: {}",
+                target.display(),
+                if written.is_empty() {
+                    String::new()
+                } else {
+                    format!("written: {}; ", names(&written))
+                },
+                names(&rest)
+            )));
+        }
+        written.push(target);
+    }
+    Ok(value)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -90,5 +270,86 @@ mod tests {
         assert!(failed.is_err());
         assert!(!out.exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_at_the_old_temporary_name_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let out = dir.path().join("out.csv");
+        // The name the old code used: `.NAME.tmp-PID`.
+        let planted = dir
+            .path()
+            .join(format!(".out.csv.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        // And a link at the target itself: the output replaces the link.
+        let victim2 = dir.path().join("victim2.txt");
+        std::fs::write(&victim2, b"precious").unwrap();
+        std::os::unix::fs::symlink(&victim2, &out).unwrap();
+        let mut used = PathBuf::new();
+        atomic_write(&out, &[], |tmp| {
+            used = tmp.to_path_buf();
+            std::fs::write(tmp, b"a,b\n").map_err(|e| io(tmp, e))
+        })
+        .unwrap();
+        assert_ne!(used, planted);
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert_eq!(std::fs::read(&victim2).unwrap(), b"precious");
+        assert!(std::fs::symlink_metadata(&out)
+            .unwrap()
+            .file_type()
+            .is_file());
+        assert_eq!(std::fs::read(&out).unwrap(), b"a,b\n");
+        assert!(!used.exists());
+    }
+
+    #[test]
+    fn a_run_of_several_files_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.html");
+        let planned = [a.clone(), b.clone()];
+        let err = all_or_nothing(&planned, || {
+            atomic_write(&a, &[], |tmp| {
+                std::fs::write(tmp, b"a").map_err(|e| io(tmp, e))
+            })?;
+            atomic_write(&b, &[], |_| Err(Error::Request("boom".into())))
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("boom"), "{err}");
+        assert!(err.contains("nothing was written"), "{err}");
+        assert!(err.contains("a.csv") && err.contains("b.html"), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        all_or_nothing(&planned, || {
+            atomic_write(&a, &[], |tmp| {
+                std::fs::write(tmp, b"a").map_err(|e| io(tmp, e))
+            })?;
+            atomic_write(&b, &[], |tmp| {
+                std::fs::write(tmp, b"b").map_err(|e| io(tmp, e))
+            })
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"a");
+        assert_eq!(std::fs::read(&b).unwrap(), b"b");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_signal_handler_can_remove_the_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.csv");
+        let r = atomic_write(&out, &[], |tmp| {
+            std::fs::write(tmp, b"half").map_err(|e| io(tmp, e))?;
+            assert!(tmp.exists());
+            // What the Ctrl-C / SIGTERM handler of the binary calls.
+            remove_temporaries();
+            assert!(!tmp.exists());
+            Err(Error::Request("stopped".into()))
+        });
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

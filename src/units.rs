@@ -605,29 +605,92 @@ pub fn ser_decimal_map<S: serde::Serializer>(
 }
 
 /// Parses a decimal written as text, exactly (`0.1` stays 0.1; `123.400` keeps
-/// its scale). Accepts a leading `+`, thousands separators (`1,234.5`) and
-/// full-width digits; rejects exponents' ambiguity by reading them exactly too.
+/// its scale). Accepts a leading sign, full-width digits, an exponent (`1e3`),
+/// and thousands grouped by commas or spaces (`1,234.5`, `1 234.5`); see
+/// [`parse_decimal_explained`] for what is refused.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    parse_decimal_explained(text).ok()
+}
+
+/// [`parse_decimal`], with the reason a text is refused (to append to
+/// "'…' is not a number"). Only unambiguous forms are read: a comma (or a
+/// space) may only group the integer digits in threes (`1,234,567.5`); `1,2`,
+/// `,5`, `1.234,5` and `1,2,3` are refused rather than guessed.
+pub fn parse_decimal_explained(text: &str) -> Result<Decimal, String> {
     let folded: String = text
         .trim()
         .chars()
-        .filter_map(|c| match c {
-            '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFEE0),
-            '．' => Some('.'),
-            '－' | '−' => Some('-'),
-            '＋' => Some('+'),
-            ',' | '，' | '_' | ' ' | '\u{a0}' => None,
-            _ => Some(c),
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '．' => '.',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '，' => ',',
+            '_' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{3000}' => ' ',
+            _ => c,
         })
         .collect();
-    let folded = folded.strip_prefix('+').unwrap_or(&folded);
-    if folded.is_empty() {
-        return None;
+    let unsigned = folded
+        .strip_prefix(['+', '-'])
+        .unwrap_or(&folded)
+        .trim_start();
+    let negative = folded.starts_with('-');
+    if unsigned.is_empty() {
+        return Err(String::new());
     }
-    if folded.contains(['e', 'E']) {
-        return Decimal::from_scientific(folded).ok();
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let type_it = ": type the decimal separator as a point and group thousands in threes, e.g. 1234.5 or 1,234.5";
+    if frac.is_some_and(|f| f.contains([',', ' ', '.'])) {
+        return Err(if frac.is_some_and(|f| f.contains(',')) {
+            format!(": a comma after the decimal point is ambiguous{type_it}")
+        } else {
+            format!(": more than one decimal point or a separator after it{type_it}")
+        });
     }
-    folded.parse::<Decimal>().ok()
+    let digits: String = if int.contains([',', ' ']) {
+        let sep_kinds = int.contains(',') as u8 + int.contains(' ') as u8;
+        let groups: Vec<&str> = int.split([',', ' ']).collect();
+        let grouped = sep_kinds == 1
+            && !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
+        if !grouped {
+            return Err(if int.contains(',') {
+                format!(": a comma may only separate thousands{type_it}")
+            } else {
+                format!(": spaces may only separate thousands{type_it}")
+            });
+        }
+        groups.concat()
+    } else {
+        int.to_string()
+    };
+    let mut plain = String::with_capacity(folded.len());
+    if negative {
+        plain.push('-');
+    }
+    plain.push_str(&digits);
+    if let Some(f) = frac {
+        plain.push('.');
+        plain.push_str(f);
+    }
+    let parsed = match exponent {
+        Some(e) => {
+            plain.push('e');
+            plain.push_str(e);
+            Decimal::from_scientific(&plain).ok()
+        }
+        None => plain.parse::<Decimal>().ok(),
+    };
+    parsed.ok_or_else(String::new)
 }
 
 #[cfg(test)]
@@ -752,6 +815,34 @@ mod tests {
         assert_eq!(parse_decimal("1e3").unwrap(), dec!(1000));
         assert_eq!(parse_decimal(""), None);
         assert_eq!(parse_decimal("abc"), None);
+    }
+
+    #[test]
+    fn only_unambiguous_number_text_is_read() {
+        for (text, value) in [
+            ("1,234.5", dec!(1234.5)),
+            ("1,234,567", dec!(1234567)),
+            ("1234.5", dec!(1234.5)),
+            ("1 234.5", dec!(1234.5)),
+            ("-1,234", dec!(-1234)),
+            ("+5", dec!(5)),
+            ("１２３．５", dec!(123.5)),
+            ("１，２３４", dec!(1234)),
+            ("−2.5", dec!(-2.5)),
+            ("0.5", dec!(0.5)),
+            ("2.5e3", dec!(2500)),
+        ] {
+            assert_eq!(parse_decimal(text), Some(value), "{text}");
+        }
+        for text in [
+            "1,2", ",5", "1.234,5", "1,2,3", "1,23", "12,34.5", "1.2.3", "1 2", "1, 234", "1,",
+        ] {
+            let why = parse_decimal_explained(text).unwrap_err();
+            assert!(why.contains("type"), "{text}: {why}");
+        }
+        assert!(parse_decimal_explained("1,2")
+            .unwrap_err()
+            .contains("e.g. 1234.5 or 1,234.5"));
     }
 
     #[test]

@@ -149,8 +149,11 @@ impl<'a> Work<'a> {
                 continue;
             };
             let before = self.rows.len();
-            self.rows
-                .retain(|r| !(r.substance == sub.code() && (node.is_empty() || r.node == node)));
+            // A stack measurement replaces the direct emissions it measures,
+            // never purchased electricity or heat (scope 2).
+            self.rows.retain(|r| {
+                !(r.substance == sub.code() && r.scope != 2 && (node.is_empty() || r.node == node))
+            });
             if self.rows.len() != before {
                 self.warnings.push(Warning {
                     location: e.from.clone(),

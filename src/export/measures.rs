@@ -57,9 +57,9 @@ pub fn measure_rows(rep: &crate::measures::MeasureReport) -> Vec<Vec<String>> {
                     .to_string()
             };
             out.push(vec![
-                e.measure.clone(),
-                e.name_en.clone(),
-                e.name_zh.clone(),
+                neutralise(&e.measure),
+                neutralise(&e.name_en),
+                neutralise(&e.name_zh),
                 level.to_string(),
                 neutralise(&key),
                 er("CO2e"),

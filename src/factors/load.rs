@@ -235,6 +235,11 @@ fn parse_csv(
                 None
             }
         };
+        if let (Some(v), Some(u)) = (value, &unit) {
+            if let Some(problem) = super::value_problem(&id, v, u) {
+                row_errors.push(problem);
+            }
+        }
         let substance = if field(3).is_empty() {
             None
         } else {

@@ -277,6 +277,54 @@ pub struct Dataset {
     pub path: String,
 }
 
+/// The sign and range a factor's value must have, by kind: a
+/// pollution-equivalent value (`pev.*`, a divisor) is greater than 0; grid
+/// and heat factors (`grid.*`, `heat.*`, or any mass per energy), net
+/// calorific values (`*.ncv`) and carbon contents (`*.cc`) are at least 0;
+/// an oxidation fraction (`*.of`) is between 0 and 1.
+/// Checked wherever a value enters: dataset files, a workbook's `factors`
+/// sheet, and `factors check`. None when the value is in range.
+pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Option<String> {
+    let last = id.rsplit('.').next().unwrap_or(id);
+    if id.starts_with("pev.") {
+        if value <= Decimal::ZERO {
+            return Some(format!(
+                "'{id}' is {value} {unit}: a pollution-equivalent value must be greater than 0 (emissions are divided by it)"
+            ));
+        }
+    } else if last == "of" {
+        let fraction = crate::units::Unit::parse("fraction")
+            .ok()
+            .and_then(|f| unit.convert(value, &f).ok())
+            .unwrap_or(value);
+        if fraction < Decimal::ZERO || fraction > Decimal::ONE {
+            return Some(format!(
+                "'{id}' is {value} {unit}: an oxidation fraction must be between 0 and 1 (0 % and 100 %)"
+            ));
+        }
+    } else if (id.starts_with("grid.")
+        || id.starts_with("heat.")
+        || last == "ncv"
+        || last == "cc"
+        || crate::units::Unit::parse("tCO2/MWh").is_ok_and(|u| u.compatible(unit)))
+        && value < Decimal::ZERO
+    {
+        let what = if last == "ncv" {
+            "a net calorific value"
+        } else if last == "cc" {
+            "a carbon content"
+        } else if id.starts_with("grid.") || id.starts_with("heat.") {
+            "a grid or heat emission factor"
+        } else {
+            "an emission factor per unit of energy"
+        };
+        return Some(format!(
+            "'{id}' is {value} {unit}: {what} cannot be negative"
+        ));
+    }
+    None
+}
+
 /// The set of factors a study uses: the embedded library plus user layers.
 #[derive(Debug, Clone, Default)]
 pub struct FactorLibrary {
@@ -332,8 +380,23 @@ impl FactorLibrary {
         let origin = Origin::UserFolder {
             path: dir.display().to_string(),
         };
-        let (datasets, factors, findings) = load::load_dataset_files(&files, &origin);
+        let (datasets, factors, mut findings) = load::load_dataset_files(&files, &origin);
+        // The same id in two datasets of the folder: an error naming both,
+        // never a silent last-wins.
+        let mut first: BTreeMap<&str, &Location> = BTreeMap::new();
+        for f in &factors {
+            if let Some(prev) = first.insert(&f.id, &f.location) {
+                findings.push(DataError::new(
+                    f.location.clone(),
+                    format!(
+                        "factor '{}' is defined twice in this folder (also at {prev}): keep one",
+                        f.id
+                    ),
+                ));
+            }
+        }
         if !findings.is_empty() {
+            findings.sort();
             return Err(Error::from_findings(findings));
         }
         for d in datasets {
@@ -375,6 +438,9 @@ impl FactorLibrary {
                     base.unit.dims()
                 ),
             ));
+        }
+        if let Some(problem) = value_problem(id, value, &unit) {
+            return Err(DataError::new(location, problem));
         }
         let mut f = base.clone();
         f.replaced_value = Some(base.value_in(&unit).unwrap_or(base.value));
@@ -486,6 +552,9 @@ impl FactorLibrary {
                         f.id, f.confidence
                     ),
                 ));
+            }
+            if let Some(problem) = value_problem(&f.id, f.value, &f.unit) {
+                out.push(DataError::new(here(), problem));
             }
             if f.source.title.trim().is_empty() {
                 out.push(DataError::new(

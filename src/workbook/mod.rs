@@ -243,9 +243,9 @@ fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>, DataError>
                 Some(b) => (b, true),
                 None => (t, false),
             };
-            parse_decimal(body)
+            crate::units::parse_decimal_explained(body)
                 .map(|v| Some((v, pct)))
-                .ok_or_else(|| DataError::new(at.clone(), format!("'{t}' is not a number")))
+                .map_err(|why| DataError::new(at.clone(), format!("'{t}' is not a number{why}")))
         }
         Data::Error(e) => Err(DataError::new(
             at.clone(),
@@ -469,16 +469,11 @@ pub fn read_with_limits(
             other_sheets.push(name.clone());
             continue;
         }
-        match wb.worksheet_range(name) {
+        match read_sheet(&mut wb, name, limits, &mut findings) {
             Ok(r) => {
                 ranges.insert(kind, (name.clone(), r));
             }
-            Err(e) => findings.push(DataError::new(
-                Location::Sheet {
-                    sheet: name.clone(),
-                },
-                format!("cannot read the sheet: {}", first_line(&e.to_string())),
-            )),
+            Err(e) => findings.push(e),
         }
     }
     if names.is_empty() || (ranges.is_empty() && other_sheets.is_empty()) {
@@ -580,6 +575,138 @@ pub fn read_with_limits(
             findings,
         })
     }
+}
+
+/// Most columns read from one sheet (the widest study table has nine).
+pub const MAX_COLS: u32 = 256;
+/// Most cells of one sheet's used range (rows × columns) held in memory.
+pub const MAX_CELLS: u64 = 20_000_000;
+/// Excel's limit on the text of one cell, in characters.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Reads one sheet's cells without allocating its bounding box first: xlsx
+/// and xlsb sheets are streamed cell by cell, and a used range beyond the
+/// row, column or cell bound (a stray value at `XFD1048576`) is a finding
+/// naming the sheet and the cell, made before anything large is allocated;
+/// reading stops there and the cells before it are returned. Text
+/// longer than Excel's 32,767 characters is a finding naming its cell (and
+/// the cell is not used).
+fn read_sheet<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    limits: &Limits,
+    findings: &mut Vec<DataError>,
+) -> Result<Range<Data>, DataError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        DataError::new(
+            Location::Sheet { sheet: name.into() },
+            format!("cannot read the sheet: {}", first_line(&e.to_string())),
+        )
+    };
+    /// 1048576 → "1,048,576".
+    fn grouped(n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+    let mut cells: Vec<calamine::Cell<Data>> = Vec::new();
+    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    // Adds one non-empty cell, checking the bounds it would extend the range to.
+    let mut add = |(r, c): (u32, u32), d: Data| -> Result<(), DataError> {
+        let at = Location::cell(name, r, c);
+        let too_long = match &d {
+            Data::String(t) if t.len() > MAX_CELL_CHARS => t.chars().count(),
+            _ => 0,
+        };
+        if too_long > MAX_CELL_CHARS {
+            findings.push(DataError::new(
+                at,
+                format!(
+                    "the text is {} characters long, more than Excel's limit of 32,767 per cell: shorten it (the cell is read as empty)",
+                    grouped(too_long as u64)
+                ),
+            ));
+            return Ok(());
+        }
+        let (nr0, nr1, nc0, nc1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        let rows = u64::from(nr1 - nr0) + 1;
+        let cols = u64::from(nc1 - nc0) + 1;
+        if rows > limits.rows as u64 {
+            return Err(DataError::new(
+                at,
+                format!(
+                    "a value {} rows from the sheet's first row; at most {} are read: delete stray cells below the table, or split the study",
+                    grouped(rows),
+                    limits.rows
+                ),
+            ));
+        }
+        if cols > u64::from(MAX_COLS) || rows * cols > MAX_CELLS {
+            return Err(DataError::new(
+                at,
+                format!(
+                    "a value here makes the sheet's used range {} rows by {} columns; at most {MAX_COLS} columns and {} cells are read: delete the stray cells outside the table",
+                    grouped(rows),
+                    grouped(cols),
+                    grouped(MAX_CELLS)
+                ),
+            ));
+        }
+        (r0, r1, c0, c1) = (nr0, nr1, nc0, nc1);
+        cells.push(calamine::Cell::new((r, c), d));
+        Ok(())
+    };
+    let mut beyond = None;
+    match wb {
+        calamine::Sheets::Xlsx(x) => {
+            let mut reader = match x.worksheet_cells_reader(name) {
+                Ok(reader) => reader,
+                Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::empty()),
+                Err(e) => return Err(unreadable(&e)),
+            };
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                if *cell.get_value() != calamine::DataRef::Empty {
+                    if let Err(e) = add(cell.get_position(), cell.get_value().clone().into()) {
+                        beyond = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        calamine::Sheets::Xlsb(x) => {
+            let mut reader = x.worksheet_cells_reader(name).map_err(|e| unreadable(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                if *cell.get_value() != calamine::DataRef::Empty {
+                    if let Err(e) = add(cell.get_position(), cell.get_value().clone().into()) {
+                        beyond = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        // xls is bounded by its format (65,536 rows by 256 columns); ods
+        // sheets are read whole by calamine, then held to the same bounds.
+        other => {
+            let range = other.worksheet_range(name).map_err(|e| unreadable(&e))?;
+            let (sr, sc) = range.start().unwrap_or((0, 0));
+            for (r, c, d) in range.used_cells() {
+                if let Err(e) = add((sr + r as u32, sc + c as u32), d.clone()) {
+                    beyond = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    // Past a bound: the finding, and the cells read up to it (so the rest
+    // of the sheet is still checked).
+    findings.extend(beyond);
+    Ok(Range::from_sparse(cells))
 }
 
 /// Sorts findings by sheet, then row, then column.
@@ -699,6 +826,10 @@ fn read_settings(
                             continue;
                         };
                         match Quantity::parse(v, &u) {
+                            Ok(_) if v < Decimal::ZERO => findings.push(DataError::new(
+                                t.col_at(r, "value"),
+                                format!("grid_factor {v} cannot be negative"),
+                            )),
                             Ok(q) if q.unit.compatible(&Unit::parse("tCO2/MWh").unwrap_or_else(|_| Unit::one())) => {
                                 study.settings.grid = GridFactor::Value(q)
                             }
