@@ -1,5 +1,7 @@
 //! Writes a synthetic province workbook for the end-to-end benchmarks:
 //! `cargo run --release --example synth -- FACILITY_YEARS OUT.xlsx`.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|x| x.parse().ok()).unwrap_or(10_000);

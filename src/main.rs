@@ -2,6 +2,9 @@
 //! arguments, calls the library, prints results, and turns errors into one
 //! readable message with exit code 2 (1 for validation findings).
 
+// The binary is the one place that prints (the library never does).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
 use coreduce::accounting::Inventory;
