@@ -163,17 +163,15 @@ fn one_run(
     seed: u64,
     ins: &[Input],
     settings: &Settings,
-    lib: &FactorLibrary,
+    lib: &mut FactorLibrary,
     sectors: &SectorLibrary,
-    fys: &[FacilityYear],
+    fys: &mut [FacilityYear],
     sector_of: &[(String, String)],
 ) -> crate::Result<Sample> {
     let mut rng = ChaCha8Rng::seed_from_u64(
         seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(r as u64),
     );
-    let mut lib = lib.clone();
-    let mut fys = fys.to_vec();
     let mut drawn = Vec::with_capacity(ins.len());
     for i in ins {
         let v = draw(&i.dist, i.value, &mut rng).map_err(|m| {
@@ -194,7 +192,7 @@ fn one_run(
     }
     let mut out: BTreeMap<(String, String, String), f64> = BTreeMap::new();
     for (fy, (fid, sector)) in fys.iter().zip(sector_of) {
-        let inv = inventory(settings, &lib, sectors, fy)?;
+        let inv = inventory(settings, lib, sectors, fy)?;
         let mut put = |sub: &str, v: Decimal| {
             let v = f(v);
             *out.entry(("facility".into(), fid.clone(), sub.into()))
@@ -280,11 +278,18 @@ pub fn monte_carlo(
         .collect();
     let samples: Vec<Sample> = (0..runs)
         .into_par_iter()
-        .map(|r| {
-            let s = one_run(r, seed, &ins, settings, lib, sectors, fys, &sector_of);
-            progress();
-            s
-        })
+        // One working copy of the library and the activity per thread: every
+        // run overwrites every uncertain value it draws (the same set each
+        // run), so no value of an earlier run survives into the next, and the
+        // numbers stay those of (seed, run) on any number of threads.
+        .map_init(
+            || (lib.clone(), fys.to_vec()),
+            |(lib, fys), r| {
+                let s = one_run(r, seed, &ins, settings, lib, sectors, fys, &sector_of);
+                progress();
+                s
+            },
+        )
         .collect::<crate::Result<_>>()?;
     // Exact values for comparison.
     let mut exact: BTreeMap<(String, String, String), Decimal> = BTreeMap::new();
