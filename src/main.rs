@@ -91,6 +91,11 @@ struct Cli {
     /// Language of report.html (default: the workbook's `language` setting, else English)
     #[arg(long = "report-lang", global = true, value_enum)]
     report_lang: Option<LangArg>,
+    /// Warnings on the terminal: `summary` (default) groups them by message with
+    /// a count and the first facility-years, at most a screenful; `all` lists
+    /// every one. The xlsx warnings sheet and the JSON always hold them all.
+    #[arg(long, global = true, value_enum, default_value = "summary")]
+    warnings: WarningsArg,
     #[command(subcommand)]
     command: Command,
 }
@@ -195,6 +200,56 @@ enum GraphFormat {
     Mermaid,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum WarningsArg {
+    Summary,
+    All,
+}
+
+/// Distinct warnings shown on the terminal before "… more" (a screenful).
+const WARNING_GROUPS_SHOWN: usize = 20;
+
+/// The run's warnings for the terminal, one line per distinct message with its
+/// count and first facility-years (or every warning with `--warnings all`).
+fn warning_lines(invs: &[Inventory], mode: WarningsArg) -> Vec<String> {
+    if mode == WarningsArg::All {
+        return invs
+            .iter()
+            .flat_map(|i| {
+                i.warnings
+                    .iter()
+                    .map(move |w| format!("  warning: {} {}: {}", i.facility_id, i.year, w.message))
+            })
+            .collect();
+    }
+    let groups = coreduce::accounting::group_warnings(invs, 3);
+    let mut lines: Vec<String> = groups
+        .iter()
+        .take(WARNING_GROUPS_SHOWN)
+        .map(|g| {
+            let first: Vec<String> = g.examples.iter().map(|(f, y)| format!("{f} {y}")).collect();
+            let more = if g.count > g.examples.len() {
+                ", …"
+            } else {
+                ""
+            };
+            format!(
+                "  warning ({}×): {} [{}{more}]",
+                g.count,
+                g.message,
+                first.join(", ")
+            )
+        })
+        .collect();
+    if groups.len() > WARNING_GROUPS_SHOWN {
+        lines.push(format!(
+            "  … {} more distinct warnings (--warnings all lists every one)",
+            groups.len() - WARNING_GROUPS_SHOWN
+        ));
+    }
+    lines
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LangArg {
     En,
@@ -243,6 +298,7 @@ fn report_lang(arg: Option<LangArg>, study_language: &str) -> coreduce::report::
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let rl = cli.report_lang;
+    let wmode = cli.warnings;
     // `factors check` reports a library that does not load as findings (exit 1).
     if let Command::Factors(FactorsCmd::Check) = &cli.command {
         let loaded = library(&cli.factors).and_then(|lib| {
@@ -284,7 +340,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out!("wrote {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { workbook } => validate(&workbook, &lib, &sectors),
+        Command::Validate { workbook } => validate(&workbook, &lib, &sectors, wmode),
         Command::Uncertainty {
             workbook,
             runs,
@@ -311,11 +367,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &sectors,
         ),
         Command::Inventory { workbook, out } => match out {
-            Some(path) => inventory_to_file(&workbook, &path, rl, &lib, &sectors),
+            Some(path) => inventory_to_file(&workbook, &path, rl, wmode, &lib, &sectors),
             None => {
                 let run = run_workbook(&workbook, &lib, &sectors)?;
                 print_summary(&run.inventories);
-                warn_count(&run.inventories);
+                warn_count(&run.inventories, wmode);
                 Ok(ExitCode::SUCCESS)
             }
         },
@@ -328,6 +384,7 @@ fn inventory_to_file(
     workbook: &Path,
     path: &Path,
     rl: Option<LangArg>,
+    wmode: WarningsArg,
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
@@ -391,14 +448,17 @@ fn inventory_to_file(
         run.inventories.len(),
         run.rows
     );
-    warn_count(&run.inventories);
+    warn_count(&run.inventories, wmode);
     Ok(ExitCode::SUCCESS)
 }
 
-fn warn_count(invs: &[Inventory]) {
+fn warn_count(invs: &[Inventory], mode: WarningsArg) {
     let warnings: usize = invs.iter().map(|i| i.warnings.len()).sum();
     if warnings > 0 {
-        eprintln!("{warnings} warning(s): see the warnings sheet or the JSON output");
+        eprintln!("{warnings} warning(s) (all of them in the warnings sheet and the JSON output):");
+        for line in warning_lines(invs, mode) {
+            eprintln!("{line}");
+        }
     }
 }
 
@@ -419,21 +479,23 @@ fn compute(
     }
 }
 
-fn validate(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> anyhow::Result<ExitCode> {
+fn validate(
+    path: &Path,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    warnings: WarningsArg,
+) -> anyhow::Result<ExitCode> {
     match compute(path, lib, sectors) {
         Ok((invs, _)) => {
-            let warnings: Vec<_> = invs
-                .iter()
-                .flat_map(|i| i.warnings.iter().map(move |w| (i, w)))
-                .collect();
+            let count: usize = invs.iter().map(|i| i.warnings.len()).sum();
             out!(
                 "{}: clean ({} facility-years, {} warnings)",
                 path.display(),
                 invs.len(),
-                warnings.len()
+                count
             );
-            for (i, w) in warnings {
-                out!("  warning: {} {}: {}", i.facility_id, i.year, w.message);
+            for line in warning_lines(&invs, warnings) {
+                out!("{line}");
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -139,3 +139,42 @@ impl Inventory {
         v
     }
 }
+
+/// One distinct warning of a run: how many facility-years it was given for,
+/// and the first few of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WarningGroup {
+    pub message: String,
+    pub count: usize,
+    /// (facility id, year) of the first facility-years, in study order
+    pub examples: Vec<(String, i32)>,
+}
+
+/// Groups the warnings of a run by message, most frequent first (then by
+/// message), keeping `examples` facility-years of each: 10,000 facility-years
+/// give a handful of lines a person can read, not 10,000 repeats.
+pub fn group_warnings(inventories: &[Inventory], examples: usize) -> Vec<WarningGroup> {
+    let mut groups: BTreeMap<&str, WarningGroup> = BTreeMap::new();
+    for inv in inventories {
+        for w in &inv.warnings {
+            let g = groups
+                .entry(w.message.as_str())
+                .or_insert_with(|| WarningGroup {
+                    message: w.message.clone(),
+                    count: 0,
+                    examples: Vec::new(),
+                });
+            g.count += 1;
+            if g.examples.len() < examples {
+                g.examples.push((inv.facility_id.clone(), inv.year));
+            }
+        }
+    }
+    let mut out: Vec<WarningGroup> = groups.into_values().collect();
+    out.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    out
+}
