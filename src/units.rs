@@ -591,17 +591,56 @@ impl fmt::Display for Quantity {
     }
 }
 
-/// Serialises a map of decimals with each value as its exact text (serde helper).
-pub fn ser_decimal_map<S: serde::Serializer>(
+/// Significant digits of an amount as written in every output.
+pub const WRITTEN_DIGITS: u32 = 15;
+
+/// An amount as written in every output (CSV, JSON, xlsx, report): exact where
+/// it terminates within [`WRITTEN_DIGITS`] significant digits, otherwise
+/// rounded to that many (half away from zero), without trailing zeros. The
+/// arithmetic stays exact; only the text is rounded, so the residue of a
+/// 28-digit division (`2.0000000000000000000000000009`) reads `2`.
+pub fn written(d: Decimal) -> Decimal {
+    d.round_sf_with_strategy(
+        WRITTEN_DIGITS,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    )
+    .unwrap_or(d)
+    .normalize()
+}
+
+/// Serialises an amount as its written text (serde helper, see [`written`]).
+pub fn ser_written<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&written(*d).to_string())
+}
+
+/// Serialises an optional amount as its written text, or null.
+pub fn ser_written_opt<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&written(*d).to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Serialises a map of amounts, each as its written text.
+pub fn ser_written_map<S: serde::Serializer>(
     m: &std::collections::BTreeMap<String, Decimal>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(m.len()))?;
     for (k, v) in m {
-        map.serialize_entry(k, &v.normalize().to_string())?;
+        map.serialize_entry(k, &written(*v).to_string())?;
     }
     map.end()
+}
+
+/// Serialises a map of decimals (roadmap and measure tables) with each value
+/// as its written text: the same rule as every amount (see [`written`]).
+pub fn ser_decimal_map<S: serde::Serializer>(
+    m: &std::collections::BTreeMap<String, Decimal>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    ser_written_map(m, s)
 }
 
 /// Parses a decimal written as text, exactly (`0.1` stays 0.1; `123.400` keeps

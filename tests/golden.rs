@@ -6,9 +6,11 @@
 //! and of a 400 facility-year synthetic province, their JSON totals, the
 //! measures CSV of the sample and the built-in study's IAMC table. The test
 //! runs today's binary on the same inputs and compares every amount as an
-//! exact decimal, keyed by what it describes (the layout of the files may
+//! decimal as written (15 significant digits, `units::written`), keyed by
+//! what it describes (the layout of the files may
 //! change; the amounts may not).
 
+use coreduce::units::written;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,9 +40,9 @@ fn dec(s: &str) -> Decimal {
         .unwrap_or_else(|_| panic!("not a decimal: {s}"))
 }
 
-/// Reads a CSV into key → amount, summing rows with the same key (a source
-/// may appear once per fuel).
-fn keyed(path: &Path, key_cols: &[&str], value_cols: &[&str]) -> BTreeMap<String, Decimal> {
+/// Reads a CSV into key → amounts (a source may appear once per fuel, so a
+/// key may hold several rows; they are compared as a sorted list).
+fn keyed(path: &Path, key_cols: &[&str], value_cols: &[&str]) -> BTreeMap<String, Vec<Decimal>> {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     let headers = r.headers().unwrap().clone();
     let idx = |name: &str| {
@@ -51,7 +53,7 @@ fn keyed(path: &Path, key_cols: &[&str], value_cols: &[&str]) -> BTreeMap<String
     };
     let keys: Vec<usize> = key_cols.iter().map(|c| idx(c)).collect();
     let values: Vec<(String, usize)> = value_cols.iter().map(|c| (c.to_string(), idx(c))).collect();
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, Vec<Decimal>> = BTreeMap::new();
     for rec in r.records() {
         let rec = rec.unwrap();
         let key: Vec<&str> = keys.iter().map(|&i| &rec[i]).collect();
@@ -63,25 +65,35 @@ fn keyed(path: &Path, key_cols: &[&str], value_cols: &[&str]) -> BTreeMap<String
             let Ok(d) = Decimal::from_str(v).or_else(|_| Decimal::from_scientific(v)) else {
                 continue; // a text column such as a quadrant
             };
-            *out.entry(format!("{}|{name}", key.join("|")))
-                .or_insert(Decimal::ZERO) += d;
+            out.entry(format!("{}|{name}", key.join("|")))
+                .or_default()
+                .push(written(d));
         }
+    }
+    for v in out.values_mut() {
+        v.sort();
     }
     out
 }
 
-fn assert_same(what: &str, golden: &BTreeMap<String, Decimal>, now: &BTreeMap<String, Decimal>) {
+/// Amounts are written to 15 significant digits (README); the recordings kept
+/// up to 28, so both sides are compared as written.
+fn assert_same(
+    what: &str,
+    golden: &BTreeMap<String, Vec<Decimal>>,
+    now: &BTreeMap<String, Vec<Decimal>>,
+) {
     let mut diffs = Vec::new();
     for (k, g) in golden {
         match now.get(k) {
-            Some(n) if n.normalize() == g.normalize() => {}
-            Some(n) => diffs.push(format!("{k}: was {g}, now {n}")),
-            None => diffs.push(format!("{k}: was {g}, now missing")),
+            Some(n) if n == g => {}
+            Some(n) => diffs.push(format!("{k}: was {g:?}, now {n:?}")),
+            None => diffs.push(format!("{k}: was {g:?}, now missing")),
         }
     }
-    for k in now.keys() {
-        if !golden.contains_key(k) && !now[k].is_zero() {
-            diffs.push(format!("{k}: new, {}", now[k]));
+    for (k, n) in now {
+        if !golden.contains_key(k) && n.iter().any(|x| !x.is_zero()) {
+            diffs.push(format!("{k}: new, {n:?}"));
         }
     }
     assert!(
@@ -166,10 +178,16 @@ fn json_totals_match(input: &str, golden: &str) {
                 "apeq",
                 "wpeq",
             ] {
-                m.insert(format!("{key}|{field}"), dec(t[field].as_str().unwrap()));
+                m.insert(
+                    format!("{key}|{field}"),
+                    vec![written(dec(t[field].as_str().unwrap()))],
+                );
             }
             for (s, v) in t["by_substance"].as_object().unwrap() {
-                m.insert(format!("{key}|{s}"), dec(v.as_str().unwrap()));
+                m.insert(
+                    format!("{key}|{s}"),
+                    vec![written(dec(v.as_str().unwrap()))],
+                );
             }
         }
         m

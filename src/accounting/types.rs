@@ -19,7 +19,7 @@ pub enum InputOrigin {
 #[derive(Debug, Clone, Serialize)]
 pub struct InputUsed {
     pub item: String,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub value: Decimal,
     pub unit: String,
     pub origin: InputOrigin,
@@ -36,7 +36,7 @@ pub struct Row {
     /// substance code, or `CO2e` for the CO2-equivalent row of a GHG
     pub substance: String,
     /// tonnes
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub amount: Decimal,
     pub unit: String,
     pub tier: u8,
@@ -59,33 +59,33 @@ pub struct Warning {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Totals {
     /// t per substance (GHGs, pollutants, memo), rows summed
-    #[serde(serialize_with = "crate::units::ser_decimal_map")]
+    #[serde(serialize_with = "crate::units::ser_written_map")]
     pub by_substance: BTreeMap<String, Decimal>,
     /// t CO2e in the study's view
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub co2e: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub co2e_scope1: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub co2e_scope2: Decimal,
     /// t biogenic CO2 (memo, outside every total)
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub co2_biogenic_memo: Decimal,
     /// energy use, tce (fuels at NCV; electricity at its calorific equivalent)
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub energy_tce: Decimal,
     /// air pollution equivalents (count), weighting in `pollution_equivalent_weighting`
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub apeq: Decimal,
     /// water pollution equivalents (count)
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub wpeq: Decimal,
     pub pollution_equivalent_weighting: String,
     /// t CO2e per unit of output
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(serialize_with = "crate::units::ser_written_opt")]
     pub co2e_per_output: Option<Decimal>,
     /// t per unit of output, per substance (empty when output is zero)
-    #[serde(serialize_with = "crate::units::ser_decimal_map")]
+    #[serde(serialize_with = "crate::units::ser_written_map")]
     pub per_output: BTreeMap<String, Decimal>,
 }
 
@@ -99,7 +99,7 @@ pub struct Inventory {
     pub edition: String,
     pub city: Option<String>,
     pub year: i32,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(serialize_with = "crate::units::ser_written")]
     pub output: Decimal,
     pub output_unit: String,
     pub gwp: GwpSet,
