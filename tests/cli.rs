@@ -134,7 +134,7 @@ fn template_validate_inventory_end_to_end() {
     }
     let csv = std::fs::read_to_string(p.join("r.csv")).unwrap();
     assert!(csv.starts_with(
-        "facility_id,year,sector,process,source,substance,amount,unit,tier,factor_ids"
+        "facility_id,year,sector,process,source,substance,amount,amount_outside_view,unit,tier,factor_ids"
     ));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(p.join("r.json")).unwrap()).unwrap();

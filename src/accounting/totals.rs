@@ -41,7 +41,15 @@ impl<'a> Work<'a> {
     pub(super) fn totals(&mut self, output: Decimal) -> crate::Result<Totals> {
         let mut t = Totals::default();
         for r in &self.rows {
-            *t.by_substance.entry(r.substance.clone()).or_default() += r.amount;
+            // The view's totals hold the rows counted in the view; the rest
+            // (memo items, purchased power under the compliance view) are
+            // kept beside them, so no output can add the two by accident.
+            let into = if r.in_view {
+                &mut t.by_substance
+            } else {
+                &mut t.outside_view
+            };
+            *into.entry(r.substance.clone()).or_default() += r.amount;
             if r.substance == "CO2e" {
                 if r.in_view {
                     t.co2e += r.amount;

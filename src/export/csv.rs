@@ -12,7 +12,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The columns of the tidy CSV, in order.
-pub const CSV_COLUMNS: [&str; 16] = [
+///
+/// `amount` holds a row counted in the study's view; a row outside it (a memo
+/// item such as biogenic CO2, or purchased power under the compliance view)
+/// has its amount in `amount_outside_view` and an empty `amount`, so summing
+/// `amount` by facility, year and substance gives the view's totals.
+pub const CSV_COLUMNS: [&str; 17] = [
     "facility_id",
     "year",
     "sector",
@@ -20,6 +25,7 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "source",
     "substance",
     "amount",
+    "amount_outside_view",
     "unit",
     "tier",
     "factor_ids",
@@ -71,14 +77,20 @@ impl<W: Write> CsvRows<W> {
                 let mut tier = itoa::Buffer::new();
                 let mut scope = itoa::Buffer::new();
                 let over = overridden(&r.factor_ids, &self.overrides);
-                let record: [&str; 16] = [
+                let (counted, outside) = if r.in_view {
+                    (amount.as_str(), "")
+                } else {
+                    ("", amount.as_str())
+                };
+                let record: [&str; 17] = [
                     &facility,
                     year,
                     &inv.sector,
                     &r.node,
                     &r.source,
                     &r.substance,
-                    &amount,
+                    counted,
+                    outside,
                     &r.unit,
                     tier.format(r.tier),
                     &ids,

@@ -91,18 +91,20 @@ impl XlsxWriter {
                 ws.write_string(r, 3, &row.node)?;
                 ws.write_string(r, 4, &row.source)?;
                 ws.write_string(r, 5, &row.substance)?;
-                ws.write_number_with_format(r, 6, num(row.amount), number)?;
-                ws.write_string(r, 7, &row.unit)?;
-                ws.write_number(r, 8, row.tier)?;
-                ws.write_string(r, 9, row.factor_ids.join(";"))?;
-                ws.write_number(r, 10, row.scope)?;
-                ws.write_boolean(r, 11, row.in_view)?;
-                ws.write_string(r, 12, &city)?;
-                ws.write_string(r, 13, &inv.technology)?;
-                ws.write_string(r, 14, &inv.edition)?;
+                // Counted in the view, or beside it (see CSV_COLUMNS).
+                let amount_col = if row.in_view { 6 } else { 7 };
+                ws.write_number_with_format(r, amount_col, num(row.amount), number)?;
+                ws.write_string(r, 8, &row.unit)?;
+                ws.write_number(r, 9, row.tier)?;
+                ws.write_string(r, 10, row.factor_ids.join(";"))?;
+                ws.write_number(r, 11, row.scope)?;
+                ws.write_boolean(r, 12, row.in_view)?;
+                ws.write_string(r, 13, &city)?;
+                ws.write_string(r, 14, &inv.technology)?;
+                ws.write_string(r, 15, &inv.edition)?;
                 let over = overridden(&row.factor_ids, &self.overrides);
                 if !over.is_empty() {
-                    ws.write_string(r, 15, over)?;
+                    ws.write_string(r, 16, over)?;
                 }
                 r += 1;
             }
@@ -190,16 +192,27 @@ impl XlsxWriter {
             .iter()
             .flat_map(|i| i.totals.by_substance.keys().cloned())
             .collect();
+        // Rows outside the view (memo items; purchased power under the
+        // compliance view) in columns of their own after the view's.
+        let outside: BTreeSet<String> = inventories
+            .iter()
+            .flat_map(|i| i.totals.outside_view.keys().cloned())
+            .collect();
         let ws = wb.worksheet_from_index(BY_FACILITY)?;
         let mut cols: Vec<String> = vec!["facility_id".into(), "year".into()];
         cols.extend(subs.iter().map(|s| format!("{s} (t)")));
+        cols.extend(outside.iter().map(|s| format!("{s} outside view (t)")));
         headers(ws, &cols.iter().map(String::as_str).collect::<Vec<_>>())?;
         for (i, inv) in inventories.iter().enumerate() {
             let r = i as u32 + 1;
             ws.write_string(r, 0, neutralise(&inv.facility_id))?;
             ws.write_number(r, 1, inv.year)?;
-            for (c, s) in subs.iter().enumerate() {
-                if let Some(v) = inv.totals.by_substance.get(s) {
+            let columns = subs
+                .iter()
+                .map(|s| inv.totals.by_substance.get(s))
+                .chain(outside.iter().map(|s| inv.totals.outside_view.get(s)));
+            for (c, v) in columns.enumerate() {
+                if let Some(v) = v {
                     ws.write_number_with_format(r, 2 + c as u16, num(*v), &number)?;
                 }
             }

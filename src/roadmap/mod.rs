@@ -635,10 +635,17 @@ pub struct Point {
 }
 
 fn totals_of(inv: &Inventory) -> BTreeMap<String, Decimal> {
+    // The view's substances, and memo items (biogenic CO2) as series of their
+    // own; never rows the view leaves out of a counted substance.
+    let memo = |k: &str| {
+        crate::substance::Substance::parse(k)
+            .is_some_and(|s| s.category() == crate::substance::Category::Memo)
+    };
     let mut t: BTreeMap<String, Decimal> = inv
         .totals
         .by_substance
         .iter()
+        .chain(inv.totals.outside_view.iter().filter(|(k, _)| memo(k)))
         .filter(|(k, _)| k.as_str() != "CO2e")
         .map(|(k, v)| (k.clone(), *v))
         .collect();
