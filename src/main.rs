@@ -258,6 +258,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Inventory { workbook, out } => {
             let run =
                 run_workbook(&workbook, &lib, &sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+            print_notices(&run.study.notices);
             let (invs, lib) = (run.inventories, run.factors);
             match out {
                 Some(path) => {
@@ -299,6 +300,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The reader's notices (settings left to their defaults, technologies
+/// inferred, the base year chosen), each once, on stderr.
+fn print_notices(notices: &[String]) {
+    for n in notices {
+        eprintln!("note: {n}");
+    }
+}
+
+/// A workbook run restricted to its base year, for roadmap, measures and
+/// uncertainty, with the reader's notices said once.
+fn base_year_run(
+    path: &Path,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<coreduce::accounting::WorkbookRun> {
+    let run = run_workbook(path, lib, sectors)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .base_year_only();
+    print_notices(&run.study.notices);
+    Ok(run)
+}
+
 enum Failure {
     Unreadable(String),
     Findings(String),
@@ -308,9 +331,9 @@ fn compute(
     path: &Path,
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
-) -> Result<(Vec<Inventory>, FactorLibrary), Failure> {
+) -> Result<(Vec<Inventory>, FactorLibrary, Vec<String>), Failure> {
     match run_workbook(path, lib, sectors) {
-        Ok(run) => Ok((run.inventories, run.factors)),
+        Ok(run) => Ok((run.inventories, run.factors, run.study.notices)),
         Err(e @ WorkbookError::Unreadable { .. }) => Err(Failure::Unreadable(e.to_string())),
         Err(e @ WorkbookError::Invalid { .. }) => Err(Failure::Findings(e.to_string())),
     }
@@ -318,7 +341,7 @@ fn compute(
 
 fn validate(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> anyhow::Result<ExitCode> {
     match compute(path, lib, sectors) {
-        Ok((invs, _)) => {
+        Ok((invs, _, notices)) => {
             let warnings: Vec<_> = invs
                 .iter()
                 .flat_map(|i| i.warnings.iter().map(move |w| (i, w)))
@@ -331,6 +354,9 @@ fn validate(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> anyhow
             );
             for (i, w) in warnings {
                 out!("  warning: {} {}: {}", i.facility_id, i.year, w.message);
+            }
+            for n in notices {
+                out!("  note: {n}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -537,7 +563,7 @@ fn measures_cmd(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
-    let run = run_workbook(path, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let run = base_year_run(path, lib, sectors)?;
     let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
     let mut ms = coreduce::measures::settings_for(&run.study, &run.factors);
     if let Some(v) = decimal_arg("lambda", &lambda)? {
@@ -626,7 +652,7 @@ fn roadmap_cmd(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     let run = match workbook {
-        Some(p) => run_workbook(p, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Some(p) => base_year_run(p, lib, sectors)?,
         None => {
             let study = coreduce::workbook::builtin::load("sichuan", lib, sectors)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -745,7 +771,7 @@ fn uncertainty_cmd(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
-    let run = run_workbook(path, lib, sectors).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let run = base_year_run(path, lib, sectors)?;
     let bar = if std::io::stderr().is_terminal() && runs >= 200 {
         let b = indicatif::ProgressBar::new(runs as u64);
         b.set_style(

@@ -111,6 +111,8 @@ pub struct FacilityYear {
     pub sector: String,
     pub technology: Option<String>,
     pub city: Option<String>,
+    /// The county-level division, where the workbook named one (夹江县).
+    pub county: Option<String>,
     pub year: i32,
     pub activity: Vec<Activity>,
 }
@@ -124,6 +126,7 @@ impl FacilityYear {
             sector: sector.into(),
             technology: None,
             city: None,
+            county: None,
             year,
             activity: Vec::new(),
         }

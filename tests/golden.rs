@@ -50,10 +50,7 @@ fn keyed(path: &Path, key_cols: &[&str], value_cols: &[&str]) -> BTreeMap<String
             .unwrap_or_else(|| panic!("{path:?} has no column {name}"))
     };
     let keys: Vec<usize> = key_cols.iter().map(|c| idx(c)).collect();
-    let values: Vec<(String, usize)> = value_cols
-        .iter()
-        .map(|c| (c.to_string(), idx(c)))
-        .collect();
+    let values: Vec<(String, usize)> = value_cols.iter().map(|c| (c.to_string(), idx(c))).collect();
     let mut out = BTreeMap::new();
     for rec in r.records() {
         let rec = rec.unwrap();
@@ -161,7 +158,14 @@ fn json_totals_match(input: &str, golden: &str) {
     let flatten = |items: Vec<(String, &serde_json::Value)>| {
         let mut m = BTreeMap::new();
         for (key, t) in items {
-            for field in ["co2e", "co2e_scope1", "co2e_scope2", "energy_tce", "apeq", "wpeq"] {
+            for field in [
+                "co2e",
+                "co2e_scope1",
+                "co2e_scope2",
+                "energy_tce",
+                "apeq",
+                "wpeq",
+            ] {
                 m.insert(format!("{key}|{field}"), dec(t[field].as_str().unwrap()));
             }
             for (s, v) in t["by_substance"].as_object().unwrap() {
@@ -180,12 +184,7 @@ fn json_totals_match(input: &str, golden: &str) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| {
-            (
-                format!("{}|{}", i["facility_id"], i["year"]),
-                &i["totals"],
-            )
-        })
+        .map(|i| (format!("{}|{}", i["facility_id"], i["year"]), &i["totals"]))
         .collect();
     assert_same(input, &flatten(golden_items), &flatten(now_items));
 }

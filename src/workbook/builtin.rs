@@ -171,6 +171,7 @@ pub fn from_text(
             sector: sector.id.clone(),
             technology: Some(technology),
             city: Some(city),
+            county: None,
             capacity: None,
             location: here,
         });
@@ -213,6 +214,7 @@ pub fn from_text(
                 sector: fac.sector.clone(),
                 technology: fac.technology.clone(),
                 city: fac.city.clone(),
+                county: None,
                 year: file.study.base_year,
                 activity: Vec::new(),
             })
@@ -296,5 +298,6 @@ pub fn from_text(
         metric: Default::default(),
         scenario_rows,
         target_rows,
+        notices: Vec::new(),
     })
 }
