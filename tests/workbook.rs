@@ -25,7 +25,27 @@ use C::*;
 
 type Sheet = (&'static str, Vec<Vec<C>>);
 
+/// Writes the sheets, with a `settings` sheet (gwp AR5) first when the
+/// workbook is a study (it has a facilities or activity sheet) without one:
+/// the settings sheet is required.
 fn write(dir: &Path, name: &str, sheets: &[Sheet]) -> PathBuf {
+    let is_study = sheets
+        .iter()
+        .any(|(n, _)| ["facilities", "activity", "设施", "活动数据"].contains(n));
+    let has_settings = sheets.iter().any(|(n, _)| ["settings", "设置"].contains(n));
+    if is_study && !has_settings {
+        let mut all = vec![(
+            "settings",
+            vec![vec![S("key"), S("value")], vec![S("gwp"), S("AR5")]],
+        )];
+        all.extend(sheets.iter().cloned());
+        return write_as_given(dir, name, &all);
+    }
+    write_as_given(dir, name, sheets)
+}
+
+/// Writes exactly the sheets given.
+fn write_as_given(dir: &Path, name: &str, sheets: &[Sheet]) -> PathBuf {
     let path = dir.join(name);
     let mut wb = Workbook::new();
     for (sheet, rows) in sheets {

@@ -439,8 +439,13 @@ impl SectorLibrary {
         }
         // a prefecture written before the county: 乐山市夹江县, 凉山州会理市
         let mut heads: Vec<(String, &City)> = Vec::new();
+        // 凉山州 → 凉山, but 泸州 stays 泸州 (a one-character name keeps its 州)
+        let bare_of = |c: &City| match c.name_zh.strip_suffix('州') {
+            Some(b) if b.chars().count() >= 2 => b.to_string(),
+            _ => c.name_zh.clone(),
+        };
         for c in &self.cities {
-            let bare = c.name_zh.trim_end_matches(['市', '州']).to_string();
+            let bare = bare_of(c);
             for h in [
                 format!("{bare}市"),
                 format!("{bare}州"),
@@ -453,7 +458,7 @@ impl SectorLibrary {
         }
         for c in &self.cities {
             for official in ["彝族自治州", "藏族自治州", "藏族羌族自治州"] {
-                let bare = c.name_zh.trim_end_matches(['市', '州']);
+                let bare = bare_of(c);
                 heads.push((format!("{bare}{official}"), c));
             }
         }
@@ -534,7 +539,7 @@ impl SectorLibrary {
                     .map(|x| {
                         format!(
                             "{}{}",
-                            x.name_zh.trim_end_matches(['市', '州']),
+                            bare_of(x),
                             county_text
                         )
                     })
