@@ -536,7 +536,11 @@ impl SectorLibrary {
                 let example = many
                     .first()
                     .and_then(|c| self.cities.iter().find(|x| x.id == c.prefecture))
-                    .map(|x| format!("{}{}", bare_of(x), county_text))
+                    .map(|x| {
+                        let bare = bare_of(x);
+                        let suffix = if bare != x.name_zh { "州" } else { "市" };
+                        format!("{bare}{suffix}{county_text}")
+                    })
                     .unwrap_or_default();
                 Err(format!(
                     "'{t}' is ambiguous: it names {} county-level divisions, {list}; write the prefecture with it (e.g. '{example}')",

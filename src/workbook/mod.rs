@@ -1460,7 +1460,7 @@ fn resolve_technologies(
             findings.push(DataError::new(
                 p.location,
                 format!(
-                    "{}: the {edition} method of {} depends on it and it cannot be inferred from the activity",
+                    "{}. The {edition} method of {} depends on the technology (its factors are per technology or cell type), and it cannot be inferred from the activity",
                     p.message, sector.id
                 ),
             ));
