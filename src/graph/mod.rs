@@ -9,6 +9,13 @@
 //! unit), flows between them per unit of the consumer's product, Tier 1 input
 //! intensities per node, and emission sources naming a method and the factor
 //! ids it uses. The formulas behind the methods live in `accounting`.
+//!
+//! The library also resolves what people write: technologies by id, name or
+//! synonym (`aliases`, English and Chinese, matched after folding case, spaces
+//! and punctuation), inferred from fuels (`infer_from_fuels`) where a name is
+//! not recognised; and places, from `regions.toml` (the 21 prefecture-level
+//! cities) and `counties.csv` (the 183 county-level divisions, MCA 2023 codes),
+//! to a prefecture with the county kept.
 
 mod def;
 pub mod items;
@@ -1027,7 +1034,7 @@ impl Sector {
             for x in &self.technologies {
                 for n in names(x) {
                     // short words ("gas", "coal") only count as whole text
-                    if n.chars().count() < 4 && !n.chars().any(|c| !c.is_ascii()) {
+                    if n.chars().count() < 4 && n.is_ascii() {
                         continue;
                     }
                     if !f.contains(&n) {
