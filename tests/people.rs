@@ -297,3 +297,18 @@ fn technology_words_map_to_their_technology() {
         }
     }
 }
+
+#[test]
+fn a_small_number_in_a_percent_row_is_a_question_where_formats_cannot_be_read() {
+    let (f, s) = libs();
+    let err = match run_workbook(&fixture("people_percent_unknown.ods"), f, s) {
+        Ok(_) => panic!("an ods 0.02 in a % row must not be read silently"),
+        Err(coreduce::workbook::WorkbookError::Invalid { findings, .. }) => findings
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => panic!("{e}"),
+    };
+    insta::assert_snapshot!("percent_row_unknown_format", err);
+}
