@@ -309,21 +309,30 @@ fn build(
         2,
         1000,
         2,
-        &DataValidation::new().allow_list_formula(list_ref("A", sector_ids.len())),
+        &DataValidation::new()
+            .allow_list_formula(list_ref("A", sector_ids.len()))
+            // a warning, not a stop: counties, Chinese names and words are accepted
+            .set_error_style(DataValidationErrorStyle::Warning),
     )?;
     ws.add_data_validation(
         1,
         4,
         1000,
         4,
-        &DataValidation::new().allow_list_formula(list_ref("B", cities.len())),
+        &DataValidation::new()
+            .allow_list_formula(list_ref("B", cities.len()))
+            // a warning, not a stop: counties, Chinese names and words are accepted
+            .set_error_style(DataValidationErrorStyle::Warning),
     )?;
     ws.add_data_validation(
         1,
         3,
         1000,
         3,
-        &DataValidation::new().allow_list_formula(list_ref("C", techs.len())),
+        &DataValidation::new()
+            .allow_list_formula(list_ref("C", techs.len()))
+            // a warning, not a stop: counties, Chinese names and words are accepted
+            .set_error_style(DataValidationErrorStyle::Warning),
     )?;
     ws.autofilter(0, 0, examples.len() as u32, 6)?;
 
