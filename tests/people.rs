@@ -208,7 +208,10 @@ fn three_years_of_history_give_the_base_year_roadmap_not_their_sum() {
     let (a, b) = (roadmap_json(&three), roadmap_json(&one));
     assert_eq!(a["base_year"], 2022);
     assert_eq!(a, b, "the roadmaps differ");
-    assert_ne!(summed, b, "three years added together must not give the base-year roadmap");
+    assert_ne!(
+        summed, b,
+        "three years added together must not give the base-year roadmap"
+    );
 }
 
 #[test]

@@ -678,13 +678,14 @@ fn missing_settings_keys_fall_back_to_defaults_said_once() {
         vec![
             "settings: no 'grid_factor'; the default grid.sc.avg (Sichuan's average grid factor of each year) is used",
             "settings: no 'view'; the default footprint (scope 1 + 2) is used",
-            "settings: no 'base_year'; the latest year of the activity sheet, 2022, is the base year of roadmap, measures and uncertainty",
+            "settings: no 'base_year'; the latest year of the activity sheet, 2022, is the base year of roadmap, measures and uncertainty (the other years are not added to it)",
         ]
     );
     let base = run.base_year_only();
     assert_eq!(base.inventories.len(), 1);
     assert_eq!(base.inventories[0].year, 2022);
-    assert_eq!(base.study.notices.len(), 4, "{:?}", base.study.notices);
+    // said once: restricting to the base year adds no second notice
+    assert_eq!(base.study.notices.len(), 3, "{:?}", base.study.notices);
 }
 
 #[test]
@@ -713,4 +714,17 @@ fn annual_rates_and_percent_formats_in_activity() {
         inv.source_total("curing_combustion", "SO2").normalize(),
         dec!(21)
     );
+}
+
+#[test]
+fn base_year_without_activity_is_an_error() {
+    let p = problems(&[
+        (
+            "settings",
+            vec![vec![S("key"), S("value")], vec![S("base_year"), N(2019.0)]],
+        ),
+        facilities(),
+        activity(vec![output_row()]),
+    ]);
+    insta::assert_snapshot!(p, @"settings!A2: base_year 2019 has no activity rows (the activity sheet has 2022): roadmap, measures and uncertainty start from the base year's activity");
 }

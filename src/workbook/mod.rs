@@ -206,7 +206,9 @@ impl Study {
     }
 
     /// This study with the facility-years of its base year only (years are
-    /// never added together), and a notice when other years were set aside.
+    /// never added together), and a notice when the `base_year` setting set
+    /// other years aside (without the setting, the reader has said which year
+    /// is used).
     pub fn base_year_only(&self) -> Study {
         let mut s = self.clone();
         let Some(y) = self.chosen_base_year() else {
@@ -216,12 +218,12 @@ impl Study {
         s.facility_years.retain(|f| f.year == y);
         let years: std::collections::BTreeSet<i32> =
             self.facility_years.iter().map(|f| f.year).collect();
-        if s.facility_years.len() < before {
+        // without the setting, the reader has already said which year is used
+        if s.facility_years.len() < before && self.base_year.is_some() {
             s.notices.push(format!(
-                "the activity sheet has {} years ({}); the base year {y}{} is used, the others are not added to it",
+                "the activity sheet has {} years ({}); the base year {y} is used, the others are not added to it",
                 years.len(),
                 years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
-                if self.base_year.is_some() { "" } else { " (the latest; set base_year to choose)" },
             ));
         }
         s
@@ -773,6 +775,19 @@ pub fn read_with_limits(
         }
     }
     resolve_technologies(&mut study, pending, sectors, &mut findings);
+    if let (Some(y), Some(at)) = (study.base_year, seen_settings.get("base_year")) {
+        let years: std::collections::BTreeSet<i32> =
+            study.facility_years.iter().map(|f| f.year).collect();
+        if !years.is_empty() && !years.contains(&y) {
+            findings.push(DataError::new(
+                at.clone(),
+                format!(
+                    "base_year {y} has no activity rows (the activity sheet has {}): roadmap, measures and uncertainty start from the base year's activity",
+                    years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
     if ranges.contains_key("settings") {
         default_notices(&mut study, &seen_settings);
     }
@@ -1055,7 +1070,12 @@ fn default_notices(study: &mut Study, seen: &BTreeMap<String, Location>) {
     if !seen.contains_key("base_year") {
         if let Some(y) = study.chosen_base_year() {
             study.notices.push(format!(
-                "settings: no 'base_year'; the latest year of the activity sheet, {y}, is the base year of roadmap, measures and uncertainty"
+                "settings: no 'base_year'; the latest year of the activity sheet, {y}, is the base year of roadmap, measures and uncertainty{}",
+                if study.facility_years.iter().any(|f| f.year != y) {
+                    " (the other years are not added to it)"
+                } else {
+                    ""
+                }
             ));
         }
     }
