@@ -370,6 +370,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Some(path) => inventory_to_file(&workbook, &path, rl, wmode, &lib, &sectors),
             None => {
                 let run = run_workbook(&workbook, &lib, &sectors)?;
+                print_notices(&run.study.notices);
                 print_summary(&run.inventories);
                 warn_count(&run.inventories, wmode);
                 Ok(ExitCode::SUCCESS)
@@ -389,6 +390,7 @@ fn inventory_to_file(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     let study = coreduce::workbook::read(workbook, lib, sectors)?;
+    print_notices(&study.notices);
     let invalid = |findings| {
         anyhow::anyhow!(
             "{}",
@@ -462,6 +464,26 @@ fn warn_count(invs: &[Inventory], mode: WarningsArg) {
     }
 }
 
+/// The reader's notices (settings left to their defaults, technologies
+/// inferred, the base year chosen), each once, on stderr.
+fn print_notices(notices: &[String]) {
+    for n in notices {
+        eprintln!("note: {n}");
+    }
+}
+
+/// A workbook run restricted to its base year, for roadmap, measures and
+/// uncertainty, with the reader's notices said once.
+fn base_year_run(
+    path: &Path,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<coreduce::workbook::WorkbookRun> {
+    let run = run_workbook(path, lib, sectors)?.base_year_only();
+    print_notices(&run.study.notices);
+    Ok(run)
+}
+
 enum Failure {
     Unreadable(String),
     Findings(String),
@@ -471,9 +493,9 @@ fn compute(
     path: &Path,
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
-) -> Result<(Vec<Inventory>, FactorLibrary), Failure> {
+) -> Result<(Vec<Inventory>, FactorLibrary, Vec<String>), Failure> {
     match run_workbook(path, lib, sectors) {
-        Ok(run) => Ok((run.inventories, run.factors)),
+        Ok(run) => Ok((run.inventories, run.factors, run.study.notices)),
         Err(e @ WorkbookError::Unreadable { .. }) => Err(Failure::Unreadable(e.to_string())),
         Err(e @ WorkbookError::Invalid { .. }) => Err(Failure::Findings(e.to_string())),
     }
@@ -486,7 +508,7 @@ fn validate(
     warnings: WarningsArg,
 ) -> anyhow::Result<ExitCode> {
     match compute(path, lib, sectors) {
-        Ok((invs, _)) => {
+        Ok((invs, _, notices)) => {
             let count: usize = invs.iter().map(|i| i.warnings.len()).sum();
             out!(
                 "{}: clean ({} facility-years, {} warnings)",
@@ -496,6 +518,9 @@ fn validate(
             );
             for line in warning_lines(&invs, warnings) {
                 out!("{line}");
+            }
+            for n in notices {
+                out!("  note: {n}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -715,7 +740,7 @@ fn measures_cmd(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
-    let run = run_workbook(path, lib, sectors)?;
+    let run = base_year_run(path, lib, sectors)?;
     let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
     let mut ms = coreduce::measures::settings_for(&run.study, &run.factors);
     if let Some(v) = decimal_arg("lambda", &lambda, None)? {
@@ -816,7 +841,7 @@ fn roadmap_cmd(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     let run = match workbook {
-        Some(p) => run_workbook(p, lib, sectors)?,
+        Some(p) => base_year_run(p, lib, sectors)?,
         None => {
             let study = coreduce::study::builtin::load("sichuan", lib, sectors)?;
             coreduce::accounting::compute(study, lib, sectors)
@@ -940,7 +965,7 @@ fn uncertainty_cmd(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
-    let run = run_workbook(path, lib, sectors)?;
+    let run = base_year_run(path, lib, sectors)?;
     let bar = if std::io::stderr().is_terminal() && runs >= 200 {
         let b = indicatif::ProgressBar::new(runs as u64);
         b.set_style(

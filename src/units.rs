@@ -2,7 +2,7 @@
 //!
 //! A [`Unit`] is a product of powers of a few base dimensions with an exact
 //! decimal scale to the base unit of each (t, GJ, m3, m2, CNY, item, pollution
-//! equivalent, anode-effect minute per cell-day, mV-day). A [`Quantity`] is a
+//! equivalent, anode-effect minute per cell-day, mV-day, year). A [`Quantity`] is a
 //! `rust_decimal::Decimal` with its unit. Nothing here touches `f64`.
 //!
 //! Unit strings are accepted in English and Chinese (`t`, `吨`, `万kWh`,
@@ -10,6 +10,12 @@
 //! written with `/` (`GJ/10^4 Nm3`, `tCO2/MWh`). A mass unit may carry a
 //! substance tag (`tCO2`, `kgCOD`, `t Al`) which documents the unit and does not
 //! change its dimension.
+//!
+//! Time is a dimension of its own (base: the year, `a`, `yr`, `年`), so
+//! capacities written per year (`t/a`, `万吨/年`, `万m2/a`, `平方米/年`) are rates
+//! that convert like any other unit; [`Unit::annual`] turns a rate into the
+//! amount of one year, which is how a rate given for an annual activity item
+//! is read.
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -45,9 +51,11 @@ pub enum BaseDim {
     AnodeEffect = 7,
     /// anode-effect overvoltage in mV-day (IPCC overvoltage method)
     Overvoltage = 8,
+    /// time (base: the year)
+    Time = 9,
 }
 
-const NDIMS: usize = 9;
+const NDIMS: usize = 10;
 const DIM_NAMES: [&str; NDIMS] = [
     "mass",
     "energy",
@@ -58,6 +66,7 @@ const DIM_NAMES: [&str; NDIMS] = [
     "pollution equivalent",
     "anode-effect minutes",
     "overvoltage",
+    "time",
 ];
 
 /// Exponents of the base dimensions.
@@ -203,7 +212,7 @@ fn known_units() -> &'static [Known] {
             k(&["MWh", "兆瓦时"], Some(Energy), dec!(3.6)),
             k(&["GWh", "吉瓦时"], Some(Energy), dec!(3600)),
             k(
-                &["万kWh", "万千瓦时", "10^4 kWh", "万度"],
+                &["万kWh", "万千瓦时", "10^4 kWh", "10^4kWh", "万度"],
                 Some(Energy),
                 dec!(36),
             ),
@@ -249,9 +258,9 @@ fn known_units() -> &'static [Known] {
                 dec!(10000),
             ),
             // area (base: m2)
-            k(&["m2", "m²", "平方米"], Some(Area), dec!(1)),
+            k(&["m2", "m²", "㎡", "平方米"], Some(Area), dec!(1)),
             k(
-                &["万m2", "万m²", "万平方米", "10^4 m2"],
+                &["万m2", "万m²", "万㎡", "万平方米", "10^4 m2", "10^4m2"],
                 Some(Area),
                 dec!(10000),
             ),
@@ -263,8 +272,21 @@ fn known_units() -> &'static [Known] {
             // counts
             k(&["item", "items", "个", "台", "座"], Some(Count), dec!(1)),
             k(&["eq", "equivalent", "当量"], Some(Equivalent), dec!(1)),
-            k(&["AEM", "AE-min/cell-day"], Some(AnodeEffect), dec!(1)),
+            k(
+                &[
+                    "AEM",
+                    "AE-min/cell-day",
+                    "min/cell-day",
+                    "分钟/槽·日",
+                    "分钟/(槽·日)",
+                    "分/槽·日",
+                ],
+                Some(AnodeEffect),
+                dec!(1),
+            ),
             k(&["mV-day"], Some(Overvoltage), dec!(1)),
+            // time (base: year); capacities are written per year (t/a, 万吨/年)
+            k(&["a", "yr", "year", "年", "annum"], Some(Time), dec!(1)),
             // dimensionless
             k(&["fraction", "1", "-", "ratio", "比例"], None, dec!(1)),
             k(&["%", "percent", "％"], None, dec!(0.01)),
@@ -355,6 +377,32 @@ impl Unit {
     pub fn compatible(&self, other: &Unit) -> bool {
         self.dims == other.dims
     }
+    /// True for a rate per year (`t/a`, `万吨/年`, `m2/a`).
+    pub fn is_per_year(&self) -> bool {
+        self.dims.0[BaseDim::Time as usize] == -1
+    }
+
+    /// The amount of one year of a rate per year (`万t/a` → `万t`, exactly);
+    /// `None` for a unit that is not a rate per year.
+    pub fn annual(&self) -> Option<Unit> {
+        if !self.is_per_year() {
+            return None;
+        }
+        let mut dims = self.dims;
+        dims.0[BaseDim::Time as usize] = 0;
+        let trimmed = self.symbol.trim();
+        let symbol = ["/a", "/yr", "/year", "/年", "/annum", "／年"]
+            .iter()
+            .find_map(|s| trimmed.strip_suffix(s))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| format!("{trimmed}·a"));
+        Some(Unit {
+            symbol,
+            dims,
+            scale: self.scale,
+        })
+    }
+
     /// True for a mass unit (t, kg, 万t, …).
     pub fn is_mass(&self) -> bool {
         self.dims == Dims::base(BaseDim::Mass)
@@ -446,6 +494,15 @@ fn normalise(input: &str) -> String {
         ("×10^4", "10^4"),
         ("1e4", "10^4"),
         ("AE-min/cell-day", "AEM"),
+        ("AE-min/(cell-day)", "AEM"),
+        ("min/(cell-day)", "AEM"),
+        ("min/cell-day", "AEM"),
+        ("min/cell·day", "AEM"),
+        ("分钟/(槽·日)", "AEM"),
+        ("分钟/槽·日", "AEM"),
+        ("分钟/槽日", "AEM"),
+        ("分钟/槽·天", "AEM"),
+        ("/yr", "/a"),
     ] {
         s = s.replace(from, to);
     }
@@ -826,6 +883,63 @@ mod tests {
             ("千克标准煤", "kgce"),
         ] {
             assert_eq!(u(zh), u(en), "{zh} vs {en}");
+        }
+    }
+
+    #[test]
+    fn capacities_per_year_are_rates_of_their_own_dimension() {
+        for (text, per_year_in_t_or_m2, base) in [
+            ("t/a", dec!(1), "t"),
+            ("t/yr", dec!(1), "t"),
+            ("万t/a", dec!(10000), "t"),
+            ("吨/年", dec!(1), "t"),
+            ("万吨/年", dec!(10000), "t"),
+            ("m2/a", dec!(1), "m2"),
+            ("万m2/a", dec!(10000), "m2"),
+            ("平方米/年", dec!(1), "m2"),
+            ("万平方米/年", dec!(10000), "m2"),
+            ("㎡/a", dec!(1), "m2"),
+            ("万㎡/年", dec!(10000), "m2"),
+        ] {
+            let rate = u(text);
+            assert!(rate.is_per_year(), "{text}");
+            assert!(
+                !rate.compatible(&u(base)),
+                "{text} is a rate, not an amount"
+            );
+            let per_year = format!("{base}/a");
+            assert_eq!(
+                rate.convert(dec!(1), &u(&per_year)).unwrap(),
+                per_year_in_t_or_m2,
+                "{text}"
+            );
+            let annual = rate.annual().unwrap();
+            assert_eq!(
+                annual.convert(dec!(3), &u(base)).unwrap(),
+                per_year_in_t_or_m2 * dec!(3),
+                "{text}"
+            );
+        }
+        assert_eq!(u("万吨/年").annual().unwrap().symbol(), "万吨");
+        assert!(u("t").annual().is_none());
+        assert_eq!(u("㎡"), u("m2"));
+        assert_eq!(u("万㎡"), u("万m2"));
+    }
+
+    #[test]
+    fn anode_effect_and_energy_spellings() {
+        for s in [
+            "min/cell-day",
+            "AE-min/cell-day",
+            "分钟/槽·日",
+            "分钟/(槽·日)",
+            "AEM",
+        ] {
+            assert_eq!(u(s), u("AEM"), "{s}");
+        }
+        assert!(u("t/t/min/cell-day").compatible(&u("t/t/AEM")));
+        for s in ["万千瓦时", "万kWh", "10^4 kWh", "10^4kWh"] {
+            assert_eq!(u(s).convert(dec!(1), &u("MWh")).unwrap(), dec!(10), "{s}");
         }
     }
 

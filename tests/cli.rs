@@ -158,6 +158,11 @@ fn validate_exit_codes_1_for_findings_2_for_unreadable() {
     assert_eq!(o.status.code(), Some(2));
     // A workbook with a finding: exit 1 and the cell in the message.
     let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("settings").unwrap();
+    ws.write_string(0, 0, "key").unwrap();
+    ws.write_string(0, 1, "value").unwrap();
+    ws.write_string(1, 0, "gwp").unwrap();
+    ws.write_string(1, 1, "AR5").unwrap();
     let ws = wb.add_worksheet().set_name("facilities").unwrap();
     ws.write_string(0, 0, "facility_id").unwrap();
     ws.write_string(0, 1, "sector").unwrap();
@@ -193,6 +198,11 @@ fn formula_text_from_the_workbook_is_neutralised_in_csv() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("settings").unwrap();
+    ws.write_string(0, 0, "key").unwrap();
+    ws.write_string(0, 1, "value").unwrap();
+    ws.write_string(1, 0, "gwp").unwrap();
+    ws.write_string(1, 1, "AR5").unwrap();
     let ws = wb.add_worksheet().set_name("facilities").unwrap();
     for (c, h) in ["facility_id", "name", "sector", "city"].iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();

@@ -191,6 +191,11 @@ fn measured_co2_keeps_scope_2_electricity() {
 fn tobacco_with_measure(dir: &Path, id: &str, name: &str) -> PathBuf {
     let path = dir.join("m.xlsx");
     let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("settings").unwrap();
+    ws.write_string(0, 0, "key").unwrap();
+    ws.write_string(0, 1, "value").unwrap();
+    ws.write_string(1, 0, "gwp").unwrap();
+    ws.write_string(1, 1, "AR5").unwrap();
     let ws = wb.add_worksheet().set_name("facilities").unwrap();
     for (c, h) in ["facility_id", "sector", "technology"].iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();

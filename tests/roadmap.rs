@@ -136,6 +136,7 @@ fn study_with(cap: Decimal, measures: &[(&str, &str, Decimal, Decimal)]) -> Stud
             note: String::new(),
             location: here(),
         }],
+        notices: Vec::new(),
     }
 }
 

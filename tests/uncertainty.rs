@@ -139,6 +139,11 @@ fn bad_distributions_are_errors_naming_the_factor_or_cell() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("u.xlsx");
     let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("settings").unwrap();
+    ws.write_string(0, 0, "key").unwrap();
+    ws.write_string(0, 1, "value").unwrap();
+    ws.write_string(1, 0, "gwp").unwrap();
+    ws.write_string(1, 1, "AR5").unwrap();
     let ws = wb.add_worksheet().set_name("facilities").unwrap();
     ws.write_string(0, 0, "facility_id").unwrap();
     ws.write_string(0, 1, "sector").unwrap();

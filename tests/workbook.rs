@@ -26,7 +26,27 @@ use C::*;
 
 type Sheet = (&'static str, Vec<Vec<C>>);
 
+/// Writes the sheets, with a `settings` sheet (gwp AR5) first when the
+/// workbook is a study (it has a facilities or activity sheet) without one:
+/// the settings sheet is required.
 fn write(dir: &Path, name: &str, sheets: &[Sheet]) -> PathBuf {
+    let is_study = sheets
+        .iter()
+        .any(|(n, _)| ["facilities", "activity", "设施", "活动数据"].contains(n));
+    let has_settings = sheets.iter().any(|(n, _)| ["settings", "设置"].contains(n));
+    if is_study && !has_settings {
+        let mut all = vec![(
+            "settings",
+            vec![vec![S("key"), S("value")], vec![S("gwp"), S("AR5")]],
+        )];
+        all.extend(sheets.iter().cloned());
+        return write_as_given(dir, name, &all);
+    }
+    write_as_given(dir, name, sheets)
+}
+
+/// Writes exactly the sheets given.
+fn write_as_given(dir: &Path, name: &str, sheets: &[Sheet]) -> PathBuf {
     let path = dir.join(name);
     let mut wb = Workbook::new();
     for (sheet, rows) in sheets {
@@ -545,4 +565,167 @@ fn reference_cases_through_a_workbook() {
         .map(|r| r.amount)
         .sum();
     assert_eq!(co2e_sum, inv.totals.co2e);
+}
+
+fn facility_row(sector: &'static str, technology: &'static str, city: &'static str) -> Sheet {
+    (
+        "facilities",
+        vec![
+            vec![
+                S("facility_id"),
+                S("name"),
+                S("sector"),
+                S("technology"),
+                S("city"),
+            ],
+            vec![S("F-01"), S("plant"), S(sector), S(technology), S(city)],
+        ],
+    )
+}
+
+fn f01(item: &'static str, value: f64, unit: &'static str) -> Vec<C> {
+    vec![S("F-01"), N(2022.0), S(item), N(value), S(unit)]
+}
+
+#[test]
+fn ambiguous_county_lists_its_prefectures() {
+    let p = problems(&[
+        facility_row("tobacco", "coal_bulk_barn", "市中区"),
+        activity(vec![f01("output", 100.0, "t")]),
+    ]);
+    insta::assert_snapshot!("ambiguous_county", p);
+}
+
+#[test]
+fn unknown_technology_where_the_method_needs_it() {
+    let p = problems(&[
+        (
+            "settings",
+            vec![
+                vec![S("key"), S("value")],
+                vec![S("edition.aluminium"), S("ipcc2006")],
+            ],
+        ),
+        facility_row("aluminium", "magic cells", "guangyuan"),
+        activity(vec![
+            f01("output", 1000.0, "t"),
+            f01("pfc.aem", 0.2, "min/cell-day"),
+        ]),
+    ]);
+    insta::assert_snapshot!("unknown_technology_method_needs_it", p);
+}
+
+#[test]
+fn unknown_technology_elsewhere_is_inferred_from_the_fuels_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "study.xlsx",
+        &[
+            facility_row("baijiu", "old chain-grate thing", "Gulin"),
+            activity(vec![
+                f01("output", 1000.0, "t"),
+                f01("fuel.raw_coal", 1400.0, "t"),
+            ]),
+        ],
+    );
+    let (f, s) = libs();
+    let run = run_workbook(&path, &f, &s).unwrap();
+    assert_eq!(run.inventories[0].technology, "coal_boiler");
+    assert_eq!(run.inventories[0].city.as_deref(), Some("luzhou"));
+    assert_eq!(run.inventories[0].county.as_deref(), Some("古蔺县"));
+    let notice = run
+        .study
+        .notices
+        .iter()
+        .find(|n| n.contains("technology"))
+        .unwrap();
+    assert_eq!(
+        notice,
+        "facilities!D2: technology 'old chain-grate thing' of F-01 is not one baijiu knows; 'coal_boiler' is used, inferred from its fuel.raw_coal"
+    );
+}
+
+#[test]
+fn missing_settings_sheet_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_as_given(
+        dir.path(),
+        "study.xlsx",
+        &[facilities(), activity(vec![output_row()])],
+    );
+    insta::assert_snapshot!("missing_settings_sheet", problems_at(&path));
+}
+
+#[test]
+fn missing_settings_keys_fall_back_to_defaults_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "study.xlsx",
+        &[
+            facilities(),
+            activity(vec![
+                output_row(),
+                vec![S("TB-01"), N(2021.0), S("output"), N(90.0), S("t")],
+            ]),
+        ],
+    );
+    let (f, s) = libs();
+    let run = run_workbook(&path, &f, &s).unwrap();
+    // gwp is given by the helper's settings sheet; the others are defaults
+    assert_eq!(
+        run.study.notices,
+        vec![
+            "settings: no 'grid_factor'; the default grid.sc.avg (Sichuan's average grid factor of each year) is used",
+            "settings: no 'view'; the default footprint (scope 1 + 2) is used",
+            "settings: no 'base_year'; the latest year of the activity sheet, 2022, is the base year of roadmap, measures and uncertainty (the other years are not added to it)",
+        ]
+    );
+    let base = run.base_year_only();
+    assert_eq!(base.inventories.len(), 1);
+    assert_eq!(base.inventories[0].year, 2022);
+    // said once: restricting to the base year adds no second notice
+    assert_eq!(base.study.notices.len(), 3, "{:?}", base.study.notices);
+}
+
+#[test]
+fn annual_rates_and_percent_formats_in_activity() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "study.xlsx",
+        &[
+            facility_row("tobacco", "密集烤房", "凉山州会理市"),
+            activity(vec![
+                f01("output", 0.05, "万吨/年"),
+                f01("fuel.raw_coal", 875.0, "t/a"),
+                f01("fuel.raw_coal.sulfur", 1.5, "%"),
+            ]),
+        ],
+    );
+    let (f, s) = libs();
+    let run = run_workbook(&path, &f, &s).unwrap();
+    let inv = &run.inventories[0];
+    assert_eq!(inv.output, dec!(500));
+    assert_eq!(inv.technology, "coal_bulk_barn");
+    assert_eq!(inv.county.as_deref(), Some("会理市"));
+    // SO2 = 2 × 875 × 1.5 % × (1 − 0.2) = 21 t
+    assert_eq!(
+        inv.source_total("curing_combustion", "SO2").normalize(),
+        dec!(21)
+    );
+}
+
+#[test]
+fn base_year_without_activity_is_an_error() {
+    let p = problems(&[
+        (
+            "settings",
+            vec![vec![S("key"), S("value")], vec![S("base_year"), N(2019.0)]],
+        ),
+        facilities(),
+        activity(vec![output_row()]),
+    ]);
+    insta::assert_snapshot!(p, @"settings!A2: base_year 2019 has no activity rows (the activity sheet has 2022): roadmap, measures and uncertainty start from the base year's activity");
 }

@@ -188,6 +188,7 @@ pub fn inventory_with_edits(
         technology: technology.clone(),
         edition: edition.clone(),
         city: fy.city.clone(),
+        county: fy.county.clone(),
         year: fy.year,
         output,
         output_unit: sector.output_unit.symbol().to_string(),
@@ -266,6 +267,26 @@ pub struct ComputedStudy {
     pub study: Study,
     pub factors: FactorLibrary,
     pub inventories: Vec<Inventory>,
+}
+
+impl ComputedStudy {
+    /// The run restricted to the study's base year (the `base_year` setting,
+    /// else the latest year), for the commands that take one base year
+    /// (roadmap, measures, uncertainty): years are never added together.
+    pub fn base_year_only(self) -> ComputedStudy {
+        let study = self.study.base_year_only();
+        let year = study.chosen_base_year();
+        let inventories = self
+            .inventories
+            .into_iter()
+            .filter(|i| year.is_none_or(|y| i.year == y))
+            .collect();
+        ComputedStudy {
+            study,
+            factors: self.factors,
+            inventories,
+        }
+    }
 }
 
 /// Applies the study's factor overrides and computes every facility-year;

@@ -104,6 +104,9 @@ pub struct Inventory {
     pub technology: String,
     pub edition: String,
     pub city: Option<String>,
+    /// The county-level division where the workbook named one (a level below the city).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub county: Option<String>,
     pub year: i32,
     #[serde(serialize_with = "crate::units::ser_written")]
     pub output: Decimal,

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// item such as biogenic CO2, or purchased power under the compliance view)
 /// has its amount in `amount_outside_view` and an empty `amount`, so summing
 /// `amount` by facility, year and substance gives the view's totals.
-pub const CSV_COLUMNS: [&str; 17] = [
+pub const CSV_COLUMNS: [&str; 18] = [
     "facility_id",
     "year",
     "sector",
@@ -32,6 +32,7 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "scope",
     "in_view",
     "city",
+    "county",
     "technology",
     "edition",
     "overrides",
@@ -62,6 +63,7 @@ impl<W: Write> CsvRows<W> {
         for inv in batch {
             let facility = neutralise(&inv.facility_id);
             let city = neutralise(inv.city.as_deref().unwrap_or(""));
+            let county = neutralise(inv.county.as_deref().unwrap_or(""));
             let mut year = itoa::Buffer::new();
             let year = year.format(inv.year);
             for r in &inv.rows {
@@ -82,7 +84,7 @@ impl<W: Write> CsvRows<W> {
                 } else {
                     ("", amount.as_str())
                 };
-                let record: [&str; 17] = [
+                let record: [&str; 18] = [
                     &facility,
                     year,
                     &inv.sector,
@@ -97,6 +99,7 @@ impl<W: Write> CsvRows<W> {
                     scope.format(r.scope),
                     if r.in_view { "true" } else { "false" },
                     &city,
+                    &county,
                     &inv.technology,
                     &inv.edition,
                     &over,

@@ -84,6 +84,7 @@ impl XlsxWriter {
         for inv in inventories {
             let facility = neutralise(&inv.facility_id);
             let city = neutralise(inv.city.as_deref().unwrap_or(""));
+            let county = neutralise(inv.county.as_deref().unwrap_or(""));
             for row in &inv.rows {
                 ws.write_string(r, 0, &facility)?;
                 ws.write_number(r, 1, inv.year)?;
@@ -100,11 +101,12 @@ impl XlsxWriter {
                 ws.write_number(r, 11, row.scope)?;
                 ws.write_boolean(r, 12, row.in_view)?;
                 ws.write_string(r, 13, &city)?;
-                ws.write_string(r, 14, &inv.technology)?;
-                ws.write_string(r, 15, &inv.edition)?;
+                ws.write_string(r, 14, &county)?;
+                ws.write_string(r, 15, &inv.technology)?;
+                ws.write_string(r, 16, &inv.edition)?;
                 let over = overridden(&row.factor_ids, &self.overrides);
                 if !over.is_empty() {
-                    ws.write_string(r, 16, over)?;
+                    ws.write_string(r, 17, over)?;
                 }
                 r += 1;
             }

@@ -55,8 +55,14 @@ pub(crate) struct TechnologyDef {
     pub id: Spanned<String>,
     pub name_en: String,
     pub name_zh: String,
+    /// Other names people write for it, English and Chinese (matched after
+    /// folding case, spaces and punctuation).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Fuel ids whose presence in a facility's activity indicates this
+    /// technology when the written technology is not recognised.
+    #[serde(default)]
+    pub infer_from_fuels: Vec<String>,
     /// Template value for `{cell}` in factor ids (aluminium cell class).
     #[serde(default)]
     pub cell: Option<String>,
@@ -205,6 +211,21 @@ pub struct Region {
     pub name_zh: String,
     pub name_en: String,
     pub cities: Vec<String>,
+}
+
+/// One of Sichuan's 183 county-level divisions (`sectors/counties.csv`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct County {
+    /// the six-digit administrative division code (510000 + …)
+    pub code: String,
+    /// the official name (夹江县, 会理市, 北川羌族自治县)
+    pub name: String,
+    /// the name without 区/县/市 and ethnic designation (夹江, 北川)
+    pub short: String,
+    pub pinyin: String,
+    /// the city id of its prefecture
+    pub prefecture: String,
 }
 
 /// One of Sichuan's 21 prefecture-level cities.

@@ -9,11 +9,18 @@
 //! unit), flows between them per unit of the consumer's product, Tier 1 input
 //! intensities per node, and emission sources naming a method and the factor
 //! ids it uses. The formulas behind the methods live in `accounting`.
+//!
+//! The library also resolves what people write: technologies by id, name or
+//! synonym (`aliases`, English and Chinese, matched after folding case, spaces
+//! and punctuation), inferred from fuels (`infer_from_fuels`) where a name is
+//! not recognised; and places, from `regions.toml` (the 21 prefecture-level
+//! cities) and `counties.csv` (the 183 county-level divisions, MCA 2023 codes),
+//! to a prefecture with the county kept.
 
 mod def;
 pub mod items;
 
-pub use def::{City, FlowKind, FuelDef, FuelState, Region};
+pub use def::{City, County, FlowKind, FuelDef, FuelState, Region};
 
 use crate::error::{did_you_mean, DataError, Error, Location, Result};
 use crate::factors::FactorLibrary;
@@ -174,6 +181,8 @@ pub struct Technology {
     pub name_en: String,
     pub name_zh: String,
     pub aliases: Vec<String>,
+    /// fuel ids that indicate this technology (inference from activity)
+    pub infer_from_fuels: Vec<String>,
     pub cell: Option<String>,
 }
 
@@ -225,6 +234,47 @@ pub struct SectorLibrary {
     pub fuels: Vec<FuelDef>,
     pub cities: Vec<City>,
     pub regions: Vec<Region>,
+    /// Sichuan's county-level divisions (empty when `counties.csv` is absent).
+    pub counties: Vec<County>,
+}
+
+/// A place resolved to its prefecture, with the county where one was named.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub city: &'a City,
+    pub county: Option<&'a County>,
+}
+
+/// Folds a place or technology name for matching: full-width ASCII to ASCII,
+/// lower case, and only letters and digits kept (spaces, hyphens, commas,
+/// apostrophes and brackets dropped; Chinese characters kept).
+pub fn fold_name(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Strips an ethnic designation and 自治州 from an official prefecture name
+/// (凉山彝族自治州 → 凉山, 阿坝藏族羌族自治州 → 阿坝).
+fn strip_autonomous(s: &str) -> Option<&str> {
+    let mut rest = s.strip_suffix("自治州")?;
+    while let Some(i) = rest.rfind('族') {
+        if i + '族'.len_utf8() != rest.len() {
+            break;
+        }
+        // one ethnic name is one to two characters before 族 (藏, 彝, 羌, 土家)
+        let head = &rest[..i];
+        let cut = ["土家", "藏", "彝", "羌", "苗", "回"]
+            .iter()
+            .find_map(|e| head.strip_suffix(e))?;
+        rest = cut;
+    }
+    Some(rest)
 }
 
 impl SectorLibrary {
@@ -273,6 +323,28 @@ impl SectorLibrary {
                 Err(e) => findings.push(toml_error(path, text, &e)),
             }
         }
+        let mut counties: Vec<County> = Vec::new();
+        for (path, text) in files.iter().filter(|(p, _)| p.ends_with("counties.csv")) {
+            let mut r = csv::ReaderBuilder::new()
+                .comment(Some(b'#'))
+                .from_reader(text.as_bytes());
+            for (i, row) in r.deserialize::<County>().enumerate() {
+                match row {
+                    Ok(c) if cities.iter().any(|x| x.id == c.prefecture) => counties.push(c),
+                    Ok(c) => findings.push(DataError::new(
+                        Location::file(path),
+                        format!(
+                            "county {} {} names unknown city '{}'",
+                            c.code, c.name, c.prefecture
+                        ),
+                    )),
+                    Err(e) => findings.push(DataError::new(
+                        Location::file(path),
+                        format!("row {}: {e}", i + 1),
+                    )),
+                }
+            }
+        }
         let fuel_ids: Vec<&str> = fuels.iter().map(|f| f.id.as_str()).collect();
         let mut sectors = BTreeMap::new();
         for (path, text) in files.iter().filter(|(p, _)| {
@@ -295,6 +367,7 @@ impl SectorLibrary {
                 fuels,
                 cities,
                 regions,
+                counties,
             })
         } else {
             findings.sort();
@@ -351,6 +424,197 @@ impl SectorLibrary {
             })
     }
 
+    /// A place as people write it, resolved to its prefecture-level city: a
+    /// city (`乐山`, `乐山市`, `Leshan`, `凉山彝族自治州`, `四川省乐山市`), or one of
+    /// the 183 county-level divisions alone or after its prefecture (`夹江县`,
+    /// `夹江`, `乐山市夹江县`, `凉山州会理市`, `Jiajiang`), which is kept as the
+    /// county. A name shared by divisions of several prefectures (`市中区`) is
+    /// an error listing them; a name that matches nothing gets a did-you-mean.
+    pub fn place(&self, name: &str) -> std::result::Result<Place<'_>, String> {
+        let t: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut s = t.as_str();
+        for p in ["四川省", "四川", "Sichuan Province", "Sichuan"] {
+            if let Some(rest) = s.strip_prefix(p) {
+                if !rest.trim().is_empty() {
+                    s = rest.trim_start_matches([' ', ',', '，']);
+                    break;
+                }
+            }
+        }
+        if let Some(city) = self.prefecture(s) {
+            return Ok(Place { city, county: None });
+        }
+        // a prefecture written before the county: 乐山市夹江县, 凉山州会理市
+        let mut heads: Vec<(String, &City)> = Vec::new();
+        // 凉山州 → 凉山, but 泸州 stays 泸州 (a one-character name keeps its 州)
+        let bare_of = |c: &City| match c.name_zh.strip_suffix('州') {
+            Some(b) if b.chars().count() >= 2 => b.to_string(),
+            _ => c.name_zh.clone(),
+        };
+        for c in &self.cities {
+            let bare = bare_of(c);
+            for h in [
+                format!("{bare}市"),
+                format!("{bare}州"),
+                bare.clone(),
+                c.name_en.clone(),
+                c.id.clone(),
+            ] {
+                heads.push((h, c));
+            }
+        }
+        for c in &self.cities {
+            for official in ["彝族自治州", "藏族自治州", "藏族羌族自治州"] {
+                let bare = bare_of(c);
+                heads.push((format!("{bare}{official}"), c));
+            }
+        }
+        heads.sort_by_key(|(h, _)| std::cmp::Reverse(h.len()));
+        for (head, city) in &heads {
+            let Some(rest) = strip_prefix_ci(s, head) else {
+                continue;
+            };
+            let rest = rest.trim_start_matches([' ', ',', '，', '-', '/']);
+            if rest.is_empty() {
+                continue;
+            }
+            let found = self.counties_named(rest);
+            if let Some(county) = found.iter().find(|c| c.prefecture == city.id) {
+                return Ok(Place {
+                    city,
+                    county: Some(county),
+                });
+            }
+        }
+        // a county alone (or with its prefecture after it: "Jiajiang, Leshan")
+        let (county_text, after) = match s.split_once([',', '，']) {
+            Some((a, b)) => (a.trim(), self.prefecture(b.trim())),
+            None => (s, None),
+        };
+        let mut found = self.counties_named(county_text);
+        if let Some(city) = after {
+            found.retain(|c| c.prefecture == city.id);
+        }
+        match found.as_slice() {
+            [one] => Ok(Place {
+                city: self
+                    .cities
+                    .iter()
+                    .find(|c| c.id == one.prefecture)
+                    .ok_or_else(|| {
+                        format!(
+                            "county {} names unknown city '{}'",
+                            one.name, one.prefecture
+                        )
+                    })?,
+                county: Some(one),
+            }),
+            [] => {
+                let names = self
+                    .cities
+                    .iter()
+                    .map(|c| c.name_zh.as_str())
+                    .chain(self.cities.iter().map(|c| c.id.as_str()))
+                    .chain(self.counties.iter().map(|c| c.name.as_str()))
+                    .chain(self.counties.iter().map(|c| c.pinyin.as_str()));
+                let hint = did_you_mean(s, names)
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                Err(format!(
+                    "'{t}' is not one of Sichuan's {} prefecture-level cities or {} county-level divisions{hint}",
+                    self.cities.len(),
+                    self.counties.len()
+                ))
+            }
+            many => {
+                let list = many
+                    .iter()
+                    .map(|c| {
+                        let city = self.cities.iter().find(|x| x.id == c.prefecture);
+                        format!(
+                            "{} in {} ({})",
+                            c.name,
+                            city.map(|x| x.name_zh.as_str()).unwrap_or(&c.prefecture),
+                            city.map(|x| x.name_en.as_str()).unwrap_or(""),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let example = many
+                    .first()
+                    .and_then(|c| self.cities.iter().find(|x| x.id == c.prefecture))
+                    .map(|x| {
+                        let bare = bare_of(x);
+                        let suffix = if bare != x.name_zh { "州" } else { "市" };
+                        format!("{bare}{suffix}{county_text}")
+                    })
+                    .unwrap_or_default();
+                Err(format!(
+                    "'{t}' is ambiguous: it names {} county-level divisions, {list}; write the prefecture with it (e.g. '{example}')",
+                    many.len()
+                ))
+            }
+        }
+    }
+
+    /// A prefecture by any of its names, including the official forms
+    /// (凉山彝族自治州) and 市/州 suffixes.
+    fn prefecture(&self, s: &str) -> Option<&City> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        let s = strip_autonomous(s).unwrap_or(s);
+        let bare = s.trim_end_matches(['市', '州']);
+        if bare.is_empty() {
+            return None;
+        }
+        let f = fold_name(s);
+        self.cities.iter().find(|c| {
+            c.id == f
+                || c.name_zh.trim_end_matches(['市', '州']) == bare
+                || fold_name(&c.name_en) == f
+                || c.name_en
+                    .split_once('(')
+                    .is_some_and(|(a, b)| fold_name(a) == f || fold_name(b) == f)
+        })
+    }
+
+    /// The county-level divisions a name can mean: official name, short name
+    /// (when it has two or more characters) or pinyin (with or without the
+    /// suffix `county`, `district`, `xian`, `qu`, `shi`).
+    fn counties_named(&self, s: &str) -> Vec<&County> {
+        let s = s.trim();
+        let f = fold_name(s);
+        if f.is_empty() {
+            return Vec::new();
+        }
+        let mut latin = vec![f.clone()];
+        for suffix in [
+            "county",
+            "district",
+            "city",
+            "autonomouscounty",
+            "xian",
+            "qu",
+            "shi",
+        ] {
+            if let Some(x) = f.strip_suffix(suffix) {
+                if !x.is_empty() {
+                    latin.push(x.to_string());
+                }
+            }
+        }
+        self.counties
+            .iter()
+            .filter(|c| {
+                c.name == s
+                    || (c.short == s && s.chars().count() >= 2)
+                    || latin.iter().any(|l| fold_name(&c.pinyin) == *l)
+            })
+            .collect()
+    }
+
     /// The economic region of a city id.
     pub fn region_of(&self, city_id: &str) -> Option<&Region> {
         self.regions
@@ -361,6 +625,18 @@ impl SectorLibrary {
     /// Fuel ids.
     pub fn fuel_ids(&self) -> Vec<&str> {
         self.fuels.iter().map(|f| f.id.as_str()).collect()
+    }
+}
+
+/// `s` without `head` at its start (ASCII case ignored).
+fn strip_prefix_ci<'a>(s: &'a str, head: &str) -> Option<&'a str> {
+    if s.len() >= head.len()
+        && s.is_char_boundary(head.len())
+        && s[..head.len()].eq_ignore_ascii_case(head)
+    {
+        Some(&s[head.len()..])
+    } else {
+        None
     }
 }
 
@@ -436,6 +712,7 @@ fn compile(
             name_en: t.name_en.clone(),
             name_zh: t.name_zh.clone(),
             aliases: t.aliases.clone(),
+            infer_from_fuels: t.infer_from_fuels.clone(),
             cell: t.cell.clone(),
         })
         .collect();
@@ -734,32 +1011,108 @@ impl Sector {
         self.nodes.iter().find(|n| n.id == id)
     }
 
-    /// Resolves a technology by id, alias or name (e.g. "CWPB prebake cells").
+    /// Resolves a technology by id, name or alias, English or Chinese
+    /// (`cwpb`, `CWPB prebake cells`, `roller kiln`, `密集烤房`), after folding
+    /// case, spaces and punctuation. Free text that is no name maps to the
+    /// technology whose longest name it contains (`strong-aroma solid-state,
+    /// gas boiler` → `gas_boiler`), when that is one technology only.
     pub fn technology(&self, name: &str) -> std::result::Result<&Technology, String> {
         let t = name.trim();
-        let norm = |s: &str| s.to_lowercase().replace([' ', '-', '_'], "");
-        self.technologies
-            .iter()
-            .find(|x| {
-                norm(&x.id) == norm(t)
-                    || x.name_zh == t
-                    || norm(&x.name_en) == norm(t)
-                    || x.aliases.iter().any(|a| norm(a) == norm(t))
-            })
-            .ok_or_else(|| {
-                let hint = did_you_mean(t, self.technologies.iter().map(|x| x.id.as_str()))
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default();
-                format!(
-                    "unknown technology '{t}' for sector {}{hint}; known: {}",
-                    self.id,
-                    self.technologies
-                        .iter()
-                        .map(|x| x.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
+        let f = fold_name(t);
+        let names = |x: &'_ Technology| {
+            let mut v = vec![
+                fold_name(&x.id),
+                fold_name(&x.name_en),
+                fold_name(&x.name_zh),
+            ];
+            v.extend(x.aliases.iter().map(|a| fold_name(a)));
+            v.retain(|n| !n.is_empty());
+            v
+        };
+        if let Some(x) = self.technologies.iter().find(|x| names(x).contains(&f)) {
+            return Ok(x);
+        }
+        // the longest name contained in the text, if it belongs to one technology
+        let mut best: Option<(usize, Vec<&Technology>)> = None;
+        if !f.is_empty() {
+            for x in &self.technologies {
+                for n in names(x) {
+                    // short words ("gas", "coal") only count as whole text
+                    if n.chars().count() < 4 && n.is_ascii() {
+                        continue;
+                    }
+                    if !f.contains(&n) {
+                        continue;
+                    }
+                    let len = n.chars().count();
+                    match &mut best {
+                        Some((l, v)) if *l == len => {
+                            if !v.iter().any(|y| y.id == x.id) {
+                                v.push(x)
+                            }
+                        }
+                        Some((l, _)) if *l > len => {}
+                        _ => best = Some((len, vec![x])),
+                    }
+                }
+            }
+        }
+        if let Some((_, v)) = &best {
+            if let [one] = v.as_slice() {
+                return Ok(one);
+            }
+        }
+        let hint = did_you_mean(t, self.technologies.iter().map(|x| x.id.as_str()))
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
+        let ambiguous = match &best {
+            Some((_, v)) if v.len() > 1 => format!(
+                " (it could be {})",
+                v.iter()
+                    .map(|x| x.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            _ => String::new(),
+        };
+        Err(format!(
+            "unknown technology '{t}' for sector {}{ambiguous}{hint}; known: {}",
+            self.id,
+            self.technologies
+                .iter()
+                .map(|x| x.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+
+    /// The technology indicated by the fuels a facility uses (the first
+    /// technology, in the sector file's order, one of whose `infer_from_fuels`
+    /// appears), with the fuel that decided it.
+    pub fn infer_technology<'a>(
+        &'a self,
+        fuels: &BTreeSet<String>,
+    ) -> Option<(&'a Technology, &'a str)> {
+        self.technologies.iter().find_map(|t| {
+            t.infer_from_fuels
+                .iter()
+                .find(|f| fuels.contains(f.as_str()))
+                .map(|f| (t, f.as_str()))
+        })
+    }
+
+    /// True when the edition's formulas depend on the technology (a source
+    /// parameter of that edition names `{cell}` or `{technology}`, as the IPCC
+    /// 2006 aluminium PFC factors do by cell type).
+    pub fn method_needs_technology(&self, edition: &str) -> bool {
+        self.sources.iter().any(|s| {
+            s.params_by_edition
+                .get(edition)
+                .into_iter()
+                .flat_map(|p| p.values())
+                .chain(s.params.values())
+                .any(|v| v.contains("{cell}") || v.contains("{technology}"))
+        })
     }
 
     /// Every factor id this sector names, for all editions and technologies

@@ -231,7 +231,7 @@ pub fn compile(
     let mut errs = Vec::new();
     let base_year = study
         .base_year
-        .or_else(|| study.facility_years.iter().map(|f| f.year).min())
+        .or_else(|| study.facility_years.iter().map(|f| f.year).max())
         .unwrap_or(2023);
     let mut end_year = 2060;
     let mut order: Vec<String> = Vec::new();

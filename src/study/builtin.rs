@@ -167,6 +167,7 @@ pub fn from_text(
             sector: sector.id.clone(),
             technology: Some(technology),
             city: Some(city),
+            county: None,
             capacity: None,
             location: here,
         });
@@ -209,6 +210,7 @@ pub fn from_text(
                 sector: fac.sector.clone(),
                 technology: fac.technology.clone(),
                 city: fac.city.clone(),
+                county: None,
                 year: file.study.base_year,
                 activity: Vec::new(),
             })
@@ -292,5 +294,6 @@ pub fn from_text(
         metric: Default::default(),
         scenario_rows,
         target_rows,
+        notices: Vec::new(),
     })
 }

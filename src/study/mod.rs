@@ -117,6 +117,8 @@ pub struct FacilityYear {
     pub sector: String,
     pub technology: Option<String>,
     pub city: Option<String>,
+    /// The county-level division, where the workbook named one (夹江县).
+    pub county: Option<String>,
     pub year: i32,
     pub activity: Vec<Activity>,
 }
@@ -130,6 +132,7 @@ impl FacilityYear {
             sector: sector.into(),
             technology: None,
             city: None,
+            county: None,
             year,
             activity: Vec::new(),
         }
@@ -215,6 +218,9 @@ pub struct Facility {
     pub sector: String,
     pub technology: Option<String>,
     pub city: Option<String>,
+    /// The county-level division, where one was named (夹江县).
+    pub county: Option<String>,
+    /// The capacity; a rate per year (`t/a`) is kept as one year's amount.
     pub capacity: Option<Quantity>,
     pub location: Location,
 }
@@ -250,6 +256,9 @@ pub struct Study {
     pub scenario_rows: Vec<ScenarioRow>,
     /// Rows of the `targets` sheet, compiled by `roadmap`.
     pub target_rows: Vec<TargetRow>,
+    /// Things the reader assumed, each said once (a setting left to its
+    /// default, a technology inferred from the fuels).
+    pub notices: Vec<String>,
 }
 
 /// One row of the `scenarios` sheet: scenario | kind | field | scope | target |
@@ -315,6 +324,37 @@ pub struct MeasureRow {
 }
 
 impl Study {
+    /// The base year of roadmap, measures and uncertainty: the `base_year`
+    /// setting, else the latest year of the activity sheet.
+    pub fn chosen_base_year(&self) -> Option<i32> {
+        self.base_year
+            .or_else(|| self.facility_years.iter().map(|f| f.year).max())
+    }
+
+    /// This study with the facility-years of its base year only (years are
+    /// never added together), and a notice when the `base_year` setting set
+    /// other years aside (without the setting, the reader has said which year
+    /// is used).
+    pub fn base_year_only(&self) -> Study {
+        let mut s = self.clone();
+        let Some(y) = self.chosen_base_year() else {
+            return s;
+        };
+        let before = s.facility_years.len();
+        s.facility_years.retain(|f| f.year == y);
+        let years: std::collections::BTreeSet<i32> =
+            self.facility_years.iter().map(|f| f.year).collect();
+        // without the setting, the reader has already said which year is used
+        if s.facility_years.len() < before && self.base_year.is_some() {
+            s.notices.push(format!(
+                "the activity sheet has {} years ({}); the base year {y} is used, the others are not added to it",
+                years.len(),
+                years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
+            ));
+        }
+        s
+    }
+
     /// The factor library with this study's overrides applied.
     pub fn factors(&self, base: &FactorLibrary) -> Result<FactorLibrary, Vec<DataError>> {
         let mut lib = base.clone();

@@ -6,9 +6,22 @@
 //! Numbers stored by a spreadsheet as binary doubles are read through their
 //! shortest round-trip decimal text, which is the text the file holds (`0.1`
 //! stays 0.1); numbers written as text (`1,234.5`, `2%`, full-width digits)
-//! are parsed from the text.
+//! are parsed from the text. A cell with a percent number format (Excel's
+//! `2%`, stored as 0.02) is a fraction whatever its unit column says; where
+//! the formats cannot be read (ods, xls), a value ≤ 1 in a `%` row is a
+//! question, not a number: an error naming the cell with both readings.
+//!
+//! What people write is read: capacities per year (`t/a`, `万吨/年`), places
+//! at county level (`乐山市夹江县`, `Jiajiang`, resolved to the prefecture and
+//! kept as the county), technologies in words (`roller kiln`, `密集烤房`; an
+//! unrecognised one is inferred from the fuels with a notice, and is an error
+//! only where the edition's formulas need it), and item units such as
+//! `min/cell-day` or `万千瓦时`. A rate per year given for an annual amount item
+//! is read as the amount of one year. The `settings` sheet is required; a
+//! missing key takes its documented default, said once in [`Study::notices`].
 
 mod archive;
+pub mod formats;
 mod run;
 pub mod template;
 
@@ -16,7 +29,7 @@ pub use run::{run_workbook, WorkbookRun};
 
 use crate::error::{did_you_mean, DataError, Location};
 use crate::factors::FactorLibrary;
-use crate::graph::items::{item_examples, item_spec, split_node};
+use crate::graph::items::{item_examples, item_spec, split_node, ItemKind};
 use crate::graph::SectorLibrary;
 use crate::study::{Activity, FacilityYear, GridFactor, GwpSet, Settings, View};
 use crate::units::{parse_decimal, Quantity, Unit};
@@ -270,6 +283,9 @@ struct Table<'a> {
     start: (u32, u32),
     cols: BTreeMap<&'static str, usize>,
     header_row: usize,
+    /// Absolute positions of percent-formatted cells; `None` when the file's
+    /// formats cannot be read.
+    percent: Option<&'a std::collections::HashSet<(u32, u32)>>,
 }
 
 impl Table<'_> {
@@ -293,6 +309,37 @@ impl Table<'_> {
     fn text(&self, row: usize, name: &str) -> Option<String> {
         text(self.get(row, name))
     }
+    /// True when the cell has a percent number format.
+    fn is_percent_formatted(&self, row: usize, name: &str) -> bool {
+        let Some(&c) = self.cols.get(name) else {
+            return false;
+        };
+        let pos = (self.start.0 + row as u32, self.start.1 + c as u32);
+        self.percent.is_some_and(|p| p.contains(&pos))
+    }
+    /// A number cell: (value, written as a percentage). A percent-formatted
+    /// number (0.02 shown as 2%) comes back as (2, true), like the text `2%`.
+    fn number(&self, row: usize, name: &str) -> Result<Option<(Decimal, bool)>, DataError> {
+        let at = self.col_at(row, name);
+        let d = self.get(row, name);
+        let n = number(d, &at)?;
+        match n {
+            Some((v, false))
+                if matches!(d, Data::Float(_) | Data::Int(_))
+                    && self.is_percent_formatted(row, name) =>
+            {
+                let pct = v
+                    .checked_mul(Decimal::ONE_HUNDRED)
+                    .ok_or_else(|| DataError::new(at, "the percentage is out of range"))?;
+                Ok(Some((pct.normalize(), true)))
+            }
+            other => Ok(other),
+        }
+    }
+    /// True when the file's number formats could be read.
+    fn formats_known(&self) -> bool {
+        self.percent.is_some()
+    }
     fn rows(&self) -> std::ops::Range<usize> {
         self.header_row + 1..self.range.height()
     }
@@ -305,6 +352,7 @@ fn table<'a>(
     kind: &str,
     sheet: &str,
     range: &'a Range<Data>,
+    percent: Option<&'a std::collections::HashSet<(u32, u32)>>,
     limits: &Limits,
     findings: &mut Vec<DataError>,
 ) -> Option<Table<'a>> {
@@ -372,6 +420,7 @@ fn table<'a>(
         start,
         cols,
         header_row,
+        percent,
     })
 }
 
@@ -481,7 +530,7 @@ pub fn read_with_limits(
             )],
         });
     }
-    for required in ["facilities", "activity"] {
+    for required in ["settings", "facilities", "activity"] {
         if !ranges.contains_key(required) {
             let alt = SHEETS
                 .iter()
@@ -511,41 +560,64 @@ pub fn read_with_limits(
         metric: MetricInputs::default(),
         scenario_rows: Vec::new(),
         target_rows: Vec::new(),
+        notices: Vec::new(),
     };
+    let sheet_names: Vec<String> = ranges.values().map(|(n, _)| n.clone()).collect();
+    let percent = formats::percent_cells(path, &sheet_names);
+    let fmt = |name: &String| percent.as_ref().and_then(|p| p.get(name));
+    let mut seen_settings = BTreeMap::new();
     if let Some((name, range)) = ranges.get("settings") {
-        if let Some(t) = table("settings", name, range, limits, &mut findings) {
-            read_settings(&t, &mut study, factors, sectors, &mut findings);
+        if let Some(t) = table("settings", name, range, fmt(name), limits, &mut findings) {
+            seen_settings = read_settings(&t, &mut study, factors, sectors, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("factors") {
-        if let Some(t) = table("factors", name, range, limits, &mut findings) {
+        if let Some(t) = table("factors", name, range, fmt(name), limits, &mut findings) {
             read_factors(&t, &mut study, factors, &mut findings);
         }
     }
+    let mut pending = Vec::new();
     if let Some((name, range)) = ranges.get("facilities") {
-        if let Some(t) = table("facilities", name, range, limits, &mut findings) {
-            read_facilities(&t, &mut study, sectors, &mut findings);
+        if let Some(t) = table("facilities", name, range, fmt(name), limits, &mut findings) {
+            pending = read_facilities(&t, &mut study, sectors, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("measures") {
-        if let Some(t) = table("measures", name, range, limits, &mut findings) {
+        if let Some(t) = table("measures", name, range, fmt(name), limits, &mut findings) {
             read_measures(&t, &mut study, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("scenarios") {
-        if let Some(t) = table("scenarios", name, range, limits, &mut findings) {
+        if let Some(t) = table("scenarios", name, range, fmt(name), limits, &mut findings) {
             read_scenarios(&t, &mut study, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("targets") {
-        if let Some(t) = table("targets", name, range, limits, &mut findings) {
+        if let Some(t) = table("targets", name, range, fmt(name), limits, &mut findings) {
             read_targets(&t, &mut study, &mut findings);
         }
     }
     if let Some((name, range)) = ranges.get("activity") {
-        if let Some(t) = table("activity", name, range, limits, &mut findings) {
+        if let Some(t) = table("activity", name, range, fmt(name), limits, &mut findings) {
             read_activity(&t, &mut study, sectors, &mut findings);
         }
+    }
+    resolve_technologies(&mut study, pending, sectors, &mut findings);
+    if let (Some(y), Some(at)) = (study.base_year, seen_settings.get("base_year")) {
+        let years: std::collections::BTreeSet<i32> =
+            study.facility_years.iter().map(|f| f.year).collect();
+        if !years.is_empty() && !years.contains(&y) {
+            findings.push(DataError::new(
+                at.clone(),
+                format!(
+                    "base_year {y} has no activity rows (the activity sheet has {}): roadmap, measures and uncertainty start from the base year's activity",
+                    years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    if ranges.contains_key("settings") {
+        default_notices(&mut study, &seen_settings);
     }
     if study.facilities.is_empty() && findings.is_empty() {
         findings.push(DataError::new(
@@ -750,7 +822,7 @@ fn read_settings(
     factors: &FactorLibrary,
     sectors: &SectorLibrary,
     findings: &mut Vec<DataError>,
-) {
+) -> BTreeMap<String, Location> {
     let mut seen: BTreeMap<String, Location> = BTreeMap::new();
     for r in t.rows() {
         if t.is_blank(r) {
@@ -809,7 +881,7 @@ fn read_settings(
             },
             "grid_factor" | "heat_factor" => {
                 let unit = t.text(r, "unit");
-                match number(t.get(r, "value"), &at) {
+                match t.number(r, "value") {
                     Ok(Some((v, _))) if key == "grid_factor" => {
                         let Some(u) = unit else {
                             findings.push(DataError::new(
@@ -875,7 +947,7 @@ fn read_settings(
                 }
             }
             "discount_rate" | "lambda" | "value_air_eq" | "value_water_eq" => {
-                match number(t.get(r, "value"), &at) {
+                match t.number(r, "value") {
                     Ok(Some((v, pct))) => {
                         let v = if pct || t.text(r, "unit").as_deref() == Some("%") {
                             v / Decimal::ONE_HUNDRED
@@ -940,6 +1012,37 @@ fn read_settings(
             ),
         }
     }
+    seen
+}
+
+/// One notice per setting left to its documented default.
+fn default_notices(study: &mut Study, seen: &BTreeMap<String, Location>) {
+    for (key, default) in [
+        ("gwp", "AR5 (the set of MEE 2024)"),
+        (
+            "grid_factor",
+            "grid.sc.avg (Sichuan's average grid factor of each year)",
+        ),
+        ("view", "footprint (scope 1 + 2)"),
+    ] {
+        if !seen.contains_key(key) {
+            study.notices.push(format!(
+                "settings: no '{key}'; the default {default} is used"
+            ));
+        }
+    }
+    if !seen.contains_key("base_year") {
+        if let Some(y) = study.chosen_base_year() {
+            study.notices.push(format!(
+                "settings: no 'base_year'; the latest year of the activity sheet, {y}, is the base year of roadmap, measures and uncertainty{}",
+                if study.facility_years.iter().any(|f| f.year != y) {
+                    " (the other years are not added to it)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
 }
 
 /// The row's id in `col`: an error when empty or seen before (naming the first).
@@ -975,7 +1078,7 @@ fn required_number(
     findings: &mut Vec<DataError>,
 ) -> Option<(Decimal, Location)> {
     let at = t.col_at(r, col);
-    match number(t.get(r, col), &at) {
+    match t.number(r, col) {
         Ok(Some((v, pct))) => Some((if pct { v / Decimal::ONE_HUNDRED } else { v }, at)),
         Ok(None) => {
             findings.push(DataError::new(at, format!("the {col} is empty")));
@@ -1068,7 +1171,7 @@ fn read_measures(t: &Table<'_>, study: &mut Study, findings: &mut Vec<DataError>
         };
         let at_v = t.col_at(r, "value");
         let unit = t.text(r, "unit");
-        let (value, unit) = match number(t.get(r, "value"), &at_v) {
+        let (value, unit) = match t.number(r, "value") {
             Ok(Some((v, true))) => (Some(v / Decimal::ONE_HUNDRED), None),
             Ok(Some((v, false))) if unit.as_deref().is_some_and(|u| u.trim() == "%") => {
                 (Some(v / Decimal::ONE_HUNDRED), None)
@@ -1145,7 +1248,7 @@ fn read_scenarios(t: &Table<'_>, study: &mut Study, findings: &mut Vec<DataError
         let at_v = t.col_at(r, "value");
         let unit = t.text(r, "unit");
         let percent = |u: &Option<String>| u.as_deref().is_some_and(|u| u.trim() == "%");
-        let (value, unit) = match number(t.get(r, "value"), &at_v) {
+        let (value, unit) = match t.number(r, "value") {
             Ok(Some((v, pct))) if pct || percent(&unit) => (Some(v / Decimal::ONE_HUNDRED), None),
             Ok(Some((v, _))) => (Some(v), unit),
             Ok(None) => (None, unit),
@@ -1207,13 +1310,23 @@ fn read_targets(t: &Table<'_>, study: &mut Study, findings: &mut Vec<DataError>)
     }
 }
 
+/// A technology written in words that matched none of the sector's names:
+/// resolved from the facility's fuels once the activity is read.
+struct PendingTechnology {
+    facility: String,
+    text: String,
+    message: String,
+    location: Location,
+}
+
 fn read_facilities(
     t: &Table<'_>,
     study: &mut Study,
     sectors: &SectorLibrary,
     findings: &mut Vec<DataError>,
-) {
+) -> Vec<PendingTechnology> {
     let mut seen: BTreeMap<String, Location> = BTreeMap::new();
+    let mut pending = Vec::new();
     for r in t.rows() {
         if t.is_blank(r) {
             continue;
@@ -1242,26 +1355,35 @@ fn read_facilities(
             Some(tech) => match sector.technology(&tech) {
                 Ok(x) => Some(x.id.clone()),
                 Err(m) => {
-                    findings.push(DataError::new(t.col_at(r, "technology"), m));
+                    pending.push(PendingTechnology {
+                        facility: id.clone(),
+                        text: tech,
+                        message: m,
+                        location: t.col_at(r, "technology"),
+                    });
                     None
                 }
             },
             None => None,
         };
-        let city = match t.text(r, "city") {
-            Some(c) => match sectors.city(&c) {
-                Ok(x) => Some(x.id.clone()),
+        let (city, county) = match t.text(r, "city") {
+            Some(c) => match sectors.place(&c) {
+                Ok(p) => (Some(p.city.id.clone()), p.county.map(|x| x.name.clone())),
                 Err(m) => {
                     findings.push(DataError::new(t.col_at(r, "city"), m));
-                    None
+                    (None, None)
                 }
             },
-            None => None,
+            None => (None, None),
         };
-        let capacity = match number(t.get(r, "capacity"), &t.col_at(r, "capacity")) {
+        let capacity = match t.number(r, "capacity") {
             Ok(Some((v, _))) => match t.text(r, "capacity_unit") {
                 Some(u) => match Quantity::parse(v, &u) {
-                    Ok(q) => Some(q),
+                    // a capacity per year is one year's amount
+                    Ok(q) => Some(match q.unit.annual() {
+                        Some(a) => Quantity::new(q.value, a),
+                        None => q,
+                    }),
                     Err(e) => {
                         findings.push(DataError::new(t.col_at(r, "capacity_unit"), e.to_string()));
                         None
@@ -1287,9 +1409,77 @@ fn read_facilities(
             sector: sector.id.clone(),
             technology,
             city,
+            county,
             capacity,
             location: at,
         });
+    }
+    pending
+}
+
+/// Technologies written in words that matched no name: inferred from the
+/// facility's fuels (or the sector default) with a notice where the method
+/// does not depend on the technology; an error where the edition's formulas
+/// need it (the IPCC 2006 aluminium PFC factors by cell type).
+fn resolve_technologies(
+    study: &mut Study,
+    pending: Vec<PendingTechnology>,
+    sectors: &SectorLibrary,
+    findings: &mut Vec<DataError>,
+) {
+    for p in pending {
+        let Some(fi) = study.facilities.iter().position(|f| f.id == p.facility) else {
+            continue;
+        };
+        let Ok(sector) = sectors.get(&study.facilities[fi].sector) else {
+            continue;
+        };
+        let edition = study
+            .settings
+            .editions
+            .get(&sector.id)
+            .cloned()
+            .unwrap_or_else(|| sector.default_edition.clone());
+        if sector.method_needs_technology(&edition) {
+            findings.push(DataError::new(
+                p.location,
+                format!(
+                    "{}. The {edition} method of {} depends on the technology (its factors are per technology or cell type), and it cannot be inferred from the activity",
+                    p.message, sector.id
+                ),
+            ));
+            continue;
+        }
+        let fuels: std::collections::BTreeSet<String> = study
+            .facility_years
+            .iter()
+            .filter(|fy| fy.facility_id == p.facility)
+            .flat_map(|fy| fy.activity.iter())
+            .filter_map(|a| {
+                let (item, _) = split_node(&a.item);
+                let rest = item.strip_prefix("fuel.")?;
+                (!rest.contains('.')).then(|| rest.to_string())
+            })
+            .collect();
+        let (id, why) = match sector.infer_technology(&fuels) {
+            Some((t, fuel)) => (t.id.clone(), format!("inferred from its fuel.{fuel}")),
+            None => (
+                sector.default_technology.clone(),
+                "the sector default (no fuel in its activity indicates one)".to_string(),
+            ),
+        };
+        study.notices.push(format!(
+            "{}: technology '{}' of {} is not one {} knows; '{id}' is used, {why}",
+            p.location, p.text, p.facility, sector.id
+        ));
+        study.facilities[fi].technology = Some(id.clone());
+        for fy in study
+            .facility_years
+            .iter_mut()
+            .filter(|fy| fy.facility_id == p.facility)
+        {
+            fy.technology = Some(id.clone());
+        }
     }
 }
 
@@ -1328,7 +1518,7 @@ fn read_activity(
             continue;
         };
         let at_y = t.col_at(r, "year");
-        let year = match number(t.get(r, "year"), &at_y) {
+        let year = match t.number(r, "year") {
             Ok(Some((y, false)))
                 if y.fract().is_zero()
                     && y.to_i32().is_some_and(|y| (1990..=2100).contains(&y)) =>
@@ -1357,13 +1547,13 @@ fn read_activity(
             continue;
         };
         let (item, node) = split_node(&item_text);
-        if item_spec(item, &fuels).is_none() {
+        let Some(spec) = item_spec(item, &fuels) else {
             findings.push(
                 DataError::new(at_i, format!("unknown item '{item}'"))
                     .with_hint(did_you_mean(item, examples.iter().map(String::as_str))),
             );
             continue;
-        }
+        };
         if let Some(n) = node {
             if let Ok(sec) = sectors.get(&facility.sector) {
                 if sec.node(n).is_none() {
@@ -1388,7 +1578,8 @@ fn read_activity(
         }
         seen.insert(key, at_i.clone());
         let at_v = t.col_at(r, "value");
-        let (value, pct) = match number(t.get(r, "value"), &at_v) {
+        let numeric_cell = matches!(t.get(r, "value"), Data::Float(_) | Data::Int(_));
+        let (value, pct) = match t.number(r, "value") {
             Ok(Some(v)) => v,
             Ok(None) => {
                 findings.push(DataError::new(at_v, "the value is empty"));
@@ -1401,9 +1592,12 @@ fn read_activity(
         };
         let at_u = t.col_at(r, "unit");
         let unit_text = t.text(r, "unit");
+        let dimensionless = |u: &str| Unit::parse(u).is_ok_and(|u| u.dims().is_none());
         let unit_text = match (unit_text, pct) {
             (None, true) => "%".to_string(),
             (Some(u), true) if u.trim() == "%" || u.trim() == "％" => "%".into(),
+            // a percent-formatted cell is a fraction whatever the unit says
+            (Some(u), true) if numeric_cell && dimensionless(&u) => "%".into(),
             (Some(u), true) => {
                 findings.push(DataError::new(
                     at_v,
@@ -1418,12 +1612,31 @@ fn read_activity(
             }
         };
         let unit = match Unit::parse(&unit_text) {
+            // a rate per year given for an amount is one year's amount
+            Ok(u) if u.is_per_year() && spec.kind == ItemKind::Amount => u.annual().unwrap_or(u),
             Ok(u) => u,
             Err(e) => {
                 findings.push(DataError::new(at_u, e.to_string()));
                 continue;
             }
         };
+        if !t.formats_known()
+            && numeric_cell
+            && !pct
+            && unit.symbol().trim() == "%"
+            && value > Decimal::ZERO
+            && value <= Decimal::ONE
+        {
+            let as_percent = (value * Decimal::ONE_HUNDRED).normalize();
+            findings.push(DataError::new(
+                at_v,
+                format!(
+                    "{} in a '%' row reads as {} % or, if the cell was typed as '{as_percent}%' (a percent-formatted cell), as {as_percent} %; this file's number formats cannot be read: type the value as text ('{as_percent}%' or '{} %'), or give the unit 'fraction'",
+                    value.normalize(), value.normalize(), value.normalize()
+                ),
+            ));
+            continue;
+        }
         let uncertainty = match t.text(r, "uncertainty") {
             Some(text) => match crate::factors::Uncertainty::parse(&text, value) {
                 Ok(u) => Some(u),
@@ -1452,6 +1665,7 @@ fn read_activity(
                 sector: facility.sector.clone(),
                 technology: facility.technology.clone(),
                 city: facility.city.clone(),
+                county: facility.county.clone(),
                 year,
                 activity: Vec::new(),
             })

@@ -309,21 +309,30 @@ fn build(
         2,
         1000,
         2,
-        &DataValidation::new().allow_list_formula(list_ref("A", sector_ids.len())),
+        &DataValidation::new()
+            .allow_list_formula(list_ref("A", sector_ids.len()))
+            // a warning, not a stop: counties, Chinese names and words are accepted
+            .set_error_style(DataValidationErrorStyle::Warning),
     )?;
     ws.add_data_validation(
         1,
         4,
         1000,
         4,
-        &DataValidation::new().allow_list_formula(list_ref("B", cities.len())),
+        &DataValidation::new()
+            .allow_list_formula(list_ref("B", cities.len()))
+            // a warning, not a stop: counties, Chinese names and words are accepted
+            .set_error_style(DataValidationErrorStyle::Warning),
     )?;
     ws.add_data_validation(
         1,
         3,
         1000,
         3,
-        &DataValidation::new().allow_list_formula(list_ref("C", techs.len())),
+        &DataValidation::new()
+            .allow_list_formula(list_ref("C", techs.len()))
+            // a warning, not a stop: counties, Chinese names and words are accepted
+            .set_error_style(DataValidationErrorStyle::Warning),
     )?;
     ws.autofilter(0, 0, examples.len() as u32, 6)?;
 
@@ -414,6 +423,11 @@ fn instructions(lang: Lang, sectors: &SectorLibrary) -> Vec<String> {
         "Measured values replace the Tier 1 defaults: any measured fuel replaces the whole default fuel mix; other items replace their own default. A repeated facility-year-item row is an error, not a sum.",
         "Percentages accept % or a fraction; control.<SUBSTANCE>.efficiency must lie in 0–100 % (0–1). Add @process to an item to attribute it to one process.",
         "Every number the engine uses comes from the factor library (coreduce factors list) with its source and confidence; overrides in the factors sheet are shown as overrides in every output.",
+        "The settings sheet is required; a missing key takes its default (said once). base_year chooses the year that roadmap, measures and uncertainty start from (default: the latest year); years are never added together.",
+        "Places: a prefecture (乐山, 乐山市, Leshan, 凉山彝族自治州, 四川省乐山市) or any of Sichuan's 183 county-level divisions, alone or after its prefecture (夹江县, 夹江, 乐山市夹江县, 凉山州会理市, Jiajiang); the county is kept.",
+        "Capacity units per year: t/a, t/yr, 万t/a, 吨/年, 万吨/年, m2/a, 万m2/a, 平方米/年, 万平方米/年, ㎡/a, 万㎡/年. A per-year rate given for an amount item (output, fuel, electricity …) is read as one year's amount.",
+        "Unit spellings: 万kWh = 万千瓦时 = 10^4 kWh = 万度; 10^4 Nm3 = 万Nm3 = 万立方米 = 万方; t = 吨, 万t = 万吨; m2 = ㎡ = 平方米; AEM = AE-min/cell-day = min/cell-day = 分钟/槽·日; % or fraction. A cell formatted as a percentage (2% typed in Excel) is a fraction whatever the unit column says.",
+        "Technologies may be written in words, English or Chinese (the ids, names and synonyms below, case, spaces and punctuation ignored); an unrecognised one is inferred from the fuels with a note, and is an error only where the method needs it (aluminium under ipcc2006).",
     ];
     let zh_lines = [
         "工作表：设置（键|值|单位）、设施（设施编号|名称|行业|技术|城市|产能|产能单位）、活动数据（设施编号|年份|项目|数值|单位|备注）、因子（因子编号|数值|单位|来源，可选，用于覆盖默认因子）。中英文表名和列名均可。",
@@ -422,6 +436,11 @@ fn instructions(lang: Lang, sectors: &SectorLibrary) -> Vec<String> {
         "实测值替代 Tier 1 默认值：填写任一种燃料即替代全部默认燃料结构；其他项目替代各自默认值。同一设施-年份-项目重复出现视为错误，不会相加。",
         "百分比可写 % 或小数；control.<污染物>.efficiency 取 0–100%（0–1）。项目后加 @工序 可指定到某一工序。",
         "所有因子均来自因子库（coreduce factors list），带来源与置信度；因子表中的覆盖值会在所有输出中标明。",
+        "设置表必须有；缺少的键取默认值（提示一次）。base_year 指定路线图、措施与不确定性分析的基准年（默认：最新年份）；各年份不会相加。",
+        "地点：市州（乐山、乐山市、Leshan、凉山彝族自治州、四川省乐山市）或四川 183 个县级行政区，可单写或前加市州（夹江县、夹江、乐山市夹江县、凉山州会理市、Jiajiang）；县级名称会保留。",
+        "产能单位可带时间：t/a、t/yr、万t/a、吨/年、万吨/年、m2/a、万m2/a、平方米/年、万平方米/年、㎡/a、万㎡/年。数量类项目（产量、燃料、电力等）填写年速率时按一年的量读取。",
+        "单位写法：万kWh = 万千瓦时 = 10^4 kWh = 万度；10^4 Nm3 = 万Nm3 = 万立方米 = 万方；t = 吨，万t = 万吨；m2 = ㎡ = 平方米；AEM = AE-min/cell-day = min/cell-day = 分钟/槽·日；% 或小数。设为百分比格式的单元格（在 Excel 中输入 2%）按小数读取，与单位列无关。",
+        "技术可用中英文文字填写（下列编号、名称和同义词，忽略大小写、空格与标点）；无法识别时按燃料推断并提示，仅在核算方法需要时（ipcc2006 版电解铝）报错。",
     ];
     for l in if zh { &zh_lines } else { &en } {
         v.push((*l).to_string());
@@ -444,7 +463,22 @@ fn instructions(lang: Lang, sectors: &SectorLibrary) -> Vec<String> {
             s.output_label,
             s.technologies
                 .iter()
-                .map(|t| format!("{} ({})", t.id, if zh { &t.name_zh } else { &t.name_en }))
+                .map(|t| {
+                    let also = if t.aliases.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; {}{}",
+                            if zh { "同义词：" } else { "also: " },
+                            t.aliases.join(", ")
+                        )
+                    };
+                    format!(
+                        "{} ({}{also})",
+                        t.id,
+                        if zh { &t.name_zh } else { &t.name_en }
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
