@@ -246,6 +246,14 @@ pub fn neutralise(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The signal test removes every live temporary file of the process, so
+    /// the tests that write files here run one at a time.
+    static SERIAL: Mutex<()> = Mutex::new(());
+
+    fn serial() -> std::sync::MutexGuard<'static, ()> {
+        SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     #[test]
     fn formulas_are_neutralised_numbers_are_not() {
         assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
@@ -256,6 +264,7 @@ mod tests {
 
     #[test]
     fn atomic_write_refuses_the_input_and_cleans_up() {
+        let _one_at_a_time = serial();
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in.xlsx");
         std::fs::write(&input, b"data").unwrap();
@@ -275,6 +284,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_link_planted_at_the_old_temporary_name_is_never_followed() {
+        let _one_at_a_time = serial();
         let dir = tempfile::tempdir().unwrap();
         let victim = dir.path().join("victim.txt");
         std::fs::write(&victim, b"precious").unwrap();
@@ -307,6 +317,7 @@ mod tests {
 
     #[test]
     fn a_run_of_several_files_is_all_or_nothing() {
+        let _one_at_a_time = serial();
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.csv");
         let b = dir.path().join("b.html");
@@ -339,6 +350,7 @@ mod tests {
 
     #[test]
     fn a_signal_handler_can_remove_the_temporary_files() {
+        let _one_at_a_time = serial();
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out.csv");
         let r = atomic_write(&out, &[], |tmp| {

@@ -9,16 +9,12 @@
 use coreduce::accounting::{
     inventory, FacilityYear, GridFactor, GwpSet, Inventory, Settings, View,
 };
-use coreduce::graph::SectorLibrary;
 use coreduce::FactorLibrary;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-fn libs() -> (FactorLibrary, SectorLibrary) {
-    let f = FactorLibrary::embedded().unwrap();
-    let s = SectorLibrary::embedded(&f).unwrap();
-    (f, s)
-}
+mod common;
+use common::libs;
 
 fn settings(gwp: GwpSet, sector: &str, edition: &str) -> Settings {
     let mut s = Settings {

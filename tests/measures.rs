@@ -11,6 +11,9 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::sync::OnceLock;
 
+mod common;
+use common::Book;
+
 struct Libs {
     f: FactorLibrary,
     s: SectorLibrary,
@@ -381,68 +384,52 @@ fn switch_with_a_mass_ratio_and_an_added_input() {
 
 #[test]
 fn user_measures_from_the_workbook_sheet() {
-    use rust_xlsxwriter::Workbook;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.xlsx");
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("settings").unwrap();
-    ws.write_string(0, 0, "key").unwrap();
-    ws.write_string(0, 1, "value").unwrap();
-    ws.write_string(1, 0, "gwp").unwrap();
-    ws.write_string(1, 1, "AR5").unwrap();
-    let ws = wb.add_worksheet().set_name("facilities").unwrap();
-    for (c, h) in ["facility_id", "sector", "technology"].iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    ws.write_string(1, 0, "TB-01").unwrap();
-    ws.write_string(1, 1, "tobacco").unwrap();
-    ws.write_string(1, 2, "coal_bulk_barn").unwrap();
-    let ws = wb.add_worksheet().set_name("activity").unwrap();
-    for (c, h) in ["facility_id", "year", "item", "value", "unit"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    ws.write_string(1, 0, "TB-01").unwrap();
-    ws.write_number(1, 1, 2022).unwrap();
-    ws.write_string(1, 2, "output").unwrap();
-    ws.write_number(1, 3, 100).unwrap();
-    ws.write_string(1, 4, "t").unwrap();
-    let ws = wb.add_worksheet().set_name("措施").unwrap();
-    for (c, h) in [
-        "measure_id",
-        "sector",
-        "name",
-        "field",
-        "node",
-        "target",
-        "value",
-        "unit",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    let rows: [(&str, &str, &str, &str, f64, &str); 4] = [
-        ("scale", "curing_barn", "fuel.*", "", 0.5, ""),
-        ("control", "", "SO2", "", 0.6, ""),
-        ("capex", "", "", "", 1000.0, "CNY/t"),
-        ("lifetime", "", "", "", 10.0, ""),
-    ];
-    for (r, (field, node, target, _, value, unit)) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        ws.write_string(r, 0, "my.half_coal").unwrap();
-        ws.write_string(r, 1, "烤烟").unwrap();
-        ws.write_string(r, 2, "Half the coal").unwrap();
-        ws.write_string(r, 3, *field).unwrap();
-        ws.write_string(r, 4, *node).unwrap();
-        ws.write_string(r, 5, *target).unwrap();
-        ws.write_number(r, 6, *value).unwrap();
-        ws.write_string(r, 7, *unit).unwrap();
-    }
-    wb.save(&path).unwrap();
+    let measure = |field, node, target, value: f64, unit| {
+        row![
+            "my.half_coal",
+            "烤烟",
+            "Half the coal",
+            field,
+            node,
+            target,
+            value,
+            unit
+        ]
+    };
+    Book::new()
+        .settings()
+        .sheet(
+            "facilities",
+            &["facility_id", "sector", "technology"],
+            &[row!["TB-01", "tobacco", "coal_bulk_barn"]],
+        )
+        .sheet(
+            "activity",
+            &["facility_id", "year", "item", "value", "unit"],
+            &[row!["TB-01", 2022, "output", 100, "t"]],
+        )
+        .sheet(
+            "措施",
+            &[
+                "measure_id",
+                "sector",
+                "name",
+                "field",
+                "node",
+                "target",
+                "value",
+                "unit",
+            ],
+            &[
+                measure("scale", "curing_barn", "fuel.*", 0.5, ""),
+                measure("control", "", "SO2", 0.6, ""),
+                measure("capex", "", "", 1000.0, "CNY/t"),
+                measure("lifetime", "", "", 10.0, ""),
+            ],
+        )
+        .save(&path);
     let l = libs();
     let run = coreduce::workbook::run_workbook(&path, &l.f, &l.s).unwrap_or_else(|e| panic!("{e}"));
     let empty = MeasureLibrary::default();

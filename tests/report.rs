@@ -1,49 +1,30 @@
 //! The HTML report: user text is escaped; the structure (sections, headings,
 //! table headers) is held in an insta snapshot, not its volatile numbers.
 
-use coreduce::graph::SectorLibrary;
 use coreduce::measures::{all_measures, report, MeasureLibrary, MetricSettings};
 use coreduce::report::{render, Lang, ReportInput};
 use coreduce::workbook::{run_workbook, WorkbookRun};
-use coreduce::FactorLibrary;
 
-fn libs() -> (FactorLibrary, SectorLibrary) {
-    let f = FactorLibrary::embedded().unwrap();
-    let s = SectorLibrary::embedded(&f).unwrap();
-    (f, s)
-}
+mod common;
+use common::{libs, Book};
 
 #[test]
 fn user_text_is_escaped() {
-    use rust_xlsxwriter::Workbook;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("xss.xlsx");
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("settings").unwrap();
-    ws.write_string(0, 0, "key").unwrap();
-    ws.write_string(0, 1, "value").unwrap();
-    ws.write_string(1, 0, "gwp").unwrap();
-    ws.write_string(1, 1, "AR5").unwrap();
-    let ws = wb.add_worksheet().set_name("facilities").unwrap();
-    for (c, h) in ["facility_id", "name", "sector"].iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    ws.write_string(1, 0, "F<1>").unwrap();
-    ws.write_string(1, 1, "<script>alert(1)</script>").unwrap();
-    ws.write_string(1, 2, "tobacco").unwrap();
-    let ws = wb.add_worksheet().set_name("activity").unwrap();
-    for (c, h) in ["facility_id", "year", "item", "value", "unit"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    ws.write_string(1, 0, "F<1>").unwrap();
-    ws.write_number(1, 1, 2022).unwrap();
-    ws.write_string(1, 2, "output").unwrap();
-    ws.write_number(1, 3, 10).unwrap();
-    ws.write_string(1, 4, "t").unwrap();
-    wb.save(&path).unwrap();
+    Book::new()
+        .settings()
+        .sheet(
+            "facilities",
+            &["facility_id", "name", "sector"],
+            &[row!["F<1>", "<script>alert(1)</script>", "tobacco"]],
+        )
+        .sheet(
+            "activity",
+            &["facility_id", "year", "item", "value", "unit"],
+            &[row!["F<1>", 2022, "output", 10, "t"]],
+        )
+        .save(&path);
     let (f, s) = libs();
     let run = run_workbook(&path, &f, &s).unwrap();
     let html = render(&ReportInput {

@@ -2,20 +2,16 @@
 //! optimum; infeasible targets are explained; the IAMC table parses back.
 
 use coreduce::accounting::{inventories, FacilityYear, Settings};
-use coreduce::graph::SectorLibrary;
 use coreduce::measures::{all_measures, MeasureLibrary, MetricSettings};
 use coreduce::roadmap::{run, series_of};
 use coreduce::workbook::{MeasureRow, ScenarioRow, Study, TargetRow};
-use coreduce::{FactorLibrary, Location};
+use coreduce::Location;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-fn libs() -> (FactorLibrary, SectorLibrary) {
-    let f = FactorLibrary::embedded().unwrap();
-    let s = SectorLibrary::embedded(&f).unwrap();
-    (f, s)
-}
+mod common;
+use common::libs;
 
 fn here() -> Location {
     Location::Api {

@@ -10,11 +10,8 @@ use coreduce::FactorLibrary;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
-fn libs() -> (FactorLibrary, SectorLibrary) {
-    let f = FactorLibrary::embedded().unwrap();
-    let s = SectorLibrary::embedded(&f).unwrap();
-    (f, s)
-}
+mod common;
+use common::{libs, Book};
 
 /// A barn burning 100 t coal (normal, sd 10 t) and nothing else uncertain:
 /// CO2 = 100 × 1.9002988488 t with sd 19.002988488 t.
@@ -135,42 +132,29 @@ fn bad_distributions_are_errors_naming_the_factor_or_cell() {
         .unwrap_err()
         .contains("low ≤ mode ≤ high"));
     // In a workbook: the uncertainty cell is named.
-    use rust_xlsxwriter::Workbook;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("u.xlsx");
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("settings").unwrap();
-    ws.write_string(0, 0, "key").unwrap();
-    ws.write_string(0, 1, "value").unwrap();
-    ws.write_string(1, 0, "gwp").unwrap();
-    ws.write_string(1, 1, "AR5").unwrap();
-    let ws = wb.add_worksheet().set_name("facilities").unwrap();
-    ws.write_string(0, 0, "facility_id").unwrap();
-    ws.write_string(0, 1, "sector").unwrap();
-    ws.write_string(1, 0, "TB").unwrap();
-    ws.write_string(1, 1, "tobacco").unwrap();
-    let ws = wb.add_worksheet().set_name("activity").unwrap();
-    for (c, h) in [
-        "facility_id",
-        "year",
-        "item",
-        "value",
-        "unit",
-        "note",
-        "uncertainty",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    ws.write_string(1, 0, "TB").unwrap();
-    ws.write_number(1, 1, 2022).unwrap();
-    ws.write_string(1, 2, "output").unwrap();
-    ws.write_number(1, 3, 10).unwrap();
-    ws.write_string(1, 4, "t").unwrap();
-    ws.write_string(1, 6, "normal:-3").unwrap();
-    wb.save(&path).unwrap();
+    Book::new()
+        .settings()
+        .sheet(
+            "facilities",
+            &["facility_id", "sector"],
+            &[row!["TB", "tobacco"]],
+        )
+        .sheet(
+            "activity",
+            &[
+                "facility_id",
+                "year",
+                "item",
+                "value",
+                "unit",
+                "note",
+                "uncertainty",
+            ],
+            &[row!["TB", 2022, "output", 10, "t", "", "normal:-3"]],
+        )
+        .save(&path);
     let (f, s) = libs();
     let err = coreduce::workbook::run_workbook(&path, &f, &s)
         .err()

@@ -6,10 +6,8 @@
 //! each case shows exactly what the user typed.
 
 use coreduce::accounting::{inventory, FacilityYear};
-use coreduce::graph::SectorLibrary;
 use coreduce::workbook::run_workbook;
 use coreduce::workbook::{read_with_limits, Limits, WorkbookError};
-use coreduce::FactorLibrary;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use rust_xlsxwriter::{Formula, Workbook};
@@ -113,11 +111,8 @@ fn output_row() -> Vec<C> {
     vec![S("TB-01"), N(2022.0), S("output"), N(100.0), S("t")]
 }
 
-fn libs() -> (FactorLibrary, SectorLibrary) {
-    let f = FactorLibrary::embedded().unwrap();
-    let s = SectorLibrary::embedded(&f).unwrap();
-    (f, s)
-}
+mod common;
+use common::libs;
 
 /// The findings (or the one-line error) of running a workbook, without its path.
 fn problems(sheets: &[Sheet]) -> String {

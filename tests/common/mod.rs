@@ -1,0 +1,91 @@
+//! Helpers shared by the integration tests: the embedded libraries, and
+//! workbooks written cell by cell with rust_xlsxwriter (the way another
+//! program writes them), so a test states its sheets as data.
+#![allow(dead_code)] // each test file uses a part
+
+use coreduce::graph::SectorLibrary;
+use coreduce::FactorLibrary;
+use rust_xlsxwriter::Workbook;
+use std::path::Path;
+
+/// The embedded factor library and sector graphs.
+pub fn libs() -> (FactorLibrary, SectorLibrary) {
+    let f = FactorLibrary::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let s = SectorLibrary::embedded(&f).unwrap_or_else(|e| panic!("{e}"));
+    (f, s)
+}
+
+/// One cell as a spreadsheet holds it.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Number(f64),
+    Empty,
+}
+
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Self {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    }
+}
+impl From<f64> for Cell<'_> {
+    fn from(x: f64) -> Self {
+        Cell::Number(x)
+    }
+}
+impl From<i32> for Cell<'_> {
+    fn from(x: i32) -> Self {
+        Cell::Number(x.into())
+    }
+}
+
+/// A row of cells: `row!["TB-01", 2022, "output", 100, "t"]`.
+#[macro_export]
+macro_rules! row {
+    ($($x:expr),* $(,)?) => { vec![$($crate::common::Cell::from($x)),*] };
+}
+
+/// A workbook being written sheet by sheet.
+pub struct Book(pub Workbook);
+
+impl Book {
+    pub fn new() -> Self {
+        Book(Workbook::new())
+    }
+
+    /// A sheet: its header row, then the rows.
+    pub fn sheet(mut self, name: &str, header: &[&str], rows: &[Vec<Cell<'_>>]) -> Self {
+        let ws = self.0.add_worksheet().set_name(name).unwrap();
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, cell) in cells.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match cell {
+                    Cell::Text(s) => ws.write_string(r, c, *s).map(|_| ()).unwrap(),
+                    Cell::Number(x) => ws.write_number(r, c, *x).map(|_| ()).unwrap(),
+                    Cell::Empty => {}
+                }
+            }
+        }
+        self
+    }
+
+    /// The `settings` sheet every study needs (AR5).
+    pub fn settings(self) -> Self {
+        self.sheet(
+            "settings",
+            &["key", "value"],
+            &[vec![Cell::Text("gwp"), Cell::Text("AR5")]],
+        )
+    }
+
+    pub fn save(mut self, path: &Path) {
+        self.0.save(path).unwrap();
+    }
+}
