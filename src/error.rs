@@ -12,8 +12,14 @@ use std::fmt;
 pub enum Location {
     /// A line of a text file (1-based); `line` is `None` for the file as a whole.
     File { path: String, line: Option<usize> },
-    /// A cell of a workbook sheet, e.g. `activity!D7`.
-    Cell { sheet: String, cell: String },
+    /// A cell of a workbook sheet by zero-based row and column, shown as
+    /// `activity!D7`. The sheet name is shared (every activity value carries
+    /// its cell, so a study of a million rows holds a million of these).
+    Cell {
+        sheet: std::sync::Arc<str>,
+        row0: u32,
+        col0: u32,
+    },
     /// A whole sheet of a workbook.
     Sheet { sheet: String },
     /// Built in code (a library API call): there is no file to point at.
@@ -36,10 +42,11 @@ impl Location {
         }
     }
     /// A cell given by zero-based row and column, shown as `sheet!B7`.
-    pub fn cell(sheet: impl Into<String>, row0: u32, col0: u32) -> Self {
+    pub fn cell(sheet: impl Into<std::sync::Arc<str>>, row0: u32, col0: u32) -> Self {
         Location::Cell {
             sheet: sheet.into(),
-            cell: cell_name(row0, col0),
+            row0,
+            col0,
         }
     }
 }
@@ -52,7 +59,9 @@ impl fmt::Display for Location {
                 line: Some(l),
             } => write!(f, "{path}:{l}"),
             Location::File { path, line: None } => write!(f, "{path}"),
-            Location::Cell { sheet, cell } => write!(f, "{sheet}!{cell}"),
+            Location::Cell { sheet, row0, col0 } => {
+                write!(f, "{sheet}!{}", cell_name(*row0, *col0))
+            }
             Location::Sheet { sheet } => write!(f, "sheet '{sheet}'"),
             Location::Api { what } => write!(f, "{what}"),
         }

@@ -278,7 +278,8 @@ fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>, DataError>
 
 /// A sheet with its header mapped to canonical column names.
 struct Table<'a> {
-    sheet: String,
+    /// shared by every location of the sheet's cells
+    sheet: std::sync::Arc<str>,
     range: &'a Range<Data>,
     start: (u32, u32),
     cols: BTreeMap<&'static str, usize>,
@@ -291,7 +292,7 @@ struct Table<'a> {
 impl Table<'_> {
     fn at(&self, row: usize, col: usize) -> Location {
         Location::cell(
-            &self.sheet,
+            self.sheet.clone(),
             self.start.0 + row as u32,
             self.start.1 + col as u32,
         )
@@ -415,7 +416,7 @@ fn table<'a>(
         return None;
     }
     ok.then_some(Table {
-        sheet: sheet.to_string(),
+        sheet: std::sync::Arc::from(sheet),
         range,
         start,
         cols,
@@ -684,14 +685,15 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
     let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
     // Adds one non-empty cell, checking the bounds it would extend the range to.
     let mut add = |(r, c): (u32, u32), d: Data| -> Result<(), DataError> {
-        let at = Location::cell(name, r, c);
+        // Built only for a finding: most cells never need their name.
+        let at = || Location::cell(name, r, c);
         let too_long = match &d {
             Data::String(t) if t.len() > MAX_CELL_CHARS => t.chars().count(),
             _ => 0,
         };
         if too_long > MAX_CELL_CHARS {
             findings.push(DataError::new(
-                at,
+                at(),
                 format!(
                     "the text is {} characters long, more than Excel's limit of 32,767 per cell: shorten it (the cell is read as empty)",
                     grouped(too_long as u64)
@@ -704,7 +706,7 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
         let cols = u64::from(nc1 - nc0) + 1;
         if rows > limits.rows as u64 {
             return Err(DataError::new(
-                at,
+                at(),
                 format!(
                     "a value {} rows from the sheet's first row; at most {} are read: delete stray cells below the table, or split the study",
                     grouped(rows),
@@ -714,7 +716,7 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
         }
         if cols > u64::from(MAX_COLS) || rows * cols > MAX_CELLS {
             return Err(DataError::new(
-                at,
+                at(),
                 format!(
                     "a value here makes the sheet's used range {} rows by {} columns; at most {MAX_COLS} columns and {} cells are read: delete the stray cells outside the table",
                     grouped(rows),
@@ -775,20 +777,10 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
 }
 
 /// Sorts findings by sheet, then row, then column.
-fn sort_key(l: &Location) -> (String, u32, String) {
+fn sort_key(l: &Location) -> (String, u32, u32) {
     match l {
-        Location::Cell { sheet, cell } => {
-            let split = cell
-                .find(|c: char| c.is_ascii_digit())
-                .unwrap_or(cell.len());
-            let (col, row) = cell.split_at(split);
-            (
-                sheet.clone(),
-                row.parse().unwrap_or(0),
-                format!("{:>4}", col),
-            )
-        }
-        other => (other.to_string(), 0, String::new()),
+        Location::Cell { sheet, row0, col0 } => (sheet.to_string(), row0 + 1, *col0),
+        other => (other.to_string(), 0, 0),
     }
 }
 
