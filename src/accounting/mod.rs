@@ -44,9 +44,64 @@ const N2O_PER_N: (Decimal, Decimal) = (dec!(44), dec!(28));
 /// SO2 formed per unit of sulfur burnt, 64/32 = 2 (accounting rules 9 and 10).
 const SO2_PER_S: Decimal = dec!(2);
 
-/// `a × num / den`, multiplying first so that exact inputs stay exact.
-fn ratio(a: Decimal, (num, den): (Decimal, Decimal)) -> Decimal {
-    a * num / den
+/// `a × num / den`, multiplying first so that exact inputs stay exact; None
+/// when the product leaves the range of a `Decimal`.
+fn ratio(a: Decimal, (num, den): (Decimal, Decimal)) -> Option<Decimal> {
+    a.checked_mul(num)?.checked_div(den)
+}
+
+/// Checked arithmetic of the engine. Every input is bounded where it enters
+/// ([`crate::units::MAX_MAGNITUDE`]), but products and sums of bounded values
+/// can still leave the range of a 96-bit `Decimal` (about 7.9 × 10^28): each
+/// operation on user-influenced values goes through these, and an overflow is
+/// an error naming the facility-year and the operation, never a panic.
+impl Work<'_> {
+    fn out_of_range(&self, what: &str, op: String) -> Error {
+        Error::Data(DataError::new(
+            self.here(),
+            format!(
+                "{what}: {op} is out of range (larger than about 7.9e28): check the magnitudes and units of the values involved"
+            ),
+        ))
+    }
+    /// `a × b`, or an error naming `what`.
+    fn mul(&self, what: &str, a: Decimal, b: Decimal) -> crate::Result<Decimal> {
+        a.checked_mul(b)
+            .ok_or_else(|| self.out_of_range(what, format!("{a} × {b}")))
+    }
+    /// `a / b`, or an error naming `what` (division by zero included).
+    fn div(&self, what: &str, a: Decimal, b: Decimal) -> crate::Result<Decimal> {
+        if b.is_zero() {
+            return Err(Error::Data(DataError::new(
+                self.here(),
+                format!("{what}: {a} / 0 is a division by zero"),
+            )));
+        }
+        a.checked_div(b)
+            .ok_or_else(|| self.out_of_range(what, format!("{a} / {b}")))
+    }
+    /// `a + b`, or an error naming `what`.
+    fn add(&self, what: &str, a: Decimal, b: Decimal) -> crate::Result<Decimal> {
+        a.checked_add(b)
+            .ok_or_else(|| self.out_of_range(what, format!("{a} + {b}")))
+    }
+    /// `a − b`, or an error naming `what`.
+    fn sub(&self, what: &str, a: Decimal, b: Decimal) -> crate::Result<Decimal> {
+        a.checked_sub(b)
+            .ok_or_else(|| self.out_of_range(what, format!("{a} − {b}")))
+    }
+    /// `a × num / den` (a molar-mass ratio), or an error naming `what`.
+    fn ratio(&self, what: &str, a: Decimal, r: (Decimal, Decimal)) -> crate::Result<Decimal> {
+        ratio(a, r).ok_or_else(|| self.out_of_range(what, format!("{a} × {}/{}", r.0, r.1)))
+    }
+    /// The product of several factors, or an error naming `what`.
+    fn product(&self, what: &str, xs: &[Decimal]) -> crate::Result<Decimal> {
+        let mut p = Decimal::ONE;
+        for x in xs {
+            p = self.mul(what, p, *x)?;
+        }
+        Ok(p)
+    }
 }
 
 /// One value of an amount item at a node.
@@ -172,15 +227,21 @@ pub fn inventory_with_edits(
         warnings,
         rows: Vec::new(),
     };
-    let output = work.read_activity()?;
-    work.defaults(output)?;
-    work.apply_edits(edits, output)?;
-    work.run_sources(settings)?;
-    work.apply_stack_measurements()?;
+    // A unit error (a conversion out of range) gets the facility-year as its place.
+    let here = work.here();
+    let located = |e: Error| match e {
+        Error::Unit(u) => Error::Data(DataError::new(here.clone(), u.to_string())),
+        e => e,
+    };
+    let output = work.read_activity().map_err(located)?;
+    work.defaults(output).map_err(located)?;
+    work.apply_edits(edits, output).map_err(located)?;
+    work.run_sources(settings).map_err(located)?;
+    work.apply_stack_measurements().map_err(located)?;
     work.apply_measured_emissions();
     let grid_text = work.grid_text(settings);
-    work.add_co2e_rows(settings)?;
-    let totals = work.totals(output)?;
+    work.add_co2e_rows(settings).map_err(located)?;
+    let totals = work.totals(output).map_err(located)?;
     Ok(Inventory {
         facility_id: fy.facility_id.clone(),
         name: fy.name.clone(),

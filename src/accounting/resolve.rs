@@ -80,7 +80,17 @@ impl<'a> Work<'a> {
             };
             let key = (input.item.clone(), input.node.clone());
             match defaults.get_mut(&key) {
-                Some(e) => e.value += value,
+                Some(e) => {
+                    e.value = e.value.checked_add(value).ok_or_else(|| {
+                        Error::Data(DataError::new(
+                            input.amount.location.clone(),
+                            format!(
+                                "default input '{}': {} + {value} is out of range",
+                                input.item, e.value
+                            ),
+                        ))
+                    })?
+                }
                 None => {
                     defaults.insert(
                         key,
@@ -143,7 +153,10 @@ impl<'a> Work<'a> {
                 .filter(|((i, _), e)| i == item && e.value > Decimal::ZERO)
                 .map(|((_, n), e)| (n, e.value))
                 .collect();
-            let sum: Decimal = parts.iter().map(|(_, v)| *v).sum();
+            let mut sum = Decimal::ZERO;
+            for (_, v) in &parts {
+                sum = self.add(&format!("default shares of '{item}'"), sum, *v)?;
+            }
             if parts.len() <= 1 || sum.is_zero() {
                 let n = parts
                     .first()
@@ -158,9 +171,11 @@ impl<'a> Work<'a> {
                     let part = if k + 1 == parts.len() {
                         left
                     } else {
-                        *total * *v / sum
+                        let what = format!("'{item}' split by the default shares");
+                        self.div(&what, self.mul(&what, *total, *v)?, sum)?
                     };
-                    left -= part;
+                    left =
+                        self.sub(&format!("'{item}' split by the default shares"), left, part)?;
                     self.amounts
                         .insert((item.clone(), (*n).clone()), entry(part));
                 }
@@ -190,6 +205,7 @@ impl<'a> Work<'a> {
 
     /// Applies the activity edits (everything but factor edits) in order.
     pub(super) fn apply_edits(&mut self, edits: &[Edit], output: Decimal) -> crate::Result<()> {
+        let here = self.here();
         for e in edits {
             match e {
                 Edit::ScaleFactor { id, .. } | Edit::SetFactor { id, .. } => {
@@ -209,16 +225,24 @@ impl<'a> Work<'a> {
                     node,
                     multiplier,
                 } => {
+                    let scaled = |v: Decimal, i: &str| {
+                        v.checked_mul(*multiplier).ok_or_else(|| {
+                            Error::Data(DataError::new(
+                                here.clone(),
+                                format!("measure edit: '{i}' {v} × {multiplier} is out of range"),
+                            ))
+                        })
+                    };
                     for ((i, n), entry) in self.amounts.iter_mut() {
                         if item_matches(item, i) && node.as_ref().is_none_or(|x| x == n) {
-                            entry.value *= multiplier;
+                            entry.value = scaled(entry.value, i)?;
                         }
                     }
                     for ((i, n), (v, _)) in self.props.iter_mut() {
                         if item_matches(item, i)
                             && node.as_ref().is_none_or(|x| x == n || n.is_empty())
                         {
-                            *v *= multiplier;
+                            *v = scaled(*v, i)?;
                         }
                     }
                 }
@@ -239,7 +263,12 @@ impl<'a> Work<'a> {
                         let Some(entry) = self.amounts.get_mut(&key) else {
                             continue;
                         };
-                        let moved = entry.value * share;
+                        let Some(moved) = entry.value.checked_mul(*share) else {
+                            return Err(Error::Data(DataError::new(
+                                here.clone(),
+                                format!("measure edit: switch {from} → {to}: {} × {share} is out of range", entry.value),
+                            )));
+                        };
                         if moved.is_zero() {
                             continue;
                         }
@@ -255,7 +284,13 @@ impl<'a> Work<'a> {
                                 from: format!("switched from {from}"),
                                 factor_ids: Vec::new(),
                             });
-                        target.value += added;
+                        let Some(sum) = target.value.checked_add(added) else {
+                            return Err(Error::Data(DataError::new(
+                                here.clone(),
+                                format!("measure edit: switch {from} → {to}: {} + {added} is out of range", target.value),
+                            )));
+                        };
+                        target.value = sum;
                     }
                 }
                 Edit::Add {
@@ -267,7 +302,8 @@ impl<'a> Work<'a> {
                     let per = unit.div(&self.sector.output_unit)?;
                     let value = per_output.value_in(&per).map_err(|e| {
                         Error::Data(DataError::new(self.here(), format!("added {item}: {e}")))
-                    })? * output;
+                    })?;
+                    let value = self.mul(&format!("measure edit: added {item}"), value, output)?;
                     if value.is_zero() {
                         continue;
                     }
@@ -280,7 +316,16 @@ impl<'a> Work<'a> {
                             from: "measure".into(),
                             factor_ids: Vec::new(),
                         });
-                    entry.value += value;
+                    let Some(sum) = entry.value.checked_add(value) else {
+                        return Err(Error::Data(DataError::new(
+                            here.clone(),
+                            format!(
+                                "measure edit: added {item}: {} + {value} is out of range",
+                                entry.value
+                            ),
+                        )));
+                    };
+                    entry.value = sum;
                 }
                 Edit::Control {
                     substance,
@@ -360,7 +405,11 @@ impl<'a> Work<'a> {
                 })?;
                 from_q.mul(&ncv(&f)?)?
             };
-            Quantity::new(energy.value_in(&den)? * ratio.value, num)
+            let e = energy.value_in(&den)?;
+            Quantity::new(
+                self.mul(&format!("switch {from} → {to}"), e, ratio.value)?,
+                num,
+            )
         } else {
             from_q.mul(ratio)?
         };
@@ -386,12 +435,15 @@ impl<'a> Work<'a> {
             .collect()
     }
 
-    pub(super) fn total_of(&self, item: &str) -> Option<(Decimal, InputUsed)> {
+    pub(super) fn total_of(&self, item: &str) -> crate::Result<Option<(Decimal, InputUsed)>> {
         let es = self.entries(item);
         if es.is_empty() {
-            return None;
+            return Ok(None);
         }
-        let value: Decimal = es.iter().map(|(_, e)| e.value).sum();
+        let mut value = Decimal::ZERO;
+        for (_, e) in &es {
+            value = self.add(&format!("total of '{item}'"), value, e.value)?;
+        }
         let measured = es.iter().any(|(_, e)| e.origin == InputOrigin::Measured);
         let from = es
             .iter()
@@ -400,7 +452,7 @@ impl<'a> Work<'a> {
             .into_iter()
             .collect::<Vec<_>>()
             .join("; ");
-        Some((
+        Ok(Some((
             value,
             InputUsed {
                 item: item.to_string(),
@@ -413,7 +465,7 @@ impl<'a> Work<'a> {
                 },
                 from,
             },
-        ))
+        )))
     }
 
     pub(super) fn prop(&self, item: &str, node: &str) -> Option<(Decimal, String)> {
