@@ -78,146 +78,221 @@ fn cell(words: &'static [&'static str]) -> impl Strategy<Value = Cell> {
     ]
 }
 
-const KEYS: &[&str] = &[
-    "study",
-    "base_year",
-    "gwp",
-    "grid_factor",
-    "view",
-    "language",
-    "lambda",
-    "discount_rate",
-    "heat_factor",
-    "edition.aluminium",
-    "edition.baijiu",
-    "AR5",
-    "AR6",
-    "footprint",
-    "compliance",
-    "grid.sc.avg",
-    "tCO2/MWh",
-    "en",
-    "zh",
+/// Words per column: settings.
+const SETTINGS: &[&[&str]] = &[
+    &[
+        "study",
+        "base_year",
+        "gwp",
+        "grid_factor",
+        "view",
+        "language",
+        "lambda",
+        "discount_rate",
+        "heat_factor",
+        "edition.aluminium",
+        "edition.baijiu",
+        "edition.tobacco",
+    ],
+    &[
+        "AR5",
+        "AR6",
+        "SAR",
+        "footprint",
+        "compliance",
+        "grid.sc.avg",
+        "heat.default",
+        "en",
+        "zh",
+        "2022",
+        "0.5",
+        "0.08",
+        "1e15",
+        "1e16",
+        "79228162514264337593543950335",
+    ],
+    &["tCO2/MWh", "kgCO2/kWh", "t/t", "", "%"],
 ];
-const FACILITY: &[&str] = &[
-    "AL-01",
-    "BJ-01",
-    "TB-01",
-    "CE-01",
-    "aluminium",
-    "baijiu",
-    "tobacco",
-    "ceramics",
-    "cwpb",
-    "gas_boiler",
-    "coal_bulk_barn",
-    "roller_kiln_coal_spray",
-    "electric_kiln",
-    "leshan",
-    "chengdu",
-    "t",
-    "万t",
+const FACILITIES: &[&[&str]] = &[
+    &["AL-01", "BJ-01", "TB-01", "CE-01", "XX-01"],
+    &["a plant", "厂", ""],
+    &["aluminium", "baijiu", "tobacco", "ceramics", "steel"],
+    &[
+        "cwpb",
+        "vss",
+        "gas_boiler",
+        "coal_boiler",
+        "coal_bulk_barn",
+        "roller_kiln_coal_spray",
+        "electric_kiln",
+        "gasifier_kiln",
+        "",
+    ],
+    &["leshan", "chengdu", "yibin", ""],
+    &["100", "0", "-5"],
+    &["t", "万t", "m2", ""],
 ];
-const ACTIVITY: &[&str] = &[
-    "AL-01",
-    "BJ-01",
-    "TB-01",
-    "CE-01",
-    "output",
-    "electricity.purchased",
-    "electricity.exported",
-    "heat.purchased",
-    "fuel.natural_gas",
-    "fuel.raw_coal",
-    "fuel.diesel",
-    "anode.net_consumption",
-    "anode.sulfur",
-    "anode.ash",
-    "pfc.aem",
-    "limestone",
-    "wastewater.cod_removed",
-    "biogas.ch4_recovered",
-    "fertiliser.n",
-    "discharge.cod",
-    "emission.CO2",
-    "stack.flow",
-    "stack.SO2.concentration",
-    "control.SO2.efficiency",
-    "fuel.raw_coal.ncv",
-    "fuel.raw_coal.oxidation",
-    "t",
-    "MWh",
-    "kWh",
-    "10^4 Nm3",
-    "GJ",
-    "AEM",
-    "%",
-    "kg",
-    "m2",
-    "t/t",
-    "mg/m3",
-    "Nm3",
-    "2022",
-    "2023",
+const ACTIVITY: &[&[&str]] = &[
+    &["AL-01", "BJ-01", "TB-01", "CE-01"],
+    &["2022", "2022", "2023"],
+    &[
+        "output",
+        "electricity.purchased",
+        "electricity.exported",
+        "heat.purchased",
+        "fuel.natural_gas",
+        "fuel.raw_coal",
+        "fuel.diesel",
+        "anode.net_consumption",
+        "anode.sulfur",
+        "anode.ash",
+        "pfc.aem",
+        "limestone",
+        "carbonate.caco3",
+        "wastewater.cod_removed",
+        "wastewater.cod_sludge",
+        "biogas.ch4_recovered",
+        "fertiliser.n",
+        "discharge.cod",
+        "emission.CO2",
+        "emission.SO2",
+        "stack.flow",
+        "stack.SO2.concentration",
+        "stack.o2",
+        "stack.o2_ref",
+        "control.SO2.efficiency",
+        "fuel.raw_coal.ncv",
+        "fuel.raw_coal.oxidation",
+        "fuel.natural_gas@kiln",
+        "electricity.purchased@electrolysis",
+    ],
+    &[
+        "1", "100", "0.5", "0", "2670000", "1e6", "1e15", "1e16", "1e27", "12.5", "0.99",
+    ],
+    &[
+        "t", "MWh", "kWh", "万kWh", "10^4 Nm3", "Nm3", "GJ", "AEM", "%", "kg", "m2", "t/t",
+        "mg/m3", "fraction", "GJ/t", "tC/TJ", "MWh/t",
+    ],
+    &["note", ""],
 ];
-const FACTORS: &[&str] = &[
-    "grid.sc.avg.2022",
-    "gwp.ar5.cf4",
-    "pev.air.so2",
-    "fuel.gb.natural_gas.ncv",
-    "heat.default",
-    "const.tce.electricity_equivalent",
-    "tCO2/MWh",
-    "t/t",
-    "kg/eq",
-    "GJ/10^4 Nm3",
-    "fraction",
-    "source",
+const FACTORS: &[&[&str]] = &[
+    &[
+        "grid.sc.avg.2022",
+        "gwp.ar5.cf4",
+        "gwp.ar5.ch4",
+        "pev.air.so2",
+        "pev.water.cod",
+        "heat.default",
+        "const.tce.electricity_equivalent",
+        "fuel.gb.raw_coal.of",
+    ],
+    &["0.5", "1", "0", "1e15", "1e16", "0.0000001", "25000"],
+    &["tCO2/MWh", "t/t", "kg/eq", "tCO2/GJ", "fraction", "tce/MWh"],
+    &["source", ""],
 ];
-const MEASURES: &[&str] = &[
-    "M1",
-    "M2",
-    "tobacco",
-    "aluminium",
-    "scale",
-    "switch",
-    "control",
-    "capex",
-    "om_change",
-    "lifetime",
-    "green_power",
-    "set_factor",
-    "curing_barn",
-    "fuel.*",
-    "electricity.purchased",
-    "CNY/t",
-    "CNY",
-    "",
+const MEASURES: &[&[&str]] = &[
+    &["M1", "M2", "@M3"],
+    &["tobacco", "aluminium", "baijiu", "ceramics"],
+    &["a measure", "=cmd"],
+    &[
+        "scale",
+        "switch",
+        "control",
+        "capex",
+        "om_change",
+        "lifetime",
+        "green_power",
+        "set_factor",
+        "scale_factor",
+        "add",
+    ],
+    &["curing_barn", "electrolysis", ""],
+    &[
+        "fuel.*",
+        "electricity.purchased",
+        "SO2",
+        "fuel.raw_coal",
+        "grid.sc.avg.2022",
+        "",
+    ],
+    &[
+        "0.5", "1000", "10", "0", "1", "2", "-5", "900", "1e15", "1e27",
+    ],
+    &["CNY/t", "CNY", "", "fraction", "t/t"],
+];
+
+/// A valid study that random rows are added to, so that cases get past the
+/// first checks and reach the engine.
+const BASE_FACILITIES: &[&[&str]] = &[
+    &["AL-01", "AL", "aluminium", "cwpb"],
+    &["BJ-01", "BJ", "baijiu", "gas_boiler"],
+    &["TB-01", "TB", "tobacco", "coal_bulk_barn"],
+    &["CE-01", "CE", "ceramics", "roller_kiln_coal_spray"],
+];
+const BASE_ACTIVITY: &[&[&str]] = &[
+    &["AL-01", "2022", "output", "200000", "t"],
+    &["BJ-01", "2022", "output", "10000", "t"],
+    &["TB-01", "2022", "output", "500", "t"],
+    &["CE-01", "2022", "output", "1000000", "m2"],
 ];
 
 type Sheet = (String, Vec<String>, Vec<Vec<Cell>>);
 
-/// A sheet: maybe absent, header usually right, 0..8 rows of random cells.
+fn base_cell(t: &str) -> Cell {
+    match t.parse::<f64>() {
+        Ok(n) => Cell::Num(n),
+        Err(_) => Cell::Text(t.to_string()),
+    }
+}
+
+/// A sheet: maybe absent, header usually right, the base rows (usually) and
+/// 0..8 random rows, each column from its words or any cell.
 fn sheet(
     name: &'static str,
     header: &'static [&'static str],
-    words: &'static [&'static str],
+    words: &'static [&'static [&'static str]],
+    base: &'static [&'static [&'static str]],
 ) -> impl Strategy<Value = Option<Sheet>> {
-    let width = header.len();
-    let rows = proptest::collection::vec(proptest::collection::vec(cell(words), width), 0..8);
+    // Mostly words of the column (so that a case is often valid as a whole
+    // and reaches the engine), sometimes any cell.
+    let row = words
+        .iter()
+        .map(|w| {
+            let w: &'static [&'static str] = w;
+            prop_oneof![
+                10 => proptest::sample::select(w).prop_map(base_cell),
+                1 => cell(w),
+            ]
+            .boxed()
+        })
+        .collect::<Vec<_>>();
+    let rows = proptest::collection::vec(row, 0..6);
+    let all: Vec<&'static str> = words.iter().flat_map(|w| w.iter().copied()).collect();
+    let all: &'static [&'static str] = Box::leak(all.into_boxed_slice());
     let head = prop_oneof![
         8 => Just(header.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
-        1 => proptest::collection::vec(text(words), width),
+        1 => proptest::collection::vec(text(all), header.len()),
     ];
+    let with_base = proptest::bool::weighted(0.8);
     proptest::option::weighted(
-        0.85,
-        (head, rows).prop_map(move |(h, r)| (name.to_string(), h, r)),
+        0.9,
+        (head, rows, with_base).prop_map(move |(h, r, b)| {
+            let mut all_rows: Vec<Vec<Cell>> = Vec::new();
+            if b {
+                all_rows.extend(
+                    base.iter()
+                        .map(|row| row.iter().map(|t| base_cell(t)).collect()),
+                );
+            }
+            all_rows.extend(r);
+            (name.to_string(), h, all_rows)
+        }),
     )
 }
 
 fn workbook() -> impl Strategy<Value = (Vec<Sheet>, bool)> {
     (
-        sheet("settings", &["key", "value", "unit"], KEYS),
+        sheet("settings", &["key", "value", "unit"], SETTINGS, &[]),
         sheet(
             "facilities",
             &[
@@ -229,17 +304,20 @@ fn workbook() -> impl Strategy<Value = (Vec<Sheet>, bool)> {
                 "capacity",
                 "capacity_unit",
             ],
-            FACILITY,
+            FACILITIES,
+            BASE_FACILITIES,
         ),
         sheet(
             "activity",
             &["facility_id", "year", "item", "value", "unit", "note"],
             ACTIVITY,
+            BASE_ACTIVITY,
         ),
         sheet(
             "factors",
             &["factor_id", "value", "unit", "source"],
             FACTORS,
+            &[],
         ),
         sheet(
             "measures",
@@ -254,11 +332,209 @@ fn workbook() -> impl Strategy<Value = (Vec<Sheet>, bool)> {
                 "unit",
             ],
             MEASURES,
+            &[],
         ),
         proptest::bool::weighted(0.2),
     )
         .prop_map(|(a, b, c, d, e, roadmap)| {
             ([a, b, c, d, e].into_iter().flatten().collect(), roadmap)
+        })
+}
+
+/// A value: mostly plausible, sometimes extreme or text.
+fn value() -> impl Strategy<Value = Cell> {
+    prop_oneof![
+        6 => (0.0f64..1e6).prop_map(Cell::Num),
+        3 => number().prop_map(Cell::Num),
+        1 => text(&["1e15", "1e16", "79228162514264337593543950335", "0", "-1"]).prop_map(Cell::Text),
+    ]
+}
+
+fn t(s: &str) -> Cell {
+    Cell::Text(s.to_string())
+}
+
+/// A nearly valid study: the four sample facilities with their outputs, and
+/// random rows whose words fit together (items with units of their kind,
+/// factors with their units, whole measures) but whose values are random.
+fn near_valid() -> impl Strategy<Value = (Vec<Sheet>, bool)> {
+    const PAIRS: &[(&str, &str)] = &[
+        ("electricity.purchased", "MWh"),
+        ("electricity.purchased@electrolysis", "MWh"),
+        ("electricity.exported", "MWh"),
+        ("heat.purchased", "GJ"),
+        ("fuel.natural_gas", "10^4 Nm3"),
+        ("fuel.raw_coal", "t"),
+        ("fuel.raw_coal", "t/t"),
+        ("fuel.diesel", "t"),
+        ("anode.net_consumption", "t"),
+        ("anode.sulfur", "%"),
+        ("pfc.aem", "AEM"),
+        ("limestone", "t"),
+        ("carbonate.caco3", "t"),
+        ("wastewater.cod_removed", "t"),
+        ("wastewater.cod_sludge", "t"),
+        ("biogas.ch4_recovered", "t"),
+        ("fertiliser.n", "t"),
+        ("discharge.cod", "t"),
+        ("emission.CO2", "t"),
+        ("emission.SO2", "t"),
+        ("stack.flow", "Nm3"),
+        ("stack.SO2.concentration", "mg/m3"),
+        ("control.SO2.efficiency", "%"),
+        ("fuel.raw_coal.ncv", "GJ/t"),
+        ("fuel.raw_coal.oxidation", "fraction"),
+        ("fuel.raw_coal.sulfur", "fraction"),
+    ];
+    const FIDS: &[&str] = &["AL-01", "BJ-01", "TB-01", "CE-01"];
+    const SET: &[(&str, &str, &str)] = &[
+        ("gwp", "AR6", ""),
+        ("view", "compliance", ""),
+        ("grid_factor", "", "tCO2/MWh"),
+        ("grid_factor", "grid.sc.avg", ""),
+        ("lambda", "", ""),
+        ("discount_rate", "", ""),
+    ];
+    const FAC: &[(&str, &str)] = &[
+        ("grid.sc.avg.2022", "tCO2/MWh"),
+        ("gwp.ar5.cf4", "t/t"),
+        ("gwp.ar5.ch4", "t/t"),
+        ("pev.air.so2", "kg/eq"),
+        ("heat.default", "tCO2/GJ"),
+        ("const.tce.electricity_equivalent", "tce/MWh"),
+    ];
+    const MEAS: &[(&str, &str, &str, &str)] = &[
+        ("tobacco", "scale", "curing_barn", "fuel.*"),
+        ("tobacco", "scale", "", "electricity.purchased"),
+        ("aluminium", "scale", "", "electricity.purchased"),
+        ("aluminium", "green_power", "", ""),
+        ("baijiu", "scale", "", "fuel.*"),
+        ("ceramics", "control", "", "SO2"),
+    ];
+    let activity = proptest::collection::vec(
+        (
+            proptest::sample::select(FIDS),
+            proptest::sample::select(PAIRS),
+            value(),
+        ),
+        0..6,
+    );
+    let settings = proptest::collection::vec((proptest::sample::select(SET), value()), 0..3);
+    let factors = proptest::collection::vec((proptest::sample::select(FAC), value()), 0..2);
+    let measures = proptest::collection::vec(
+        (
+            proptest::sample::select(MEAS),
+            value(),
+            value(),
+            prop_oneof![
+                4 => proptest::sample::select(&[1.0, 10.0, 20.0, 900.0][..]).prop_map(Cell::Num),
+                1 => value(),
+            ],
+        ),
+        0..3,
+    );
+    (
+        activity,
+        settings,
+        factors,
+        measures,
+        proptest::bool::weighted(0.3),
+    )
+        .prop_map(|(activity, settings, factors, measures, roadmap)| {
+            let head = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            let mut sheets = Vec::new();
+            let rows = settings
+                .into_iter()
+                .map(|((k, v, u), x)| vec![t(k), if v.is_empty() { x } else { t(v) }, t(u)])
+                .collect();
+            sheets.push((
+                "settings".to_string(),
+                head(&["key", "value", "unit"]),
+                rows,
+            ));
+            let rows = BASE_FACILITIES
+                .iter()
+                .map(|r| r.iter().map(|x| t(x)).collect())
+                .collect();
+            sheets.push((
+                "facilities".to_string(),
+                head(&["facility_id", "name", "sector", "technology"]),
+                rows,
+            ));
+            let mut rows: Vec<Vec<Cell>> = BASE_ACTIVITY
+                .iter()
+                .map(|r| r.iter().map(|x| base_cell(x)).collect())
+                .collect();
+            rows.extend(
+                activity
+                    .into_iter()
+                    .map(|(f, (i, u), v)| vec![t(f), Cell::Num(2022.0), t(i), v, t(u)]),
+            );
+            sheets.push((
+                "activity".to_string(),
+                head(&["facility_id", "year", "item", "value", "unit"]),
+                rows,
+            ));
+            let rows = factors
+                .into_iter()
+                .map(|((id, u), v)| vec![t(id), v, t(u), t("fuzz")])
+                .collect();
+            sheets.push((
+                "factors".to_string(),
+                head(&["factor_id", "value", "unit", "source"]),
+                rows,
+            ));
+            let mut rows = Vec::new();
+            for (k, ((sector, field, node, target), v, capex, life)) in
+                measures.into_iter().enumerate()
+            {
+                let id = format!("M{k}");
+                rows.push(vec![
+                    t(&id),
+                    t(sector),
+                    t("m"),
+                    t(field),
+                    t(node),
+                    t(target),
+                    v,
+                    t(""),
+                ]);
+                rows.push(vec![
+                    t(&id),
+                    t(sector),
+                    t("m"),
+                    t("capex"),
+                    t(""),
+                    t(""),
+                    capex,
+                    t("CNY/t"),
+                ]);
+                rows.push(vec![
+                    t(&id),
+                    t(sector),
+                    t("m"),
+                    t("lifetime"),
+                    t(""),
+                    t(""),
+                    life,
+                    t(""),
+                ]);
+            }
+            sheets.push((
+                "measures".to_string(),
+                head(&[
+                    "measure_id",
+                    "sector",
+                    "name",
+                    "field",
+                    "node",
+                    "target",
+                    "value",
+                    "unit",
+                ]),
+                rows,
+            ));
+            (sheets, roadmap)
         })
 }
 
@@ -326,6 +602,7 @@ fn run_case(sheets: &[Sheet], roadmap: bool) -> Result<(), String> {
             if findings.is_empty() {
                 return Err("an invalid workbook with no finding".into());
             }
+            verbose(&format!("invalid: {}", findings[0]));
             for f in &findings {
                 located(&f.location, &f.to_string())?;
             }
@@ -339,8 +616,10 @@ fn run_case(sheets: &[Sheet], roadmap: bool) -> Result<(), String> {
             };
         }
     };
+    verbose(&format!("computed {} inventories", run.inventories.len()));
     let ms = coreduce::measures::settings_for(&run.study, &run.factors);
     if let Err(e) = coreduce::measures::report(&run, sectors, library, &ms) {
+        verbose(&format!("measures: {e}"));
         return located_error(&e);
     }
     if roadmap {
@@ -370,6 +649,14 @@ fn run_case(sheets: &[Sheet], roadmap: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// With `FUZZ_VERBOSE=1`, one line per case on how far it got.
+fn verbose(what: &str) {
+    if std::env::var_os("FUZZ_VERBOSE").is_some() {
+        let line: String = what.chars().take(160).collect();
+        eprintln!("fuzz: {}", line.replace('\n', " "));
+    }
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -385,7 +672,9 @@ proptest! {
     })]
 
     #[test]
-    fn random_workbooks_give_a_result_or_a_located_error((sheets, roadmap) in workbook()) {
+    fn random_workbooks_give_a_result_or_a_located_error(
+        (sheets, roadmap) in prop_oneof![near_valid(), workbook()]
+    ) {
         let started = Instant::now();
         let r = run_case(&sheets, roadmap);
         prop_assert!(r.is_ok(), "{}", r.unwrap_err());
