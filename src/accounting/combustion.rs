@@ -198,7 +198,7 @@ impl<'a> Work<'a> {
                         &format!("{what}, SO2 = 2 × FC × S × (1 − retention)"),
                         &[SO2_PER_S, mass_t, s, Decimal::ONE - retention],
                     )?;
-                    let so2 = self.controlled(so2, Substance::So2, &node, &mut inp);
+                    let so2 = self.controlled(so2, Substance::So2, &node, &mut inp)?;
                     let mut ids = entry.factor_ids.clone();
                     ids.extend(s_ids);
                     ids.extend(ret_id);
@@ -229,7 +229,7 @@ impl<'a> Work<'a> {
                             Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}")))
                         })?;
                     let mut inp = vec![inputs[0].clone()];
-                    let amount = self.controlled(amount, *sub, &node, &mut inp);
+                    let amount = self.controlled(amount, *sub, &node, &mut inp)?;
                     let mut ids = entry.factor_ids.clone();
                     ids.push(id);
                     self.push(settings, src, &node, *sub, amount, tier.min(2), ids, inp);

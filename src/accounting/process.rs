@@ -88,7 +88,7 @@ impl<'a> Work<'a> {
                 Substance::So2 => {
                     let mut inp = inputs.clone();
                     let so2 = self.product("anode SO2 = 2 × NC × S", &[SO2_PER_S, nc_total, s])?;
-                    let so2 = self.controlled(so2, sub, &src.node, &mut inp);
+                    let so2 = self.controlled(so2, sub, &src.node, &mut inp)?;
                     self.push(settings, src, &src.node, sub, so2, tier, ids.clone(), inp);
                 }
                 other => {

@@ -338,20 +338,36 @@ impl<'a> Work<'a> {
                         .prop(&item, &key.1)
                         .map(|(v, _)| v)
                         .unwrap_or(Decimal::ZERO);
-                    let new = Decimal::ONE - (Decimal::ONE - old) * (Decimal::ONE - efficiency);
+                    // 1 − (1 − old)(1 − η): combined efficiencies, checked.
+                    let combine = |old: Decimal| {
+                        (Decimal::ONE - old)
+                            .checked_mul(Decimal::ONE - efficiency)
+                            .and_then(|r| Decimal::ONE.checked_sub(r))
+                            .ok_or_else(|| {
+                                Error::Data(DataError::new(
+                                    here.clone(),
+                                    format!("measure edit: control efficiency {efficiency} of {item} is out of range"),
+                                ))
+                            })
+                    };
+                    let new = combine(old)?;
                     self.props.insert(key, (new, "measure".into()));
                     if node.is_none() {
                         for ((i, n), (v, _)) in self.props.iter_mut() {
                             if *i == item && !n.is_empty() {
-                                *v = Decimal::ONE
-                                    - (Decimal::ONE - *v) * (Decimal::ONE - efficiency);
+                                *v = combine(*v)?;
                             }
                         }
                     }
                 }
                 Edit::GreenPower { share } => {
+                    let rest = self.mul(
+                        "measure edit: green-power share",
+                        Decimal::ONE - self.green_share,
+                        Decimal::ONE - share,
+                    )?;
                     self.green_share =
-                        Decimal::ONE - (Decimal::ONE - self.green_share) * (Decimal::ONE - share);
+                        self.sub("measure edit: green-power share", Decimal::ONE, rest)?;
                 }
             }
         }
@@ -544,13 +560,17 @@ impl<'a> Work<'a> {
         sub: Substance,
         node: &str,
         inputs: &mut Vec<InputUsed>,
-    ) -> Decimal {
+    ) -> crate::Result<Decimal> {
         match self.control(sub, node) {
             Some((eta, used)) => {
                 inputs.push(used);
-                amount * (Decimal::ONE - eta)
+                self.mul(
+                    &format!("{} after control = amount × (1 − efficiency)", sub.code()),
+                    amount,
+                    Decimal::ONE - eta,
+                )
             }
-            None => amount,
+            None => Ok(amount),
         }
     }
 }
