@@ -237,3 +237,14 @@ fn valid_values_at_the_bound_compute() {
     let run = run_workbook(&path, &lib, &sectors).unwrap();
     assert!(!run.inventories.is_empty());
 }
+
+#[test]
+fn an_output_of_1e28_names_its_cell_not_a_singular_flow_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lib, sectors) = libs();
+    let path = sample_with(dir.path(), &[("activity", 1, 3, V::N(1e28))]);
+    let e = every_command(&path, &lib, &sectors).expect("accepted");
+    assert!(e.contains("activity!D2"), "{e}");
+    assert!(e.contains("out of range"), "{e}");
+    assert!(!e.contains("singular"), "{e}");
+}
