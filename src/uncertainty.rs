@@ -183,7 +183,19 @@ fn one_run(
             ))
         })?;
         drawn.push(v);
-        let d = Decimal::from_f64(v).unwrap_or_default();
+        // A draw beyond the input bound (a wide spread on a large value) is
+        // an error at the input, not a silent zero.
+        let d = Decimal::from_f64(v)
+            .filter(|d| d.abs() <= crate::units::MAX_MAGNITUDE)
+            .ok_or_else(|| {
+                Error::Data(DataError::new(
+                    i.location.clone(),
+                    format!(
+                        "{}: a Monte Carlo draw of {v:e} is out of range (values are limited to ±1e15): narrow the spread",
+                        i.name
+                    ),
+                ))
+            })?;
         match &i.target {
             Target::Factor(id) => lib.set_value(id, d),
             Target::Activity(fi, ai) => {

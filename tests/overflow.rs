@@ -248,3 +248,36 @@ fn an_output_of_1e28_names_its_cell_not_a_singular_flow_system() {
     assert!(e.contains("out of range"), "{e}");
     assert!(!e.contains("singular"), "{e}");
 }
+
+#[test]
+fn the_cli_exits_with_a_located_error_not_101() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_with(dir.path(), &[("activity", 2, 3, V::S(MAX))]);
+    for cmd in [
+        "validate",
+        "inventory",
+        "measures",
+        "roadmap",
+        "uncertainty",
+    ] {
+        let mut args = vec![cmd, path.to_str().unwrap()];
+        if cmd == "roadmap" {
+            args.extend(["--out", "rm"]);
+        }
+        if cmd == "uncertainty" {
+            args.extend(["--runs", "2"]);
+        }
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_coreduce"))
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(matches!(o.status.code(), Some(1) | Some(2)), "{cmd}: {all}");
+        assert!(all.contains("activity!D3"), "{cmd}: {all}");
+    }
+}
