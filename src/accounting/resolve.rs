@@ -272,7 +272,13 @@ impl<'a> Work<'a> {
                         if moved.is_zero() {
                             continue;
                         }
-                        entry.value -= moved;
+                        let Some(left) = entry.value.checked_sub(moved) else {
+                            return Err(Error::Data(DataError::new(
+                                here.clone(),
+                                format!("measure edit: switch {from} → {to}: {} − {moved} is out of range", entry.value),
+                            )));
+                        };
+                        entry.value = left;
                         let origin = entry.origin.clone();
                         let added = self.switched_amount(from, to, &key.1, moved, ratio)?;
                         let target = self
