@@ -148,7 +148,7 @@ fn a_huge_grid_factor_in_settings_is_refused() {
     for v in [V::S(MAX), V::N(1e20), V::S("1e16")] {
         refused(
             &[("settings", 4, 1, v), ("settings", 4, 2, V::S("tCO2/MWh"))],
-            "grid_factor",
+            "settings",
             "out of range",
         );
     }

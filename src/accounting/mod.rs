@@ -337,6 +337,25 @@ pub fn compute(
     sectors: &SectorLibrary,
 ) -> crate::Result<ComputedStudy> {
     let factors = study.factors(base).map_err(Error::from_findings)?;
+    // A numeric grid factor out of bounds is one finding for the study, not
+    // one per facility-year.
+    if let GridFactor::Value(q) = &study.settings.grid {
+        let problem = Unit::parse("tCO2/MWh")
+            .and_then(|u| q.value_in(&u))
+            .map_err(|e| e.to_string())
+            .and_then(|v| match crate::units::magnitude_problem(v, "tCO2/MWh") {
+                Some(m) => Err(m),
+                None => Ok(()),
+            });
+        if let Err(m) = problem {
+            return Err(Error::Data(DataError::new(
+                Location::Sheet {
+                    sheet: "settings".into(),
+                },
+                format!("grid_factor {q}: {m}"),
+            )));
+        }
+    }
     let inventories = inventories(&study.settings, &factors, sectors, &study.facility_years)?;
     Ok(ComputedStudy {
         study,
