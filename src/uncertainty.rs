@@ -181,7 +181,19 @@ fn one_run(
             ))
         })?;
         drawn.push(v);
-        let d = Decimal::from_f64(v).unwrap_or_default();
+        // A draw beyond the input bound (a wide spread on a large value) is
+        // an error at the input, not a silent zero.
+        let d = Decimal::from_f64(v)
+            .filter(|d| d.abs() <= crate::units::MAX_MAGNITUDE)
+            .ok_or_else(|| {
+                Error::Data(DataError::new(
+                    i.location.clone(),
+                    format!(
+                        "{}: a Monte Carlo draw of {v:e} is out of range (values are limited to ±1e15): narrow the spread",
+                        i.name
+                    ),
+                ))
+            })?;
         match &i.target {
             Target::Factor(id) => lib.set_value(id, d),
             Target::Activity(fi, ai) => {
@@ -294,23 +306,30 @@ pub fn monte_carlo(
     // Exact values for comparison.
     let mut exact: BTreeMap<(String, String, String), Decimal> = BTreeMap::new();
     for (inv, (fid, sector)) in base.iter().zip(&sector_of) {
-        let mut put = |sub: &str, v: Decimal| {
-            *exact
-                .entry(("facility".into(), fid.clone(), sub.into()))
-                .or_default() += v;
-            *exact
-                .entry(("sector".into(), sector.clone(), sub.into()))
-                .or_default() += v;
-            *exact
-                .entry(("province".into(), "Sichuan".into(), sub.into()))
-                .or_default() += v;
+        let mut put = |sub: &str, v: Decimal| -> crate::Result<()> {
+            for key in [
+                ("facility".to_string(), fid.clone(), sub.to_string()),
+                ("sector".into(), sector.clone(), sub.into()),
+                ("province".into(), "Sichuan".into(), sub.into()),
+            ] {
+                let sum = exact.entry(key.clone()).or_default();
+                *sum = sum.checked_add(v).ok_or_else(|| {
+                    Error::Data(DataError::new(
+                        Location::Api {
+                            what: format!("{} '{}' {}", key.0, key.1, key.2),
+                        },
+                        format!("the total {sum} + {v} is out of range (larger than about 7.9e28)"),
+                    ))
+                })?;
+            }
+            Ok(())
         };
         for (k, v) in &inv.totals.by_substance {
             if k != "CO2e" {
-                put(k, *v);
+                put(k, *v)?;
             }
         }
-        put("CO2e", inv.totals.co2e);
+        put("CO2e", inv.totals.co2e)?;
     }
     let keys: BTreeSet<(String, String, String)> =
         samples.iter().flat_map(|s| s.1.keys().cloned()).collect();

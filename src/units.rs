@@ -30,6 +30,30 @@ pub const GJ_PER_TCE: Decimal = dec!(29.3076);
 /// Gigajoules per megawatt-hour (3.6 GJ, by definition of the watt-hour).
 pub const GJ_PER_MWH: Decimal = dec!(3.6);
 
+/// The largest magnitude an activity value or a factor value may have, in its
+/// canonical unit (t, GJ, MWh, m2, CNY, …): 10^15.
+///
+/// Why this bound: the largest plausible facility-year is far below it (a
+/// 500 kt aluminium smelter buys about 7 × 10^6 MWh; a very large coal user
+/// burns about 10^7 t; a big tile plant makes about 10^8 m2; capital costs stay
+/// below 10^11 CNY), so the bound leaves a margin of more than 10^6 over any
+/// real value, while a product of two bounded values (10^30) shows that
+/// checked arithmetic is still needed: the engine checks every product and sum
+/// too (see `accounting`), and reports an overflow with its facility-year and
+/// operation. A `Decimal` holds at most about 7.9 × 10^28.
+pub const MAX_MAGNITUDE: Decimal = dec!(1_000_000_000_000_000);
+
+/// Why `value` (in `unit`) is outside ±[`MAX_MAGNITUDE`], or None.
+pub fn magnitude_problem(value: Decimal, unit: &str) -> Option<String> {
+    if value.abs() > MAX_MAGNITUDE {
+        Some(format!(
+            "{value} {unit} is out of range: values are limited to ±1e15 in their canonical unit (far above any real facility-year)"
+        ))
+    } else {
+        None
+    }
+}
+
 /// The base dimensions. Each has a base unit in which a unit's scale is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BaseDim {

@@ -79,6 +79,14 @@ impl<'a> Work<'a> {
                         a.location.clone(),
                         format!("output is negative ({})", q),
                     )),
+                    Ok(v) if v > crate::units::MAX_MAGNITUDE => errors.push(DataError::new(
+                        a.location.clone(),
+                        format!(
+                            "output: {}",
+                            crate::units::magnitude_problem(v, canonical.symbol())
+                                .unwrap_or_default()
+                        ),
+                    )),
                     Ok(v) => {
                         if output.is_some() {
                             errors.push(DataError::new(
@@ -121,7 +129,17 @@ impl<'a> Work<'a> {
                 continue;
             }
             if spec.kind == ItemKind::Property {
-                let v = q.value_in(&canonical)?;
+                let v = match q.value_in(&canonical) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        errors.push(DataError::new(a.location.clone(), format!("'{item}': {e}")));
+                        continue;
+                    }
+                };
+                if let Some(m) = crate::units::magnitude_problem(v, canonical.symbol()) {
+                    errors.push(DataError::new(a.location.clone(), format!("'{item}': {m}")));
+                    continue;
+                }
                 let is_fraction = canonical.dims() == Dims::NONE;
                 if is_fraction && (v < Decimal::ZERO || v > Decimal::ONE) {
                     errors.push(DataError::new(
@@ -154,6 +172,18 @@ impl<'a> Work<'a> {
                     ));
                     continue;
                 }
+                // The bound applies in the canonical unit, or per unit of output.
+                let in_canonical = q
+                    .value_in(&canonical)
+                    .or_else(|_| q.value_in(per_output.as_ref().unwrap_or(&canonical)));
+                let problem = match in_canonical {
+                    Ok(v) => crate::units::magnitude_problem(v, canonical.symbol()),
+                    Err(e) => Some(e.to_string()),
+                };
+                if let Some(m) = problem {
+                    errors.push(DataError::new(a.location.clone(), format!("'{item}': {m}")));
+                    continue;
+                }
                 measured.push((
                     item.to_string(),
                     node.map(str::to_string),
@@ -183,11 +213,21 @@ impl<'a> Work<'a> {
         for (item, node, q, loc) in measured {
             let canonical = self.canonical_unit(&item);
             let total = if q.unit.compatible(&canonical) {
-                q.value_in(&canonical)?
+                q.value_in(&canonical)
             } else {
-                let per = canonical.div(&self.sector.output_unit)?;
-                q.value_in(&per)? * output
-            };
+                canonical
+                    .div(&self.sector.output_unit)
+                    .and_then(|per| q.value_in(&per))
+                    .and_then(|v| {
+                        v.checked_mul(output).ok_or_else(|| {
+                            crate::units::UnitError::Overflow(format!("{q} × output {output}"))
+                        })
+                    })
+            }
+            .map_err(|e| Error::Data(DataError::new(loc.clone(), format!("'{item}': {e}"))))?;
+            if let Some(m) = crate::units::magnitude_problem(total, canonical.symbol()) {
+                return Err(Error::Data(DataError::new(loc, format!("'{item}': {m}"))));
+            }
             let key = (item.clone(), node.clone().unwrap_or_default());
             if !seen.insert(key) {
                 return Err(Error::Data(DataError::new(
@@ -220,16 +260,34 @@ pub(super) fn factor_edits(
             Edit::ScaleFactor { id, multiplier } => {
                 let id = expand(id, sector, ctx);
                 let Some(f) = copy.find(&id) else { continue };
-                (
-                    id,
-                    f.value * multiplier,
-                    format!("measure edit: × {multiplier}"),
-                )
+                let Some(new) = f.value.checked_mul(*multiplier) else {
+                    return Err(Error::Data(DataError::new(
+                        Location::Api {
+                            what: format!("measure edit of '{id}'"),
+                        },
+                        format!("{} × {multiplier} is out of range", f.value),
+                    )));
+                };
+                (id, new, format!("measure edit: × {multiplier}"))
             }
             Edit::SetFactor { id, value, weight } => {
                 let id = expand(id, sector, ctx);
                 let Some(f) = copy.find(&id) else { continue };
-                let new = f.value + *weight * (*value - f.value);
+                let Some(new) = value
+                    .checked_sub(f.value)
+                    .and_then(|d| weight.checked_mul(d))
+                    .and_then(|d| f.value.checked_add(d))
+                else {
+                    return Err(Error::Data(DataError::new(
+                        Location::Api {
+                            what: format!("measure edit of '{id}'"),
+                        },
+                        format!(
+                            "{} toward {value} (weight {weight}) is out of range",
+                            f.value
+                        ),
+                    )));
+                };
                 (
                     id,
                     new,

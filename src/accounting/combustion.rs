@@ -93,9 +93,19 @@ impl<'a> Work<'a> {
             let ncv = Unit::parse(per)?.convert(ncv_raw, &Unit::parse("GJ")?.div(&fc_unit)?)?;
             let (cc, cc_id, cc_at) = self.fuel_prop(&fuel.id, "carbon_content", &node, "tC/GJ")?;
             let (of, of_id, of_at) = self.fuel_prop(&fuel.id, "oxidation", &node, "fraction")?;
-            let energy_gj = fc * ncv;
-            self.energy_tce += energy_gj / crate::units::GJ_PER_TCE;
-            let co2 = ratio(energy_gj * cc * of, CO2_PER_C);
+            let what = format!("combustion of {item} at '{node}'");
+            let energy_gj = self.mul(format_args!("{what}, energy FC × NCV"), fc, ncv)?;
+            let tce = self.div(&what, energy_gj, crate::units::GJ_PER_TCE)?;
+            self.energy_tce = self.add(format_args!("{what}, energy use"), self.energy_tce, tce)?;
+            let carbon = self.product(
+                format_args!("{what}, CO2 = FC × NCV × CC × OF × 44/12"),
+                &[energy_gj, cc, of],
+            )?;
+            let co2 = self.ratio(
+                format_args!("{what}, CO2 = FC × NCV × CC × OF × 44/12"),
+                carbon,
+                CO2_PER_C,
+            )?;
             let measured_fc = entry.origin == InputOrigin::Measured;
             let measured_params = ncv_at.is_some() && cc_at.is_some();
             let tier = match (measured_fc, measured_params) {
@@ -184,8 +194,11 @@ impl<'a> Work<'a> {
                     let mass_t = Unit::parse(&fuel.unit)?.convert(fc, &Unit::parse("t")?)?;
                     let mut inp = vec![inputs[0].clone()];
                     inp.extend(s_inputs);
-                    let so2 = SO2_PER_S * mass_t * s * (Decimal::ONE - retention);
-                    let so2 = self.controlled(so2, Substance::So2, &node, &mut inp);
+                    let so2 = self.product(
+                        format_args!("{what}, SO2 = 2 × FC × S × (1 − retention)"),
+                        &[SO2_PER_S, mass_t, s, Decimal::ONE - retention],
+                    )?;
+                    let so2 = self.controlled(so2, Substance::So2, &node, &mut inp)?;
                     let mut ids = entry.factor_ids.clone();
                     ids.extend(s_ids);
                     ids.extend(ret_id);
@@ -210,13 +223,13 @@ impl<'a> Work<'a> {
                     let (v, u, id) = self.factor(template)?;
                     let ef = Quantity::new(v, u);
                     let amount = Quantity::new(fc, fc_unit.clone())
-                        .mul(&ef)?
-                        .value_in(&Unit::parse("t")?)
+                        .mul(&ef)
+                        .and_then(|q| q.value_in(&Unit::parse("t")?))
                         .map_err(|e| {
                             Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}")))
                         })?;
                     let mut inp = vec![inputs[0].clone()];
-                    let amount = self.controlled(amount, *sub, &node, &mut inp);
+                    let amount = self.controlled(amount, *sub, &node, &mut inp)?;
                     let mut ids = entry.factor_ids.clone();
                     ids.push(id);
                     self.push(settings, src, &node, *sub, amount, tier.min(2), ids, inp);

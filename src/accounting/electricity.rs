@@ -8,10 +8,21 @@ impl<'a> Work<'a> {
     /// The grid factor for the facility's year, in tCO2/MWh, with its id.
     pub(super) fn grid(&mut self, settings: &Settings) -> crate::Result<(Decimal, String)> {
         match &settings.grid {
-            GridFactor::Value(q) => Ok((
-                q.value_in(&Unit::parse("tCO2/MWh")?)?,
-                format!("{} (study setting)", q),
-            )),
+            GridFactor::Value(q) => {
+                let bad = |m: String| {
+                    Error::Data(DataError::new(
+                        self.here(),
+                        format!("settings grid_factor {q}: {m}"),
+                    ))
+                };
+                let v = q
+                    .value_in(&Unit::parse("tCO2/MWh")?)
+                    .map_err(|e| bad(e.to_string()))?;
+                if let Some(m) = crate::units::magnitude_problem(v, "tCO2/MWh") {
+                    return Err(bad(m));
+                }
+                Ok((v, format!("{} (study setting)", q)))
+            }
             GridFactor::Factor(id) => {
                 if self.lib.contains(id) {
                     let (v, id) = self.factor_in(id, "tCO2/MWh")?;
@@ -85,8 +96,12 @@ impl<'a> Work<'a> {
                     continue;
                 }
                 let src = self.recipe(method, &node)?;
-                let net = bought.as_ref().map(|e| e.value).unwrap_or_default()
-                    - sold.as_ref().map(|e| e.value).unwrap_or_default();
+                let what = format!("{kind} at '{node}'");
+                let net = self.sub(
+                    format_args!("{what}, net = purchased − exported"),
+                    bought.as_ref().map(|e| e.value).unwrap_or_default(),
+                    sold.as_ref().map(|e| e.value).unwrap_or_default(),
+                )?;
                 let (ef, id) = if method == Method::Electricity {
                     self.grid(settings)?
                 } else {
@@ -117,9 +132,17 @@ impl<'a> Work<'a> {
                 if method == Method::Electricity {
                     // Energy use at the calorific equivalent of electricity.
                     let (eq, _) = self.factor_in("const.tce.electricity_equivalent", "tce/MWh")?;
-                    self.energy_tce += net * eq;
+                    let tce = self.mul(format_args!("{what}, energy use"), net, eq)?;
+                    self.energy_tce =
+                        self.add(format_args!("{what}, energy use"), self.energy_tce, tce)?;
                 } else {
-                    self.energy_tce += net / crate::units::GJ_PER_TCE;
+                    let tce = self.div(
+                        format_args!("{what}, energy use"),
+                        net,
+                        crate::units::GJ_PER_TCE,
+                    )?;
+                    self.energy_tce =
+                        self.add(format_args!("{what}, energy use"), self.energy_tce, tce)?;
                 }
                 let tier = if measured { 2 } else { 1 };
                 let mut ef = ef;
@@ -131,18 +154,14 @@ impl<'a> Work<'a> {
                         origin: InputOrigin::Measured,
                         from: "measure".into(),
                     });
-                    ef *= Decimal::ONE - self.green_share;
+                    ef = self.mul(
+                        format_args!("{what}, green-power share"),
+                        ef,
+                        Decimal::ONE - self.green_share,
+                    )?;
                 }
-                self.push(
-                    settings,
-                    src,
-                    &node,
-                    Substance::Co2,
-                    net * ef,
-                    tier,
-                    ids,
-                    inputs,
-                );
+                let co2 = self.mul(format_args!("{what}, CO2 = net × factor"), net, ef)?;
+                self.push(settings, src, &node, Substance::Co2, co2, tier, ids, inputs);
             }
         }
         Ok(())

@@ -5,7 +5,7 @@ use super::*;
 
 impl<'a> Work<'a> {
     pub(super) fn fertiliser(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
-        let Some((n, used)) = self.total_of("fertiliser.n") else {
+        let Some((n, used)) = self.total_of("fertiliser.n")? else {
             return Ok(());
         };
         let ed = self.ctx.edition;
@@ -32,8 +32,14 @@ impl<'a> Work<'a> {
             get("frac_leach")?,
             get("ef5")?,
         );
-        let n2o_n = n * (ef1 + gasf * ef4 + leach * ef5);
-        let n2o = ratio(n2o_n, N2O_PER_N);
+        let what = "fertiliser N2O = N × (EF1 + FracGASF × EF4 + FracLEACH × EF5) × 44/28";
+        let indirect = self.add(
+            what,
+            self.mul(what, gasf, ef4)?,
+            self.mul(what, leach, ef5)?,
+        )?;
+        let n2o_n = self.mul(what, n, self.add(what, ef1, indirect)?)?;
+        let n2o = self.ratio(what, n2o_n, N2O_PER_N)?;
         let tier = if used.origin == InputOrigin::Measured {
             2
         } else {

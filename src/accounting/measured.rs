@@ -98,11 +98,15 @@ impl<'a> Work<'a> {
                                 "oxygen contents must be below 21 % for the O2 correction",
                             )));
                         }
-                        c_ref * (twenty_one - o2) / (twenty_one - o2_ref)
+                        let what = "O2-corrected concentration = C_ref × (21 − O2) / (21 − O2_ref)";
+                        let c = self.mul(what, c_ref, twenty_one - o2)?;
+                        self.div(what, c, twenty_one - o2_ref)?
                     }
                 };
                 // mg/m3 × m3 = mg; 10^9 mg = 1 t
-                let amount = conc * flow.value / dec!(1000000000);
+                let what = format!("stack {} = concentration × flow", sub.code());
+                let mg = self.mul(&what, conc, flow.value)?;
+                let amount = self.div(&what, mg, dec!(1000000000))?;
                 let before = self.rows.len();
                 self.rows
                     .retain(|r| !(r.substance == sub.code() && r.node == node));

@@ -34,6 +34,7 @@ use crate::units::{Dims, Quantity, Unit};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 /// Molar mass ratio CO2/C = 44/12 (44.01/12.011 rounded as the guidelines print it).
 const CO2_PER_C: (Decimal, Decimal) = (dec!(44), dec!(12));
@@ -44,9 +45,71 @@ const N2O_PER_N: (Decimal, Decimal) = (dec!(44), dec!(28));
 /// SO2 formed per unit of sulfur burnt, 64/32 = 2 (accounting rules 9 and 10).
 const SO2_PER_S: Decimal = dec!(2);
 
-/// `a × num / den`, multiplying first so that exact inputs stay exact.
-fn ratio(a: Decimal, (num, den): (Decimal, Decimal)) -> Decimal {
-    a * num / den
+/// `a × num / den`, multiplying first so that exact inputs stay exact; None
+/// when the product leaves the range of a `Decimal`.
+fn ratio(a: Decimal, (num, den): (Decimal, Decimal)) -> Option<Decimal> {
+    a.checked_mul(num)?.checked_div(den)
+}
+
+/// Checked arithmetic of the engine. Every input is bounded where it enters
+/// ([`crate::units::MAX_MAGNITUDE`]), but products and sums of bounded values
+/// can still leave the range of a 96-bit `Decimal` (about 7.9 × 10^28): each
+/// operation on user-influenced values goes through these, and an overflow is
+/// an error naming the facility-year and the operation, never a panic.
+impl Work<'_> {
+    // `what` names the operation in the error only: callers pass
+    // `format_args!`, so nothing is formatted unless an operation fails.
+    fn out_of_range(&self, what: impl fmt::Display, op: String) -> Error {
+        Error::Data(DataError::new(
+            self.here(),
+            format!(
+                "{what}: {op} is out of range (larger than about 7.9e28): check the magnitudes and units of the values involved"
+            ),
+        ))
+    }
+    /// `a × b`, or an error naming `what`.
+    fn mul(&self, what: impl fmt::Display, a: Decimal, b: Decimal) -> crate::Result<Decimal> {
+        a.checked_mul(b)
+            .ok_or_else(|| self.out_of_range(what, format!("{a} × {b}")))
+    }
+    /// `a / b`, or an error naming `what` (division by zero included).
+    fn div(&self, what: impl fmt::Display, a: Decimal, b: Decimal) -> crate::Result<Decimal> {
+        if b.is_zero() {
+            return Err(Error::Data(DataError::new(
+                self.here(),
+                format!("{what}: {a} / 0 is a division by zero"),
+            )));
+        }
+        a.checked_div(b)
+            .ok_or_else(|| self.out_of_range(what, format!("{a} / {b}")))
+    }
+    /// `a + b`, or an error naming `what`.
+    fn add(&self, what: impl fmt::Display, a: Decimal, b: Decimal) -> crate::Result<Decimal> {
+        a.checked_add(b)
+            .ok_or_else(|| self.out_of_range(what, format!("{a} + {b}")))
+    }
+    /// `a − b`, or an error naming `what`.
+    fn sub(&self, what: impl fmt::Display, a: Decimal, b: Decimal) -> crate::Result<Decimal> {
+        a.checked_sub(b)
+            .ok_or_else(|| self.out_of_range(what, format!("{a} − {b}")))
+    }
+    /// `a × num / den` (a molar-mass ratio), or an error naming `what`.
+    fn ratio(
+        &self,
+        what: impl fmt::Display,
+        a: Decimal,
+        r: (Decimal, Decimal),
+    ) -> crate::Result<Decimal> {
+        ratio(a, r).ok_or_else(|| self.out_of_range(what, format!("{a} × {}/{}", r.0, r.1)))
+    }
+    /// The product of several factors, or an error naming `what`.
+    fn product(&self, what: impl fmt::Display, xs: &[Decimal]) -> crate::Result<Decimal> {
+        let mut p = Decimal::ONE;
+        for x in xs {
+            p = self.mul(&what, p, *x)?;
+        }
+        Ok(p)
+    }
 }
 
 /// One value of an amount item at a node.
@@ -172,15 +235,21 @@ pub fn inventory_with_edits(
         warnings,
         rows: Vec::new(),
     };
-    let output = work.read_activity()?;
-    work.defaults(output)?;
-    work.apply_edits(edits, output)?;
-    work.run_sources(settings)?;
-    work.apply_stack_measurements()?;
+    // A unit error (a conversion out of range) gets the facility-year as its place.
+    let here = work.here();
+    let located = |e: Error| match e {
+        Error::Unit(u) => Error::Data(DataError::new(here.clone(), u.to_string())),
+        e => e,
+    };
+    let output = work.read_activity().map_err(located)?;
+    work.defaults(output).map_err(located)?;
+    work.apply_edits(edits, output).map_err(located)?;
+    work.run_sources(settings).map_err(located)?;
+    work.apply_stack_measurements().map_err(located)?;
     work.apply_measured_emissions();
     let grid_text = work.grid_text(settings);
-    work.add_co2e_rows(settings)?;
-    let totals = work.totals(output)?;
+    work.add_co2e_rows(settings).map_err(located)?;
+    let totals = work.totals(output).map_err(located)?;
     Ok(Inventory {
         facility_id: fy.facility_id.clone(),
         name: fy.name.clone(),
@@ -297,6 +366,25 @@ pub fn compute(
     sectors: &SectorLibrary,
 ) -> crate::Result<ComputedStudy> {
     let factors = study.factors(base).map_err(Error::from_findings)?;
+    // A numeric grid factor out of bounds is one finding for the study, not
+    // one per facility-year.
+    if let GridFactor::Value(q) = &study.settings.grid {
+        let problem = Unit::parse("tCO2/MWh")
+            .and_then(|u| q.value_in(&u))
+            .map_err(|e| e.to_string())
+            .and_then(|v| match crate::units::magnitude_problem(v, "tCO2/MWh") {
+                Some(m) => Err(m),
+                None => Ok(()),
+            });
+        if let Err(m) = problem {
+            return Err(Error::Data(DataError::new(
+                Location::Sheet {
+                    sheet: "settings".into(),
+                },
+                format!("grid_factor {q}: {m}"),
+            )));
+        }
+    }
     let inventories = inventories(&study.settings, &factors, sectors, &study.facility_years)?;
     Ok(ComputedStudy {
         study,

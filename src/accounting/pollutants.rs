@@ -63,7 +63,15 @@ impl<'a> Work<'a> {
                     None => Decimal::ONE,
                 },
             };
-            let amount = generated * factor;
+            let amount = self.mul(
+                format_args!(
+                    "{} of source '{}' = generated × (1 − control)",
+                    sub.code(),
+                    src.id
+                ),
+                generated,
+                factor,
+            )?;
             self.push(
                 settings,
                 src,

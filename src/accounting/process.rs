@@ -18,7 +18,7 @@ impl<'a> Work<'a> {
         };
         let mut inputs = Vec::new();
         let mut ids = Vec::new();
-        let (nc_total, measured) = match self.total_of("anode.net_consumption") {
+        let (nc_total, measured) = match self.total_of("anode.net_consumption")? {
             Some((v, used)) => {
                 let m = used.origin == InputOrigin::Measured;
                 inputs.push(used);
@@ -34,7 +34,10 @@ impl<'a> Work<'a> {
                     origin: InputOrigin::Default,
                     from: "flow solve".into(),
                 });
-                (p * nc, false)
+                (
+                    self.mul("anode net consumption = output × NC", p, nc)?,
+                    false,
+                )
             }
         };
         let mut fraction =
@@ -68,7 +71,9 @@ impl<'a> Work<'a> {
         for sub in subs {
             match sub {
                 Substance::Co2 => {
-                    let co2 = ratio(nc_total * (Decimal::ONE - s - a), CO2_PER_C);
+                    let what = "anode CO2 = NC × (1 − S − A) × 44/12";
+                    let carbon = self.mul(what, nc_total, Decimal::ONE - s - a)?;
+                    let co2 = self.ratio(what, carbon, CO2_PER_C)?;
                     self.push(
                         settings,
                         src,
@@ -82,8 +87,8 @@ impl<'a> Work<'a> {
                 }
                 Substance::So2 => {
                     let mut inp = inputs.clone();
-                    let so2 = SO2_PER_S * nc_total * s;
-                    let so2 = self.controlled(so2, sub, &src.node, &mut inp);
+                    let so2 = self.product("anode SO2 = 2 × NC × S", &[SO2_PER_S, nc_total, s])?;
+                    let so2 = self.controlled(so2, sub, &src.node, &mut inp)?;
                     self.push(settings, src, &src.node, sub, so2, tier, ids.clone(), inp);
                 }
                 other => {
@@ -126,13 +131,19 @@ impl<'a> Work<'a> {
                 });
                 let (slope, sid) = self.factor_in(param("cf4_slope")?, "t/t/AEM")?;
                 let (r, rid) = self.factor_in(param("c2f6_ratio")?, "fraction")?;
-                let cf4 = slope * aem * p;
-                (cf4, cf4 * r, vec![sid, rid], 2)
+                let cf4 = self.product("PFC CF4 = slope × AEM × output", &[slope, aem, p])?;
+                let c2f6 = self.mul("PFC C2F6 = CF4 × ratio", cf4, r)?;
+                (cf4, c2f6, vec![sid, rid], 2)
             }
             None => {
                 let (f1, id1) = self.factor_in(param("cf4")?, "t/t")?;
                 let (f2, id2) = self.factor_in(param("c2f6")?, "t/t")?;
-                (f1 * p, f2 * p, vec![id1, id2], 1)
+                (
+                    self.mul("PFC CF4 = factor × output", f1, p)?,
+                    self.mul("PFC C2F6 = factor × output", f2, p)?,
+                    vec![id1, id2],
+                    1,
+                )
             }
         };
         self.push(
@@ -160,7 +171,7 @@ impl<'a> Work<'a> {
 
     pub(super) fn carbonate(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
         for (item, template) in &src.items {
-            let Some((mass, used)) = self.total_of(item) else {
+            let Some((mass, used)) = self.total_of(item)? else {
                 continue;
             };
             let (ef, id) = self.factor_in(template, "t/t")?;
@@ -175,12 +186,13 @@ impl<'a> Work<'a> {
                 .flat_map(|(_, e)| e.factor_ids)
                 .collect();
             ids.push(id);
+            let co2 = self.mul(format_args!("carbonate CO2 of '{item}' = M × EF"), mass, ef)?;
             self.push(
                 settings,
                 src,
                 &src.node,
                 Substance::Co2,
-                mass * ef,
+                co2,
                 tier,
                 ids,
                 vec![used],

@@ -80,7 +80,17 @@ impl<'a> Work<'a> {
             };
             let key = (input.item.clone(), input.node.clone());
             match defaults.get_mut(&key) {
-                Some(e) => e.value += value,
+                Some(e) => {
+                    e.value = e.value.checked_add(value).ok_or_else(|| {
+                        Error::Data(DataError::new(
+                            input.amount.location.clone(),
+                            format!(
+                                "default input '{}': {} + {value} is out of range",
+                                input.item, e.value
+                            ),
+                        ))
+                    })?
+                }
                 None => {
                     defaults.insert(
                         key,
@@ -143,7 +153,10 @@ impl<'a> Work<'a> {
                 .filter(|((i, _), e)| i == item && e.value > Decimal::ZERO)
                 .map(|((_, n), e)| (n, e.value))
                 .collect();
-            let sum: Decimal = parts.iter().map(|(_, v)| *v).sum();
+            let mut sum = Decimal::ZERO;
+            for (_, v) in &parts {
+                sum = self.add(format_args!("default shares of '{item}'"), sum, *v)?;
+            }
             if parts.len() <= 1 || sum.is_zero() {
                 let n = parts
                     .first()
@@ -158,9 +171,14 @@ impl<'a> Work<'a> {
                     let part = if k + 1 == parts.len() {
                         left
                     } else {
-                        *total * *v / sum
+                        let what = format!("'{item}' split by the default shares");
+                        self.div(&what, self.mul(&what, *total, *v)?, sum)?
                     };
-                    left -= part;
+                    left = self.sub(
+                        format_args!("'{item}' split by the default shares"),
+                        left,
+                        part,
+                    )?;
                     self.amounts
                         .insert((item.clone(), (*n).clone()), entry(part));
                 }
@@ -190,6 +208,7 @@ impl<'a> Work<'a> {
 
     /// Applies the activity edits (everything but factor edits) in order.
     pub(super) fn apply_edits(&mut self, edits: &[Edit], output: Decimal) -> crate::Result<()> {
+        let here = self.here();
         for e in edits {
             match e {
                 Edit::ScaleFactor { id, .. } | Edit::SetFactor { id, .. } => {
@@ -209,16 +228,24 @@ impl<'a> Work<'a> {
                     node,
                     multiplier,
                 } => {
+                    let scaled = |v: Decimal, i: &str| {
+                        v.checked_mul(*multiplier).ok_or_else(|| {
+                            Error::Data(DataError::new(
+                                here.clone(),
+                                format!("measure edit: '{i}' {v} × {multiplier} is out of range"),
+                            ))
+                        })
+                    };
                     for ((i, n), entry) in self.amounts.iter_mut() {
                         if item_matches(item, i) && node.as_ref().is_none_or(|x| x == n) {
-                            entry.value *= multiplier;
+                            entry.value = scaled(entry.value, i)?;
                         }
                     }
                     for ((i, n), (v, _)) in self.props.iter_mut() {
                         if item_matches(item, i)
                             && node.as_ref().is_none_or(|x| x == n || n.is_empty())
                         {
-                            *v *= multiplier;
+                            *v = scaled(*v, i)?;
                         }
                     }
                 }
@@ -239,11 +266,22 @@ impl<'a> Work<'a> {
                         let Some(entry) = self.amounts.get_mut(&key) else {
                             continue;
                         };
-                        let moved = entry.value * share;
+                        let Some(moved) = entry.value.checked_mul(*share) else {
+                            return Err(Error::Data(DataError::new(
+                                here.clone(),
+                                format!("measure edit: switch {from} → {to}: {} × {share} is out of range", entry.value),
+                            )));
+                        };
                         if moved.is_zero() {
                             continue;
                         }
-                        entry.value -= moved;
+                        let Some(left) = entry.value.checked_sub(moved) else {
+                            return Err(Error::Data(DataError::new(
+                                here.clone(),
+                                format!("measure edit: switch {from} → {to}: {} − {moved} is out of range", entry.value),
+                            )));
+                        };
+                        entry.value = left;
                         let origin = entry.origin.clone();
                         let added = self.switched_amount(from, to, &key.1, moved, ratio)?;
                         let target = self
@@ -255,7 +293,13 @@ impl<'a> Work<'a> {
                                 from: format!("switched from {from}"),
                                 factor_ids: Vec::new(),
                             });
-                        target.value += added;
+                        let Some(sum) = target.value.checked_add(added) else {
+                            return Err(Error::Data(DataError::new(
+                                here.clone(),
+                                format!("measure edit: switch {from} → {to}: {} + {added} is out of range", target.value),
+                            )));
+                        };
+                        target.value = sum;
                     }
                 }
                 Edit::Add {
@@ -267,7 +311,9 @@ impl<'a> Work<'a> {
                     let per = unit.div(&self.sector.output_unit)?;
                     let value = per_output.value_in(&per).map_err(|e| {
                         Error::Data(DataError::new(self.here(), format!("added {item}: {e}")))
-                    })? * output;
+                    })?;
+                    let value =
+                        self.mul(format_args!("measure edit: added {item}"), value, output)?;
                     if value.is_zero() {
                         continue;
                     }
@@ -280,7 +326,16 @@ impl<'a> Work<'a> {
                             from: "measure".into(),
                             factor_ids: Vec::new(),
                         });
-                    entry.value += value;
+                    let Some(sum) = entry.value.checked_add(value) else {
+                        return Err(Error::Data(DataError::new(
+                            here.clone(),
+                            format!(
+                                "measure edit: added {item}: {} + {value} is out of range",
+                                entry.value
+                            ),
+                        )));
+                    };
+                    entry.value = sum;
                 }
                 Edit::Control {
                     substance,
@@ -293,20 +348,36 @@ impl<'a> Work<'a> {
                         .prop(&item, &key.1)
                         .map(|(v, _)| v)
                         .unwrap_or(Decimal::ZERO);
-                    let new = Decimal::ONE - (Decimal::ONE - old) * (Decimal::ONE - efficiency);
+                    // 1 − (1 − old)(1 − η): combined efficiencies, checked.
+                    let combine = |old: Decimal| {
+                        (Decimal::ONE - old)
+                            .checked_mul(Decimal::ONE - efficiency)
+                            .and_then(|r| Decimal::ONE.checked_sub(r))
+                            .ok_or_else(|| {
+                                Error::Data(DataError::new(
+                                    here.clone(),
+                                    format!("measure edit: control efficiency {efficiency} of {item} is out of range"),
+                                ))
+                            })
+                    };
+                    let new = combine(old)?;
                     self.props.insert(key, (new, "measure".into()));
                     if node.is_none() {
                         for ((i, n), (v, _)) in self.props.iter_mut() {
                             if *i == item && !n.is_empty() {
-                                *v = Decimal::ONE
-                                    - (Decimal::ONE - *v) * (Decimal::ONE - efficiency);
+                                *v = combine(*v)?;
                             }
                         }
                     }
                 }
                 Edit::GreenPower { share } => {
+                    let rest = self.mul(
+                        "measure edit: green-power share",
+                        Decimal::ONE - self.green_share,
+                        Decimal::ONE - share,
+                    )?;
                     self.green_share =
-                        Decimal::ONE - (Decimal::ONE - self.green_share) * (Decimal::ONE - share);
+                        self.sub("measure edit: green-power share", Decimal::ONE, rest)?;
                 }
             }
         }
@@ -360,7 +431,11 @@ impl<'a> Work<'a> {
                 })?;
                 from_q.mul(&ncv(&f)?)?
             };
-            Quantity::new(energy.value_in(&den)? * ratio.value, num)
+            let e = energy.value_in(&den)?;
+            Quantity::new(
+                self.mul(format_args!("switch {from} → {to}"), e, ratio.value)?,
+                num,
+            )
         } else {
             from_q.mul(ratio)?
         };
@@ -386,12 +461,15 @@ impl<'a> Work<'a> {
             .collect()
     }
 
-    pub(super) fn total_of(&self, item: &str) -> Option<(Decimal, InputUsed)> {
+    pub(super) fn total_of(&self, item: &str) -> crate::Result<Option<(Decimal, InputUsed)>> {
         let es = self.entries(item);
         if es.is_empty() {
-            return None;
+            return Ok(None);
         }
-        let value: Decimal = es.iter().map(|(_, e)| e.value).sum();
+        let mut value = Decimal::ZERO;
+        for (_, e) in &es {
+            value = self.add(format_args!("total of '{item}'"), value, e.value)?;
+        }
         let measured = es.iter().any(|(_, e)| e.origin == InputOrigin::Measured);
         let from = es
             .iter()
@@ -400,7 +478,7 @@ impl<'a> Work<'a> {
             .into_iter()
             .collect::<Vec<_>>()
             .join("; ");
-        Some((
+        Ok(Some((
             value,
             InputUsed {
                 item: item.to_string(),
@@ -413,7 +491,7 @@ impl<'a> Work<'a> {
                 },
                 from,
             },
-        ))
+        )))
     }
 
     pub(super) fn prop(&self, item: &str, node: &str) -> Option<(Decimal, String)> {
@@ -492,13 +570,17 @@ impl<'a> Work<'a> {
         sub: Substance,
         node: &str,
         inputs: &mut Vec<InputUsed>,
-    ) -> Decimal {
+    ) -> crate::Result<Decimal> {
         match self.control(sub, node) {
             Some((eta, used)) => {
                 inputs.push(used);
-                amount * (Decimal::ONE - eta)
+                self.mul(
+                    format_args!("{} after control = amount × (1 − efficiency)", sub.code()),
+                    amount,
+                    Decimal::ONE - eta,
+                )
             }
-            None => amount,
+            None => Ok(amount),
         }
     }
 }

@@ -18,7 +18,14 @@ impl<'a> Work<'a> {
             let (gwp, id) = self.factor_in(&id, "t/t")?;
             let mut row = r.clone();
             row.substance = "CO2e".into();
-            row.amount = r.amount * gwp;
+            row.amount = self.mul(
+                format_args!(
+                    "CO2e of {} from source '{}' = amount × GWP",
+                    r.substance, r.source
+                ),
+                r.amount,
+                gwp,
+            )?;
             row.factor_ids.push(id);
             extra.push(row);
         }
@@ -49,19 +56,30 @@ impl<'a> Work<'a> {
             } else {
                 &mut t.outside_view
             };
-            *into.entry(r.substance.clone()).or_default() += r.amount;
+            let sum = into.entry(r.substance.clone()).or_default();
+            // Checked without formatting on the way: the name is built only
+            // for the error.
+            *sum = match sum.checked_add(r.amount) {
+                Some(v) => v,
+                None => {
+                    return Err(self.out_of_range(
+                        format_args!("total {}", r.substance),
+                        format!("{sum} + {}", r.amount),
+                    ))
+                }
+            };
             if r.substance == "CO2e" {
                 if r.in_view {
-                    t.co2e += r.amount;
+                    t.co2e = self.add("total CO2e", t.co2e, r.amount)?;
                 }
                 match r.scope {
-                    1 => t.co2e_scope1 += r.amount,
-                    2 => t.co2e_scope2 += r.amount,
+                    1 => t.co2e_scope1 = self.add("scope 1 CO2e", t.co2e_scope1, r.amount)?,
+                    2 => t.co2e_scope2 = self.add("scope 2 CO2e", t.co2e_scope2, r.amount)?,
                     _ => {}
                 }
             }
             if r.substance == Substance::Co2Bio.code() {
-                t.co2_biogenic_memo += r.amount;
+                t.co2_biogenic_memo = self.add("biogenic CO2", t.co2_biogenic_memo, r.amount)?;
             }
         }
         t.energy_tce = self.energy_tce;
@@ -84,7 +102,9 @@ impl<'a> Work<'a> {
             for (sub, id) in list {
                 if let Some(amount) = t.by_substance.get(sub.code()) {
                     let (pev, _) = self.factor_in(id, "t/eq")?;
-                    *acc += *amount / pev;
+                    let what = format!("pollution equivalents of {} = amount / PEV", sub.code());
+                    let eq = self.div(&what, *amount, pev)?;
+                    *acc = self.add(&what, *acc, eq)?;
                 }
             }
         }
@@ -92,14 +112,19 @@ impl<'a> Work<'a> {
         t.co2e_per_output = if output.is_zero() {
             None
         } else {
-            Some(t.co2e / output)
+            Some(self.div("CO2e per unit of output", t.co2e, output)?)
         };
         if !output.is_zero() {
             t.per_output = t
                 .by_substance
                 .iter()
-                .map(|(k, v)| (k.clone(), *v / output))
-                .collect();
+                .map(|(k, v)| {
+                    Ok((
+                        k.clone(),
+                        self.div(format_args!("{k} per unit of output"), *v, output)?,
+                    ))
+                })
+                .collect::<crate::Result<_>>()?;
         }
         Ok(t)
     }

@@ -5,7 +5,7 @@ use super::*;
 
 impl<'a> Work<'a> {
     pub(super) fn wastewater(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
-        let Some((removed, used)) = self.total_of("wastewater.cod_removed") else {
+        let Some((removed, used)) = self.total_of("wastewater.cod_removed")? else {
             return Ok(());
         };
         let ed = self.ctx.edition;
@@ -38,14 +38,14 @@ impl<'a> Work<'a> {
                 v
             }
         };
-        let sludge = match self.total_of("wastewater.cod_sludge") {
+        let sludge = match self.total_of("wastewater.cod_sludge")? {
             Some((v, u)) => {
                 inputs.push(u);
                 v
             }
             None => Decimal::ZERO,
         };
-        let recovered = match self.total_of("biogas.ch4_recovered") {
+        let recovered = match self.total_of("biogas.ch4_recovered")? {
             Some((v, u)) => {
                 ids.extend(
                     self.entries("biogas.ch4_recovered")
@@ -57,8 +57,10 @@ impl<'a> Work<'a> {
             }
             None => Decimal::ZERO,
         };
-        let generated = (removed - sludge).max(Decimal::ZERO) * b0 * mcf;
-        let mut ch4 = generated - recovered;
+        let what = "wastewater CH4 = (COD removed − sludge) × B0 × MCF − recovered";
+        let net_cod = self.sub(what, removed, sludge)?.max(Decimal::ZERO);
+        let generated = self.product(what, &[net_cod, b0, mcf])?;
+        let mut ch4 = self.sub(what, generated, recovered)?;
         if ch4 < Decimal::ZERO {
             self.warnings.push(Warning {
                 location: self.here().to_string(),
@@ -89,7 +91,11 @@ impl<'a> Work<'a> {
         // biogas is also reported as a fuel.
         let biogas_as_fuel = self.amounts.keys().any(|(i, _)| i == "fuel.biogas");
         if recovered > Decimal::ZERO && !biogas_as_fuel {
-            let co2 = ratio(recovered.min(generated), CO2_PER_CH4);
+            let co2 = self.ratio(
+                "burnt biogas CO2 = CH4 × 44/16",
+                recovered.min(generated),
+                CO2_PER_CH4,
+            )?;
             self.push(
                 settings,
                 src,

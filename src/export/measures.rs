@@ -2,7 +2,7 @@
 //! as a package at province, sector and facility level, the MACC and the
 //! method notes; JSON with stable field names.
 
-use super::{num, opt};
+use super::{num, opt, WriteText};
 use crate::error::{Error, Result};
 use crate::output::{atomic_write, neutralise};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -133,7 +133,7 @@ fn measures_xlsx(
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet().set_name("measures")?;
     for (c, h) in MEASURE_COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.write_text_with_format(0, c as u16, *h, &bold)?;
         ws.set_column_width(c as u16, 14)?;
     }
     let rows = measure_rows(rep);
@@ -141,7 +141,7 @@ fn measures_xlsx(
         for (c, v) in row.iter().enumerate() {
             match v.parse::<f64>() {
                 Ok(x) if c >= 5 && !v.is_empty() => ws.write_number(r as u32 + 1, c as u16, x)?,
-                _ => ws.write_string(r as u32 + 1, c as u16, v)?,
+                _ => ws.write_text(r as u32 + 1, c as u16, v)?,
             };
         }
     }
@@ -164,19 +164,19 @@ fn measures_xlsx(
         "mac_adjusted",
     ];
     for (c, h) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.write_text_with_format(0, c as u16, *h, &bold)?;
         ws.set_column_width(c as u16, 16)?;
     }
     for (r, s) in rep.macc.iter().enumerate() {
         let r = r as u32 + 1;
-        ws.write_string(r, 0, &s.measure)?;
-        ws.write_string(r, 1, &s.name_en)?;
-        ws.write_string(r, 2, &s.name_zh)?;
+        ws.write_text(r, 0, &s.measure)?;
+        ws.write_text(r, 1, &s.name_en)?;
+        ws.write_text(r, 2, &s.name_zh)?;
         ws.write_number(r, 3, num(s.potential_co2e))?;
         ws.write_number(r, 4, num(s.potential_apeq))?;
         ws.write_number(r, 5, num(s.annual_cost))?;
-        ws.write_string(r, 6, opt(s.cost_per_t_co2e))?;
-        ws.write_string(r, 7, opt(s.mac_adjusted))?;
+        ws.write_text(r, 6, opt(s.cost_per_t_co2e))?;
+        ws.write_text(r, 7, opt(s.mac_adjusted))?;
     }
     ws.set_freeze_panes(1, 0)?;
     let ws = wb.add_worksheet().set_name("notes")?;
@@ -204,8 +204,8 @@ fn measures_xlsx(
         ),
     ];
     for (r, (k, v)) in notes.iter().enumerate() {
-        ws.write_string_with_format(r as u32, 0, *k, &bold)?;
-        ws.write_string(r as u32, 1, v)?;
+        ws.write_text_with_format(r as u32, 0, *k, &bold)?;
+        ws.write_text(r as u32, 1, v)?;
     }
     wb.save(path)
 }

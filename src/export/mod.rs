@@ -236,3 +236,78 @@ pub(crate) fn write_error(path: &Path, format: &'static str, e: impl std::fmt::D
         reason: e.to_string(),
     }
 }
+
+/// The most characters an xlsx cell holds (Excel's limit, which
+/// `rust_xlsxwriter` enforces).
+pub const XLSX_CELL_MAX: usize = 32_767;
+
+/// Text fitted to one xlsx cell: text longer than [`XLSX_CELL_MAX`]
+/// characters is cut, and ends with a marker saying so and how long it was
+/// (the CSV and JSON outputs keep the whole text).
+pub fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    let n = text.chars().count();
+    if n <= XLSX_CELL_MAX {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let marker = format!(" …[truncated: {n} characters, over the xlsx cell limit of 32,767; the CSV and JSON outputs keep it whole]");
+    let keep = XLSX_CELL_MAX - marker.chars().count();
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(&marker);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writing text cells through [`fit_cell`]: every xlsx writer uses these in
+/// place of `write_string`, so no text can fail a run on the cell limit.
+pub(crate) trait WriteText {
+    fn write_text(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl AsRef<str>,
+    ) -> std::result::Result<&mut Self, rust_xlsxwriter::XlsxError>;
+    fn write_text_with_format(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl AsRef<str>,
+        format: &rust_xlsxwriter::Format,
+    ) -> std::result::Result<&mut Self, rust_xlsxwriter::XlsxError>;
+}
+
+impl WriteText for rust_xlsxwriter::Worksheet {
+    fn write_text(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl AsRef<str>,
+    ) -> std::result::Result<&mut Self, rust_xlsxwriter::XlsxError> {
+        self.write_string(row, col, fit_cell(text.as_ref()).as_ref())
+    }
+    fn write_text_with_format(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl AsRef<str>,
+        format: &rust_xlsxwriter::Format,
+    ) -> std::result::Result<&mut Self, rust_xlsxwriter::XlsxError> {
+        self.write_string_with_format(row, col, fit_cell(text.as_ref()).as_ref(), format)
+    }
+}
+
+#[cfg(test)]
+mod cell_tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_cut_to_the_cell_limit_with_a_marker() {
+        let short = "AL-GY-01";
+        assert_eq!(fit_cell(short), short);
+        let exact = "x".repeat(XLSX_CELL_MAX);
+        assert_eq!(fit_cell(&exact).chars().count(), XLSX_CELL_MAX);
+        let long = "厂".repeat(100_000);
+        let fitted = fit_cell(&long);
+        assert_eq!(fitted.chars().count(), XLSX_CELL_MAX);
+        assert!(fitted.ends_with("the CSV and JSON outputs keep it whole]"));
+        assert!(fitted.contains("truncated: 100000 characters"));
+    }
+}

@@ -1,7 +1,7 @@
 //! The roadmap out: the IAMC table (CSV and xlsx, wide by year), roadmap.xlsx
 //! with tables and native charts, and roadmap.json.
 
-use super::num;
+use super::{num, WriteText};
 use crate::error::{Error, Result};
 use crate::output::{atomic_write, neutralise};
 use rust_decimal::Decimal;
@@ -186,18 +186,18 @@ fn write_iamc_sheet(
         .iter()
         .enumerate()
     {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.write_text_with_format(0, c as u16, *h, &bold)?;
     }
     for (i, y) in years.iter().enumerate() {
         ws.write_number_with_format(0, 5 + i as u16, *y, &bold)?;
     }
     for (r, (m, s, reg, v, u, vals)) in rows.iter().enumerate() {
         let r = r as u32 + 1;
-        ws.write_string(r, 0, m)?;
-        ws.write_string(r, 1, neutralise(s))?;
-        ws.write_string(r, 2, reg)?;
-        ws.write_string(r, 3, v)?;
-        ws.write_string(r, 4, u)?;
+        ws.write_text(r, 0, m)?;
+        ws.write_text(r, 1, neutralise(s))?;
+        ws.write_text(r, 2, reg)?;
+        ws.write_text(r, 3, v)?;
+        ws.write_text(r, 4, u)?;
         for (i, x) in vals.iter().enumerate() {
             ws.write_number(r, 5 + i as u16, num(*x))?;
         }
@@ -219,6 +219,55 @@ fn iamc_xlsx_file(
     wb.save(path)
 }
 
+/// The sheets of roadmap.xlsx with fixed names.
+const FIXED_SHEETS: [&str; 8] = [
+    "CO2e",
+    "SO2",
+    "NOx",
+    "APeq",
+    "peak-targets",
+    "least-cost",
+    "macc",
+    "iamc",
+];
+
+/// Sheet names `sectors-<scenario>` that Excel accepts, one per scenario in
+/// order: the characters `: / \ [ ] * ?` (and apostrophes, which may not
+/// start or end a name) become `_`, names are cut to 31 characters, and a name
+/// equal to an earlier one or to a fixed sheet (Excel compares without case)
+/// gets a suffix `~2`, `~3`, … within the 31 characters. The scenario's real
+/// name stays in the sheet's title cell and chart title.
+pub fn scenario_sheet_names<'a>(
+    scenarios: impl Iterator<Item = &'a str>,
+    fixed: &[&str],
+) -> Vec<String> {
+    const MAX: usize = 31;
+    let mut taken: BTreeSet<String> = fixed.iter().map(|s| s.to_lowercase()).collect();
+    let mut out = Vec::new();
+    for sc in scenarios {
+        let clean: String = format!("sectors-{sc}")
+            .chars()
+            .map(|c| match c {
+                ':' | '/' | '\\' | '[' | ']' | '*' | '?' | '\'' => '_',
+                c if c.is_control() => '_',
+                c => c,
+            })
+            .collect();
+        let base: String = clean.chars().take(MAX).collect();
+        let mut name = base.clone();
+        let mut k = 2;
+        while taken.contains(&name.to_lowercase()) || name.to_lowercase() == "history" {
+            let suffix = format!("~{k}");
+            let stem: String = base.chars().take(MAX - suffix.chars().count()).collect();
+            name = format!("{stem}{suffix}");
+            k += 1;
+        }
+        taken.insert(name.to_lowercase());
+        out.push(name);
+    }
+    out
+}
+
 fn roadmap_xlsx(
     path: &Path,
     rep: &crate::roadmap::RoadmapReport,
@@ -238,7 +287,7 @@ fn roadmap_xlsx(
         ("APeq", "APeq", "Air pollution equivalents (eq/yr)"),
     ] {
         let ws = wb.add_worksheet().set_name(sheet)?;
-        ws.write_string_with_format(0, 0, "year", &bold)?;
+        ws.write_text_with_format(0, 0, "year", &bold)?;
         for (i, y) in years.iter().enumerate() {
             ws.write_number(i as u32 + 1, 0, *y)?;
         }
@@ -248,7 +297,7 @@ fn roadmap_xlsx(
         chart.y_axis().set_name(key);
         for (c, sc) in rep.scenarios.iter().enumerate() {
             let col = c as u16 + 1;
-            ws.write_string_with_format(0, col, &sc.scenario, &bold)?;
+            ws.write_text_with_format(0, col, &sc.scenario, &bold)?;
             let s = crate::roadmap::series_of(&sc.points, key);
             for (i, y) in years.iter().enumerate() {
                 let v = s.get(y).copied().unwrap_or_default();
@@ -264,13 +313,13 @@ fn roadmap_xlsx(
     }
     // CO2e by sector, stacked, per scenario.
     let sector_ids: Vec<String> = sectors.sectors.keys().cloned().collect();
-    for sc in &rep.scenarios {
-        let name: String = format!("sectors-{}", sc.scenario)
-            .chars()
-            .take(31)
-            .collect();
+    let names = scenario_sheet_names(
+        rep.scenarios.iter().map(|sc| sc.scenario.as_str()),
+        &FIXED_SHEETS,
+    );
+    for (sc, name) in rep.scenarios.iter().zip(names) {
         let ws = wb.add_worksheet().set_name(&name)?;
-        ws.write_string_with_format(0, 0, "year", &bold)?;
+        ws.write_text_with_format(0, 0, "year", &bold)?;
         for (i, y) in years.iter().enumerate() {
             ws.write_number(i as u32 + 1, 0, *y)?;
         }
@@ -279,7 +328,7 @@ fn roadmap_xlsx(
         chart.title().set_name(title.as_str());
         for (c, sec) in sector_ids.iter().enumerate() {
             let col = c as u16 + 1;
-            ws.write_string_with_format(0, col, sec, &bold)?;
+            ws.write_text_with_format(0, col, sec, &bold)?;
             let mut by_year: BTreeMap<i32, Decimal> = BTreeMap::new();
             for p in sc.points.iter().filter(|p| &p.sector == sec) {
                 *by_year.entry(p.year).or_default() +=
@@ -298,7 +347,10 @@ fn roadmap_xlsx(
                 .set_values((name.as_str(), 1, col, n, col))
                 .set_name((name.as_str(), 0, col));
         }
-        ws.insert_chart(1, sector_ids.len() as u16 + 2, &chart)?;
+        // The scenario's own name, whatever the sheet name had to become.
+        let title_col = sector_ids.len() as u16 + 2;
+        ws.write_text_with_format(0, title_col, format!("scenario: {}", sc.scenario), &bold)?;
+        ws.insert_chart(1, title_col, &chart)?;
     }
     // Peak and targets.
     let ws = wb.add_worksheet().set_name("peak-targets")?;
@@ -310,11 +362,11 @@ fn roadmap_xlsx(
         "peaked",
     ];
     for (c, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.write_text_with_format(0, c as u16, *h, &bold)?;
     }
     for (r, sc) in rep.scenarios.iter().enumerate() {
         let r = r as u32 + 1;
-        ws.write_string(r, 0, &sc.scenario)?;
+        ws.write_text(r, 0, &sc.scenario)?;
         if let Some(p) = &sc.peak {
             ws.write_number(r, 1, p.year)?;
             ws.write_number(r, 2, num(p.value))?;
@@ -333,13 +385,13 @@ fn roadmap_xlsx(
         "met from",
     ];
     for (c, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(start, c as u16, *h, &bold)?;
+        ws.write_text_with_format(start, c as u16, *h, &bold)?;
     }
     let mut r = start + 1;
     for sc in &rep.scenarios {
         for a in &sc.attainment {
-            ws.write_string(r, 0, &a.target)?;
-            ws.write_string(r, 1, &a.scenario)?;
+            ws.write_text(r, 0, &a.target)?;
+            ws.write_text(r, 1, &a.scenario)?;
             ws.write_number(r, 2, a.year)?;
             ws.write_number(r, 3, num(a.cap))?;
             ws.write_number(r, 4, num(a.value_in_year))?;
@@ -354,38 +406,38 @@ fn roadmap_xlsx(
     // Least cost.
     if let Some(lc) = &rep.least_cost {
         let ws = wb.add_worksheet().set_name("least-cost")?;
-        ws.write_string_with_format(0, 0, "status", &bold)?;
-        ws.write_string(0, 1, &lc.status)?;
-        ws.write_string_with_format(1, 0, "total annualised cost (CNY)", &bold)?;
+        ws.write_text_with_format(0, 0, "status", &bold)?;
+        ws.write_text(0, 1, &lc.status)?;
+        ws.write_text_with_format(1, 0, "total annualised cost (CNY)", &bold)?;
         ws.write_number(1, 1, num(lc.total_cost))?;
-        ws.write_string_with_format(2, 0, "method", &bold)?;
-        ws.write_string(2, 1, &lc.method)?;
+        ws.write_text_with_format(2, 0, "method", &bold)?;
+        ws.write_text(2, 1, &lc.method)?;
         let mut r = 4;
         for e in &lc.explanations {
-            ws.write_string(r, 0, e)?;
+            ws.write_text(r, 0, e)?;
             r += 1;
         }
-        ws.write_string_with_format(r, 0, "target", &bold)?;
-        ws.write_string_with_format(r, 1, "year", &bold)?;
-        ws.write_string_with_format(r, 2, "marginal cost (CNY per t)", &bold)?;
-        ws.write_string_with_format(r, 3, "binding", &bold)?;
+        ws.write_text_with_format(r, 0, "target", &bold)?;
+        ws.write_text_with_format(r, 1, "year", &bold)?;
+        ws.write_text_with_format(r, 2, "marginal cost (CNY per t)", &bold)?;
+        ws.write_text_with_format(r, 3, "binding", &bold)?;
         r += 1;
         for p in &lc.prices {
-            ws.write_string(r, 0, &p.target)?;
+            ws.write_text(r, 0, &p.target)?;
             ws.write_number(r, 1, p.year)?;
             ws.write_number(r, 2, num(p.marginal_cost))?;
             ws.write_boolean(r, 3, p.binding)?;
             r += 1;
         }
         r += 1;
-        ws.write_string_with_format(r, 0, "measure", &bold)?;
+        ws.write_text_with_format(r, 0, "measure", &bold)?;
         let dep_years: BTreeSet<i32> = lc.points.values().flat_map(|p| p.keys().copied()).collect();
         for (i, y) in dep_years.iter().enumerate() {
             ws.write_number_with_format(r, 1 + i as u16, *y, &bold)?;
         }
         r += 1;
         for (m, p) in &lc.points {
-            ws.write_string(r, 0, m)?;
+            ws.write_text(r, 0, m)?;
             for (i, y) in dep_years.iter().enumerate() {
                 ws.write_number(r, 1 + i as u16, num(p.get(y).copied().unwrap_or_default()))?;
             }
@@ -404,7 +456,7 @@ fn roadmap_xlsx(
     .iter()
     .enumerate()
     {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.write_text_with_format(0, c as u16, *h, &bold)?;
     }
     let shown: Vec<&crate::measures::MaccStep> = macc
         .iter()
@@ -412,7 +464,7 @@ fn roadmap_xlsx(
         .collect();
     for (i, s) in shown.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, &s.measure)?;
+        ws.write_text(r, 0, &s.measure)?;
         ws.write_number(r, 1, num(s.potential_co2e))?;
         ws.write_number(r, 2, num(s.cost_per_t_co2e.unwrap_or_default()))?;
         ws.write_number(r, 3, num(s.mac_adjusted.unwrap_or_default()))?;

@@ -3,7 +3,9 @@
 //! rust_xlsxwriter's constant-memory mode as the rows are computed; the other
 //! sheets, one row per facility-year or factor, are filled when the run ends.
 
-use super::{num, overridden, override_ids, write_error, InventoryWriter, RunSummary, CSV_COLUMNS};
+use super::{
+    num, overridden, override_ids, write_error, InventoryWriter, RunSummary, WriteText, CSV_COLUMNS,
+};
 use crate::accounting::Inventory;
 use crate::error::Result;
 use crate::factors::FactorLibrary;
@@ -31,7 +33,7 @@ pub(crate) struct XlsxWriter {
 fn headers(ws: &mut Worksheet, cols: &[&str], bold: &Format) -> std::result::Result<(), XlsxError> {
     for (c, h) in cols.iter().enumerate() {
         ws.set_column_width(c as u16, 16)?;
-        ws.write_string_with_format(0, c as u16, *h, bold)?;
+        ws.write_text_with_format(0, c as u16, *h, bold)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
@@ -86,27 +88,27 @@ impl XlsxWriter {
             let city = neutralise(inv.city.as_deref().unwrap_or(""));
             let county = neutralise(inv.county.as_deref().unwrap_or(""));
             for row in &inv.rows {
-                ws.write_string(r, 0, &facility)?;
+                ws.write_text(r, 0, &facility)?;
                 ws.write_number(r, 1, inv.year)?;
-                ws.write_string(r, 2, &inv.sector)?;
-                ws.write_string(r, 3, &row.node)?;
-                ws.write_string(r, 4, &row.source)?;
-                ws.write_string(r, 5, &row.substance)?;
+                ws.write_text(r, 2, &inv.sector)?;
+                ws.write_text(r, 3, &row.node)?;
+                ws.write_text(r, 4, &row.source)?;
+                ws.write_text(r, 5, &row.substance)?;
                 // Counted in the view, or beside it (see CSV_COLUMNS).
                 let amount_col = if row.in_view { 6 } else { 7 };
                 ws.write_number_with_format(r, amount_col, num(row.amount), number)?;
-                ws.write_string(r, 8, &row.unit)?;
+                ws.write_text(r, 8, &row.unit)?;
                 ws.write_number(r, 9, row.tier)?;
-                ws.write_string(r, 10, row.factor_ids.join(";"))?;
+                ws.write_text(r, 10, row.factor_ids.join(";"))?;
                 ws.write_number(r, 11, row.scope)?;
                 ws.write_boolean(r, 12, row.in_view)?;
-                ws.write_string(r, 13, &city)?;
-                ws.write_string(r, 14, &county)?;
-                ws.write_string(r, 15, &inv.technology)?;
-                ws.write_string(r, 16, &inv.edition)?;
+                ws.write_text(r, 13, &city)?;
+                ws.write_text(r, 14, &county)?;
+                ws.write_text(r, 15, &inv.technology)?;
+                ws.write_text(r, 16, &inv.edition)?;
                 let over = overridden(&row.factor_ids, &self.overrides);
                 if !over.is_empty() {
-                    ws.write_string(r, 17, over)?;
+                    ws.write_text(r, 17, over)?;
                 }
                 r += 1;
             }
@@ -157,15 +159,15 @@ impl XlsxWriter {
         for (i, inv) in inventories.iter().enumerate() {
             let r = i as u32 + 1;
             let t = &inv.totals;
-            ws.write_string(r, 0, neutralise(&inv.facility_id))?;
-            ws.write_string(r, 1, neutralise(&inv.name))?;
-            ws.write_string(r, 2, &inv.sector)?;
-            ws.write_string(r, 3, &inv.technology)?;
-            ws.write_string(r, 4, &inv.edition)?;
-            ws.write_string(r, 5, neutralise(inv.city.as_deref().unwrap_or("")))?;
+            ws.write_text(r, 0, neutralise(&inv.facility_id))?;
+            ws.write_text(r, 1, neutralise(&inv.name))?;
+            ws.write_text(r, 2, &inv.sector)?;
+            ws.write_text(r, 3, &inv.technology)?;
+            ws.write_text(r, 4, &inv.edition)?;
+            ws.write_text(r, 5, neutralise(inv.city.as_deref().unwrap_or("")))?;
             ws.write_number(r, 6, inv.year)?;
             ws.write_number_with_format(r, 7, num(inv.output), &number)?;
-            ws.write_string(r, 8, &inv.output_unit)?;
+            ws.write_text(r, 8, &inv.output_unit)?;
             for (c, v) in [
                 t.co2e,
                 t.co2e_scope1,
@@ -183,9 +185,9 @@ impl XlsxWriter {
             if let Some(x) = t.co2e_per_output {
                 ws.write_number_with_format(r, 16, num(x), &number)?;
             }
-            ws.write_string(r, 17, format!("{:?}", inv.gwp).to_uppercase())?;
-            ws.write_string(r, 18, format!("{:?}", inv.view).to_lowercase())?;
-            ws.write_string(r, 19, &inv.grid_factor)?;
+            ws.write_text(r, 17, format!("{:?}", inv.gwp).to_uppercase())?;
+            ws.write_text(r, 18, format!("{:?}", inv.view).to_lowercase())?;
+            ws.write_text(r, 19, &inv.grid_factor)?;
         }
         ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
 
@@ -207,7 +209,7 @@ impl XlsxWriter {
         headers(ws, &cols.iter().map(String::as_str).collect::<Vec<_>>())?;
         for (i, inv) in inventories.iter().enumerate() {
             let r = i as u32 + 1;
-            ws.write_string(r, 0, neutralise(&inv.facility_id))?;
+            ws.write_text(r, 0, neutralise(&inv.facility_id))?;
             ws.write_number(r, 1, inv.year)?;
             let columns = subs
                 .iter()
@@ -240,15 +242,15 @@ impl XlsxWriter {
         let ids = run.factor_ids;
         for (i, f) in ids.iter().filter_map(|id| lib.find(id)).enumerate() {
             let r = i as u32 + 1;
-            ws.write_string(r, 0, &f.id)?;
-            ws.write_string(r, 1, f.value.to_string())?;
-            ws.write_string(r, 2, f.unit.symbol())?;
-            ws.write_string(r, 3, f.substance.map(|s| s.code()).unwrap_or(""))?;
-            ws.write_string(r, 4, &f.edition)?;
-            ws.write_string(r, 5, f.confidence.as_str())?;
-            ws.write_string(r, 6, neutralise(&f.source.to_string()))?;
-            ws.write_string(r, 7, &f.locator)?;
-            ws.write_string(
+            ws.write_text(r, 0, &f.id)?;
+            ws.write_text(r, 1, f.value.to_string())?;
+            ws.write_text(r, 2, f.unit.symbol())?;
+            ws.write_text(r, 3, f.substance.map(|s| s.code()).unwrap_or(""))?;
+            ws.write_text(r, 4, &f.edition)?;
+            ws.write_text(r, 5, f.confidence.as_str())?;
+            ws.write_text(r, 6, neutralise(&f.source.to_string()))?;
+            ws.write_text(r, 7, &f.locator)?;
+            ws.write_text(
                 r,
                 8,
                 match &f.origin {
@@ -260,9 +262,9 @@ impl XlsxWriter {
                 },
             )?;
             if let Some(v) = f.replaced_value {
-                ws.write_string(r, 9, v.to_string())?;
+                ws.write_text(r, 9, v.to_string())?;
             }
-            ws.write_string(r, 10, neutralise(&f.note))?;
+            ws.write_text(r, 10, neutralise(&f.note))?;
         }
         ws.autofilter(0, 0, ids.len().max(1) as u32, cols.len() as u16 - 1)?;
 
@@ -280,10 +282,10 @@ impl XlsxWriter {
                 {
                     continue;
                 }
-                ws.write_string(r, 0, neutralise(&inv.facility_id))?;
+                ws.write_text(r, 0, neutralise(&inv.facility_id))?;
                 ws.write_number(r, 1, inv.year)?;
-                ws.write_string(r, 2, neutralise(&w.location))?;
-                ws.write_string(r, 3, neutralise(&w.message))?;
+                ws.write_text(r, 2, neutralise(&w.location))?;
+                ws.write_text(r, 3, neutralise(&w.message))?;
                 r += 1;
             }
         }

@@ -281,10 +281,18 @@ pub struct Dataset {
 /// pollution-equivalent value (`pev.*`, a divisor) is greater than 0; grid
 /// and heat factors (`grid.*`, `heat.*`, or any mass per energy), net
 /// calorific values (`*.ncv`) and carbon contents (`*.cc`) are at least 0;
-/// an oxidation fraction (`*.of`) is between 0 and 1.
+/// an oxidation fraction (`*.of`) is between 0 and 1; every value lies
+/// within ±10^15 in base units ([`crate::units::MAX_MAGNITUDE`]).
 /// Checked wherever a value enters: dataset files, a workbook's `factors`
 /// sheet, and `factors check`. None when the value is in range.
 pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Option<String> {
+    // Every factor is bounded in its base unit (see `units::MAX_MAGNITUDE`).
+    let in_base = value.checked_mul(unit.scale());
+    if in_base.is_none_or(|v| v.abs() > crate::units::MAX_MAGNITUDE) {
+        return Some(format!(
+            "'{id}' is {value} {unit}: out of range (factor values are limited to ±1e15 in base units, far above any real factor)"
+        ));
+    }
     let last = id.rsplit('.').next().unwrap_or(id);
     if id.starts_with("pev.") {
         if value <= Decimal::ZERO {

@@ -1268,18 +1268,38 @@ impl Sector {
                     ),
                 )
             })?;
-            m[row][col] += sign * coeff;
+            m[row][col] = coeff
+                .checked_mul(sign)
+                .and_then(|c| m[row][col].checked_add(c))
+                .ok_or_else(|| {
+                    DataError::new(
+                        f.amount.location.clone(),
+                        format!(
+                            "the flow {} → {} of {coeff} is out of range: check the factor values it uses",
+                            f.from, f.to
+                        ),
+                    )
+                })?;
         }
         let mut rhs = vec![Decimal::ZERO; n];
         rhs[index[self.reference_node.as_str()]] = output;
-        let s = gauss(m, rhs).ok_or_else(|| {
-            DataError::new(
+        let s = gauss(m, rhs).map_err(|e| match e {
+            Gauss::Singular => DataError::new(
                 Location::file(&self.path),
                 format!(
                     "the flow system of sector '{}' is singular: a loop supplies itself one-for-one",
                     self.id
                 ),
-            )
+            ),
+            Gauss::Overflow => DataError::new(
+                Location::Api {
+                    what: format!("sector '{}' flow solve", self.id),
+                },
+                format!(
+                    "solving the flows of sector '{}' for an output of {output} is out of range (larger than about 7.9e28): check the output and the factor values",
+                    self.id
+                ),
+            ),
         })?;
         Ok(self.nodes.iter().map(|x| x.id.clone()).zip(s).collect())
     }
@@ -1382,28 +1402,47 @@ impl Sector {
     }
 }
 
+/// Why a flow system has no solution in exact decimals.
+#[derive(Debug, PartialEq, Eq)]
+enum Gauss {
+    /// A zero pivot: a loop that feeds itself one-for-one.
+    Singular,
+    /// A step left the range of a `Decimal`.
+    Overflow,
+}
+
 /// Solves m·x = rhs exactly (Gaussian elimination, partial pivoting).
-fn gauss(mut m: Vec<Vec<Decimal>>, mut rhs: Vec<Decimal>) -> Option<Vec<Decimal>> {
+fn gauss(mut m: Vec<Vec<Decimal>>, mut rhs: Vec<Decimal>) -> Result<Vec<Decimal>, Gauss> {
     let n = rhs.len();
     for col in 0..n {
-        let pivot = (col..n).max_by_key(|&r| m[r][col].abs())?;
+        let pivot = (col..n)
+            .max_by_key(|&r| m[r][col].abs())
+            .ok_or(Gauss::Singular)?;
         if m[pivot][col].is_zero() {
-            return None;
+            return Err(Gauss::Singular);
         }
         m.swap(col, pivot);
         rhs.swap(col, pivot);
         for r in 0..n {
             if r != col && !m[r][col].is_zero() {
-                let f = m[r][col].checked_div(m[col][col])?;
+                let f = m[r][col].checked_div(m[col][col]).ok_or(Gauss::Overflow)?;
                 let pivot_row = m[col].clone();
                 for (cell, p) in m[r].iter_mut().zip(pivot_row).skip(col) {
-                    *cell = cell.checked_sub(f.checked_mul(p)?)?;
+                    *cell = f
+                        .checked_mul(p)
+                        .and_then(|x| cell.checked_sub(x))
+                        .ok_or(Gauss::Overflow)?;
                 }
-                rhs[r] = rhs[r].checked_sub(f.checked_mul(rhs[col])?)?;
+                rhs[r] = f
+                    .checked_mul(rhs[col])
+                    .and_then(|x| rhs[r].checked_sub(x))
+                    .ok_or(Gauss::Overflow)?;
             }
         }
     }
-    (0..n).map(|i| rhs[i].checked_div(m[i][i])).collect()
+    (0..n)
+        .map(|i| rhs[i].checked_div(m[i][i]).ok_or(Gauss::Overflow))
+        .collect()
 }
 
 pub mod render;
@@ -1424,6 +1463,13 @@ mod tests {
     #[test]
     fn gauss_reports_singular() {
         let m = vec![vec![dec!(1), dec!(-1)], vec![dec!(-1), dec!(1)]];
-        assert!(gauss(m, vec![dec!(1), dec!(0)]).is_none());
+        assert_eq!(gauss(m, vec![dec!(1), dec!(0)]), Err(Gauss::Singular));
+    }
+
+    #[test]
+    fn gauss_reports_overflow_apart_from_singular() {
+        let m = vec![vec![dec!(1), dec!(-1)], vec![dec!(0), dec!(0.0000000001)]];
+        let max = Decimal::MAX;
+        assert_eq!(gauss(m, vec![dec!(0), max]), Err(Gauss::Overflow));
     }
 }
