@@ -12,6 +12,9 @@
 //! Runs 64 cases by default (well under a minute in a debug build); run longer
 //! with `PROPTEST_CASES=10000 cargo test --release --test fuzz`.
 
+// FUZZ_VERBOSE=1 reports each case on stderr.
+#![allow(clippy::print_stderr)]
+
 use coreduce::graph::SectorLibrary;
 use coreduce::measures::MeasureLibrary;
 use coreduce::workbook::{run_workbook, WorkbookError};
