@@ -1,0 +1,547 @@
+//! Cells in: sheet and column names (EN/ZH), a sheet read cell by cell within
+//! its bounds, a header mapped to canonical columns ([`Table`]), and cell text and
+//! numbers turned into exact decimals with their locations.
+
+use super::*;
+
+/// Sheet names accepted, English and Chinese.
+pub(super) const SHEETS: &[(&str, &[&str])] = &[
+    ("settings", &["settings", "设置", "参数设置"]),
+    ("facilities", &["facilities", "设施", "企业", "设施清单"]),
+    ("activity", &["activity", "活动数据", "活动水平"]),
+    ("factors", &["factors", "因子", "排放因子"]),
+    ("measures", &["measures", "措施"]),
+    ("scenarios", &["scenarios", "情景"]),
+    ("targets", &["targets", "目标"]),
+    ("instructions", &["instructions", "说明", "填表说明"]),
+];
+
+/// Column names accepted per sheet (first = canonical English).
+/// (canonical name, accepted names, required)
+pub(super) type ColumnSpec = (&'static str, &'static [&'static str], bool);
+
+pub(super) const COLUMNS: &[(&str, &[ColumnSpec])] = &[
+    (
+        "settings",
+        &[
+            ("key", &["key", "键", "参数", "名称"], true),
+            ("value", &["value", "值", "数值"], true),
+            ("unit", &["unit", "单位"], false),
+        ],
+    ),
+    (
+        "facilities",
+        &[
+            (
+                "facility_id",
+                &["facility_id", "设施编号", "企业编号", "编号"],
+                true,
+            ),
+            ("name", &["name", "名称", "企业名称"], false),
+            ("sector", &["sector", "行业"], true),
+            ("technology", &["technology", "技术", "工艺"], false),
+            ("city", &["city", "城市", "市州"], false),
+            ("capacity", &["capacity", "产能"], false),
+            ("capacity_unit", &["capacity_unit", "产能单位"], false),
+        ],
+    ),
+    (
+        "activity",
+        &[
+            (
+                "facility_id",
+                &["facility_id", "设施编号", "企业编号", "编号"],
+                true,
+            ),
+            ("year", &["year", "年份", "年度"], true),
+            ("item", &["item", "项目", "活动项"], true),
+            ("value", &["value", "数值", "值"], true),
+            ("unit", &["unit", "单位"], true),
+            ("note", &["note", "备注"], false),
+            ("uncertainty", &["uncertainty", "不确定性"], false),
+        ],
+    ),
+    (
+        "measures",
+        &[
+            ("measure_id", &["measure_id", "措施编号"], true),
+            ("sector", &["sector", "行业"], true),
+            ("name", &["name", "名称", "措施名称"], false),
+            ("field", &["field", "字段", "类型"], true),
+            ("node", &["node", "process", "工序"], false),
+            ("target", &["target", "对象"], false),
+            ("value", &["value", "数值", "值"], false),
+            ("unit", &["unit", "单位"], false),
+            ("note", &["note", "备注"], false),
+        ],
+    ),
+    (
+        "scenarios",
+        &[
+            ("scenario", &["scenario", "情景"], true),
+            ("kind", &["kind", "类型"], false),
+            ("field", &["field", "字段"], true),
+            ("scope", &["scope", "范围"], false),
+            ("target", &["target", "对象"], false),
+            ("year", &["year", "年份"], false),
+            ("value", &["value", "数值", "值"], false),
+            ("unit", &["unit", "单位"], false),
+            ("note", &["note", "备注"], false),
+        ],
+    ),
+    (
+        "targets",
+        &[
+            ("target_id", &["target_id", "目标编号"], true),
+            ("year", &["year", "年份"], true),
+            ("substance", &["substance", "污染物", "物质"], true),
+            ("scope", &["scope", "范围"], false),
+            ("cap", &["cap", "上限", "数值"], true),
+            ("unit", &["unit", "单位"], true),
+            ("note", &["note", "备注"], false),
+        ],
+    ),
+    (
+        "factors",
+        &[
+            ("factor_id", &["factor_id", "因子编号"], true),
+            ("value", &["value", "数值", "值"], true),
+            ("unit", &["unit", "单位"], true),
+            ("source", &["source", "来源"], false),
+        ],
+    ),
+];
+
+pub(super) fn sheet_kind(name: &str) -> Option<&'static str> {
+    let n = name.trim().to_lowercase();
+    SHEETS
+        .iter()
+        .find(|(_, names)| names.iter().any(|x| x.to_lowercase() == n))
+        .map(|(k, _)| *k)
+}
+
+/// A cell's value as a string for text columns (numbers keep their text).
+pub(super) fn text(d: &Data) -> Option<String> {
+    let s = match d {
+        Data::Empty => return None,
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::Error(e) => format!("{e}"),
+    };
+    if s.is_empty() {
+        None
+    } else {
+        Some(s)
+    }
+}
+
+/// The shortest decimal text that round-trips to this double.
+pub(super) fn float_text(f: f64) -> String {
+    // Rust's Display for f64 is the shortest round-trip representation and
+    // never uses an exponent.
+    let s = format!("{f}");
+    s
+}
+
+/// A number cell: (value, written as a percentage).
+pub(super) fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>, DataError> {
+    match d {
+        Data::Empty => Ok(None),
+        Data::Int(i) => Ok(Some((Decimal::from(*i), false))),
+        Data::Float(f) => {
+            if !f.is_finite() {
+                return Err(DataError::new(at.clone(), "the number is not finite"));
+            }
+            parse_decimal(&float_text(*f))
+                .map(|v| Some((v, false)))
+                .ok_or_else(|| DataError::new(at.clone(), format!("number {f} is out of range")))
+        }
+        Data::String(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let (body, pct) = match t.strip_suffix(['%', '％']) {
+                Some(b) => (b, true),
+                None => (t, false),
+            };
+            crate::units::parse_decimal_explained(body)
+                .map(|v| Some((v, pct)))
+                .map_err(|why| DataError::new(at.clone(), format!("'{t}' is not a number{why}")))
+        }
+        Data::Error(e) => Err(DataError::new(
+            at.clone(),
+            format!("the cell holds the error value {e}: fix the formula or type the value"),
+        )),
+        Data::Bool(b) => Err(DataError::new(at.clone(), format!("'{b}' is not a number"))),
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err(DataError::new(
+            at.clone(),
+            "the cell holds a date or time, not a number",
+        )),
+    }
+}
+
+/// A sheet with its header mapped to canonical column names.
+pub(super) struct Table<'a> {
+    /// shared by every location of the sheet's cells
+    pub(super) sheet: std::sync::Arc<str>,
+    pub(super) range: &'a Range<Data>,
+    pub(super) start: (u32, u32),
+    pub(super) cols: BTreeMap<&'static str, usize>,
+    pub(super) header_row: usize,
+    /// Absolute positions of percent-formatted cells; `None` when the file's
+    /// formats cannot be read.
+    pub(super) percent: Option<&'a std::collections::HashSet<(u32, u32)>>,
+}
+
+impl Table<'_> {
+    pub(super) fn at(&self, row: usize, col: usize) -> Location {
+        Location::cell(
+            self.sheet.clone(),
+            self.start.0 + row as u32,
+            self.start.1 + col as u32,
+        )
+    }
+    pub(super) fn col_at(&self, row: usize, name: &str) -> Location {
+        let c = self.cols.get(name).copied().unwrap_or(0);
+        self.at(row, c)
+    }
+    pub(super) fn get(&self, row: usize, name: &str) -> &Data {
+        self.cols
+            .get(name)
+            .and_then(|&c| self.range.get((row, c)))
+            .unwrap_or(&Data::Empty)
+    }
+    pub(super) fn text(&self, row: usize, name: &str) -> Option<String> {
+        text(self.get(row, name))
+    }
+    /// True when the cell has a percent number format.
+    pub(super) fn is_percent_formatted(&self, row: usize, name: &str) -> bool {
+        let Some(&c) = self.cols.get(name) else {
+            return false;
+        };
+        let pos = (self.start.0 + row as u32, self.start.1 + c as u32);
+        self.percent.is_some_and(|p| p.contains(&pos))
+    }
+    /// A number cell: (value, written as a percentage). A percent-formatted
+    /// number (0.02 shown as 2%) comes back as (2, true), like the text `2%`.
+    pub(super) fn number(
+        &self,
+        row: usize,
+        name: &str,
+    ) -> Result<Option<(Decimal, bool)>, DataError> {
+        let at = self.col_at(row, name);
+        let d = self.get(row, name);
+        let n = number(d, &at)?;
+        match n {
+            Some((v, false))
+                if matches!(d, Data::Float(_) | Data::Int(_))
+                    && self.is_percent_formatted(row, name) =>
+            {
+                let pct = v
+                    .checked_mul(Decimal::ONE_HUNDRED)
+                    .ok_or_else(|| DataError::new(at, "the percentage is out of range"))?;
+                Ok(Some((pct.normalize(), true)))
+            }
+            other => Ok(other),
+        }
+    }
+    /// True when the file's number formats could be read.
+    pub(super) fn formats_known(&self) -> bool {
+        self.percent.is_some()
+    }
+    pub(super) fn rows(&self) -> std::ops::Range<usize> {
+        self.header_row + 1..self.range.height()
+    }
+    pub(super) fn is_blank(&self, row: usize) -> bool {
+        (0..self.range.width()).all(|c| self.range.get((row, c)).is_none_or(|d| text(d).is_none()))
+    }
+}
+
+pub(super) fn table<'a>(
+    kind: &str,
+    sheet: &str,
+    range: &'a Range<Data>,
+    percent: Option<&'a std::collections::HashSet<(u32, u32)>>,
+    limits: &Limits,
+    findings: &mut Vec<DataError>,
+) -> Option<Table<'a>> {
+    let spec = COLUMNS.iter().find(|(k, _)| *k == kind)?.1;
+    let start = range.start().unwrap_or((0, 0));
+    let header_row = (0..range.height()).find(|&r| {
+        (0..range.width()).any(|c| range.get((r, c)).is_some_and(|d| text(d).is_some()))
+    });
+    let Some(header_row) = header_row else {
+        findings.push(DataError::new(
+            Location::Sheet {
+                sheet: sheet.into(),
+            },
+            "the sheet is empty: it needs a header row",
+        ));
+        return None;
+    };
+    let mut cols = BTreeMap::new();
+    let mut headers = Vec::new();
+    for c in 0..range.width() {
+        let Some(h) = range.get((header_row, c)).and_then(text) else {
+            continue;
+        };
+        headers.push(h.clone());
+        let hn = h.to_lowercase().replace(' ', "_");
+        if let Some((canon, _, _)) = spec
+            .iter()
+            .find(|(_, names, _)| names.iter().any(|n| n.to_lowercase() == hn))
+        {
+            cols.entry(*canon).or_insert(c);
+        }
+    }
+    let mut ok = true;
+    for (canon, names, required) in spec {
+        if *required && !cols.contains_key(canon) {
+            ok = false;
+            findings.push(
+                DataError::new(
+                    Location::cell(sheet, start.0 + header_row as u32, start.1),
+                    format!(
+                        "missing column '{canon}' (or '{}') in the header row",
+                        names.get(1).unwrap_or(canon)
+                    ),
+                )
+                .with_hint(did_you_mean(canon, headers.iter().map(String::as_str))),
+            );
+        }
+    }
+    if range.height() > limits.rows {
+        findings.push(DataError::new(
+            Location::Sheet {
+                sheet: sheet.into(),
+            },
+            format!(
+                "the sheet has {} rows; at most {} are read: split the study",
+                range.height(),
+                limits.rows
+            ),
+        ));
+        return None;
+    }
+    ok.then_some(Table {
+        sheet: std::sync::Arc::from(sheet),
+        range,
+        start,
+        cols,
+        header_row,
+        percent,
+    })
+}
+
+/// Most columns read from one sheet (the widest study table has nine).
+pub const MAX_COLS: u32 = 256;
+
+/// Most cells of one sheet's used range (rows × columns) held in memory.
+pub const MAX_CELLS: u64 = 20_000_000;
+
+/// Excel's limit on the text of one cell, in characters.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Reads one sheet's cells without allocating its bounding box first: xlsx
+/// and xlsb sheets are streamed cell by cell, and a used range beyond the
+/// row, column or cell bound (a stray value at `XFD1048576`) is a finding
+/// naming the sheet and the cell, made before anything large is allocated;
+/// reading stops there and the cells before it are returned. Text
+/// longer than Excel's 32,767 characters is a finding naming its cell (and
+/// the cell is not used).
+pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    limits: &Limits,
+    findings: &mut Vec<DataError>,
+) -> Result<Range<Data>, DataError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        DataError::new(
+            Location::Sheet { sheet: name.into() },
+            format!("cannot read the sheet: {}", first_line(&e.to_string())),
+        )
+    };
+    /// 1048576 → "1,048,576".
+    pub(super) fn grouped(n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+    let mut cells: Vec<calamine::Cell<Data>> = Vec::new();
+    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    // Adds one non-empty cell, checking the bounds it would extend the range to.
+    let mut add = |(r, c): (u32, u32), d: Data| -> Result<(), DataError> {
+        // Built only for a finding: most cells never need their name.
+        let at = || Location::cell(name, r, c);
+        let too_long = match &d {
+            Data::String(t) if t.len() > MAX_CELL_CHARS => t.chars().count(),
+            _ => 0,
+        };
+        if too_long > MAX_CELL_CHARS {
+            findings.push(DataError::new(
+                at(),
+                format!(
+                    "the text is {} characters long, more than Excel's limit of 32,767 per cell: shorten it (the cell is read as empty)",
+                    grouped(too_long as u64)
+                ),
+            ));
+            return Ok(());
+        }
+        let (nr0, nr1, nc0, nc1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        let rows = u64::from(nr1 - nr0) + 1;
+        let cols = u64::from(nc1 - nc0) + 1;
+        if rows > limits.rows as u64 {
+            return Err(DataError::new(
+                at(),
+                format!(
+                    "a value {} rows from the sheet's first row; at most {} are read: delete stray cells below the table, or split the study",
+                    grouped(rows),
+                    limits.rows
+                ),
+            ));
+        }
+        if cols > u64::from(MAX_COLS) || rows * cols > MAX_CELLS {
+            return Err(DataError::new(
+                at(),
+                format!(
+                    "a value here makes the sheet's used range {} rows by {} columns; at most {MAX_COLS} columns and {} cells are read: delete the stray cells outside the table",
+                    grouped(rows),
+                    grouped(cols),
+                    grouped(MAX_CELLS)
+                ),
+            ));
+        }
+        (r0, r1, c0, c1) = (nr0, nr1, nc0, nc1);
+        cells.push(calamine::Cell::new((r, c), d));
+        Ok(())
+    };
+    let mut beyond = None;
+    match wb {
+        calamine::Sheets::Xlsx(x) => {
+            let mut reader = match x.worksheet_cells_reader(name) {
+                Ok(reader) => reader,
+                Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::empty()),
+                Err(e) => return Err(unreadable(&e)),
+            };
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                if *cell.get_value() != calamine::DataRef::Empty {
+                    if let Err(e) = add(cell.get_position(), cell.get_value().clone().into()) {
+                        beyond = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        calamine::Sheets::Xlsb(x) => {
+            let mut reader = x.worksheet_cells_reader(name).map_err(|e| unreadable(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                if *cell.get_value() != calamine::DataRef::Empty {
+                    if let Err(e) = add(cell.get_position(), cell.get_value().clone().into()) {
+                        beyond = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        // xls is bounded by its format (65,536 rows by 256 columns); ods
+        // sheets are read whole by calamine, then held to the same bounds.
+        other => {
+            let range = other.worksheet_range(name).map_err(|e| unreadable(&e))?;
+            let (sr, sc) = range.start().unwrap_or((0, 0));
+            for (r, c, d) in range.used_cells() {
+                if let Err(e) = add((sr + r as u32, sc + c as u32), d.clone()) {
+                    beyond = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    // Past a bound: the finding, and the cells read up to it (so the rest
+    // of the sheet is still checked).
+    findings.extend(beyond);
+    Ok(Range::from_sparse(cells))
+}
+
+/// Sorts findings by sheet, then row, then column.
+pub(super) fn sort_key(l: &Location) -> (String, u32, u32) {
+    match l {
+        Location::Cell { sheet, row0, col0 } => (sheet.to_string(), row0 + 1, *col0),
+        other => (other.to_string(), 0, 0),
+    }
+}
+
+pub(super) fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
+}
+
+/// The row's id in `col`: an error when empty or seen before (naming the first).
+pub(super) fn unique_id(
+    t: &Table<'_>,
+    r: usize,
+    col: &str,
+    what: &str,
+    seen: &mut BTreeMap<String, Location>,
+    findings: &mut Vec<DataError>,
+) -> Option<(String, Location)> {
+    let at = t.col_at(r, col);
+    let Some(id) = t.text(r, col) else {
+        findings.push(DataError::new(at, format!("the {what} id is empty")));
+        return None;
+    };
+    if let Some(first) = seen.insert(id.clone(), at.clone()) {
+        findings.push(DataError::new(
+            at,
+            format!("{what} '{id}' is repeated (first at {first})"),
+        ));
+        return None;
+    }
+    Some((id, at))
+}
+
+/// A required number in `col`, a percentage turned into a fraction; an error
+/// when empty or not a number.
+pub(super) fn required_number(
+    t: &Table<'_>,
+    r: usize,
+    col: &str,
+    findings: &mut Vec<DataError>,
+) -> Option<(Decimal, Location)> {
+    let at = t.col_at(r, col);
+    match t.number(r, col) {
+        Ok(Some((v, pct))) => Some((if pct { v / Decimal::ONE_HUNDRED } else { v }, at)),
+        Ok(None) => {
+            findings.push(DataError::new(at, format!("the {col} is empty")));
+            None
+        }
+        Err(e) => {
+            findings.push(e);
+            None
+        }
+    }
+}
+
+pub(super) fn year_of(d: &Data, at: &Location) -> Result<Option<i32>, DataError> {
+    match number(d, at)? {
+        None => Ok(None),
+        Some((y, false))
+            if y.fract().is_zero() && y.to_i32().is_some_and(|y| (1990..=2100).contains(&y)) =>
+        {
+            Ok(y.to_i32())
+        }
+        Some(_) => Err(DataError::new(
+            at.clone(),
+            "the year must be a whole year between 1990 and 2100",
+        )),
+    }
+}

@@ -1,0 +1,178 @@
+//! The `facilities` sheet: ids, sectors, places (city and county), capacities
+//! and technologies (written as codes or words, inferred from the fuels where
+//! the method allows).
+
+use super::*;
+
+/// A technology written in words that matched none of the sector's names:
+/// resolved from the facility's fuels once the activity is read.
+pub(super) struct PendingTechnology {
+    pub(super) facility: String,
+    pub(super) text: String,
+    pub(super) message: String,
+    pub(super) location: Location,
+}
+
+pub(super) fn read_facilities(
+    t: &Table<'_>,
+    study: &mut Study,
+    sectors: &SectorLibrary,
+    findings: &mut Vec<DataError>,
+) -> Vec<PendingTechnology> {
+    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
+    let mut pending = Vec::new();
+    for r in t.rows() {
+        if t.is_blank(r) {
+            continue;
+        }
+        let Some((id, at)) = unique_id(t, r, "facility_id", "facility", &mut seen, findings) else {
+            continue;
+        };
+        let at_s = t.col_at(r, "sector");
+        let sector = match t.text(r, "sector") {
+            None => {
+                findings.push(DataError::new(
+                    at_s,
+                    "the sector is empty (baijiu, aluminium, tobacco or ceramics)",
+                ));
+                continue;
+            }
+            Some(s) => match sectors.get(&s) {
+                Ok(sec) => sec,
+                Err(m) => {
+                    findings.push(DataError::new(at_s, m));
+                    continue;
+                }
+            },
+        };
+        let technology = match t.text(r, "technology") {
+            Some(tech) => match sector.technology(&tech) {
+                Ok(x) => Some(x.id.clone()),
+                Err(m) => {
+                    pending.push(PendingTechnology {
+                        facility: id.clone(),
+                        text: tech,
+                        message: m,
+                        location: t.col_at(r, "technology"),
+                    });
+                    None
+                }
+            },
+            None => None,
+        };
+        let (city, county) = match t.text(r, "city") {
+            Some(c) => match sectors.place(&c) {
+                Ok(p) => (Some(p.city.id.clone()), p.county.map(|x| x.name.clone())),
+                Err(m) => {
+                    findings.push(DataError::new(t.col_at(r, "city"), m));
+                    (None, None)
+                }
+            },
+            None => (None, None),
+        };
+        let capacity = match t.number(r, "capacity") {
+            Ok(Some((v, _))) => match t.text(r, "capacity_unit") {
+                Some(u) => match Quantity::parse(v, &u) {
+                    // a capacity per year is one year's amount
+                    Ok(q) => Some(match q.unit.annual() {
+                        Some(a) => Quantity::new(q.value, a),
+                        None => q,
+                    }),
+                    Err(e) => {
+                        findings.push(DataError::new(t.col_at(r, "capacity_unit"), e.to_string()));
+                        None
+                    }
+                },
+                None => {
+                    findings.push(DataError::new(
+                        t.col_at(r, "capacity_unit"),
+                        "capacity needs its unit",
+                    ));
+                    None
+                }
+            },
+            Ok(None) => None,
+            Err(e) => {
+                findings.push(e);
+                None
+            }
+        };
+        study.facilities.push(Facility {
+            name: t.text(r, "name").unwrap_or_else(|| id.clone()),
+            id,
+            sector: sector.id.clone(),
+            technology,
+            city,
+            county,
+            capacity,
+            location: at,
+        });
+    }
+    pending
+}
+
+/// Technologies written in words that matched no name: inferred from the
+/// facility's fuels (or the sector default) with a notice where the method
+/// does not depend on the technology; an error where the edition's formulas
+/// need it (the IPCC 2006 aluminium PFC factors by cell type).
+pub(super) fn resolve_technologies(
+    study: &mut Study,
+    pending: Vec<PendingTechnology>,
+    sectors: &SectorLibrary,
+    findings: &mut Vec<DataError>,
+) {
+    for p in pending {
+        let Some(fi) = study.facilities.iter().position(|f| f.id == p.facility) else {
+            continue;
+        };
+        let Ok(sector) = sectors.get(&study.facilities[fi].sector) else {
+            continue;
+        };
+        let edition = study
+            .settings
+            .editions
+            .get(&sector.id)
+            .cloned()
+            .unwrap_or_else(|| sector.default_edition.clone());
+        if sector.method_needs_technology(&edition) {
+            findings.push(DataError::new(
+                p.location,
+                format!(
+                    "{}. The {edition} method of {} depends on the technology (its factors are per technology or cell type), and it cannot be inferred from the activity",
+                    p.message, sector.id
+                ),
+            ));
+            continue;
+        }
+        let fuels: std::collections::BTreeSet<String> = study
+            .facility_years
+            .iter()
+            .filter(|fy| fy.facility_id == p.facility)
+            .flat_map(|fy| fy.activity.iter())
+            .filter_map(|a| {
+                let (item, _) = split_node(&a.item);
+                let rest = item.strip_prefix("fuel.")?;
+                (!rest.contains('.')).then(|| rest.to_string())
+            })
+            .collect();
+        let (id, why) = match sector.infer_technology(&fuels) {
+            Some((t, fuel)) => (t.id.clone(), format!("inferred from its fuel.{fuel}")),
+            None => (
+                sector.default_technology.clone(),
+                "the sector default (no fuel in its activity indicates one)".to_string(),
+            ),
+        };
+        study.notices.push(format!(
+            "{}: technology '{}' of {} is not one {} knows; '{id}' is used, {why}",
+            p.location, p.text, p.facility, sector.id
+        ));
+        study.facilities[fi].technology = Some(id.clone());
+        for fy in study
+            .facility_years
+            .iter_mut()
+            .filter(|fy| fy.facility_id == p.facility)
+        {
+            fy.technology = Some(id.clone());
+        }
+    }
+}
