@@ -1,0 +1,449 @@
+//! A sector's graph at work: nodes, flows and inputs by technology, the exact
+//! flow solve for a facility's output (Gaussian elimination in `Decimal`, so
+//! loops such as baijiu's biogas to the boiler stay), and amounts evaluated
+//! from factor chains.
+
+use super::*;
+
+impl Sector {
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Resolves a technology by id, name or alias, English or Chinese
+    /// (`cwpb`, `CWPB prebake cells`, `roller kiln`, `密集烤房`), after folding
+    /// case, spaces and punctuation. Free text that is no name maps to the
+    /// technology whose longest name it contains (`strong-aroma solid-state,
+    /// gas boiler` → `gas_boiler`), when that is one technology only.
+    pub fn technology(&self, name: &str) -> std::result::Result<&Technology, String> {
+        let t = name.trim();
+        let f = fold_name(t);
+        let names = |x: &'_ Technology| {
+            let mut v = vec![
+                fold_name(&x.id),
+                fold_name(&x.name_en),
+                fold_name(&x.name_zh),
+            ];
+            v.extend(x.aliases.iter().map(|a| fold_name(a)));
+            v.retain(|n| !n.is_empty());
+            v
+        };
+        if let Some(x) = self.technologies.iter().find(|x| names(x).contains(&f)) {
+            return Ok(x);
+        }
+        // the longest name contained in the text, if it belongs to one technology
+        let mut best: Option<(usize, Vec<&Technology>)> = None;
+        if !f.is_empty() {
+            for x in &self.technologies {
+                for n in names(x) {
+                    // short words ("gas", "coal") only count as whole text
+                    if n.chars().count() < 4 && n.is_ascii() {
+                        continue;
+                    }
+                    if !f.contains(&n) {
+                        continue;
+                    }
+                    let len = n.chars().count();
+                    match &mut best {
+                        Some((l, v)) if *l == len => {
+                            if !v.iter().any(|y| y.id == x.id) {
+                                v.push(x)
+                            }
+                        }
+                        Some((l, _)) if *l > len => {}
+                        _ => best = Some((len, vec![x])),
+                    }
+                }
+            }
+        }
+        if let Some((_, v)) = &best {
+            if let [one] = v.as_slice() {
+                return Ok(one);
+            }
+        }
+        let hint = did_you_mean(t, self.technologies.iter().map(|x| x.id.as_str()))
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
+        let ambiguous = match &best {
+            Some((_, v)) if v.len() > 1 => format!(
+                " (it could be {})",
+                v.iter()
+                    .map(|x| x.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            _ => String::new(),
+        };
+        Err(format!(
+            "unknown technology '{t}' for sector {}{ambiguous}{hint}; known: {}",
+            self.id,
+            self.technologies
+                .iter()
+                .map(|x| x.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+
+    /// The technology indicated by the fuels a facility uses (the first
+    /// technology, in the sector file's order, one of whose `infer_from_fuels`
+    /// appears), with the fuel that decided it.
+    pub fn infer_technology<'a>(
+        &'a self,
+        fuels: &BTreeSet<String>,
+    ) -> Option<(&'a Technology, &'a str)> {
+        self.technologies.iter().find_map(|t| {
+            t.infer_from_fuels
+                .iter()
+                .find(|f| fuels.contains(f.as_str()))
+                .map(|f| (t, f.as_str()))
+        })
+    }
+
+    /// True when the edition's formulas depend on the technology (a source
+    /// parameter of that edition names `{cell}` or `{technology}`, as the IPCC
+    /// 2006 aluminium PFC factors do by cell type).
+    pub fn method_needs_technology(&self, edition: &str) -> bool {
+        self.sources.iter().any(|s| {
+            s.params_by_edition
+                .get(edition)
+                .into_iter()
+                .flat_map(|p| p.values())
+                .chain(s.params.values())
+                .any(|v| v.contains("{cell}") || v.contains("{technology}"))
+        })
+    }
+
+    /// Every factor id this sector names, for all editions and technologies
+    /// (templates expanded).
+    pub fn factor_ids(&self) -> BTreeSet<String> {
+        let mut templates: Vec<&str> = Vec::new();
+        for f in &self.flows {
+            templates.extend(f.amount.factors.iter().map(String::as_str));
+            templates.extend(f.amount.divide_by.iter().map(String::as_str));
+        }
+        for i in &self.inputs {
+            templates.extend(i.amount.factors.iter().map(String::as_str));
+            templates.extend(i.amount.divide_by.iter().map(String::as_str));
+        }
+        for s in &self.sources {
+            templates.extend(s.params.values().map(String::as_str));
+            templates.extend(
+                s.params_by_edition
+                    .values()
+                    .flat_map(|p| p.values().map(String::as_str)),
+            );
+            templates.extend(s.items.values().map(String::as_str));
+            templates.extend(
+                s.pollutants
+                    .values()
+                    .flat_map(|t| t.values().map(String::as_str)),
+            );
+        }
+        let mut out = BTreeSet::new();
+        for e in self.editions.keys() {
+            for t in &self.technologies {
+                let ctx = Context {
+                    edition: e,
+                    technology: &t.id,
+                };
+                out.extend(templates.iter().map(|x| expand(x, self, ctx)));
+            }
+        }
+        out
+    }
+
+    /// Evaluates an amount to an exact quantity.
+    pub fn eval_amount(
+        &self,
+        a: &Amount,
+        ctx: Context<'_>,
+        lib: &FactorLibrary,
+        used: &mut Vec<String>,
+    ) -> std::result::Result<Quantity, DataError> {
+        if let Some(v) = a.value {
+            let unit = Unit::parse(a.unit.as_deref().unwrap_or("1"))
+                .map_err(|e| DataError::new(a.location.clone(), e.to_string()))?;
+            return Ok(Quantity::new(v, unit));
+        }
+        let mut q: Option<Quantity> = None;
+        let located = |e: DataError| DataError {
+            location: a.location.clone(),
+            ..e
+        };
+        for id in &a.factors {
+            let id = expand(id, self, ctx);
+            let f = match lib.find(&id) {
+                Some(f) => f,
+                None => lib.get(&id).map_err(located)?,
+            };
+            used.push(id);
+            let next = Quantity::new(f.value, f.unit.clone());
+            q = Some(match q {
+                None => next,
+                Some(q) => q
+                    .mul(&next)
+                    .map_err(|e| DataError::new(a.location.clone(), e.to_string()))?,
+            });
+        }
+        let mut q = q.unwrap_or_else(|| Quantity::new(Decimal::ONE, Unit::one()));
+        for id in &a.divide_by {
+            let id = expand(id, self, ctx);
+            let f = match lib.find(&id) {
+                Some(f) => f,
+                None => lib.get(&id).map_err(located)?,
+            };
+            used.push(id);
+            q = q
+                .div(&Quantity::new(f.value, f.unit.clone()))
+                .map_err(|e| DataError::new(a.location.clone(), e.to_string()))?;
+        }
+        Ok(q)
+    }
+
+    pub(super) fn applies(list: &[String], technology: &str) -> bool {
+        list.is_empty() || list.iter().any(|t| t == technology)
+    }
+
+    /// Flows that apply to a technology.
+    pub fn flows_for<'a>(&'a self, technology: &'a str) -> impl Iterator<Item = &'a Flow> + 'a {
+        self.flows
+            .iter()
+            .filter(move |f| Sector::applies(&f.technology, technology))
+    }
+
+    /// Inputs that apply to a technology.
+    pub fn inputs_for<'a>(&'a self, technology: &'a str) -> impl Iterator<Item = &'a Input> + 'a {
+        self.inputs
+            .iter()
+            .filter(move |i| Sector::applies(&i.technology, technology))
+    }
+
+    /// Solves the flow system for `output` units of the reference product:
+    /// (I − A + C)·s = f, where A holds inputs per unit of each consumer and C
+    /// co-products. Gaussian elimination with partial pivoting on exact
+    /// decimals; a singular system (a loop that feeds itself one-for-one) is an
+    /// error naming the nodes involved.
+    pub fn solve(
+        &self,
+        output: Decimal,
+        ctx: Context<'_>,
+        lib: &FactorLibrary,
+        used: &mut Vec<String>,
+    ) -> std::result::Result<BTreeMap<String, Decimal>, DataError> {
+        let n = self.nodes.len();
+        let index: BTreeMap<&str, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.as_str(), i))
+            .collect();
+        let mut m = vec![vec![Decimal::ZERO; n]; n];
+        for (i, row) in m.iter_mut().enumerate() {
+            row[i] = Decimal::ONE;
+        }
+        for f in self.flows_for(ctx.technology) {
+            let (from, to) = (index[f.from.as_str()], index[f.to.as_str()]);
+            let q = self.eval_amount(&f.amount, ctx, lib, used)?;
+            let (num, den, row, col, sign) = match f.kind {
+                FlowKind::Supply | FlowKind::Waste => (from, to, from, to, -Decimal::ONE),
+                FlowKind::Coproduct => (to, from, to, from, Decimal::ONE),
+            };
+            let want = self.nodes[num]
+                .unit
+                .div(&self.nodes[den].unit)
+                .map_err(|e| DataError::new(f.amount.location.clone(), e.to_string()))?;
+            let coeff = q.value_in(&want).map_err(|_| {
+                DataError::new(
+                    f.amount.location.clone(),
+                    format!(
+                        "unit mismatch along the edge {} → {}: the amount is in '{}' ({}), but the edge needs '{}' per '{}'",
+                        f.from,
+                        f.to,
+                        q.unit,
+                        q.unit.dims(),
+                        self.nodes[num].unit,
+                        self.nodes[den].unit
+                    ),
+                )
+            })?;
+            m[row][col] = coeff
+                .checked_mul(sign)
+                .and_then(|c| m[row][col].checked_add(c))
+                .ok_or_else(|| {
+                    DataError::new(
+                        f.amount.location.clone(),
+                        format!(
+                            "the flow {} → {} of {coeff} is out of range: check the factor values it uses",
+                            f.from, f.to
+                        ),
+                    )
+                })?;
+        }
+        let mut rhs = vec![Decimal::ZERO; n];
+        rhs[index[self.reference_node.as_str()]] = output;
+        let s = gauss(m, rhs).map_err(|e| match e {
+            Gauss::Singular => DataError::new(
+                Location::file(&self.path),
+                format!(
+                    "the flow system of sector '{}' is singular: a loop supplies itself one-for-one",
+                    self.id
+                ),
+            ),
+            Gauss::Overflow => DataError::new(
+                Location::Api {
+                    what: format!("sector '{}' flow solve", self.id),
+                },
+                format!(
+                    "solving the flows of sector '{}' for an output of {output} is out of range (larger than about 7.9e28): check the output and the factor values",
+                    self.id
+                ),
+            ),
+        })?;
+        Ok(self.nodes.iter().map(|x| x.id.clone()).zip(s).collect())
+    }
+
+    /// Checks the sector against the factor library for every edition and
+    /// technology: every factor id exists, units agree along every edge, every
+    /// node is connected to the reference node, the flow system solves.
+    pub fn check(&self, lib: &FactorLibrary) -> Vec<DataError> {
+        let mut out = BTreeSet::new();
+        // Connectivity (undirected) to the reference node.
+        let reference = self.nodes.iter().position(|n| n.id == self.reference_node);
+        if let Some(r) = reference {
+            let und = petgraph::algo::kosaraju_scc(&{
+                let mut g = self.graph.clone();
+                for e in self.graph.edge_indices() {
+                    if let Some((a, b)) = self.graph.edge_endpoints(e) {
+                        g.add_edge(b, a, usize::MAX);
+                    }
+                }
+                g
+            });
+            let comp = und
+                .iter()
+                .find(|c| c.iter().any(|ix| self.graph[*ix] == r))
+                .cloned()
+                .unwrap_or_default();
+            for ix in self.graph.node_indices() {
+                if !comp.contains(&ix) {
+                    let node = &self.nodes[self.graph[ix]];
+                    out.insert(DataError::new(
+                        Location::file(&self.path),
+                        format!(
+                            "node '{}' is dangling: no flow connects it to the reference node '{}'",
+                            node.id, self.reference_node
+                        ),
+                    ));
+                }
+            }
+        }
+        for edition in self.editions.keys() {
+            for tech in &self.technologies {
+                let ctx = Context {
+                    edition,
+                    technology: &tech.id,
+                };
+                let mut used = Vec::new();
+                if let Err(e) = self.solve(Decimal::ONE, ctx, lib, &mut used) {
+                    out.insert(e);
+                }
+                for input in self.inputs_for(&tech.id) {
+                    if let Err(e) = self.eval_amount(&input.amount, ctx, lib, &mut used) {
+                        out.insert(e);
+                    }
+                }
+                for s in &self.sources {
+                    let mut params: BTreeMap<&str, &str> = s
+                        .params
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    if let Some(p) = s.params_by_edition.get(edition.as_str()) {
+                        params.extend(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                    }
+                    let ids = params
+                        .into_values()
+                        .chain(s.items.values().map(String::as_str))
+                        .chain(
+                            s.pollutants
+                                .values()
+                                .flat_map(|t| t.values().map(String::as_str)),
+                        );
+                    for id in ids {
+                        let full = expand(id, self, ctx);
+                        if !lib.contains(&full) {
+                            out.insert(
+                                DataError::new(
+                                    s.location.clone(),
+                                    format!(
+                                        "unknown factor '{full}' (source '{}', edition {edition}, technology {})",
+                                        s.id, tech.id
+                                    ),
+                                )
+                                .with_hint(did_you_mean(&full, lib.ids())),
+                            );
+                        }
+                    }
+                }
+                for table in self.editions[edition].fuel_tables.iter() {
+                    let prefix = format!("fuel.{table}.");
+                    if !lib.ids().any(|id| id.starts_with(&prefix)) {
+                        out.insert(DataError::new(
+                            Location::file(&self.path),
+                            format!("edition {edition} names fuel table '{table}', which has no factors"),
+                        ));
+                    }
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// Why a flow system has no solution in exact decimals.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Gauss {
+    /// A zero pivot: a loop that feeds itself one-for-one.
+    Singular,
+    /// A step left the range of a `Decimal`.
+    Overflow,
+}
+
+/// Solves m·x = rhs exactly (Gaussian elimination, partial pivoting).
+pub(super) fn gauss(
+    mut m: Vec<Vec<Decimal>>,
+    mut rhs: Vec<Decimal>,
+) -> Result<Vec<Decimal>, Gauss> {
+    let n = rhs.len();
+    for col in 0..n {
+        let pivot = (col..n)
+            .max_by_key(|&r| m[r][col].abs())
+            .ok_or(Gauss::Singular)?;
+        if m[pivot][col].is_zero() {
+            return Err(Gauss::Singular);
+        }
+        m.swap(col, pivot);
+        rhs.swap(col, pivot);
+        for r in 0..n {
+            if r != col && !m[r][col].is_zero() {
+                let f = m[r][col].checked_div(m[col][col]).ok_or(Gauss::Overflow)?;
+                let pivot_row = m[col].clone();
+                for (cell, p) in m[r].iter_mut().zip(pivot_row).skip(col) {
+                    *cell = f
+                        .checked_mul(p)
+                        .and_then(|x| cell.checked_sub(x))
+                        .ok_or(Gauss::Overflow)?;
+                }
+                rhs[r] = f
+                    .checked_mul(rhs[col])
+                    .and_then(|x| rhs[r].checked_sub(x))
+                    .ok_or(Gauss::Overflow)?;
+            }
+        }
+    }
+    (0..n)
+        .map(|i| rhs[i].checked_div(m[i][i]).ok_or(Gauss::Overflow))
+        .collect()
+}
