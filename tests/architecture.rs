@@ -30,6 +30,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("synthetic", 13),
     ("export", 14),
     ("report", 15),
+    // the binary's commands (src/cli, under src/main.rs)
+    ("cli", 16),
 ];
 
 /// External crates that belong to adapters only.

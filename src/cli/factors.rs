@@ -1,0 +1,150 @@
+//! `factors list`, `show` and `check`: the factor library on the terminal.
+
+use super::*;
+
+pub(crate) fn factors_cmd(
+    cmd: FactorsCmd,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    match cmd {
+        FactorsCmd::List {
+            sector,
+            substance,
+            edition,
+        } => {
+            let sector_ids = match &sector {
+                Some(s) => {
+                    let sec = sectors.get(s).map_err(anyhow::Error::msg)?;
+                    let prefix = match sec.id.as_str() {
+                        "aluminium" => "al.",
+                        "ceramics" => "cer.",
+                        "baijiu" => "bj.",
+                        "tobacco" => "tb.",
+                        _ => "\u{0}",
+                    };
+                    let mut ids = sec.factor_ids();
+                    ids.extend(
+                        lib.ids()
+                            .filter(|id| id.starts_with(prefix))
+                            .map(str::to_string),
+                    );
+                    Some(ids)
+                }
+                None => None,
+            };
+            let substance = match &substance {
+                Some(s) => Some(coreduce::Substance::parse(s).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "unknown substance '{s}'{}",
+                        coreduce::error::did_you_mean(s, coreduce::Substance::codes())
+                            .map(|h| format!(" ({h})"))
+                            .unwrap_or_default()
+                    )
+                })?),
+                None => None,
+            };
+            let rows: Vec<&Factor> = lib
+                .iter()
+                .filter(|f| sector_ids.as_ref().is_none_or(|ids| ids.contains(&f.id)))
+                .filter(|f| substance.is_none_or(|s| f.substance == Some(s)))
+                .filter(|f| {
+                    edition
+                        .as_ref()
+                        .is_none_or(|e| f.edition.eq_ignore_ascii_case(e))
+                })
+                .collect();
+            out!(
+                "{:<46} {:>14} {:<18} {:<16} {:<12}",
+                "id",
+                "value",
+                "unit",
+                "edition",
+                "confidence"
+            );
+            for f in &rows {
+                out!(
+                    "{:<46} {:>14} {:<18} {:<16} {:<12}{}",
+                    f.id,
+                    f.value.to_string(),
+                    f.unit.symbol(),
+                    f.edition,
+                    f.confidence.as_str(),
+                    if f.origin.is_override() {
+                        "  (override)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            eprintln!("{} factor(s)", rows.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        FactorsCmd::Show { id } => {
+            let f = lib.get(&id).map_err(|e| {
+                anyhow::anyhow!(
+                    "unknown factor '{id}'{}",
+                    e.hint.map(|h| format!(" ({h})")).unwrap_or_default()
+                )
+            })?;
+            out!("{}", f.id);
+            out!("  value:       {} {}", f.value, f.unit.symbol());
+            if let Some(s) = f.substance {
+                out!(
+                    "  substance:   {} ({}, {})",
+                    s.code(),
+                    s.name_en(),
+                    s.name_zh()
+                );
+            }
+            out!("  edition:     {}", f.edition);
+            out!("  geography:   {}", f.geography);
+            out!("  confidence:  {}", f.confidence);
+            out!("  source:      {}", f.source);
+            if !f.locator.is_empty() {
+                out!("  locator:     {}", f.locator);
+            }
+            if !f.alternative.is_empty() {
+                out!("  alternative: {}", f.alternative);
+            }
+            if !f.note.is_empty() {
+                out!("  note:        {}", f.note);
+            }
+            if let Some(u) = &f.uncertainty {
+                out!(
+                    "  uncertainty: {}",
+                    serde_json::to_string(u).unwrap_or_default()
+                );
+            }
+            out!("  defined at:  {}", f.location);
+            if f.origin.is_override() {
+                out!(
+                    "  OVERRIDE:    {:?}{}",
+                    f.origin,
+                    f.replaced_value
+                        .map(|v| format!(" (library value {v})"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        FactorsCmd::Check => {
+            let findings = lib.check();
+            if findings.is_empty() {
+                out!(
+                    "factor library: {} factors in {} datasets, no findings; {} sector graphs load and check",
+                    lib.len(),
+                    lib.datasets().count(),
+                    sectors.sectors.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for f in &findings {
+                    out!("{f}");
+                }
+                out!("{} finding(s)", findings.len());
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! `measures`: every applicable measure alone and as a package, printed and
+//! written with the report beside it.
+
+use super::*;
+
+/// A non-negative number argument; `max`, when given, is its largest value.
+pub(crate) fn decimal_arg(
+    name: &str,
+    v: &Option<String>,
+    max: Option<(rust_decimal::Decimal, &str)>,
+) -> anyhow::Result<Option<rust_decimal::Decimal>> {
+    let Some(t) = v else {
+        return Ok(None);
+    };
+    let d = coreduce::units::parse_decimal_explained(t)
+        .map_err(|why| anyhow::anyhow!("--{name} '{t}' is not a number{why}"))?;
+    if d < rust_decimal::Decimal::ZERO {
+        bail!("--{name} {t} cannot be negative");
+    }
+    if let Some((max, hint)) = max {
+        if d > max {
+            bail!("--{name} {t} is out of range: {hint}");
+        }
+    }
+    Ok(Some(d))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn measures_cmd(
+    path: &Path,
+    out: Option<PathBuf>,
+    pollutant: Option<String>,
+    lambda: Option<String>,
+    discount_rate: Option<String>,
+    rl: Option<LangArg>,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    let run = base_year_run(path, lib, sectors)?;
+    let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
+    let mut ms = coreduce::measures::settings_for(&run.study, &run.factors);
+    if let Some(v) = decimal_arg("lambda", &lambda, None)? {
+        ms.lambda = v;
+    }
+    let rate_max = (
+        rust_decimal::Decimal::ONE,
+        "give the rate as a fraction between 0 and 1 (0.08 for 8 %)",
+    );
+    if let Some(v) = decimal_arg("discount-rate", &discount_rate, Some(rate_max))? {
+        ms.discount_rate = v;
+    }
+    if let Some(p) = pollutant {
+        ms.pollutant = if p.eq_ignore_ascii_case("apeq") {
+            "APeq".into()
+        } else {
+            coreduce::Substance::parse(&p)
+                .map(|s| s.code().to_string())
+                .ok_or_else(|| {
+                    anyhow::anyhow!("unknown pollutant '{p}' (a substance code or APeq)")
+                })?
+        };
+    }
+    let rep = coreduce::measures::report(&run, sectors, &library, &ms)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    out!(
+        "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
+        "measure",
+        "ΔCO2e t/a",
+        format!("Δ{}", ms.pollutant),
+        "quad.",
+        "elasticity",
+        "CNY/t CO2e",
+        "adj. MAC",
+        "degree index"
+    );
+    for e in rep.alone.iter().chain(std::iter::once(&rep.package)) {
+        let p = &e.province;
+        let er = |k: &str| p.reduction.get(k).copied().unwrap_or_default();
+        let show = |d: Option<rust_decimal::Decimal>| {
+            d.map(|x| x.round_dp(1).to_string())
+                .unwrap_or_else(|| "undefined".into())
+        };
+        out!(
+            "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
+            e.measure,
+            er("CO2e").round_dp(1),
+            er(&ms.pollutant).round_dp(1),
+            p.quadrant.label(),
+            format!("{:?}", p.elasticity.class),
+            show(p.cost_per_t_co2e),
+            show(p.mac_adjusted),
+            p.degree_index
+                .map(|x| x.round_dp(3).to_string())
+                .unwrap_or_else(|| "undefined".into()),
+        );
+    }
+    out!("{}", coreduce::measures::DEGREE_INDEX_NOTE);
+    if let Some(out) = out {
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        // Both files land, or neither.
+        let planned = [out.clone(), dir.join("report.html")];
+        let report = coreduce::output::all_or_nothing(&planned, || {
+            coreduce::export::write_measures(&out, &rep, &[path])?;
+            coreduce::report::write_beside(
+                &out,
+                &coreduce::report::ReportInput {
+                    title: if run.study.name.is_empty() {
+                        format!("coreduce measures: {}", path.display())
+                    } else {
+                        run.study.name.clone()
+                    },
+                    lang: report_lang(rl, &run.study.language),
+                    inventories: &run.inventories,
+                    measures: Some(&rep),
+                    roadmap: None,
+                    factors: &run.factors,
+                    sectors,
+                    factors_used: None,
+                },
+                &[path],
+            )
+        })?;
+        out!("wrote {}", out.display());
+        out!("wrote {}", report.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

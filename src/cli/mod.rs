@@ -1,0 +1,16 @@
+//! The binary's commands, one file per command family. Each parses nothing
+//! (clap did), calls the library and prints; errors go back to `main`.
+
+use super::*;
+
+mod factors;
+mod inventory;
+mod measures;
+mod roadmap;
+mod uncertainty;
+
+pub(crate) use factors::*;
+pub(crate) use inventory::*;
+pub(crate) use measures::*;
+pub(crate) use roadmap::*;
+pub(crate) use uncertainty::*;

@@ -1,0 +1,127 @@
+//! `roadmap`: scenarios to the horizon for a workbook or the built-in study,
+//! printed and written (roadmap.xlsx, IAMC, JSON, report), all or nothing.
+
+use super::*;
+
+pub(crate) fn roadmap_cmd(
+    workbook: Option<&Path>,
+    out: &Path,
+    rl: Option<LangArg>,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    let run = match workbook {
+        Some(p) => base_year_run(p, lib, sectors)?,
+        None => {
+            let study = coreduce::study::builtin::load("sichuan", lib, sectors)?;
+            coreduce::accounting::compute(study, lib, sectors)
+                .context("the built-in study does not compute")?
+        }
+    };
+    let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
+    let measures = coreduce::measures::all_measures(&run.study, sectors, &library)?;
+    let ms = coreduce::measures::settings_for(&run.study, &run.factors);
+    let rep = coreduce::roadmap::run(&run.study, &run.factors, sectors, &measures, &ms)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?;
+    let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
+    let protected: Vec<&Path> = workbook.into_iter().collect();
+    let html = coreduce::report::render(&coreduce::report::ReportInput {
+        title: rep.study.clone(),
+        lang: report_lang(rl, &run.study.language),
+        inventories: &run.inventories,
+        measures: Some(&mrep),
+        roadmap: Some(&rep),
+        factors: &run.factors,
+        sectors,
+        factors_used: None,
+    });
+    // Every file of the roadmap lands, or none.
+    let planned: Vec<PathBuf> = [
+        "iamc.csv",
+        "roadmap.json",
+        "iamc.xlsx",
+        "roadmap.xlsx",
+        "report.html",
+    ]
+    .iter()
+    .map(|n| out.join(n))
+    .collect();
+    let files = coreduce::output::all_or_nothing(&planned, || {
+        let mut files =
+            coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
+        files.push(coreduce::report::write_report(out, &html, &protected)?);
+        Ok(files)
+    })?;
+    out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
+    out!(
+        "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
+        "scenario",
+        format!("CO2e {}", rep.base_year),
+        "CO2e 2030",
+        "CO2e 2035",
+        format!("CO2e {}", rep.end_year),
+        "peak year",
+        "SO2 2030"
+    );
+    for sc in &rep.scenarios {
+        let s = coreduce::roadmap::series_of(&sc.points, "CO2e");
+        let so2 = coreduce::roadmap::series_of(&sc.points, "SO2");
+        let at = |m: &std::collections::BTreeMap<i32, rust_decimal::Decimal>, y: i32| {
+            m.get(&y)
+                .map(|v| v.round_dp(0).to_string())
+                .unwrap_or_else(|| "-".into())
+        };
+        out!(
+            "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
+            sc.scenario,
+            at(&s, rep.base_year),
+            at(&s, 2030),
+            at(&s, 2035),
+            at(&s, rep.end_year),
+            sc.peak
+                .as_ref()
+                .map(|p| if p.peaked {
+                    p.year.to_string()
+                } else {
+                    format!("{}+", p.year)
+                })
+                .unwrap_or_default(),
+            at(&so2, 2030)
+        );
+        for a in &sc.attainment {
+            out!(
+                "    target {:<24} {}: {}",
+                a.target,
+                a.year,
+                if a.met_in_year {
+                    "met".to_string()
+                } else {
+                    format!(
+                        "missed ({} > {})",
+                        a.value_in_year.round_dp(0),
+                        a.cap.round_dp(0)
+                    )
+                }
+            );
+        }
+    }
+    if let Some(lc) = &rep.least_cost {
+        out!("least cost ({}): {}", lc.scenario, lc.status);
+        for e in &lc.explanations {
+            out!("    {e}");
+        }
+        for p in &lc.prices {
+            out!(
+                "    marginal cost of '{}' ({} {}): {} CNY per t",
+                p.target,
+                p.substance,
+                p.year,
+                p.marginal_cost.round_dp(1)
+            );
+        }
+    }
+    for f in files {
+        out!("wrote {}", f.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

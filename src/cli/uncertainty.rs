@@ -1,0 +1,91 @@
+//! `uncertainty`: Monte Carlo with a progress bar on a terminal, the summary
+//! printed and the report written.
+
+use super::*;
+
+pub(crate) fn uncertainty_cmd(
+    path: &Path,
+    runs: usize,
+    seed: u64,
+    out: Option<PathBuf>,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let run = base_year_run(path, lib, sectors)?;
+    let bar = if std::io::stderr().is_terminal() && runs >= 200 {
+        let b = indicatif::ProgressBar::new(runs as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({per_sec}, {eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let started = std::time::Instant::now();
+    let rep = coreduce::uncertainty::monte_carlo(
+        &run.study.settings,
+        &run.factors,
+        sectors,
+        &run.study.facility_years,
+        &run.inventories,
+        runs,
+        seed,
+        &tick,
+    )?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    out!(
+        "{} runs, seed {}, {} uncertain inputs, {:.0} runs/s",
+        rep.runs,
+        rep.seed,
+        rep.inputs,
+        rep.runs as f64 / secs.max(1e-9)
+    );
+    out!(
+        "{:<10} {:<20} {:<8} {:>16} {:>16} {:>16} {:>16}",
+        "level",
+        "key",
+        "subst.",
+        "exact",
+        "mean",
+        "2.5 %",
+        "97.5 %"
+    );
+    for s in rep.summaries.iter().filter(|s| s.level != "facility") {
+        if ["CO2e", "CO2", "SO2", "NOx", "CH4"].contains(&s.substance.as_str()) {
+            out!(
+                "{:<10} {:<20} {:<8} {:>16} {:>16.3} {:>16.3} {:>16.3}",
+                s.level,
+                s.key,
+                s.substance,
+                s.exact.round_dp(3),
+                s.mean,
+                s.p2_5,
+                s.p97_5
+            );
+        }
+    }
+    out!("sensitivity of the province CO2e (Spearman ρ, share of variance):");
+    for s in rep.sensitivity.iter().take(10) {
+        out!(
+            "  {:<60} {:>7.3} {:>6.1} %",
+            s.input,
+            s.rank_correlation,
+            s.variance_share * 100.0
+        );
+    }
+    if let Some(out) = out {
+        coreduce::export::write_uncertainty(&out, &rep, &[path])?;
+        out!("wrote {}", out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
