@@ -1,0 +1,146 @@
+//! Decimals as text, both ways: numbers typed by people parsed exactly (and
+//! only where they are unambiguous), and amounts written by the one rule every
+//! output follows (exact within 15 significant digits, else rounded).
+
+use rust_decimal::Decimal;
+
+/// Significant digits of an amount as written in every output.
+pub const WRITTEN_DIGITS: u32 = 15;
+
+/// An amount as written in every output (CSV, JSON, xlsx, report): exact where
+/// it terminates within [`WRITTEN_DIGITS`] significant digits, otherwise
+/// rounded to that many (half away from zero), without trailing zeros. The
+/// arithmetic stays exact; only the text is rounded, so the residue of a
+/// 28-digit division (`2.0000000000000000000000000009`) reads `2`.
+pub fn written(d: Decimal) -> Decimal {
+    d.round_sf_with_strategy(
+        WRITTEN_DIGITS,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    )
+    .unwrap_or(d)
+    .normalize()
+}
+
+/// Serialises an amount as its written text (serde helper, see [`written`]).
+pub fn ser_written<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&written(*d).to_string())
+}
+
+/// Serialises an optional amount as its written text, or null.
+pub fn ser_written_opt<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&written(*d).to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Serialises a map of amounts, each as its written text.
+pub fn ser_written_map<S: serde::Serializer>(
+    m: &std::collections::BTreeMap<String, Decimal>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(m.len()))?;
+    for (k, v) in m {
+        map.serialize_entry(k, &written(*v).to_string())?;
+    }
+    map.end()
+}
+
+/// Serialises a map of decimals (roadmap and measure tables) with each value
+/// as its written text: the same rule as every amount (see [`written`]).
+pub fn ser_decimal_map<S: serde::Serializer>(
+    m: &std::collections::BTreeMap<String, Decimal>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    ser_written_map(m, s)
+}
+
+/// Parses a decimal written as text, exactly (`0.1` stays 0.1; `123.400` keeps
+/// its scale). Accepts a leading sign, full-width digits, an exponent (`1e3`),
+/// and thousands grouped by commas or spaces (`1,234.5`, `1 234.5`); see
+/// [`parse_decimal_explained`] for what is refused.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    parse_decimal_explained(text).ok()
+}
+
+/// [`parse_decimal`], with the reason a text is refused (to append to
+/// "'…' is not a number"). Only unambiguous forms are read: a comma (or a
+/// space) may only group the integer digits in threes (`1,234,567.5`); `1,2`,
+/// `,5`, `1.234,5` and `1,2,3` are refused rather than guessed.
+pub fn parse_decimal_explained(text: &str) -> Result<Decimal, String> {
+    let folded: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '．' => '.',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '，' => ',',
+            '_' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect();
+    let unsigned = folded
+        .strip_prefix(['+', '-'])
+        .unwrap_or(&folded)
+        .trim_start();
+    let negative = folded.starts_with('-');
+    if unsigned.is_empty() {
+        return Err(String::new());
+    }
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let type_it = ": type the decimal separator as a point and group thousands in threes, e.g. 1234.5 or 1,234.5";
+    if frac.is_some_and(|f| f.contains([',', ' ', '.'])) {
+        return Err(if frac.is_some_and(|f| f.contains(',')) {
+            format!(": a comma after the decimal point is ambiguous{type_it}")
+        } else {
+            format!(": more than one decimal point or a separator after it{type_it}")
+        });
+    }
+    let digits: String = if int.contains([',', ' ']) {
+        let sep_kinds = int.contains(',') as u8 + int.contains(' ') as u8;
+        let groups: Vec<&str> = int.split([',', ' ']).collect();
+        let grouped = sep_kinds == 1
+            && !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
+        if !grouped {
+            return Err(if int.contains(',') {
+                format!(": a comma may only separate thousands{type_it}")
+            } else {
+                format!(": spaces may only separate thousands{type_it}")
+            });
+        }
+        groups.concat()
+    } else {
+        int.to_string()
+    };
+    let mut plain = String::with_capacity(folded.len());
+    if negative {
+        plain.push('-');
+    }
+    plain.push_str(&digits);
+    if let Some(f) = frac {
+        plain.push('.');
+        plain.push_str(f);
+    }
+    let parsed = match exponent {
+        Some(e) => {
+            plain.push('e');
+            plain.push_str(e);
+            Decimal::from_scientific(&plain).ok()
+        }
+        None => plain.parse::<Decimal>().ok(),
+    };
+    parsed.ok_or_else(String::new)
+}
