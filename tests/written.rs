@@ -60,3 +60,67 @@ fn no_amount_in_the_csv_has_more_than_15_significant_digits() {
     }
     assert!(n > 40);
 }
+
+#[test]
+fn spreads_and_rates_are_read_as_people_write_them() {
+    use coreduce::factors::Uncertainty;
+    let ten = Decimal::from(10);
+    let ipcc = Uncertainty::parse("pct95:5", ten).unwrap();
+    for text in ["5%", "±5%", "± 5 %", "+/-5%", "５％"] {
+        assert_eq!(
+            format!("{:?}", Uncertainty::parse(text, ten).unwrap()),
+            format!("{ipcc:?}"),
+            "{text}"
+        );
+    }
+    assert!(Uncertainty::parse("±-5%", ten).is_err());
+    // --discount-rate 8% is the 0.08 of the workbook's settings.
+    let run = |rate: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_coreduce"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "measures",
+                "examples/sichuan-sample.xlsx",
+                "--discount-rate",
+                rate,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(run("8%"), run("0.08"));
+    assert_ne!(run("8%"), run("0.05"));
+}
+
+#[test]
+fn the_macc_sheet_holds_costs_as_numbers() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.xlsx");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_coreduce"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["measures", "examples/sichuan-sample.xlsx", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+    let mut wb = open_workbook_auto(&out).unwrap();
+    let macc = wb.worksheet_range("macc").unwrap();
+    let mut numbers = 0;
+    for row in macc.rows().skip(1) {
+        for c in [6, 7] {
+            match &row[c] {
+                Data::Float(_) => numbers += 1,
+                Data::String(s) => assert_eq!(s, "undefined"),
+                other => panic!("unexpected cell {other:?}"),
+            }
+        }
+    }
+    assert!(numbers > 10, "{numbers}");
+}

@@ -12,8 +12,18 @@ pub(crate) fn decimal_arg(
     let Some(t) = v else {
         return Ok(None);
     };
-    let d = coreduce::units::parse_decimal_explained(t)
+    // `8%` as the workbook accepts it: a fraction, 0.08.
+    let (body, percent) = match t.trim().strip_suffix(['%', '％']) {
+        Some(b) => (b.trim_end(), true),
+        None => (t.as_str(), false),
+    };
+    let d = coreduce::units::parse_decimal_explained(body)
         .map_err(|why| anyhow::anyhow!("--{name} '{t}' is not a number{why}"))?;
+    let d = if percent {
+        d / rust_decimal::Decimal::ONE_HUNDRED
+    } else {
+        d
+    };
     if d < rust_decimal::Decimal::ZERO {
         bail!("--{name} {t} cannot be negative");
     }

@@ -175,8 +175,14 @@ fn measures_xlsx(
         ws.write_number(r, 3, num(s.potential_co2e))?;
         ws.write_number(r, 4, num(s.potential_apeq))?;
         ws.write_number(r, 5, num(s.annual_cost))?;
-        ws.write_text(r, 6, opt(s.cost_per_t_co2e))?;
-        ws.write_text(r, 7, opt(s.mac_adjusted))?;
+        // Unit costs as numbers a spreadsheet can sort and chart; the word
+        // "undefined" only where the reduction is ≤ 0.
+        for (c, v) in [(6, s.cost_per_t_co2e), (7, s.mac_adjusted)] {
+            match v {
+                Some(v) => ws.write_number(r, c, num(v))?,
+                None => ws.write_text(r, c, opt(None))?,
+            };
+        }
     }
     ws.set_freeze_panes(1, 0)?;
     let ws = wb.add_worksheet().set_name("notes")?;

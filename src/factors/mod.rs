@@ -124,10 +124,18 @@ pub enum Uncertainty {
 impl Uncertainty {
     /// Parses `pct95:10`, `normal:0.5`, `lognormal:1.2`, `uniform:1;2`,
     /// `triangular:1;1.5;2`, checking that the parameters make sense for `value`.
+    ///
+    /// A plain percentage (`5%`, `±5%`, `± 5 %`, `+/-5%`) is the IPCC way of
+    /// writing a spread: the half-width of the 95 % interval, i.e. `pct95:5`.
     pub fn parse(text: &str, value: Decimal) -> std::result::Result<Uncertainty, String> {
-        let (kind, params) = text
-            .split_once(':')
-            .ok_or_else(|| format!("uncertainty '{text}' is not of the form kind:parameters"))?;
+        if let Some(pct) = plain_percentage(text) {
+            return Uncertainty::parse(&format!("pct95:{pct}"), value);
+        }
+        let (kind, params) = text.split_once(':').ok_or_else(|| {
+            format!(
+                "uncertainty '{text}' is not of the form kind:parameters (e.g. pct95:5) or a percentage (±5%)"
+            )
+        })?;
         let nums: Vec<Decimal> = params
             .split(';')
             .map(|p| {
@@ -573,4 +581,17 @@ impl FactorLibrary {
         }
         out
     }
+}
+
+/// `5%`, `±5%`, `± 5 %`, `+/-5%`, `５％`: the number of a plain percentage.
+fn plain_percentage(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let t = t
+        .strip_prefix('±')
+        .or_else(|| t.strip_prefix("+/-"))
+        .or_else(|| t.strip_prefix("+-"))
+        .unwrap_or(t)
+        .trim_start();
+    let body = t.strip_suffix(['%', '％'])?.trim_end();
+    (!body.is_empty() && !body.contains(':')).then_some(body)
 }
