@@ -307,9 +307,11 @@ fn technology_words_map_to_their_technology() {
 
 #[test]
 fn a_small_number_in_a_percent_row_is_a_question_where_formats_cannot_be_read() {
+    // An xls (written by LibreOffice from the ods below): calamine does not
+    // expose its number formats, so 0.02 in a '%' row could be 0.02 % or 2 %.
     let (f, s) = libs();
-    let err = match run_workbook(&fixture("people_percent_unknown.ods"), f, s) {
-        Ok(_) => panic!("an ods 0.02 in a % row must not be read silently"),
+    let err = match run_workbook(&fixture("people_percent_unknown.xls"), f, s) {
+        Ok(_) => panic!("an xls 0.02 in a % row must not be read silently"),
         Err(coreduce::workbook::WorkbookError::Invalid { findings, .. }) => findings
             .iter()
             .map(|e| e.to_string())
@@ -318,4 +320,38 @@ fn a_small_number_in_a_percent_row_is_a_question_where_formats_cannot_be_read() 
         Err(e) => panic!("{e}"),
     };
     insta::assert_snapshot!("percent_row_unknown_format", err);
+}
+
+#[test]
+fn the_words_workbook_resaved_by_libreoffice_gives_the_same_inventory() {
+    // LibreOffice Calc's own xlsx and ods (tests/fixtures/make_people_fixtures.py)
+    let codes = run("people_codes.xlsx");
+    for file in [
+        "people_words_libreoffice.xlsx",
+        "people_words_libreoffice.ods",
+    ] {
+        let lo = run(file);
+        assert_eq!(lo.inventories.len(), 8, "{file}");
+        assert_same_numbers(&lo.inventories, &codes.inventories);
+    }
+}
+
+#[test]
+fn an_ods_says_which_cells_are_percentages() {
+    // The same study as an ods: OpenDocument marks a percentage on the cell
+    // (`office:value-type="percentage"`), and this 0.02 is a plain number
+    // (`float`), so with the unit '%' it is 0.02 %: no question to ask.
+    let (f, s) = libs();
+    let run = run_workbook(&fixture("people_percent_unknown.ods"), f, s)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sulfur = run.study.facility_years[0]
+        .activity
+        .iter()
+        .find(|a| a.item == "fuel.raw_coal.sulfur")
+        .unwrap();
+    let fraction = coreduce::units::Unit::parse("fraction").unwrap();
+    assert_eq!(
+        sulfur.quantity.value_in(&fraction).unwrap(),
+        Decimal::new(2, 4)
+    );
 }

@@ -1,4 +1,4 @@
-//! Which cells of an xlsx/xlsm workbook carry a percent number format.
+//! Which cells of an xlsx/xlsm or ods workbook carry a percent number format.
 //!
 //! Typing `2%` in Excel (or writing 0.02 with openpyxl's `number_format =
 //! '0%'`) stores the number 0.02 with a percent format; calamine gives the
@@ -6,8 +6,9 @@
 //! itself: `xl/styles.xml` (the cell styles whose number format is built-in 9
 //! or 10, or a custom code with `%` outside quotes and brackets) and each
 //! sheet's cell style indices, streaming the sheet XML so that memory stays
-//! small. Where the formats cannot be read (ods, xls, or an archive laid out
-//! otherwise) the answer is `None` and the reader falls back to asking.
+//! small. An ods marks the percentage on the cell (`office:value-type`). Where
+//! the formats cannot be read (xls, or an archive laid out otherwise) the
+//! answer is `None` and the reader falls back to asking.
 
 use quick_xml::events::Event;
 use std::collections::{BTreeMap, HashSet};
@@ -22,8 +23,11 @@ pub type PercentCells = BTreeMap<String, HashSet<(u32, u32)>>;
 pub fn percent_cells(path: &Path, sheets: &[String]) -> Option<PercentCells> {
     let file = std::fs::File::open(path).ok()?;
     let mut zip = zip::ZipArchive::new(file).ok()?;
-    // only xlsx/xlsm have xl/workbook.xml; an ods has content.xml
-    let workbook = read_entry(&mut zip, "xl/workbook.xml")?;
+    // xlsx/xlsm have xl/workbook.xml; an ods has content.xml
+    let Some(workbook) = read_entry(&mut zip, "xl/workbook.xml") else {
+        let reader = BufReader::new(zip.by_name("content.xml").ok()?);
+        return ods_percent_cells(reader, sheets);
+    };
     let styles = read_entry(&mut zip, "xl/styles.xml").unwrap_or_default();
     let percent_styles = percent_styles(&styles)?;
     let mut out = PercentCells::new();
@@ -46,6 +50,71 @@ pub fn percent_cells(path: &Path, sheets: &[String]) -> Option<PercentCells> {
         };
         let reader = BufReader::new(zip.by_name(&entry).ok()?);
         out.insert(name, sheet_percent_cells(reader, &percent_styles)?);
+    }
+    Some(out)
+}
+
+/// An OpenDocument spreadsheet marks a percentage on the cell itself
+/// (`office:value-type="percentage"`, LibreOffice's `2%`): the cells of the
+/// named tables, with repeated rows and columns expanded.
+fn ods_percent_cells<R: std::io::BufRead>(reader: R, sheets: &[String]) -> Option<PercentCells> {
+    let mut xml = quick_xml::Reader::from_reader(reader);
+    let mut buf = Vec::new();
+    let mut out = PercentCells::new();
+    let mut table: Option<String> = None;
+    let (mut row, mut col) = (0u32, 0u32);
+    let mut row_repeat = 1u32;
+    // Repeats are capped: LibreOffice pads a sheet with a million empty rows.
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| {
+        attr(e, key)
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(1)
+            .clamp(1, 1 << 20)
+    };
+    loop {
+        let event = xml.read_event_into(&mut buf).ok()?;
+        let empty = matches!(event, Event::Empty(_));
+        match event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"table:table" => {
+                    table = attr(&e, b"table:name").filter(|n| sheets.contains(n));
+                    if let Some(t) = &table {
+                        out.entry(t.clone()).or_default();
+                    }
+                    row = 0;
+                }
+                b"table:table-row" => {
+                    col = 0;
+                    row_repeat = repeat(&e, b"table:number-rows-repeated");
+                    if empty {
+                        row = row.saturating_add(row_repeat);
+                    }
+                }
+                b"table:table-cell" | b"table:covered-table-cell" => {
+                    let n = repeat(&e, b"table:number-columns-repeated");
+                    if let Some(t) = &table {
+                        if attr(&e, b"office:value-type").as_deref() == Some("percentage") {
+                            let cells = out.entry(t.clone()).or_default();
+                            for r in row..row.saturating_add(row_repeat.min(1 << 10)) {
+                                for c in col..col.saturating_add(n.min(1 << 10)) {
+                                    cells.insert((r, c));
+                                }
+                            }
+                        }
+                    }
+                    col = col.saturating_add(n);
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.name().as_ref() {
+                b"table:table-row" => row = row.saturating_add(row_repeat),
+                b"table:table" => table = None,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
     }
     Some(out)
 }

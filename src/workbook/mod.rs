@@ -8,7 +8,7 @@
 //! stays 0.1); numbers written as text (`1,234.5`, `2%`, full-width digits)
 //! are parsed from the text. A cell with a percent number format (Excel's
 //! `2%`, stored as 0.02) is a fraction whatever its unit column says; where
-//! the formats cannot be read (ods, xls), a value ≤ 1 in a `%` row is a
+//! the formats cannot be read (xls), a value ≤ 1 in a `%` row is a
 //! question, not a number: an error naming the cell with both readings.
 //!
 //! What people write is read: capacities per year (`t/a`, `万吨/年`), places
