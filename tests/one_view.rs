@@ -241,3 +241,21 @@ fn compliance_leaves_aluminium_power_outside_but_visible() {
         f.by_substance["CO2"]
     );
 }
+
+#[test]
+fn a_format_added_in_the_adapters_alone_holds_the_same_rows() {
+    // TSV was added as an example of a new output format: a variant of
+    // export::Format and its extension, nothing in the engine or the binary.
+    let run = sample_in(View::Footprint);
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, tsv) = (dir.path().join("r.csv"), dir.path().join("r.tsv"));
+    for p in [&csv, &tsv] {
+        coreduce::export::write_results(p, &run.inventories, &run.factors, &[]).unwrap();
+    }
+    let csv = std::fs::read_to_string(csv).unwrap();
+    let tsv = std::fs::read_to_string(tsv).unwrap();
+    assert_eq!(csv.lines().count(), tsv.lines().count());
+    let first_csv: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let first_tsv: Vec<&str> = tsv.lines().nth(1).unwrap().split('\t').collect();
+    assert_eq!(first_csv, first_tsv);
+}

@@ -46,8 +46,10 @@ pub(crate) struct CsvRows<W: Write> {
 }
 
 impl<W: Write> CsvRows<W> {
-    fn new(w: W, lib: &FactorLibrary, path: PathBuf) -> Result<Self> {
-        let mut out = ::csv::Writer::from_writer(w);
+    fn new(w: W, lib: &FactorLibrary, path: PathBuf, delimiter: u8) -> Result<Self> {
+        let mut out = ::csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(w);
         out.write_record(CSV_COLUMNS)
             .map_err(|e| write_error(&path, "CSV", e))?;
         Ok(CsvRows {
@@ -123,7 +125,8 @@ impl<W: Write> CsvRows<W> {
 pub(crate) struct CsvWriter(CsvRows<std::io::BufWriter<std::fs::File>>);
 
 impl CsvWriter {
-    pub(crate) fn create(path: &Path, lib: &FactorLibrary) -> Result<Self> {
+    /// A writer of tidy rows separated by `delimiter` (`,` for CSV, tab for TSV).
+    pub(crate) fn create(path: &Path, lib: &FactorLibrary, delimiter: u8) -> Result<Self> {
         let f = std::fs::File::create(path).map_err(|e| crate::Error::Io {
             path: path.display().to_string(),
             source: e,
@@ -132,6 +135,7 @@ impl CsvWriter {
             std::io::BufWriter::with_capacity(1 << 16, f),
             lib,
             path.to_path_buf(),
+            delimiter,
         )?))
     }
 }
@@ -147,7 +151,7 @@ impl InventoryWriter for CsvWriter {
 
 /// Writes the tidy CSV of computed inventories to any writer.
 pub fn csv_to<W: Write>(inventories: &[Inventory], lib: &FactorLibrary, w: W) -> Result<()> {
-    let mut rows = CsvRows::new(w, lib, PathBuf::from("<writer>"))?;
+    let mut rows = CsvRows::new(w, lib, PathBuf::from("<writer>"), b',')?;
     rows.rows(inventories)?;
     rows.flush()
 }

@@ -41,6 +41,8 @@ use std::path::Path;
 pub enum Format {
     /// Tidy CSV: one row per facility-year, process, source and substance.
     Csv,
+    /// The same tidy rows separated by tabs (for tools that split on tabs).
+    Tsv,
     /// JSON: the inventories with their rows, then the factors used.
     Json,
     /// xlsx: summary, by facility, by process, factors used, warnings.
@@ -49,7 +51,7 @@ pub enum Format {
 
 impl Format {
     /// The extensions coreduce writes, for messages.
-    pub const SUPPORTED: &'static str = ".csv, .json or .xlsx";
+    pub const SUPPORTED: &'static str = ".csv, .tsv, .json or .xlsx";
 
     /// The format of an output path, by its extension (any case).
     pub fn of_path(path: &Path) -> Result<Format> {
@@ -59,6 +61,7 @@ impl Format {
             .unwrap_or_default();
         match ext.as_str() {
             "csv" => Ok(Format::Csv),
+            "tsv" => Ok(Format::Tsv),
             "json" => Ok(Format::Json),
             "xlsx" => Ok(Format::Xlsx),
             _ => Err(Error::UnknownFormat {
@@ -73,6 +76,7 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Csv => "CSV",
+            Format::Tsv => "TSV",
             Format::Json => "JSON",
             Format::Xlsx => "xlsx",
         }
@@ -81,7 +85,8 @@ impl Format {
     /// Opens a writer of this format on `path` (a fresh temporary file).
     pub fn open(self, path: &Path, lib: &FactorLibrary) -> Result<Box<dyn InventoryWriter>> {
         Ok(match self {
-            Format::Csv => Box::new(self::csv::CsvWriter::create(path, lib)?),
+            Format::Csv => Box::new(self::csv::CsvWriter::create(path, lib, b',')?),
+            Format::Tsv => Box::new(self::csv::CsvWriter::create(path, lib, b'\t')?),
             Format::Json => Box::new(self::json::JsonWriter::create(path)?),
             Format::Xlsx => Box::new(self::xlsx::XlsxWriter::create(path, lib)?),
         })
