@@ -355,3 +355,48 @@ fn an_ods_says_which_cells_are_percentages() {
         Decimal::new(2, 4)
     );
 }
+
+#[test]
+fn counties_are_a_level_below_the_city_in_the_roadmap() {
+    let (_, s) = libs();
+    let words = run("people_words.xlsx").base_year_only();
+    let library = MeasureLibrary::embedded(s).unwrap();
+    let measures = coreduce::measures::all_measures(&words.study, s, &library).unwrap();
+    let ms = coreduce::measures::settings_for(&words.study, &words.factors);
+    let rep = coreduce::roadmap::run(&words.study, &words.factors, s, &measures, &ms).unwrap();
+    // every point keeps the county its facility named
+    let named: BTreeMap<&str, &str> = words
+        .study
+        .facility_years
+        .iter()
+        .filter_map(|f| Some((f.facility_id.as_str(), f.county.as_deref()?)))
+        .collect();
+    assert!(named.values().any(|c| *c == "夹江县"), "{named:?}");
+    let sc = &rep.scenarios[0];
+    for p in &sc.points {
+        assert_eq!(
+            p.county,
+            named.get(p.facility.as_str()).copied().unwrap_or(""),
+            "{}",
+            p.facility
+        );
+    }
+    // the IAMC table: a county's row is the sum of its facilities, and at most its city's
+    let (years, rows) = coreduce::export::iamc_rows(&rep, s);
+    let base = years.iter().position(|y| *y == rep.base_year).unwrap();
+    let value = |region: &str| {
+        rows.iter()
+            .find(|r| r.1 == sc.scenario && r.2 == region && r.3 == "Emissions|CO2e|Industry")
+            .map(|r| r.5[base])
+            .unwrap_or_else(|| panic!("no CO2e row for {region}"))
+    };
+    let jiajiang: Decimal = sc
+        .points
+        .iter()
+        .filter(|p| p.year == rep.base_year && p.county == "夹江县")
+        .map(|p| p.totals["CO2e"])
+        .sum();
+    assert!(jiajiang > Decimal::ZERO);
+    assert_eq!(value("Sichuan|Leshan|Jiajiang"), jiajiang);
+    assert!(value("Sichuan|Leshan") >= jiajiang);
+}

@@ -39,6 +39,15 @@ pub fn iamc_rows(
                 .iter()
                 .find(|c| c.id == p.city)
                 .map(|c| format!("Sichuan|{}", c.name_en)),
+            // a level below the city, where the study named a county
+            "county" => sectors
+                .counties
+                .iter()
+                .find(|c| !p.county.is_empty() && c.name == p.county && c.prefecture == p.city)
+                .and_then(|c| {
+                    let city = sectors.cities.iter().find(|x| x.id == p.city)?;
+                    Some(format!("Sichuan|{}|{}", city.name_en, c.pinyin))
+                }),
             _ => sectors
                 .regions
                 .iter()
@@ -50,7 +59,7 @@ pub fn iamc_rows(
         // (region, variable, unit) → year → value
         let mut table: BTreeMap<(String, String, String), BTreeMap<i32, Decimal>> = BTreeMap::new();
         for p in &sc.points {
-            for level in ["province", "region", "city"] {
+            for level in ["province", "region", "city", "county"] {
                 let Some(region) = region_name(p, level) else {
                     continue;
                 };

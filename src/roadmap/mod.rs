@@ -33,6 +33,8 @@ pub enum Scope {
     All,
     Sector(String),
     City(String),
+    /// A county-level division, by its official name (夹江县), a level below the city.
+    County(String),
     Region(String),
     Facility(String),
 }
@@ -45,13 +47,23 @@ impl Scope {
         }
         let (kind, id) = t.split_once(':').ok_or_else(|| {
             format!(
-                "scope '{t}' must read all, sector:<id>, city:<id>, region:<id> or facility:<id>"
+                "scope '{t}' must read all, sector:<id>, city:<id>, county:<name>, region:<id> or facility:<id>"
             )
         })?;
         let id = id.trim();
         Ok(match kind.trim() {
             "sector" => Scope::Sector(sectors.get(id)?.id.clone()),
             "city" => Scope::City(sectors.city(id)?.id.clone()),
+            "county" => {
+                let place = sectors.place(id)?;
+                let county = place.county.ok_or_else(|| {
+                    format!(
+                        "'{id}' names the city {}, not a county-level division; write city:{id} for the whole city",
+                        place.city.id
+                    )
+                })?;
+                Scope::County(county.name.clone())
+            }
             "region" => {
                 let r = sectors
                     .regions
@@ -70,7 +82,7 @@ impl Scope {
             "facility" => Scope::Facility(id.to_string()),
             other => {
                 return Err(format!(
-                    "unknown scope kind '{other}' (sector, city, region, facility)"
+                    "unknown scope kind '{other}' (sector, city, county, region, facility)"
                 ))
             }
         })
@@ -82,6 +94,7 @@ impl Scope {
             Scope::All => true,
             Scope::Sector(s) => &fy.sector == s,
             Scope::City(c) => fy.city.as_deref() == Some(c),
+            Scope::County(c) => fy.county.as_deref() == Some(c),
             Scope::Region(r) => fy
                 .city
                 .as_deref()
@@ -97,7 +110,8 @@ impl Scope {
             Scope::Sector(_) => 1,
             Scope::Region(_) => 2,
             Scope::City(_) => 3,
-            Scope::Facility(_) => 4,
+            Scope::County(_) => 4,
+            Scope::Facility(_) => 5,
         }
     }
 
@@ -107,6 +121,7 @@ impl Scope {
             Scope::All => "province".into(),
             Scope::Sector(s) => format!("sector:{s}"),
             Scope::City(c) => format!("city:{c}"),
+            Scope::County(c) => format!("county:{c}"),
             Scope::Region(r) => format!("region:{r}"),
             Scope::Facility(f) => format!("facility:{f}"),
         }
@@ -619,6 +634,8 @@ pub struct Point {
     pub facility: String,
     pub sector: String,
     pub city: String,
+    /// The county-level division where the study named one (empty otherwise).
+    pub county: String,
     pub region: String,
     pub year: i32,
     #[serde(with = "rust_decimal::serde::str")]
@@ -701,6 +718,7 @@ pub fn run_scenario(
                     .map(|r| r.id.clone())
                     .unwrap_or_default(),
                 city,
+                county: fy.county.clone().unwrap_or_default(),
                 year,
                 output,
                 totals: totals_of(&inv),
@@ -1013,6 +1031,26 @@ mod tests {
 
     fn s(v: &[(i32, i64)]) -> Vec<(i32, Decimal)> {
         v.iter().map(|(y, x)| (*y, Decimal::from(*x))).collect()
+    }
+
+    #[test]
+    fn a_county_scope_names_a_division_below_its_city() {
+        let f = crate::FactorLibrary::embedded().unwrap();
+        let sectors = SectorLibrary::embedded(&f).unwrap();
+        for text in ["county:夹江", "county:乐山市夹江县", "county:Jiajiang"] {
+            assert_eq!(
+                Scope::parse(Some(text), &sectors),
+                Ok(Scope::County("夹江县".into())),
+                "{text}"
+            );
+        }
+        let err = Scope::parse(Some("county:乐山"), &sectors).unwrap_err();
+        assert!(err.contains("city:乐山"), "{err}");
+        let err = Scope::parse(Some("county:市中区"), &sectors).unwrap_err();
+        assert!(err.contains("ambiguous"), "{err}");
+        // the county ranks between the city and the facility for overlapping rows
+        assert!(Scope::City("leshan".into()).rank() < Scope::County("夹江县".into()).rank());
+        assert!(Scope::County("夹江县".into()).rank() < Scope::Facility("x".into()).rank());
     }
 
     #[test]
