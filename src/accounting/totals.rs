@@ -45,6 +45,37 @@ impl<'a> Work<'a> {
         Ok(())
     }
 
+    /// The pollution-equivalent category of a PM row (EP Tax Law annex 2):
+    /// `soot` (烟尘) where the PM comes from burning fuel (a combustion
+    /// source, or a stack measurement at a node that burns fuel), else
+    /// `general_dust` (一般性粉尘). A facility-level measurement takes the
+    /// category of the sector's PM sources where they share one.
+    fn pm_category(&self, r: &Row) -> &'static str {
+        let burns = |node: &str| {
+            self.sector
+                .sources
+                .iter()
+                .any(|s| s.node == node && s.method == Method::Combustion)
+        };
+        let soot = match r.method.as_str() {
+            "combustion" => true,
+            "measured" if r.node == "facility" => {
+                let mut pm_sources = self.sector.sources.iter().filter(|s| {
+                    s.method == Method::Combustion || s.substances.contains(&Substance::Pm)
+                });
+                pm_sources.clone().next().is_some()
+                    && pm_sources.all(|s| s.method == Method::Combustion)
+            }
+            "measured" | "concentration" => burns(&r.node),
+            _ => false,
+        };
+        if soot {
+            "soot"
+        } else {
+            "general_dust"
+        }
+    }
+
     pub(super) fn totals(&mut self, output: Decimal) -> crate::Result<Totals> {
         let mut t = Totals::default();
         for r in &self.rows {
@@ -88,7 +119,6 @@ impl<'a> Work<'a> {
             (Substance::Nox, "pev.air.nox"),
             (Substance::Co, "pev.air.co"),
             (Substance::Fluoride, "pev.air.fluoride"),
-            (Substance::Pm, "pev.air.general_dust"),
             (Substance::Nh3, "pev.air.nh3"),
             (Substance::PitchFume, "pev.air.pitch_fume"),
             (Substance::Vocs, "pev.air.vocs"),
@@ -98,6 +128,25 @@ impl<'a> Work<'a> {
             (Substance::Nh3n, "pev.water.nh3n"),
             (Substance::Tp, "pev.water.tp"),
         ];
+        // PM is weighted by the category of its source, not as one substance:
+        // combustion PM is 烟尘 (soot), process dust 一般性粉尘 (general dust).
+        for r in self
+            .rows
+            .iter()
+            .filter(|r| r.in_view && r.substance == "PM")
+        {
+            let sum = t
+                .pm_by_category
+                .entry(self.pm_category(r).into())
+                .or_insert(Decimal::ZERO);
+            *sum = self.add("PM by pollution-equivalent category", *sum, r.amount)?;
+        }
+        for (category, amount) in &t.pm_by_category {
+            let (pev, _) = self.factor_in(&format!("pev.air.{category}"), "t/eq")?;
+            let what = format!("pollution equivalents of PM as {category} = amount / PEV");
+            let eq = self.div(&what, *amount, pev)?;
+            t.apeq = self.add(&what, t.apeq, eq)?;
+        }
         for (list, acc) in [(&air[..], &mut t.apeq), (&water[..], &mut t.wpeq)] {
             for (sub, id) in list {
                 if let Some(amount) = t.by_substance.get(sub.code()) {
@@ -108,7 +157,7 @@ impl<'a> Work<'a> {
                 }
             }
         }
-        t.pollution_equivalent_weighting = "EP Tax Law annex 2 pollution-equivalent values: N = Σ E_i / PEV_i (air: SO2 0.95, NOx 0.95, CO 16.7, fluoride 0.87, PM as general dust 4, NH3 9.09, pitch fume 0.19, VOCs 0.95 kg; water: COD 1, NH3-N 0.8, TP 0.25 kg); TN has no PEV and is reported separately".into();
+        t.pollution_equivalent_weighting = "EP Tax Law annex 2 pollution-equivalent values: N = Σ E_i / PEV_i (air: SO2 0.95, NOx 0.95, CO 16.7, fluoride 0.87, PM by its source: from combustion in boilers, kilns and barns as 烟尘 soot 2.18, process dust as 一般性粉尘 general dust 4 (pm_by_category), NH3 9.09, pitch fume 0.19, VOCs 0.95 kg; water: COD 1, NH3-N 0.8, TP 0.25 kg); TN has no PEV and is reported separately".into();
         t.co2e_per_output = if output.is_zero() {
             None
         } else {

@@ -87,6 +87,11 @@ pub struct Totals {
     #[serde(serialize_with = "crate::units::ser_written")]
     pub wpeq: Decimal,
     pub pollution_equivalent_weighting: String,
+    /// t of PM in the view by its pollution-equivalent category (`soot`,
+    /// 烟尘, for combustion in boilers, kilns and barns; `general_dust`,
+    /// 一般性粉尘, for process dust): each weighted by its own value in `apeq`
+    #[serde(serialize_with = "crate::units::ser_written_map")]
+    pub pm_by_category: BTreeMap<String, Decimal>,
     /// t CO2e per unit of output
     #[serde(serialize_with = "crate::units::ser_written_opt")]
     pub co2e_per_output: Option<Decimal>,

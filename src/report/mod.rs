@@ -230,7 +230,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
         vec![t.s("air pollution equivalents", "大气污染当量").to_string(), num(apeq)],
         vec![t.s("water pollution equivalents", "水污染当量").to_string(), num(wpeq)],
         vec![t.s("GWP set", "GWP 取值").to_string(), gwp.clone()],
-        vec![t.s("pollution-equivalent weighting", "污染当量权重").to_string(), t.s("Environmental Protection Tax Law annex 2 values (N = Σ E/PEV); PM as general dust; TN has no value", "环境保护税法附表二污染当量值（N = Σ E/PEV）；颗粒物按一般性粉尘；总氮无当量值").to_string()],
+        vec![t.s("pollution-equivalent weighting", "污染当量权重").to_string(), t.s("Environmental Protection Tax Law annex 2 values (N = Σ E/PEV); PM from combustion as soot (烟尘), process dust as general dust; TN has no value", "环境保护税法附表二污染当量值（N = Σ E/PEV）；燃烧颗粒物按烟尘、工艺粉尘按一般性粉尘；总氮无当量值").to_string()],
     ];
     table(
         &mut o,
