@@ -18,11 +18,11 @@ impl<'a> Work<'a> {
         };
         let mut inputs = Vec::new();
         let mut ids = Vec::new();
-        let (nc_total, measured) = match self.total_of("anode.net_consumption")? {
+        let (nc_total, measured, given) = match self.total_of("anode.net_consumption")? {
             Some((v, used)) => {
                 let m = used.origin == InputOrigin::Measured;
                 inputs.push(used);
-                (v, m)
+                (v, m, true)
             }
             None => {
                 let (nc, id) = self.factor_in(param("nc")?, "t/t")?;
@@ -36,6 +36,7 @@ impl<'a> Work<'a> {
                 });
                 (
                     self.mul("anode net consumption = output × NC", p, nc)?,
+                    false,
                     false,
                 )
             }
@@ -70,6 +71,21 @@ impl<'a> Work<'a> {
         };
         for sub in subs {
             match sub {
+                // An edition with a Tier 1 CO2 factor per tonne of metal (IPCC
+                // 2006 Table 4.10) uses it when no consumption is given: it
+                // also covers the baking furnace, which the formula leaves out.
+                Substance::Co2 if !given && src.param("t1_co2", ed).is_some() => {
+                    let (ef, id) = self.factor_in(param("t1_co2")?, "t/t")?;
+                    let co2 = self.mul("anode CO2 (Tier 1) = output × EF", p, ef)?;
+                    let used = InputUsed {
+                        item: format!("{} output", src.node),
+                        value: p,
+                        unit: self.sector.output_unit.symbol().into(),
+                        origin: InputOrigin::Default,
+                        from: "flow solve".into(),
+                    };
+                    self.push(settings, src, &src.node, sub, co2, 1, vec![id], vec![used]);
+                }
                 Substance::Co2 => {
                     let what = "anode CO2 = NC × (1 − S − A) × 44/12";
                     let carbon = self.mul(what, nc_total, Decimal::ONE - s - a)?;

@@ -77,6 +77,7 @@ pub(super) fn compile(
             aliases: t.aliases.clone(),
             infer_from_fuels: t.infer_from_fuels.clone(),
             cell: t.cell.clone(),
+            anode: t.anode.clone(),
         })
         .collect();
     let tech_ids: Vec<&str> = technologies.iter().map(|t| t.id.as_str()).collect();

@@ -66,6 +66,10 @@ pub(crate) struct TechnologyDef {
     /// Template value for `{cell}` in factor ids (aluminium cell class).
     #[serde(default)]
     pub cell: Option<String>,
+    /// Template value for `{anode}` in factor ids (aluminium anode family:
+    /// `prebake` or `soderberg`, the rows of IPCC 2006 Table 4.10).
+    #[serde(default)]
+    pub anode: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -190,6 +190,7 @@ pub struct Technology {
     /// fuel ids that indicate this technology (inference from activity)
     pub infer_from_fuels: Vec<String>,
     pub cell: Option<String>,
+    pub anode: Option<String>,
 }
 
 /// An accounting edition (guideline) of a sector.
@@ -244,22 +245,24 @@ pub struct SectorLibrary {
     pub counties: Vec<County>,
 }
 
-/// Fills `{edition}`, `{technology}` and `{cell}` in a factor-id template.
+/// Fills `{edition}`, `{technology}`, `{cell}` and `{anode}` in a factor-id template.
 pub fn expand(template: &str, sector: &Sector, ctx: Context<'_>) -> String {
     // Most ids are plain: no placeholder, nothing to look up or replace.
     if !template.contains('{') {
         return template.to_string();
     }
-    let cell = sector
-        .technologies
-        .iter()
-        .find(|t| t.id == ctx.technology)
+    let technology = sector.technologies.iter().find(|t| t.id == ctx.technology);
+    let cell = technology
         .and_then(|t| t.cell.as_deref())
+        .unwrap_or(ctx.technology);
+    let anode = technology
+        .and_then(|t| t.anode.as_deref())
         .unwrap_or(ctx.technology);
     template
         .replace("{edition}", ctx.edition)
         .replace("{technology}", ctx.technology)
         .replace("{cell}", cell)
+        .replace("{anode}", anode)
 }
 
 /// The activity scaling of each node for a given final demand.

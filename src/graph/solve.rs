@@ -102,8 +102,8 @@ impl Sector {
     }
 
     /// True when the edition's formulas depend on the technology (a source
-    /// parameter of that edition names `{cell}` or `{technology}`, as the IPCC
-    /// 2006 aluminium PFC factors do by cell type).
+    /// parameter of that edition names `{cell}`, `{anode}` or `{technology}`,
+    /// as the IPCC 2006 aluminium PFC and Tier 1 CO2 factors do by cell type).
     pub fn method_needs_technology(&self, edition: &str) -> bool {
         self.sources.iter().any(|s| {
             s.params_by_edition
@@ -111,7 +111,11 @@ impl Sector {
                 .into_iter()
                 .flat_map(|p| p.values())
                 .chain(s.params.values())
-                .any(|v| v.contains("{cell}") || v.contains("{technology}"))
+                .any(|v| {
+                    ["{cell}", "{anode}", "{technology}"]
+                        .iter()
+                        .any(|p| v.contains(p))
+                })
         })
     }
 
