@@ -250,6 +250,7 @@ pub fn inventory_with_edits(
     let grid_text = work.grid_text(settings);
     work.add_co2e_rows(settings).map_err(located)?;
     let totals = work.totals(output).map_err(located)?;
+    work.warn_conflicting_factors();
     Ok(Inventory {
         facility_id: fy.facility_id.clone(),
         name: fy.name.clone(),
@@ -268,6 +269,46 @@ pub fn inventory_with_edits(
         totals,
         warnings: work.warnings,
     })
+}
+
+impl Work<'_> {
+    /// One warning on every result that rests on a factor marked `conflicting`
+    /// (its sources disagree; e.g. the MEE 2024 aluminium defaults against the
+    /// consultation-draft figures), naming each with its alternative, so the
+    /// conflict travels with the number.
+    fn warn_conflicting_factors(&mut self) {
+        let mut named: BTreeSet<&str> = BTreeSet::new();
+        for r in &self.rows {
+            for id in &r.factor_ids {
+                if self
+                    .lib
+                    .find(id)
+                    .is_some_and(|f| f.confidence == crate::factors::Confidence::Conflicting)
+                {
+                    named.insert(id.as_str());
+                }
+            }
+        }
+        if named.is_empty() {
+            return;
+        }
+        let list: Vec<String> = named
+            .iter()
+            .filter_map(|id| self.lib.find(id))
+            .map(|f| {
+                // the alternative's value and who gives it, without the argument
+                let alt = f.alternative.split(" (").next().unwrap_or("").trim();
+                format!("{} = {} {} (alternative: {alt})", f.id, f.value, f.unit)
+            })
+            .collect();
+        self.warnings.push(Warning {
+            location: self.here().to_string(),
+            message: format!(
+                "this result rests on default(s) whose sources disagree (marked conflicting): {}; give measured values or choose another edition (`coreduce factors show ID`)",
+                list.join("; ")
+            ),
+        });
+    }
 }
 
 /// Computes every facility-year, collecting all errors.
