@@ -17,12 +17,14 @@ mod fertiliser;
 mod measured;
 mod pollutants;
 mod process;
+mod provenance;
 mod resolve;
 mod totals;
 mod types;
 mod wastewater;
 
 pub use crate::study::*;
+pub use provenance::{default_bases, DefaultBasis};
 pub use types::*;
 
 use crate::error::{did_you_mean, DataError, Error, Location};

@@ -130,6 +130,7 @@ pub(crate) fn factors_cmd(
         }
         FactorsCmd::Check => {
             let findings = lib.check();
+            print_default_bases(lib, sectors)?;
             if findings.is_empty() {
                 out!(
                     "factor library: {} factors in {} datasets, no findings; {} sector graphs load and check",
@@ -147,4 +148,30 @@ pub(crate) fn factors_cmd(
             }
         }
     }
+}
+
+/// What each sector's default result rests on, weakest marks first: where a
+/// study should bring its own measurements before a number is quoted.
+fn print_default_bases(lib: &FactorLibrary, sectors: &SectorLibrary) -> coreduce::Result<()> {
+    out!("What each sector's default result (Tier 1, one unit of output) rests on, weakest marks first:");
+    for b in coreduce::accounting::default_bases(lib, sectors)? {
+        out!(
+            "  {} ({}, {}): {} of its {} factors are marked assumption, unverified or conflicting",
+            b.sector,
+            b.technology,
+            b.edition,
+            b.weak.len(),
+            b.factor_ids.len()
+        );
+        for f in &b.weak {
+            out!(
+                "    {:<12} {:<44} {} {}",
+                f.confidence.to_string(),
+                f.id,
+                f.value,
+                f.unit
+            );
+        }
+    }
+    Ok(())
 }
