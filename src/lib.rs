@@ -31,6 +31,8 @@
 //! # Ok::<(), coreduce::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod accounting;
 pub mod error;
 pub mod export;
