@@ -342,17 +342,28 @@ pub fn inventories_in_batches<F>(
     mut each: F,
 ) -> crate::Result<()>
 where
-    F: FnMut(&mut Vec<Inventory>) -> crate::Result<()>,
+    F: FnMut(&mut Vec<Inventory>) -> crate::Result<()> + Send,
 {
     use rayon::prelude::*;
     let mut errors = Vec::new();
-    let mut done = Vec::new();
+    // The batch computed last round, handed to `each` while the next one is
+    // computed: writing one batch overlaps computing the next.
+    let mut pending: Option<Vec<Inventory>> = None;
     for chunk in fys.chunks(batch.max(1)) {
         // Facility-years are independent: computed in parallel, kept in order.
-        let results: Vec<crate::Result<Inventory>> = chunk
-            .par_iter()
-            .map(|fy| inventory(settings, lib, sectors, fy))
-            .collect();
+        let (results, handed) = rayon::join(
+            || {
+                chunk
+                    .par_iter()
+                    .map(|fy| inventory(settings, lib, sectors, fy))
+                    .collect::<Vec<crate::Result<Inventory>>>()
+            },
+            || match pending.take() {
+                Some(mut done) => each(&mut done).map(|()| done),
+                None => Ok(Vec::new()),
+            },
+        );
+        let mut done = handed?;
         done.clear();
         for r in results {
             match r {
@@ -362,6 +373,11 @@ where
                 Err(e) => return Err(e),
             }
         }
+        if errors.is_empty() {
+            pending = Some(done);
+        }
+    }
+    if let Some(mut done) = pending {
         if errors.is_empty() {
             each(&mut done)?;
         }

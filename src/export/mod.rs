@@ -102,8 +102,9 @@ pub struct RunSummary<'a> {
     pub lib: &'a FactorLibrary,
 }
 
-/// A file being written batch by batch.
-pub trait InventoryWriter {
+/// A file being written batch by batch (on whichever thread is free: the
+/// next batch is computed while this one is written).
+pub trait InventoryWriter: Send {
     /// Writes facility-years in study order, with their rows.
     fn write(&mut self, batch: &[Inventory]) -> Result<()>;
     /// Completes the file with what needs the whole run.
