@@ -14,6 +14,7 @@ use crate::error::{did_you_mean, DataError, Error, Location, Result};
 use crate::substance::Substance;
 use crate::units::Unit;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -344,7 +345,11 @@ pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Opt
 /// The set of factors a study uses: the embedded library plus user layers.
 #[derive(Debug, Clone, Default)]
 pub struct FactorLibrary {
-    factors: BTreeMap<String, Factor>,
+    /// By id. Hashed, not sorted: every row of every facility-year (and every
+    /// Monte Carlo draw) looks factors up, and sorted ids share long prefixes
+    /// (`fuel.gbt32151_2024.…`) that a tree compares again at every level.
+    /// Listings sort on the way out.
+    factors: HashMap<String, Factor>,
     datasets: BTreeMap<String, Dataset>,
 }
 
@@ -506,7 +511,7 @@ impl FactorLibrary {
                 },
                 format!("unknown factor '{id}'"),
             )
-            .with_hint(did_you_mean(id, self.factors.keys().map(String::as_str)))
+            .with_hint(did_you_mean(id, self.ids()))
         })
     }
 
@@ -522,12 +527,16 @@ impl FactorLibrary {
 
     /// All factors, sorted by id.
     pub fn iter(&self) -> impl Iterator<Item = &Factor> {
-        self.factors.values()
+        let mut all: Vec<&Factor> = self.factors.values().collect();
+        all.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        all.into_iter()
     }
 
     /// All ids, sorted.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.factors.keys().map(String::as_str)
+        let mut all: Vec<&str> = self.factors.keys().map(String::as_str).collect();
+        all.sort_unstable();
+        all.into_iter()
     }
 
     /// The datasets, sorted by id.
@@ -550,7 +559,7 @@ impl FactorLibrary {
     /// arithmetic and `assumption` its reason in `note`; every source needs a title.
     pub fn check(&self) -> Vec<DataError> {
         let mut out = Vec::new();
-        for f in self.factors.values() {
+        for f in self.iter() {
             let here = || f.location.clone();
             if f.confidence == Confidence::Conflicting && f.alternative.trim().is_empty() {
                 out.push(DataError::new(

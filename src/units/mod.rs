@@ -331,8 +331,8 @@ impl Unit {
     /// many times per inventory.
     pub fn parse(input: &str) -> Result<Unit, UnitError> {
         thread_local! {
-            static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<Unit, UnitError>>> =
-                std::cell::RefCell::new(std::collections::HashMap::new());
+            static CACHE: std::cell::RefCell<rustc_hash::FxHashMap<String, Result<Unit, UnitError>>> =
+                std::cell::RefCell::new(rustc_hash::FxHashMap::default());
         }
         if let Some(hit) = CACHE.with(|c| c.borrow().get(input).cloned()) {
             return hit;
@@ -447,7 +447,7 @@ impl Unit {
     /// Product of two units.
     pub fn mul(&self, other: &Unit) -> Result<Unit, UnitError> {
         Ok(Unit {
-            symbol: format!("{}·{}", self.symbol, other.symbol),
+            symbol: joined(&[&self.symbol, "·", &other.symbol]),
             dims: self.dims.mul(other.dims),
             scale: self
                 .scale
@@ -459,7 +459,7 @@ impl Unit {
     /// Quotient of two units.
     pub fn div(&self, other: &Unit) -> Result<Unit, UnitError> {
         Ok(Unit {
-            symbol: format!("{}/({})", self.symbol, other.symbol),
+            symbol: joined(&[&self.symbol, "/(", &other.symbol, ")"]),
             dims: self.dims.div(other.dims),
             scale: self
                 .scale
@@ -673,6 +673,17 @@ impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.value.normalize(), self.unit)
     }
+}
+
+/// Strings end to end in one allocation: a product unit's symbol is built
+/// for every multiplication on the accounting path, where `format!`'s
+/// machinery cost more than the arithmetic.
+fn joined(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
 }
 
 #[cfg(test)]
