@@ -155,7 +155,56 @@ pub struct McReport {
     pub method: String,
 }
 
-type Sample = (Vec<f64>, BTreeMap<(String, String, String), f64>);
+/// (level, key, substance) of one reported total.
+type Key = (String, String, String);
+
+/// One run: the drawn inputs, the totals by output slot, and any total no
+/// base inventory has (a substance a draw brings in), by key.
+type Sample = (Vec<f64>, Vec<f64>, BTreeMap<Key, f64>);
+
+/// Where each facility-year's totals go: one slot per (level, key,
+/// substance) of the base inventories, so a run adds into a vector instead
+/// of building string keys per total.
+struct Slots {
+    keys: Vec<Key>,
+    /// per facility-year: substance → its facility, sector and province slots
+    of_fy: Vec<BTreeMap<String, [usize; 3]>>,
+}
+
+impl Slots {
+    fn new(base: &[Inventory], sector_of: &[(String, String)]) -> Slots {
+        let mut index: BTreeMap<Key, usize> = BTreeMap::new();
+        let mut keys = Vec::new();
+        let mut slot = |k: Key| {
+            *index.entry(k.clone()).or_insert_with(|| {
+                keys.push(k);
+                keys.len() - 1
+            })
+        };
+        let mut of_fy = Vec::with_capacity(base.len());
+        for (inv, (fid, sector)) in base.iter().zip(sector_of) {
+            let mut m = BTreeMap::new();
+            for sub in inv.totals.by_substance.keys() {
+                m.insert(sub.clone(), Self::three(&mut slot, fid, sector, sub));
+            }
+            of_fy.push(m);
+        }
+        Slots { keys, of_fy }
+    }
+
+    fn three(
+        slot: &mut impl FnMut(Key) -> usize,
+        fid: &str,
+        sector: &str,
+        sub: &str,
+    ) -> [usize; 3] {
+        [
+            slot(("facility".into(), fid.into(), sub.into())),
+            slot(("sector".into(), sector.into(), sub.into())),
+            slot(("province".into(), "Sichuan".into(), sub.into())),
+        ]
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 fn one_run(
@@ -167,6 +216,7 @@ fn one_run(
     sectors: &SectorLibrary,
     fys: &mut [FacilityYear],
     sector_of: &[(String, String)],
+    slots: &Slots,
 ) -> crate::Result<Sample> {
     let mut rng = ChaCha8Rng::seed_from_u64(
         seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -202,17 +252,24 @@ fn one_run(
             }
         }
     }
-    let mut out: BTreeMap<(String, String, String), f64> = BTreeMap::new();
-    for (fy, (fid, sector)) in fys.iter().zip(sector_of) {
+    let mut out = vec![0.0; slots.keys.len()];
+    let mut extra: BTreeMap<Key, f64> = BTreeMap::new();
+    for (i, (fy, (fid, sector))) in fys.iter().zip(sector_of).enumerate() {
         let inv = inventory(settings, lib, sectors, fy)?;
         let mut put = |sub: &str, v: Decimal| {
             let v = f(v);
-            *out.entry(("facility".into(), fid.clone(), sub.into()))
-                .or_default() += v;
-            *out.entry(("sector".into(), sector.clone(), sub.into()))
-                .or_default() += v;
-            *out.entry(("province".into(), "Sichuan".into(), sub.into()))
-                .or_default() += v;
+            match slots.of_fy[i].get(sub) {
+                Some(three) => three.iter().for_each(|&s| out[s] += v),
+                None => {
+                    for k in [
+                        ("facility".to_string(), fid.clone(), sub.to_string()),
+                        ("sector".into(), sector.clone(), sub.into()),
+                        ("province".into(), "Sichuan".into(), sub.into()),
+                    ] {
+                        *extra.entry(k).or_default() += v;
+                    }
+                }
+            }
         };
         for (k, v) in &inv.totals.by_substance {
             if k != "CO2e" {
@@ -221,7 +278,7 @@ fn one_run(
         }
         put("CO2e", inv.totals.co2e);
     }
-    Ok((drawn, out))
+    Ok((drawn, out, extra))
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -288,6 +345,7 @@ pub fn monte_carlo(
         .iter()
         .map(|f| (f.facility_id.clone(), f.sector.clone()))
         .collect();
+    let slots = Slots::new(base, &sector_of);
     let samples: Vec<Sample> = (0..runs)
         .into_par_iter()
         // One working copy of the library and the activity per thread: every
@@ -297,7 +355,9 @@ pub fn monte_carlo(
         .map_init(
             || (lib.clone(), fys.to_vec()),
             |(lib, fys), r| {
-                let s = one_run(r, seed, &ins, settings, lib, sectors, fys, &sector_of);
+                let s = one_run(
+                    r, seed, &ins, settings, lib, sectors, fys, &sector_of, &slots,
+                );
                 progress();
                 s
             },
@@ -331,14 +391,26 @@ pub fn monte_carlo(
         }
         put("CO2e", inv.totals.co2e)?;
     }
-    let keys: BTreeSet<(String, String, String)> =
-        samples.iter().flat_map(|s| s.1.keys().cloned()).collect();
+    // Every total in key order: the base inventories' slots, and any a draw
+    // brought in.
+    let mut keys: BTreeMap<&Key, Option<usize>> = slots
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k, Some(i)))
+        .collect();
+    for s in &samples {
+        for k in s.2.keys() {
+            keys.entry(k).or_insert(None);
+        }
+    }
+    let value = |s: &Sample, k: &Key, slot: Option<usize>| match slot {
+        Some(i) => s.1[i] + s.2.get(k).copied().unwrap_or(0.0),
+        None => s.2.get(k).copied().unwrap_or(0.0),
+    };
     let mut summaries = Vec::new();
-    for k in &keys {
-        let mut v: Vec<f64> = samples
-            .iter()
-            .map(|s| s.1.get(k).copied().unwrap_or(0.0))
-            .collect();
+    for (&k, &slot) in &keys {
+        let mut v: Vec<f64> = samples.iter().map(|s| value(s, k, slot)).collect();
         let mean = v.iter().sum::<f64>() / v.len() as f64;
         v.sort_by(f64::total_cmp);
         summaries.push(Summary {
@@ -358,9 +430,10 @@ pub fn monte_carlo(
         "Sichuan".to_string(),
         "CO2e".to_string(),
     );
+    let target_slot = keys.get(&target_key).copied().flatten();
     let y: Vec<f64> = samples
         .iter()
-        .map(|s| s.1.get(&target_key).copied().unwrap_or(0.0))
+        .map(|s| value(s, &target_key, target_slot))
         .collect();
     let ry = ranks(&y);
     let mut sens: Vec<Sensitivity> = ins
