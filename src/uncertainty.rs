@@ -348,6 +348,9 @@ pub fn monte_carlo(
     let slots = Slots::new(base, &sector_of);
     let samples: Vec<Sample> = (0..runs)
         .into_par_iter()
+        // rayon calls the init below once per split job, not per thread:
+        // runs in jobs of at least 32 keep the copies few.
+        .with_min_len(32)
         // One working copy of the library and the activity per thread: every
         // run overwrites every uncertain value it draws (the same set each
         // run), so no value of an earlier run survives into the next, and the
