@@ -253,6 +253,7 @@ pub fn inventory_with_edits(
     work.add_co2e_rows(settings).map_err(located)?;
     let totals = work.totals(output).map_err(located)?;
     work.warn_conflicting_factors();
+    work.warn_fallback_fuel_tables(&ed.fuel_tables);
     Ok(Inventory {
         facility_id: fy.facility_id.clone(),
         name: fy.name.clone(),
@@ -274,6 +275,65 @@ pub fn inventory_with_edits(
 }
 
 impl Work<'_> {
+    /// One warning per fuel whose defaults came from another table than the
+    /// edition's own (the guideline's fuel table is the first of
+    /// `fuel_tables`): raw coal under the 2015 guideline falls through to
+    /// GB/T 2589 and a carbon content seen in no guideline table, and the
+    /// result should say so. Only fallbacks resting on a value weaker than
+    /// `secondary` are named (natural gas is the same confirmed value in every
+    /// table); our `derived` fuels (biogas) are not a fallback.
+    fn warn_fallback_fuel_tables(&mut self, tables: &[String]) {
+        let Some(own) = tables.first() else {
+            return;
+        };
+        let mut by_fuel: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+        for r in &self.rows {
+            for id in &r.factor_ids {
+                let Some(rest) = id.strip_prefix("fuel.") else {
+                    continue;
+                };
+                let Some((table, fuel_prop)) = rest.split_once('.') else {
+                    continue;
+                };
+                let Some((fuel, _)) = fuel_prop.rsplit_once('.') else {
+                    continue;
+                };
+                if table != own && table != "derived" {
+                    by_fuel.entry((fuel, table)).or_default().insert(id);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        for ((fuel, table), ids) in by_fuel {
+            let factors: Vec<&crate::factors::Factor> =
+                ids.iter().filter_map(|id| self.lib.find(id)).collect();
+            let confirmed = |c: crate::factors::Confidence| {
+                matches!(
+                    c,
+                    crate::factors::Confidence::Verified | crate::factors::Confidence::Secondary
+                )
+            };
+            if factors.iter().all(|f| confirmed(f.confidence)) {
+                continue;
+            }
+            let list: Vec<String> = factors
+                .iter()
+                .map(|f| format!("{} = {} {} ({})", f.id, f.value, f.unit, f.confidence))
+                .collect();
+            found.push(format!(
+                "fuel '{fuel}' has no default in the {own} table of this edition; its defaults come from the {table} table: {}; give the measured fuel.{fuel}.ncv, .carbon_content and .oxidation",
+                list.join(", ")
+            ));
+        }
+        let here = self.here().to_string();
+        for message in found {
+            self.warnings.push(Warning {
+                location: here.clone(),
+                message,
+            });
+        }
+    }
+
     /// One warning on every result that rests on a factor marked `conflicting`
     /// (its sources disagree; e.g. the MEE 2024 aluminium defaults against the
     /// consultation-draft figures), naming each with its alternative, so the
