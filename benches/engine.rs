@@ -124,7 +124,7 @@ fn roadmap(c: &mut Criterion) {
     let (f, s) = libs();
     let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
     let lib = MeasureLibrary::embedded(&s).unwrap();
-    let measures = all_measures(&study, &s, &lib).unwrap();
+    let measures = all_measures(&study, &s, &lib, &f).unwrap();
     let ms = MetricSettings::defaults(&f);
     let mut g = c.benchmark_group("roadmap_builtin_study");
     g.sample_size(10).measurement_time(Duration::from_secs(20));

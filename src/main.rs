@@ -230,6 +230,24 @@ enum LangArg {
     Zh,
 }
 
+/// The error and its causes on one line, each cause said once: library
+/// errors already name their cause (`path: No such file or directory`), so a
+/// cause whose text the message holds is not repeated.
+fn one_message(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
 fn main() -> ExitCode {
     keep_freed_pages();
     let cli = Cli::parse();
@@ -242,7 +260,7 @@ fn main() -> ExitCode {
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", one_message(&e));
             ExitCode::from(2)
         }
     };

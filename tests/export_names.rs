@@ -16,7 +16,8 @@ fn builtin_roadmap() -> (coreduce::roadmap::RoadmapReport, SectorLibrary) {
     let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
     let run = coreduce::accounting::compute(study, &f, &s).unwrap();
     let library = MeasureLibrary::embedded(&s).unwrap();
-    let measures = coreduce::measures::all_measures(&run.study, &s, &library).unwrap();
+    let measures =
+        coreduce::measures::all_measures(&run.study, &s, &library, &run.factors).unwrap();
     let ms = coreduce::measures::settings_for(&run.study, &run.factors);
     let rep = coreduce::roadmap::run(&run.study, &f, &s, &measures, &ms).unwrap();
     (rep, s)

@@ -594,64 +594,6 @@ fn located(l: &Location, text: &str) -> Result<(), String> {
     }
 }
 
-/// Known panics outside this harness's fixes (in `src/measures`, owned by
-/// another change of issue 18): while they stand, cases that reach them skip
-/// the measures and roadmap steps, so that the harness keeps finding new
-/// problems. Remove an entry once its fix lands.
-///
-/// - a settings `discount_rate` far above 1 (e.g. 394969.41) overflows the
-///   capital recovery factor (`measures::metrics::crf`, "Multiplication
-///   overflowed"); the CLI's `--discount-rate` is bounded, the sheet is not.
-/// - a measures-sheet number beyond ±1e15 (e.g. capex
-///   79228162514264337593543950335 CNY/t) overflows `Measure::annual_cost`
-///   ("Multiplication overflowed"): measure values have no magnitude bound.
-/// - a settings `lambda` of 1e15 (within the input bound) times a large
-///   pollution reduction (a grid factor of 840,289 tCO2/MWh and a measure
-///   scaling electricity by 535,771) overflows `Metrics::from_totals`
-///   ("Multiplication overflowed"): the metrics are not checked.
-fn known_outside(sheets: &[Sheet]) -> Option<&'static str> {
-    let huge = |c: &Cell| match c {
-        Cell::Num(n) => n.abs() > 1e15,
-        Cell::Text(t) => t.trim().parse::<f64>().is_ok_and(|n| n.abs() > 1e15),
-        _ => false,
-    };
-    if let Some(m) = sheets.iter().find(|(n, _, _)| n == "measures") {
-        if m.2.iter().flatten().any(huge) {
-            return Some("a measures value beyond 1e15 (Measure::annual_cost overflow)");
-        }
-    }
-    let settings = sheets.iter().find(|(n, _, _)| n == "settings")?;
-    for row in &settings.2 {
-        if let [Cell::Text(k), v, ..] = &row[..] {
-            if k.trim() == "lambda" {
-                let big = match v {
-                    Cell::Num(n) => n.abs() > 1e6,
-                    Cell::Text(t) => t.trim().parse::<f64>().is_ok_and(|n| n.abs() > 1e6),
-                    _ => false,
-                };
-                if big {
-                    return Some("lambda beyond 1e6 (Metrics::from_totals overflow)");
-                }
-            }
-            if k.trim() == "discount_rate" {
-                let ok = match v {
-                    Cell::Num(n) => (0.0..=1.0).contains(n),
-                    Cell::Empty => true,
-                    Cell::Text(t) => t
-                        .trim()
-                        .parse::<f64>()
-                        .map_or(true, |n| (0.0..=1.0).contains(&n)),
-                    Cell::Bool(_) => true,
-                };
-                if !ok {
-                    return Some("discount_rate out of 0..1 (measures::metrics::crf overflow)");
-                }
-            }
-        }
-    }
-    None
-}
-
 fn run_case(sheets: &[Sheet], roadmap: bool) -> Result<(), String> {
     let (lib, sectors, library) = libs();
     let dir = tempfile::tempdir().unwrap();
@@ -679,15 +621,12 @@ fn run_case(sheets: &[Sheet], roadmap: bool) -> Result<(), String> {
     };
     verbose(&format!("computed {} inventories", run.inventories.len()));
     let ms = coreduce::measures::settings_for(&run.study, &run.factors);
-    let known = known_outside(sheets);
-    if let Some(k) = known {
-        verbose(&format!("known, measures skipped: {k}"));
-    } else if let Err(e) = coreduce::measures::report(&run, sectors, library, &ms) {
+    if let Err(e) = coreduce::measures::report(&run, sectors, library, &ms) {
         verbose(&format!("measures: {e}"));
         return located_error(&e);
     }
-    if roadmap && known.is_none() {
-        match coreduce::measures::all_measures(&run.study, sectors, library) {
+    if roadmap {
+        match coreduce::measures::all_measures(&run.study, sectors, library, &run.factors) {
             Err(e) => located_error(&e)?,
             Ok(measures) => {
                 if let Err(e) =

@@ -642,3 +642,411 @@ fn factor_value_rules_by_kind() {
     assert!(value_problem("mygrid.2022", d("-0.5"), &u("tCO2/MWh")).is_some());
     assert!(value_problem("mygrid.2022", d("0"), &u("tCO2/MWh")).is_none());
 }
+
+/// A one-facility tobacco study (100 t of leaf in 2022) with extra sheets of
+/// text cells: (sheet, header, rows). Rows given for `settings`,
+/// `facilities` or `activity` are added to the base sheet's rows.
+/// A sheet of text cells: (name, header, rows).
+type TextSheet<'a> = (&'a str, &'a [&'a str], &'a [&'a [&'a str]]);
+
+fn tobacco_study(dir: &Path, name: &str, sheets: &[TextSheet<'_>]) -> PathBuf {
+    let path = dir.join(name);
+    let mut wb = Workbook::new();
+    let base: [TextSheet<'_>; 3] = [
+        ("settings", &["key", "value"], &[&["gwp", "AR5"]]),
+        (
+            "facilities",
+            &[
+                "facility_id",
+                "sector",
+                "technology",
+                "capacity",
+                "capacity_unit",
+            ],
+            &[&["TB-01", "tobacco", "coal_bulk_barn", "100", "t/a"]],
+        ),
+        (
+            "activity",
+            &["facility_id", "year", "item", "value", "unit"],
+            &[&["TB-01", "2022", "output", "100", "t"]],
+        ),
+    ];
+    let extra = sheets
+        .iter()
+        .filter(|(n, _, _)| !base.iter().any(|(b, _, _)| b == n))
+        .map(|(n, h, rows)| (*n, *h, rows.iter().collect::<Vec<_>>()));
+    let all = base
+        .iter()
+        .map(|(n, h, rows)| {
+            let added = sheets
+                .iter()
+                .filter(|(x, _, _)| x == n)
+                .flat_map(|(_, _, r)| r.iter());
+            (*n, *h, rows.iter().chain(added).collect::<Vec<_>>())
+        })
+        .chain(extra);
+    for (sheet, header, rows) in all {
+        let ws = wb.add_worksheet().set_name(sheet).unwrap();
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+                }
+            }
+        }
+    }
+    wb.save(&path).unwrap();
+    path
+}
+
+const MEASURE_HEADER: &[&str] = &[
+    "measure_id",
+    "sector",
+    "name",
+    "field",
+    "node",
+    "target",
+    "value",
+    "unit",
+];
+
+// 5 and 9. Values accepted without a check: `validate` now reads the measures
+// sheet with the compiler `measures` and `roadmap` use, and every value is
+// checked against its range (each of these passed as clean before).
+#[test]
+fn measure_values_out_of_range_are_findings_of_validate_with_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: &[&[&str]] = &[
+        &[
+            "M1",
+            "tobacco",
+            "",
+            "scale",
+            "curing_barn",
+            "fuel.*",
+            "-5",
+            "",
+        ],
+        &["M2", "tobacco", "", "green_power", "", "", "5", ""],
+        &[
+            "M3",
+            "tobacco",
+            "",
+            "switch",
+            "",
+            "fuel.raw_coal>fuel.raw_coal",
+            "1",
+            "GJ/GJ",
+        ],
+        &[
+            "M4",
+            "tobacco",
+            "",
+            "scale",
+            "",
+            "electricity.purchased",
+            "0.9",
+            "",
+        ],
+        &["M4", "tobacco", "", "lifetime", "", "", "900", ""],
+        &[
+            "M5",
+            "tobacco",
+            "",
+            "set_factor",
+            "",
+            "tb.no_such_factor",
+            "0.5",
+            "",
+        ],
+        &[
+            "M6",
+            "tobacco",
+            "",
+            "scale",
+            "",
+            "electricity.purchased",
+            "0.9",
+            "",
+        ],
+        &["M6", "tobacco", "", "capex", "", "", "1e20", "CNY/t"],
+        &["M7", "tobacco", "", "green_power", "", "", "-3", ""],
+    ];
+    let path = tobacco_study(dir.path(), "m.xlsx", &[("measures", MEASURE_HEADER, rows)]);
+    let o = coreduce(&["validate", "m.xlsx"], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    for expected in [
+        "measures!G2: a scale multiplier cannot be negative (-5)",
+        "measures!G3: a green power share must lie between 0 and 1 (0–100 %), not 5",
+        "measures!G4: the switch turns 'fuel.raw_coal' into itself",
+        "measures!G6: lifetime must be a whole number of years from 1 to 100, not 900",
+        "measures!G9: capex 100000000000000000000 per unit of output is out of range",
+        "measures!G10: a green power share must lie between 0 and 1 (0–100 %), not -3",
+    ] {
+        assert!(out.contains(expected), "missing «{expected}» in\n{out}");
+    }
+    // The unknown factor is found once the values are right.
+    let rows: &[&[&str]] = &[&[
+        "M5",
+        "tobacco",
+        "",
+        "set_factor",
+        "",
+        "tb.no_such_factor",
+        "0.5",
+        "",
+    ]];
+    tobacco_study(dir.path(), "f.xlsx", &[("measures", MEASURE_HEADER, rows)]);
+    let o = coreduce(&["validate", "f.xlsx"], dir.path());
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("measures!D2: measure 'M5' edits factor 'tb.no_such_factor', which the factor library does not have"),
+        "{out}"
+    );
+    // `measures` refuses the same workbook with the same words.
+    let o = coreduce(&["measures", "f.xlsx"], dir.path());
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("edits factor 'tb.no_such_factor'"), "{err}");
+    drop(path);
+}
+
+// 5. `validate` said clean for bad scenarios and targets sheets.
+#[test]
+fn validate_reads_the_scenarios_and_targets_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    tobacco_study(
+        dir.path(),
+        "s.xlsx",
+        &[
+            (
+                "scenarios",
+                &[
+                    "scenario", "kind", "field", "scope", "target", "year", "value", "unit",
+                ],
+                &[&["policy", "policy", "horizon", "", "", "", "1900", ""]],
+            ),
+            (
+                "targets",
+                &["target_id", "year", "substance", "scope", "cap", "unit"],
+                &[&["T1", "2030", "XYZ", "all", "100", "t"]],
+            ),
+        ],
+    );
+    let o = coreduce(&["validate", "s.xlsx"], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        out.contains("scenarios!G2: horizon 1900 must be a year after the base year 2022"),
+        "{out}"
+    );
+    assert!(out.contains("targets!C2: unknown substance 'XYZ'"), "{out}");
+}
+
+// 9. Metric settings out of range: a discount rate of 500 %, a lambda that
+// overflowed the metrics (1e15), both refused with their cells.
+#[test]
+fn metric_settings_out_of_range_name_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    tobacco_study(
+        dir.path(),
+        "r.xlsx",
+        &[(
+            "settings",
+            &["key", "value"],
+            &[&["discount_rate", "5"], &["lambda", "1000000000000000"]],
+        )],
+    );
+    let o = coreduce(&["validate", "r.xlsx"], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        out.contains("settings!B3: discount_rate 5 is out of range: give the rate as a fraction between 0 and 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("settings!B4: lambda 1000000000000000 is out of range: at most 1,000,000"),
+        "{out}"
+    );
+    let sample = sample();
+    let args = ["measures", sample.to_str().unwrap(), "--lambda", "2000000"];
+    let o = coreduce(&args, dir.path());
+    assert!(
+        text(&o).1.contains("--lambda 2000000 is out of range"),
+        "{:?}",
+        text(&o)
+    );
+}
+
+// 9. Negative capacity refused; output 0 accepted with a warning.
+#[test]
+fn negative_capacity_is_refused_and_zero_output_is_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tobacco_study(
+        dir.path(),
+        "c.xlsx",
+        &[(
+            "facilities",
+            &[
+                "facility_id",
+                "sector",
+                "technology",
+                "capacity",
+                "capacity_unit",
+            ],
+            &[&["TB-02", "tobacco", "coal_bulk_barn", "-100", "t/a"]],
+        )],
+    );
+    drop(path);
+    let o = coreduce(&["validate", "c.xlsx"], dir.path());
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("capacity cannot be negative (-100)"), "{out}");
+
+    let (f, s) = libs();
+    let path = tobacco_study(
+        dir.path(),
+        "z.xlsx",
+        &[
+            (
+                "facilities",
+                &["facility_id", "sector", "technology"],
+                &[&["TB-03", "tobacco", "coal_bulk_barn"]],
+            ),
+            (
+                "activity",
+                &["facility_id", "year", "item", "value", "unit"],
+                &[&["TB-03", "2022", "output", "0", "t"]],
+            ),
+        ],
+    );
+    let run = run_workbook(&path, &f, &s).unwrap_or_else(|e| panic!("{e}"));
+    let zero = run
+        .inventories
+        .iter()
+        .find(|i| i.facility_id == "TB-03")
+        .unwrap();
+    assert!(
+        zero.warnings
+            .iter()
+            .any(|w| w.location == "activity!D3" && w.message.starts_with("output is 0 t")),
+        "{:?}",
+        zero.warnings
+    );
+}
+
+// 13. A formula cell without a cached value (as openpyxl or a script writes
+// it) was called "the value is empty": say it is a formula never computed,
+// and how to get its value.
+#[test]
+fn a_formula_without_a_computed_value_says_so_and_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tobacco_study(
+        dir.path(),
+        "f.xlsx",
+        &[(
+            "activity",
+            &[],
+            &[&["TB-01", "2022", "electricity.purchased", "SENTINEL", "MWh"]],
+        )],
+    );
+    // Put a formula without a value where the sentinel text is, as a program
+    // that never calculates writes it.
+    let sheet_xml = {
+        use std::io::Read;
+        let mut a = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut s = String::new();
+        a.by_name("xl/worksheets/sheet3.xml")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let start = sheet_xml.find(r#"<c r="D3""#).unwrap();
+    let end = start + sheet_xml[start..].find("</c>").unwrap() + "</c>".len();
+    patch_xlsx(
+        &path,
+        &sheet_xml[start..end],
+        r#"<c r="D3"><f>B2*0.5</f></c>"#,
+    );
+    let o = coreduce(&["validate", "f.xlsx"], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        out.contains("activity!D3: the cell holds the formula =B2*0.5 but no computed value"),
+        "{out}"
+    );
+    assert!(
+        out.contains("open the workbook in Excel, WPS or LibreOffice and save it"),
+        "{out}"
+    );
+}
+
+// 6. No resource bounds on `--factors`: a FIFO named factors.csv hung, a link
+// to /dev/zero read until memory ran out, a 200 MB file took 7.7 GB. And a
+// duplicated id was reported as "rows must be sorted".
+#[test]
+fn a_factors_folder_is_read_within_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = sample();
+    let run = |folder: &str| {
+        let o = coreduce(
+            &["--factors", folder, "validate", sample.to_str().unwrap()],
+            dir.path(),
+        );
+        (o.status.code(), text(&o).1)
+    };
+    // a missing folder: the OS error said once (it was printed twice)
+    let (code, err) = run("missing");
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    // a link to /dev/zero
+    dataset(&dir.path().join("zero"), "z", "");
+    let csv = dir.path().join("zero/z/factors.csv");
+    std::fs::remove_file(&csv).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &csv).unwrap();
+    let (code, err) = run("zero");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("z/factors.csv") && err.contains("not a regular file"),
+        "{err}"
+    );
+    // a FIFO (opening it would wait for a writer forever)
+    dataset(&dir.path().join("fifo"), "f", "");
+    let csv = dir.path().join("fifo/f/factors.csv");
+    std::fs::remove_file(&csv).unwrap();
+    assert!(Command::new("mkfifo").arg(&csv).status().unwrap().success());
+    let (code, err) = run("fifo");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    // a file over the bound (sparse: no disk is used)
+    dataset(&dir.path().join("big"), "b", "");
+    let csv = dir.path().join("big/b/factors.csv");
+    std::fs::File::options()
+        .write(true)
+        .open(&csv)
+        .unwrap()
+        .set_len(coreduce::factors::MAX_DATASET_FILE_BYTES + 1)
+        .unwrap();
+    let (code, err) = run("big");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("larger than 16 MB"), "{err}");
+    // the same id twice in one file
+    dataset(
+        &dir.path().join("dup"),
+        "d",
+        "grid.mine.avg,0.5,tCO2/MWh,,e,CN,unverified,s,,,,\n\
+         grid.mine.avg,0.6,tCO2/MWh,,e,CN,unverified,s,,,,\n",
+    );
+    let (code, err) = run("dup");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("d/factors.csv:3: factor id 'grid.mine.avg' is defined twice in this file (first on line 2)"),
+        "{err}"
+    );
+}

@@ -477,7 +477,7 @@ fn user_measure_errors_name_the_cell() {
     let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
     insta::assert_snapshot!(text.join("\n"), @r"
     measures!D2: unknown measure field 'scal' (did you mean 'scale'?)
-    measures!G2: a control efficiency must lie between 0 and 1 (0–100 %)
+    measures!G2: a control efficiency must lie between 0 and 1 (0–100 %), not 1.5
     measures!D2: measure 'm' has no edits (scale, switch, control, green_power, add, scale_factor, set_factor)
     ");
 }

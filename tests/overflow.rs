@@ -78,7 +78,8 @@ fn every_command(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> O
     if let Err(e) = coreduce::measures::report(&run, sectors, &library, &ms) {
         return Some(e.to_string());
     }
-    let measures = coreduce::measures::all_measures(&run.study, sectors, &library).unwrap();
+    let measures =
+        coreduce::measures::all_measures(&run.study, sectors, &library, &run.factors).unwrap();
     if let Err(e) = coreduce::roadmap::run(&run.study, &run.factors, sectors, &measures, &ms) {
         return Some(e.to_string());
     }

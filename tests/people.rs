@@ -179,7 +179,7 @@ fn make_province_without_codes_reads_clean_and_inventories_as_with_codes() {
 fn roadmap_json(r: &WorkbookRun) -> serde_json::Value {
     let (_, s) = libs();
     let library = MeasureLibrary::embedded(s).unwrap();
-    let measures = coreduce::measures::all_measures(&r.study, s, &library).unwrap();
+    let measures = coreduce::measures::all_measures(&r.study, s, &library, &r.factors).unwrap();
     let ms = coreduce::measures::settings_for(&r.study, &r.factors);
     let rep = coreduce::roadmap::run(&r.study, &r.factors, s, &measures, &ms).unwrap();
     serde_json::to_value(&rep).unwrap()
@@ -361,7 +361,8 @@ fn counties_are_a_level_below_the_city_in_the_roadmap() {
     let (_, s) = libs();
     let words = run("people_words.xlsx").base_year_only();
     let library = MeasureLibrary::embedded(s).unwrap();
-    let measures = coreduce::measures::all_measures(&words.study, s, &library).unwrap();
+    let measures =
+        coreduce::measures::all_measures(&words.study, s, &library, &words.factors).unwrap();
     let ms = coreduce::measures::settings_for(&words.study, &words.factors);
     let rep = coreduce::roadmap::run(&words.study, &words.factors, s, &measures, &ms).unwrap();
     // every point keeps the county its facility named

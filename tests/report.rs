@@ -82,7 +82,7 @@ fn report_structure_of_the_builtin_study() {
         inventories,
     };
     let lib = MeasureLibrary::embedded(&s).unwrap();
-    let measures = all_measures(&run.study, &s, &lib).unwrap();
+    let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
     let ms = MetricSettings::defaults(&f);
     let rm = coreduce::roadmap::run(&run.study, &f, &s, &measures, &ms).unwrap();
     let mrep = report(&run, &s, &lib, &ms).unwrap();

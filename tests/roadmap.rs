@@ -131,6 +131,8 @@ fn study_with(cap: Decimal, measures: &[(&str, &str, Decimal, Decimal)]) -> Stud
             unit: "t".into(),
             note: String::new(),
             location: here(),
+            substance_location: here(),
+            scope_location: here(),
         }],
         notices: Vec::new(),
     }
@@ -152,7 +154,7 @@ fn optimiser_finds_the_hand_worked_optimum() {
     // m3 for the rest: x3 = (200 − e1 − e2) / e3.
     let need = dec!(200);
     let study = three_measure_study(bau - need);
-    let measures = all_measures(&study, &s, &MeasureLibrary::default()).unwrap();
+    let measures = all_measures(&study, &s, &MeasureLibrary::default(), &f).unwrap();
     let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
     let lc = rep.least_cost.as_ref().unwrap();
     assert_eq!(lc.status, "solved", "{:?}", lc.explanations);
@@ -200,7 +202,7 @@ fn measures_on_one_source_are_corrected_to_meet_the_target_exactly() {
             ("b", "fuel.*", dec!(0.8), dec!(30)),
         ],
     );
-    let measures = all_measures(&study, &s, &MeasureLibrary::default()).unwrap();
+    let measures = all_measures(&study, &s, &MeasureLibrary::default(), &f).unwrap();
     let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
     let lc = rep.least_cost.as_ref().unwrap();
     assert_eq!(lc.status, "solved");
@@ -220,7 +222,7 @@ fn an_infeasible_target_is_explained() {
         + base[0].source_total("curing_combustion", "CO2e") / dec!(10);
     // All three at full cut `all`; ask for 100 t more.
     let study = three_measure_study(bau - all - dec!(100));
-    let measures = all_measures(&study, &s, &MeasureLibrary::default()).unwrap();
+    let measures = all_measures(&study, &s, &MeasureLibrary::default(), &f).unwrap();
     let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
     let lc = rep.least_cost.unwrap();
     assert_eq!(lc.status, "infeasible");
@@ -236,7 +238,7 @@ fn builtin_study_runs_and_its_iamc_table_parses_back() {
     let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap_or_else(|e| panic!("{e}"));
     assert!(study.facility_years.len() >= 15);
     let lib = MeasureLibrary::embedded(&s).unwrap();
-    let measures = all_measures(&study, &s, &lib).unwrap();
+    let measures = all_measures(&study, &s, &lib, &f).unwrap();
     let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
     let kinds: Vec<&str> = rep.scenarios.iter().map(|x| x.kind.as_str()).collect();
     for k in ["bau", "policy", "enhanced", "least_cost"] {

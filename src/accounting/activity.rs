@@ -44,6 +44,7 @@ impl<'a> Work<'a> {
         let mut errors = Vec::new();
         let mut output: Option<Decimal> = None;
         let mut output_rows = 0;
+        let mut output_at: Option<Location> = None;
         let mut measured: Vec<(String, Option<String>, Quantity, Location)> = Vec::new();
         for a in &self.fy.activity {
             let (item, node) = split_node(&a.item);
@@ -95,6 +96,7 @@ impl<'a> Work<'a> {
                             ));
                         }
                         output = Some(v);
+                        output_at = Some(a.location.clone());
                     }
                     Err(_) => errors.push(DataError::new(
                         a.location.clone(),
@@ -207,6 +209,17 @@ impl<'a> Work<'a> {
         };
         if !errors.is_empty() {
             return Err(Error::from_findings(errors));
+        }
+        if output.is_zero() {
+            // Legal (a plant idle all year), but every per-output amount,
+            // intensity and measure cost of this facility-year becomes zero.
+            self.warnings.push(Warning {
+                location: output_at.unwrap_or_else(|| self.here()).to_string(),
+                message: format!(
+                    "output is 0 {}: amounts given per unit of output, intensities and measure costs are zero for this facility-year (was the plant idle, or is the cell wrong?)",
+                    self.sector.output_unit
+                ),
+            });
         }
         // Normalise measured amounts to totals in canonical units.
         let mut seen = BTreeSet::new();

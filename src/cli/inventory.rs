@@ -153,52 +153,46 @@ pub(crate) fn base_year_run(
     Ok(run)
 }
 
-pub(crate) enum Failure {
-    Unreadable(String),
-    Findings(String),
-}
-
-pub(crate) fn compute(
-    path: &Path,
-    lib: &FactorLibrary,
-    sectors: &SectorLibrary,
-) -> Result<(Vec<Inventory>, FactorLibrary, Vec<String>), Failure> {
-    match run_workbook(path, lib, sectors) {
-        Ok(run) => Ok((run.inventories, run.factors, run.study.notices)),
-        Err(e @ WorkbookError::Unreadable { .. }) => Err(Failure::Unreadable(e.to_string())),
-        Err(e @ WorkbookError::Invalid { .. }) => Err(Failure::Findings(e.to_string())),
-    }
-}
-
 pub(crate) fn validate(
     path: &Path,
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
     warnings: WarningsArg,
 ) -> anyhow::Result<ExitCode> {
-    match compute(path, lib, sectors) {
-        Ok((invs, _, notices)) => {
-            let count: usize = invs.iter().map(|i| i.warnings.len()).sum();
-            out!(
-                "{}: clean ({} facility-years, {} warnings)",
-                path.display(),
-                invs.len(),
-                count
-            );
-            for line in warning_lines(&invs, warnings) {
-                out!("{line}");
-            }
-            for n in notices {
-                out!("  note: {n}");
-            }
-            Ok(ExitCode::SUCCESS)
+    let run = match run_workbook(path, lib, sectors) {
+        Ok(run) => run,
+        Err(e @ WorkbookError::Unreadable { .. }) => bail!("{e}"),
+        Err(e @ WorkbookError::Invalid { .. }) => {
+            out!("{e}");
+            return Ok(ExitCode::from(1));
         }
-        Err(Failure::Findings(m)) => {
-            out!("{m}");
-            Ok(ExitCode::from(1))
-        }
-        Err(Failure::Unreadable(m)) => bail!("{m}"),
+    };
+    // The measures, scenarios and targets sheets, as `measures` and
+    // `roadmap` would read them.
+    let plans = coreduce::roadmap::check_plans(&run.study, &run.factors, sectors);
+    if !plans.is_empty() {
+        let e = WorkbookError::Invalid {
+            path: path.display().to_string(),
+            findings: plans,
+        };
+        out!("{e}");
+        return Ok(ExitCode::from(1));
     }
+    let invs = &run.inventories;
+    let count: usize = invs.iter().map(|i| i.warnings.len()).sum();
+    out!(
+        "{}: clean ({} facility-years, {} warnings)",
+        path.display(),
+        invs.len(),
+        count
+    );
+    for line in warning_lines(invs, warnings) {
+        out!("{line}");
+    }
+    for n in &run.study.notices {
+        out!("  note: {n}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub(crate) fn print_summary(invs: &[Inventory]) {

@@ -3,11 +3,11 @@
 
 use super::*;
 
-/// A non-negative number argument; `max`, when given, is its largest value.
+/// A metric setting given on the command line (`--lambda`, `--discount-rate`),
+/// checked with the same bounds as the settings sheet.
 pub(crate) fn decimal_arg(
     name: &str,
     v: &Option<String>,
-    max: Option<(rust_decimal::Decimal, &str)>,
 ) -> anyhow::Result<Option<rust_decimal::Decimal>> {
     let Some(t) = v else {
         return Ok(None);
@@ -24,13 +24,8 @@ pub(crate) fn decimal_arg(
     } else {
         d
     };
-    if d < rust_decimal::Decimal::ZERO {
-        bail!("--{name} {t} cannot be negative");
-    }
-    if let Some((max, hint)) = max {
-        if d > max {
-            bail!("--{name} {t} is out of range: {hint}");
-        }
+    if let Some(problem) = coreduce::study::MetricInputs::problem(&name.replace('-', "_"), d) {
+        bail!("--{name} {t} {problem}");
     }
     Ok(Some(d))
 }
@@ -49,14 +44,10 @@ pub(crate) fn measures_cmd(
     let run = base_year_run(path, lib, sectors)?;
     let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
     let mut ms = coreduce::measures::settings_for(&run.study, &run.factors);
-    if let Some(v) = decimal_arg("lambda", &lambda, None)? {
+    if let Some(v) = decimal_arg("lambda", &lambda)? {
         ms.lambda = v;
     }
-    let rate_max = (
-        rust_decimal::Decimal::ONE,
-        "give the rate as a fraction between 0 and 1 (0.08 for 8 %)",
-    );
-    if let Some(v) = decimal_arg("discount-rate", &discount_rate, Some(rate_max))? {
+    if let Some(v) = decimal_arg("discount-rate", &discount_rate)? {
         ms.discount_rate = v;
     }
     if let Some(p) = pollutant {

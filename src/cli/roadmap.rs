@@ -19,7 +19,7 @@ pub(crate) fn roadmap_cmd(
         }
     };
     let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
-    let measures = coreduce::measures::all_measures(&run.study, sectors, &library)?;
+    let measures = coreduce::measures::all_measures(&run.study, sectors, &library, &run.factors)?;
     let ms = coreduce::measures::settings_for(&run.study, &run.factors);
     let rep = coreduce::roadmap::run(&run.study, &run.factors, sectors, &measures, &ms)
         .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?;

@@ -58,6 +58,56 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// The largest dataset file read from a `--factors` folder: 16 MB. The
+/// shipped library's largest `factors.csv` is about 100 KB; a dataset a
+/// hundred times that is still far below the bound.
+pub const MAX_DATASET_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A dataset file's text. Only regular files (a link is followed to what it
+/// names) are read, so that a FIFO or a link to `/dev/zero` is an error, not
+/// a hang or a read until memory runs out; the read stops at the bound even
+/// where the file grows while it is read.
+fn read_bounded(p: &Path) -> Result<String> {
+    use std::io::Read;
+    let refuse =
+        |why: String| Error::Data(DataError::new(Location::file(p.display().to_string()), why));
+    let io = |source| Error::Io {
+        path: p.display().to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(p).map_err(io)?;
+    if !meta.is_file() {
+        return Err(refuse(
+            "not a regular file (a device, a pipe or a folder): a dataset file must be a text file"
+                .into(),
+        ));
+    }
+    let too_big = || {
+        refuse(format!(
+            "larger than {} MB, the bound for a dataset file: split the dataset",
+            MAX_DATASET_FILE_BYTES / (1024 * 1024)
+        ))
+    };
+    if meta.len() > MAX_DATASET_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .map_err(io)?
+        .take(MAX_DATASET_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_DATASET_FILE_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        refuse(format!(
+            "not UTF-8 text (byte {} is not valid): save the file as UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 /// (path, contents) of the dataset files under a folder.
 pub(crate) fn dir_files(dir: &Path) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
@@ -76,8 +126,7 @@ pub(crate) fn dir_files(dir: &Path) -> Result<Vec<(String, String)>> {
         for name in ["dataset.toml", "factors.csv"] {
             let p = sub.join(name);
             if p.exists() {
-                let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
-                out.push((p.display().to_string(), text));
+                out.push((p.display().to_string(), read_bounded(&p)?));
             }
         }
     }
@@ -186,6 +235,7 @@ fn parse_csv(
         }
     }
     let mut previous_id: Option<String> = None;
+    let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -216,13 +266,18 @@ fn parse_csv(
                 "factor id '{id}' must be lower-case letters, digits, '.', '_' or '-'"
             ));
         }
-        if let Some(prev) = &previous_id {
-            if id.as_str() <= prev.as_str() {
+        if let Some(first) = first_line.get(&id) {
+            row_errors.push(format!(
+                "factor id '{id}' is defined twice in this file (first on line {first}): keep one row"
+            ));
+        } else if let Some(prev) = &previous_id {
+            if id.as_str() < prev.as_str() {
                 row_errors.push(format!(
                     "rows must be sorted by id: '{id}' comes after '{prev}'"
                 ));
             }
         }
+        first_line.entry(id.clone()).or_insert(line);
         previous_id = Some(id.clone());
         let value = parse_decimal(&field(1));
         if value.is_none() {

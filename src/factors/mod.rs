@@ -8,7 +8,7 @@
 
 mod load;
 
-pub use load::{load_dataset_files, EMBEDDED_FACTORS};
+pub use load::{load_dataset_files, EMBEDDED_FACTORS, MAX_DATASET_FILE_BYTES};
 
 use crate::error::{did_you_mean, DataError, Error, Location, Result};
 use crate::substance::Substance;

@@ -163,6 +163,9 @@ pub(crate) fn compile(
                     Decimal::ZERO
                 }
             };
+            if let Some(problem) = super::check::cost_problem("cost", value) {
+                errs.push(DataError::new(at(c.value.span()), problem));
+            }
             CostItem {
                 per_output: value,
                 note: c.note.clone(),
@@ -171,12 +174,17 @@ pub(crate) fn compile(
         let capex = per_output(&m.capex, errs);
         let om = per_output(&m.om_change, errs);
         let energy = per_output(&m.energy_cost_change, errs);
+        if let Some(problem) = super::check::lifetime_problem(Decimal::from(m.lifetime)) {
+            errs.push(DataError::new(here.clone(), problem));
+        }
         let mut edits = Vec::new();
         for e in &m.edit {
             let eat = at(e.kind.span());
-            match compile_edit(e, sector, &sectors.fuel_ids(), &eat, &dec, errs) {
-                Some(x) => edits.push(x),
-                None => continue,
+            if let Some(x) = compile_edit(e, sector, &sectors.fuel_ids(), &eat, &dec, errs) {
+                match super::check::edit_problem(&x) {
+                    Some(problem) => errs.push(DataError::new(eat, problem)),
+                    None => edits.push(x),
+                }
             }
         }
         out.push(Measure {

@@ -14,12 +14,19 @@ pub fn crf(rate: Decimal, years: u32) -> Option<Decimal> {
     if rate.is_zero() {
         return Some(Decimal::ONE / Decimal::from(years));
     }
-    let g = (Decimal::ONE + rate).checked_powu(u64::from(years))?;
+    // Where (1 + r)^n leaves the range of a Decimal (about 7.9e28), g/(g − 1)
+    // equals 1 to the 28 digits a Decimal holds, so CRF = r exactly as stored.
+    let Some(g) = Decimal::ONE
+        .checked_add(rate)
+        .and_then(|b| b.checked_powu(u64::from(years)))
+    else {
+        return Some(rate);
+    };
     let den = g - Decimal::ONE;
     if den.is_zero() {
         return None;
     }
-    Some(rate * g / den)
+    Some(rate.checked_mul(g).map_or(rate, |rg| rg / den))
 }
 
 /// Relative reduction r = ER / Q; undefined when the baseline is zero.
@@ -173,6 +180,9 @@ mod tests {
         assert_eq!(crf(dec!(0.08), 15).unwrap().round_dp(4), dec!(0.1168));
         assert_eq!(crf(dec!(0), 10).unwrap(), dec!(0.1));
         assert_eq!(crf(dec!(0.08), 0), None);
+        // 2^100 ≈ 1.27e30 leaves a Decimal: CRF → r, never 0 (which would
+        // make the capital cost of a long-lived measure vanish).
+        assert_eq!(crf(dec!(1), 100), Some(dec!(1)));
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! MAC and the tool's co-reduction degree index; MACCs put each measure's
 //! potential on the residual left by those before it.
 
+pub mod check;
 mod def;
 pub mod metrics;
 
@@ -138,14 +139,50 @@ impl Measure {
 
     /// Annualised cost for `output` units at penetration `x` and discount rate `rate`:
     /// C = I·CRF(r, n) + ΔO&M + Δenergy cost (CNY per year).
-    pub fn annual_cost(&self, output: Decimal, x: Decimal, rate: Decimal) -> Decimal {
+    pub fn annual_cost(
+        &self,
+        output: Decimal,
+        x: Decimal,
+        rate: Decimal,
+    ) -> crate::Result<Decimal> {
         let crf = crf(rate, self.lifetime).unwrap_or(Decimal::ZERO);
-        output
-            * x
-            * (self.capex.per_output * crf
-                + self.om_change.per_output
-                + self.energy_cost_change.per_output)
+        self.capex
+            .per_output
+            .checked_mul(crf)
+            .and_then(|c| c.checked_add(self.om_change.per_output))
+            .and_then(|c| c.checked_add(self.energy_cost_change.per_output))
+            .and_then(|c| c.checked_mul(output))
+            .and_then(|c| c.checked_mul(x))
+            .ok_or_else(|| {
+                out_of_range(
+                    self.location.clone(),
+                    format!(
+                        "measure '{}': its annual cost for an output of {output}",
+                        self.id
+                    ),
+                )
+            })
     }
+}
+
+/// An overflow in the metrics: the place and what was being computed.
+fn out_of_range(at: Location, what: String) -> Error {
+    Error::Data(DataError::new(
+        at,
+        format!("{what} is out of range (larger than about 7.9e28): check the magnitudes and units of the values involved"),
+    ))
+}
+
+/// `a + b`, `a − b`, `a × b` of the metrics, an overflow named by `what`.
+fn checked(v: Option<Decimal>, what: impl FnOnce() -> String) -> crate::Result<Decimal> {
+    v.ok_or_else(|| {
+        out_of_range(
+            Location::Api {
+                what: "measure metrics".into(),
+            },
+            what(),
+        )
+    })
 }
 
 /// The measure library.
@@ -274,11 +311,18 @@ fn ser_pairs<S: serde::Serializer>(
 }
 
 impl Totals2 {
-    fn add(&mut self, base: &Inventory, with: &Inventory, cost: Decimal) {
-        let mut put = |k: &str, a: Decimal, b: Decimal| {
+    fn add(&mut self, base: &Inventory, with: &Inventory, cost: Decimal) -> crate::Result<()> {
+        let here = || {
+            format!(
+                "the totals up to facility '{}' year {}",
+                base.facility_id, base.year
+            )
+        };
+        let mut put = |k: &str, a: Decimal, b: Decimal| -> crate::Result<()> {
             let e = self.pairs.entry(k.to_string()).or_default();
-            e.0 += a;
-            e.1 += b;
+            e.0 = checked(e.0.checked_add(a), || format!("{} of {k}", here()))?;
+            e.1 = checked(e.1.checked_add(b), || format!("{} of {k}", here()))?;
+            Ok(())
         };
         let keys: std::collections::BTreeSet<&String> = base
             .totals
@@ -294,14 +338,19 @@ impl Totals2 {
                 k,
                 base.totals.by_substance.get(k).copied().unwrap_or_default(),
                 with.totals.by_substance.get(k).copied().unwrap_or_default(),
-            );
+            )?;
         }
-        put("CO2e", base.totals.co2e, with.totals.co2e);
-        put("APeq", base.totals.apeq, with.totals.apeq);
-        put("WPeq", base.totals.wpeq, with.totals.wpeq);
-        put("energy_tce", base.totals.energy_tce, with.totals.energy_tce);
-        self.cost += cost;
-        self.output += base.output;
+        put("CO2e", base.totals.co2e, with.totals.co2e)?;
+        put("APeq", base.totals.apeq, with.totals.apeq)?;
+        put("WPeq", base.totals.wpeq, with.totals.wpeq)?;
+        put("energy_tce", base.totals.energy_tce, with.totals.energy_tce)?;
+        self.cost = checked(self.cost.checked_add(cost), || {
+            format!("{} of cost", here())
+        })?;
+        self.output = checked(self.output.checked_add(base.output), || {
+            format!("{} of output", here())
+        })?;
+        Ok(())
     }
 }
 
@@ -345,12 +394,15 @@ pub const DEGREE_INDEX_NOTE: &str = "co-reduction degree (协同度) index of co
 
 impl Metrics {
     /// Computes the metrics from summed baseline/with totals.
-    pub fn from_totals(t: &Totals2, ms: &MetricSettings) -> Metrics {
+    /// Every sum and product is checked: totals near the range of a
+    /// `Decimal` give an error naming the metric, never a panic.
+    pub fn from_totals(t: &Totals2, ms: &MetricSettings) -> crate::Result<Metrics> {
         let mut reduction = BTreeMap::new();
         let mut rel = BTreeMap::new();
         for (k, (a, b)) in &t.pairs {
-            reduction.insert(k.clone(), *a - *b);
-            if let Some(r) = relative(*a - *b, *a) {
+            let er = checked(a.checked_sub(*b), || format!("the reduction of {k}"))?;
+            reduction.insert(k.clone(), er);
+            if let Some(r) = relative(er, *a) {
                 rel.insert(k.clone(), r);
             }
         }
@@ -359,12 +411,25 @@ impl Metrics {
         let er_poll = er(&ms.pollutant);
         let quadrant = Quadrant::of(er_co2e, er_poll);
         let elasticity = Elasticity::of(rel.get(&ms.pollutant).copied(), rel.get("CO2e").copied());
-        let ereq = er("APeq") + ms.lambda * er_co2e;
+        let ereq = checked(
+            ms.lambda
+                .checked_mul(er_co2e)
+                .and_then(|v| v.checked_add(er("APeq"))),
+            || "EReq = ΔAPeq + λ·ΔCO2e".into(),
+        )?;
         // Co-benefit value: shadow prices where the user set them, else the
         // avoided environmental tax on the pollution equivalents.
-        let mut value = er("APeq") * ms.value_air_eq + er("WPeq") * ms.value_water_eq;
-        for (sub, price) in &ms.shadow_prices {
-            value += er(sub) * *price;
+        let priced = std::iter::once(("APeq", ms.value_air_eq))
+            .chain(std::iter::once(("WPeq", ms.value_water_eq)))
+            .chain(ms.shadow_prices.iter().map(|(k, p)| (k.as_str(), *p)));
+        let mut value = Decimal::ZERO;
+        for (sub, price) in priced {
+            value = checked(
+                er(sub)
+                    .checked_mul(price)
+                    .and_then(|v| v.checked_add(value)),
+                || format!("the co-benefit value of {sub}"),
+            )?;
         }
         let weights = ms.index_weights;
         let comps = [
@@ -377,14 +442,18 @@ impl Metrics {
             .filter(|(r, _)| r.is_some())
             .map(|(_, w)| *w)
             .sum();
-        let degree_index = (!wsum.is_zero()).then(|| {
-            comps
-                .iter()
-                .filter_map(|(r, w)| r.map(|r| r * *w))
-                .sum::<Decimal>()
-                / wsum
-        });
-        Metrics {
+        let mut weighted = Decimal::ZERO;
+        for (r, w) in comps.iter().filter_map(|(r, w)| r.map(|r| (*r, *w))) {
+            weighted = checked(
+                r.checked_mul(w).and_then(|v| v.checked_add(weighted)),
+                || "the degree index".into(),
+            )?;
+        }
+        let degree_index = (!wsum.is_zero()).then(|| weighted / wsum);
+        let net_cost = checked(t.cost.checked_sub(value), || {
+            "the cost net of co-benefits".into()
+        })?;
+        Ok(Metrics {
             pollutant: ms.pollutant.clone(),
             quadrant,
             elasticity,
@@ -393,11 +462,11 @@ impl Metrics {
             cost_per_t_co2e: unit_cost(t.cost, er_co2e),
             cost_per_apeq: unit_cost(t.cost, er("APeq")),
             co_benefit_value: value,
-            mac_adjusted: unit_cost(t.cost - value, er_co2e).filter(|_| er_co2e > Decimal::ZERO),
+            mac_adjusted: unit_cost(net_cost, er_co2e).filter(|_| er_co2e > Decimal::ZERO),
             degree_index,
             reduction,
             relative: rel,
-        }
+        })
     }
 }
 
@@ -449,18 +518,19 @@ pub fn evaluate(
                 .unwrap_or(m.max_penetration)
                 .min(m.max_penetration);
             edits.extend(m.edits_at(x));
-            cost += m.annual_cost(base.output, x, ms.discount_rate);
+            let c = m.annual_cost(base.output, x, ms.discount_rate)?;
+            cost = checked(cost.checked_add(c), || format!("the cost of '{}'", m.id))?;
         }
         let with = inventory_with_edits(settings, lib, sectors, fy, &edits)?;
         by_fac
             .entry(format!("{} {}", base.facility_id, base.year))
             .or_default()
-            .add(base, &with, cost);
+            .add(base, &with, cost)?;
         by_sector
             .entry(base.sector.clone())
             .or_default()
-            .add(base, &with, cost);
-        province.add(base, &with, cost);
+            .add(base, &with, cost)?;
+        province.add(base, &with, cost)?;
     }
     Ok(Evaluation {
         measure: label.0.to_string(),
@@ -469,13 +539,13 @@ pub fn evaluate(
         penetration: penetration.unwrap_or(Decimal::ONE),
         by_facility: by_fac
             .iter()
-            .map(|(k, t)| (k.clone(), Metrics::from_totals(t, ms)))
-            .collect(),
+            .map(|(k, t)| Ok((k.clone(), Metrics::from_totals(t, ms)?)))
+            .collect::<crate::Result<_>>()?,
         by_sector: by_sector
             .iter()
-            .map(|(k, t)| (k.clone(), Metrics::from_totals(t, ms)))
-            .collect(),
-        province: Metrics::from_totals(&province, ms),
+            .map(|(k, t)| Ok((k.clone(), Metrics::from_totals(t, ms)?)))
+            .collect::<crate::Result<_>>()?,
+        province: Metrics::from_totals(&province, ms)?,
         totals: province,
     })
 }
@@ -687,10 +757,16 @@ pub fn from_rows(
                     .and_then(|u| u.div(&sector.output_unit))
                     .ok()?;
                 match q.value_in(&want) {
-                    Ok(v) => Some(CostItem {
-                        per_output: v,
-                        note: r.note.clone(),
-                    }),
+                    Ok(v) => match check::cost_problem(&r.field, v) {
+                        Some(problem) => {
+                            errs.push(DataError::new(r.value_location.clone(), problem));
+                            None
+                        }
+                        None => Some(CostItem {
+                            per_output: v,
+                            note: r.note.clone(),
+                        }),
+                    },
                     Err(_) => {
                         errs.push(DataError::new(
                             r.value_location.clone(),
@@ -706,11 +782,16 @@ pub fn from_rows(
             match r.field.as_str() {
                 "scale" => {
                     if let (Ok(item), Ok(v)) = (target(&mut errs), val(&mut errs)) {
-                        m.edits.push(Edit::Scale {
-                            item,
-                            node: r.node.clone(),
-                            multiplier: v,
-                        });
+                        push_checked(
+                            &mut m.edits,
+                            &mut errs,
+                            &r.value_location,
+                            Edit::Scale {
+                                item,
+                                node: r.node.clone(),
+                                multiplier: v,
+                            },
+                        );
                     }
                 }
                 "switch" => {
@@ -720,13 +801,18 @@ pub fn from_rows(
                         continue;
                     };
                     if let Some(ratio) = qty(&mut errs) {
-                        m.edits.push(Edit::Switch {
-                            from: from.trim().into(),
-                            to: to.trim().into(),
-                            node: r.node.clone(),
-                            share: Decimal::ONE,
-                            ratio,
-                        });
+                        push_checked(
+                            &mut m.edits,
+                            &mut errs,
+                            &r.value_location,
+                            Edit::Switch {
+                                from: from.trim().into(),
+                                to: to.trim().into(),
+                                node: r.node.clone(),
+                                share: Decimal::ONE,
+                                ratio,
+                            },
+                        );
                     }
                 }
                 "control" => {
@@ -739,23 +825,26 @@ pub fn from_rows(
                         continue;
                     };
                     if let Ok(v) = val(&mut errs) {
-                        if v < Decimal::ZERO || v > Decimal::ONE {
-                            errs.push(DataError::new(
-                                r.value_location.clone(),
-                                "a control efficiency must lie between 0 and 1 (0–100 %)",
-                            ));
-                            continue;
-                        }
-                        m.edits.push(Edit::Control {
-                            substance,
-                            node: r.node.clone(),
-                            efficiency: v,
-                        });
+                        push_checked(
+                            &mut m.edits,
+                            &mut errs,
+                            &r.value_location,
+                            Edit::Control {
+                                substance,
+                                node: r.node.clone(),
+                                efficiency: v,
+                            },
+                        );
                     }
                 }
                 "green_power" => {
                     if let Ok(v) = val(&mut errs) {
-                        m.edits.push(Edit::GreenPower { share: v });
+                        push_checked(
+                            &mut m.edits,
+                            &mut errs,
+                            &r.value_location,
+                            Edit::GreenPower { share: v },
+                        );
                     }
                 }
                 "add" => {
@@ -766,24 +855,39 @@ pub fn from_rows(
                         .node
                         .clone()
                         .unwrap_or_else(|| sector.default_node.clone());
-                    m.edits.push(Edit::Add {
-                        item,
-                        node,
-                        per_output: q,
-                    });
+                    push_checked(
+                        &mut m.edits,
+                        &mut errs,
+                        &r.value_location,
+                        Edit::Add {
+                            item,
+                            node,
+                            per_output: q,
+                        },
+                    );
                 }
                 "scale_factor" => {
                     if let (Ok(id), Ok(v)) = (target(&mut errs), val(&mut errs)) {
-                        m.edits.push(Edit::ScaleFactor { id, multiplier: v });
+                        push_checked(
+                            &mut m.edits,
+                            &mut errs,
+                            &r.value_location,
+                            Edit::ScaleFactor { id, multiplier: v },
+                        );
                     }
                 }
                 "set_factor" => {
                     if let (Ok(id), Ok(v)) = (target(&mut errs), val(&mut errs)) {
-                        m.edits.push(Edit::SetFactor {
-                            id,
-                            value: v,
-                            weight: Decimal::ONE,
-                        });
+                        push_checked(
+                            &mut m.edits,
+                            &mut errs,
+                            &r.value_location,
+                            Edit::SetFactor {
+                                id,
+                                value: v,
+                                weight: Decimal::ONE,
+                            },
+                        );
                     }
                 }
                 "max_penetration" => {
@@ -800,11 +904,13 @@ pub fn from_rows(
                 "lifetime" => {
                     if let Ok(v) = val(&mut errs) {
                         use rust_decimal::prelude::ToPrimitive;
-                        match v.to_u32() {
-                            Some(n) if v.fract().is_zero() && n > 0 => m.lifetime = n,
-                            _ => errs.push(DataError::new(
+                        match (check::lifetime_problem(v), v.to_u32()) {
+                            (None, Some(n)) => m.lifetime = n,
+                            (problem, _) => errs.push(DataError::new(
                                 r.value_location.clone(),
-                                "lifetime must be a whole number of years",
+                                problem.unwrap_or_else(|| {
+                                    format!("lifetime {v} is not a number of years")
+                                }),
                             )),
                         }
                     }
@@ -856,6 +962,15 @@ pub fn from_rows(
     }
 }
 
+/// Pushes an edit, or a finding at `at` where its value is out of range
+/// ([`check::edit_problem`]).
+fn push_checked(edits: &mut Vec<Edit>, errs: &mut Vec<DataError>, at: &Location, edit: Edit) {
+    match check::edit_problem(&edit) {
+        Some(problem) => errs.push(DataError::new(at.clone(), problem)),
+        None => edits.push(edit),
+    }
+}
+
 /// Everything `coreduce measures` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasureReport {
@@ -897,7 +1012,7 @@ pub fn report(
     library: &MeasureLibrary,
     ms: &MetricSettings,
 ) -> crate::Result<MeasureReport> {
-    let user = from_rows(&run.study.measure_rows, sectors).map_err(Error::from_findings)?;
+    let user = user_measures(&run.study, sectors, &run.factors)?;
     let mut all: Vec<Measure> = library.measures.clone();
     all.extend(user);
     let applicable: Vec<&Measure> = all
@@ -1003,8 +1118,25 @@ pub fn all_measures(
     study: &crate::study::Study,
     sectors: &SectorLibrary,
     library: &MeasureLibrary,
+    factors: &FactorLibrary,
 ) -> crate::Result<Vec<Measure>> {
     let mut all = library.measures.clone();
-    all.extend(from_rows(&study.measure_rows, sectors).map_err(Error::from_findings)?);
+    all.extend(user_measures(study, sectors, factors)?);
     Ok(all)
+}
+
+/// The study's own measures (its `measures` sheet), every value and factor id
+/// checked.
+pub fn user_measures(
+    study: &crate::study::Study,
+    sectors: &SectorLibrary,
+    factors: &FactorLibrary,
+) -> crate::Result<Vec<Measure>> {
+    let user = from_rows(&study.measure_rows, sectors).map_err(Error::from_findings)?;
+    let unknown = check::factor_id_problems(&user, factors);
+    if unknown.is_empty() {
+        Ok(user)
+    } else {
+        Err(Error::from_findings(unknown))
+    }
 }

@@ -261,7 +261,10 @@ pub fn compile(
             Some(y) if (base_year + 1..=2100).contains(&y) => end_year = y,
             _ => errs.push(DataError::new(
                 r.value_location.clone(),
-                "horizon must be a year after the base year",
+                format!(
+                    "horizon {} must be a year after the base year {base_year}, up to 2100",
+                    r.value.map_or_else(|| "(empty)".into(), |v| v.to_string())
+                ),
             )),
         }
     }
@@ -496,7 +499,7 @@ pub fn compile(
         let scope = match Scope::parse(Some(&t.scope), sectors) {
             Ok(s) => s,
             Err(m) => {
-                errs.push(DataError::new(t.location.clone(), m));
+                errs.push(DataError::new(t.scope_location.clone(), m));
                 continue;
             }
         };
@@ -508,7 +511,7 @@ pub fn compile(
                 Some(x) => x.code().to_string(),
                 None => {
                     errs.push(DataError::new(
-                        t.location.clone(),
+                        t.substance_location.clone(),
                         format!("unknown substance '{s}' (CO2e, APeq, WPeq or a substance code)"),
                     ));
                     continue;
@@ -707,7 +710,7 @@ pub fn run_scenario(
                 year,
                 rm.base_year,
                 Some((output, rate)),
-            );
+            )?;
             let inv = inventory_with_edits(&settings, lib, sectors, &projected, &edits)?;
             let city = fy.city.clone().unwrap_or_default();
             out.push(Point {
@@ -751,13 +754,13 @@ pub(crate) fn deployed(
     year: i32,
     base_year: i32,
     costing: Option<(Decimal, Decimal)>,
-) -> (Vec<crate::study::Edit>, Decimal, BTreeMap<String, Decimal>) {
+) -> crate::Result<(Vec<crate::study::Edit>, Decimal, BTreeMap<String, Decimal>)> {
     let tech = technology_of(fy, sectors);
     let mut edits = Vec::new();
     let mut cost = Decimal::ZERO;
     let mut pen = BTreeMap::new();
     if year <= base_year {
-        return (edits, cost, pen);
+        return Ok((edits, cost, pen));
     }
     for (mid, scope, dep) in deployments {
         let Some(m) = measures.iter().find(|m| &m.id == mid) else {
@@ -772,11 +775,11 @@ pub(crate) fn deployed(
         }
         edits.extend(m.edits_at(x));
         if let Some((output, rate)) = costing {
-            cost += m.annual_cost(output, x, rate);
+            cost = sum(cost, m.annual_cost(output, x, rate)?, "cost", year)?;
         }
         pen.insert(m.id.clone(), x);
     }
-    (edits, cost, pen)
+    Ok((edits, cost, pen))
 }
 
 /// The peak of a trajectory: its year and value, and the plateau after it.
@@ -931,6 +934,44 @@ pub struct RoadmapReport {
     pub plateau_tolerance: String,
 }
 
+/// The problems `measures` and `roadmap` would report in a study's own
+/// `measures`, `scenarios` and `targets` sheets (empty when there are none):
+/// `validate` runs this so that it checks every sheet the other commands read,
+/// with the same compilers and the same words.
+pub fn check_plans(
+    study: &Study,
+    factors: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> Vec<DataError> {
+    let findings_of = |e: Error| match e {
+        Error::Data(d) => vec![d],
+        Error::Invalid(ds) => ds,
+        other => vec![DataError::new(
+            Location::file(&study.path),
+            other.to_string(),
+        )],
+    };
+    let library = match crate::measures::MeasureLibrary::embedded(sectors) {
+        Ok(l) => l,
+        Err(e) => return findings_of(e),
+    };
+    let measures = match crate::measures::all_measures(study, sectors, &library, factors) {
+        Ok(m) => m,
+        Err(e) => return findings_of(e),
+    };
+    compile(study, sectors, &measures).err().unwrap_or_default()
+}
+
+/// `a + b` of the roadmap's sums over facilities and years; an overflow is
+/// an error naming the quantity and year, never a panic.
+fn sum(a: Decimal, b: Decimal, what: &str, year: i32) -> crate::Result<Decimal> {
+    a.checked_add(b).ok_or_else(|| {
+        Error::Request(format!(
+            "the roadmap's sum of {what} in {year} is out of range (larger than about 7.9e28): check the magnitudes and units of the inputs"
+        ))
+    })
+}
+
 /// Tolerance below the peak that still counts as plateau (2 %, an assumption:
 /// CAEP allows fluctuation but gives no number).
 pub const PLATEAU_TOLERANCE: Decimal = dec!(0.02);
@@ -991,15 +1032,16 @@ pub fn run(
             {
                 for (k, v) in &b.totals {
                     let e = t.pairs.entry(k.clone()).or_default();
-                    e.0 += *v;
-                    e.1 += p.totals.get(k).copied().unwrap_or_default();
+                    e.0 = sum(e.0, *v, k, year)?;
+                    e.1 = sum(e.1, p.totals.get(k).copied().unwrap_or_default(), k, year)?;
                 }
-                t.cost += p.cost;
+                t.cost = sum(t.cost, p.cost, "cost", year)?;
             }
             for (k, (a, b)) in &t.pairs {
-                *cumulative.entry(k.clone()).or_default() += *a - *b;
+                let c = cumulative.entry(k.clone()).or_default();
+                *c = sum(*c, sum(*a, -*b, k, year)?, k, year)?;
             }
-            metrics.insert(year, Metrics::from_totals(&t, ms));
+            metrics.insert(year, Metrics::from_totals(&t, ms)?);
         }
         results.push(ScenarioResult {
             scenario: s.id.clone(),

@@ -158,7 +158,7 @@ pub fn least_cost(
                 year,
                 rm.base_year,
                 None,
-            );
+            )?;
             let base = super::totals_of(&inventory_with_edits(
                 &settings,
                 lib,
@@ -176,8 +176,13 @@ pub fn least_cost(
                 if !m.applies(&fy.sector, &tech) {
                     continue;
                 }
-                *effects[mi].cost.entry(year).or_default() +=
-                    m.annual_cost(output, Decimal::ONE, ms.discount_rate);
+                let c = effects[mi].cost.entry(year).or_default();
+                *c = super::sum(
+                    *c,
+                    m.annual_cost(output, Decimal::ONE, ms.discount_rate)?,
+                    "cost",
+                    year,
+                )?;
                 let relevant: Vec<usize> = targets
                     .iter()
                     .enumerate()
@@ -439,7 +444,7 @@ fn exact_reductions(
                 t.year,
                 rm.base_year,
                 None,
-            );
+            )?;
             let base = super::totals_of(&inventory_with_edits(
                 &settings,
                 lib,

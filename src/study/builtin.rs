@@ -274,6 +274,8 @@ pub fn from_text(
             cap,
             unit: t.unit.clone(),
             note: t.note.clone(),
+            substance_location: here.clone(),
+            scope_location: here.clone(),
             location: here,
         });
     }

@@ -289,7 +289,33 @@ pub struct TargetRow {
     pub cap: Decimal,
     pub unit: String,
     pub note: String,
+    /// the cap's cell (or the target's line)
     pub location: Location,
+    /// the substance's and the scope's cells, for findings about them
+    pub substance_location: Location,
+    pub scope_location: Location,
+}
+
+/// The largest `lambda`, pollution-equivalent value or index weight a study
+/// may set: 10^6. Published values are below 10^2 (Sichuan's tax is 3.9 CNY
+/// per air equivalent); the bound keeps their products with reductions in the
+/// range of a `Decimal`.
+pub const MAX_METRIC_WEIGHT: Decimal = rust_decimal_macros::dec!(1_000_000);
+
+impl MetricInputs {
+    /// Why a metric setting's value cannot be used, or None: the words
+    /// follow the key and the value as the user typed them.
+    pub fn problem(key: &str, v: Decimal) -> Option<&'static str> {
+        if v < Decimal::ZERO {
+            Some("cannot be negative")
+        } else if key == "discount_rate" && v > Decimal::ONE {
+            Some("is out of range: give the rate as a fraction between 0 and 1 (0.08 for 8 %) or as a percentage (8%)")
+        } else if v > MAX_METRIC_WEIGHT {
+            Some("is out of range: at most 1,000,000")
+        } else {
+            None
+        }
+    }
 }
 
 /// Metric settings typed in the `settings` sheet.

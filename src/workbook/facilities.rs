@@ -71,6 +71,13 @@ pub(super) fn read_facilities(
             None => (None, None),
         };
         let capacity = match t.number(r, "capacity") {
+            Ok(Some((v, _))) if v < Decimal::ZERO => {
+                findings.push(DataError::new(
+                    t.col_at(r, "capacity"),
+                    format!("capacity cannot be negative ({v}): give the production capacity, or leave the cell empty"),
+                ));
+                None
+            }
             Ok(Some((v, _))) => match t.text(r, "capacity_unit") {
                 Some(u) => match Quantity::parse(v, &u) {
                     // a capacity per year is one year's amount

@@ -95,6 +95,38 @@ pub enum WorkbookError {
     },
 }
 
+/// An empty required cell that holds a formula was written by a program
+/// that never computed it (openpyxl, pandas, a script): the file has the
+/// formula but no value. Say so, and how to get the value, instead of "the
+/// value is empty". Formulas are read only for sheets with such a finding.
+fn explain_uncomputed_formulas<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    findings: &mut [DataError],
+) {
+    let mut formulas: BTreeMap<String, Option<Range<String>>> = BTreeMap::new();
+    for f in findings.iter_mut() {
+        let Location::Cell { sheet, row0, col0 } = &f.location else {
+            continue;
+        };
+        if !f.message.ends_with(" is empty") {
+            continue;
+        }
+        let range = formulas
+            .entry(sheet.to_string())
+            .or_insert_with(|| wb.worksheet_formula(sheet).ok());
+        let formula = range
+            .as_ref()
+            .and_then(|r| r.get_value((*row0, *col0)))
+            .filter(|t| !t.trim().is_empty());
+        if let Some(formula) = formula {
+            let shown: String = formula.chars().take(60).collect();
+            f.message = format!(
+                "the cell holds the formula ={shown} but no computed value (the program that wrote the file did not calculate it): open the workbook in Excel, WPS or LibreOffice and save it, or type the value"
+            );
+        }
+    }
+}
+
 fn list(f: &[DataError]) -> String {
     f.iter()
         .map(|e| format!("  - {e}"))
@@ -317,6 +349,7 @@ pub fn read_with_limits(
     if findings.is_empty() {
         Ok(study)
     } else {
+        explain_uncomputed_formulas(&mut wb, &mut findings);
         findings.sort_by_key(|a| sort_key(&a.location));
         findings.dedup();
         Err(WorkbookError::Invalid {

@@ -203,6 +203,8 @@ pub(super) fn read_targets(t: &Table<'_>, study: &mut Study, findings: &mut Vec<
             unit: t.text(r, "unit").unwrap_or_default(),
             note: t.text(r, "note").unwrap_or_default(),
             location: at_c,
+            substance_location: t.col_at(r, "substance"),
+            scope_location: t.col_at(r, "scope"),
         });
     }
 }

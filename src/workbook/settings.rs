@@ -162,8 +162,8 @@ pub(super) fn read_settings(
                         } else {
                             v
                         };
-                        if v < Decimal::ZERO {
-                            findings.push(DataError::new(at, format!("{key} cannot be negative")));
+                        if let Some(problem) = crate::study::MetricInputs::problem(&key, v) {
+                            findings.push(DataError::new(at, format!("{key} {v} {problem}")));
                             continue;
                         }
                         let m = &mut study.metric;
@@ -205,12 +205,12 @@ pub(super) fn read_settings(
                 let parts: Vec<Option<Decimal>> =
                     value.split([',', ';', '/']).map(parse_decimal).collect();
                 match parts.as_slice() {
-                    [Some(a), Some(b), Some(c)] if *a >= Decimal::ZERO && *b >= Decimal::ZERO && *c >= Decimal::ZERO => {
+                    [Some(a), Some(b), Some(c)] if [a, b, c].iter().all(|w| crate::study::MetricInputs::problem("", **w).is_none()) => {
                         study.metric.index_weights = Some([*a, *b, *c])
                     }
                     _ => findings.push(DataError::new(
                         at,
-                        format!("index_weights '{value}' must be three non-negative numbers for CO2e, air and water equivalents, e.g. 0.5,0.3,0.2"),
+                        format!("index_weights '{value}' must be three numbers from 0 to 1,000,000 for CO2e, air and water equivalents, e.g. 0.5,0.3,0.2"),
                     )),
                 }
             }
