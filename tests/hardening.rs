@@ -1050,3 +1050,84 @@ fn a_factors_folder_is_read_within_bounds() {
         "{err}"
     );
 }
+
+// 10. A duplicated `value` column: the first was used without a word. It is
+// a question now; a bilingual pair of name columns is not.
+#[test]
+fn a_second_value_column_is_a_question_and_a_second_name_column_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.xlsx");
+    let mut wb = Workbook::new();
+    let sheets: [TextSheet<'_>; 3] = [
+        ("settings", &["key", "value"], &[&["gwp", "AR5"]]),
+        (
+            "facilities",
+            &["facility_id", "name", "名称", "sector", "technology"],
+            &[&["TB-01", "Barn one", "一号烤房", "tobacco", "coal_bulk_barn"]],
+        ),
+        (
+            "activity",
+            &["facility_id", "year", "item", "value", "unit", "数值"],
+            &[&["TB-01", "2022", "output", "100", "t", "200"]],
+        ),
+    ];
+    for (sheet, header, rows) in sheets {
+        let ws = wb.add_worksheet().set_name(sheet).unwrap();
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in rows[0].iter().enumerate() {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let o = coreduce(&["validate", "v.xlsx"], dir.path());
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert_eq!(
+        out.trim(),
+        "v.xlsx: 1 problem found:\n  - activity!F1: a second 'value' column (the first is at activity!D1): keep one, or rename the other (e.g. to 'note')",
+    );
+}
+
+// 13. The same 29-digit number was "not a number" as text and "out of range"
+// as a number: both say out of range now.
+#[test]
+fn a_number_too_large_for_a_decimal_is_out_of_range_as_text_too() {
+    let dir = tempfile::tempdir().unwrap();
+    tobacco_study(
+        dir.path(),
+        "n.xlsx",
+        &[(
+            "activity",
+            &[],
+            &[
+                &[
+                    "TB-01",
+                    "2022",
+                    "electricity.purchased",
+                    "79228162514264337593543950336",
+                    "MWh",
+                ],
+                &["TB-01", "2022", "fuel.diesel", "1e40", "t"],
+                &["TB-01", "2022", "fuel.lpg", "1,2", "t"],
+            ],
+        )],
+    );
+    let o = coreduce(&["validate", "n.xlsx"], dir.path());
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("activity!D3: number 79228162514264337593543950336 is out of range"),
+        "{out}"
+    );
+    assert!(
+        out.contains("activity!D4: number 1e40 is out of range"),
+        "{out}"
+    );
+    // text that is not a number keeps its explanation
+    assert!(
+        out.contains("activity!D5: '1,2' is not a number: a comma may only separate thousands"),
+        "{out}"
+    );
+}

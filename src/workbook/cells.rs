@@ -171,7 +171,19 @@ pub(super) fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>,
             };
             crate::units::parse_decimal_explained(body)
                 .map(|v| Some((v, pct)))
-                .map_err(|why| DataError::new(at.clone(), format!("'{t}' is not a number{why}")))
+                .map_err(|why| {
+                    // Digits that a Decimal cannot hold (beyond about 7.9e28)
+                    // get the words a numeric cell of that size gets.
+                    let numeric = body.chars().any(|c| c.is_ascii_digit())
+                        && body
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || "+-.eE, ".contains(c));
+                    if why.is_empty() && numeric {
+                        DataError::new(at.clone(), format!("number {t} is out of range"))
+                    } else {
+                        DataError::new(at.clone(), format!("'{t}' is not a number{why}"))
+                    }
+                })
         }
         Data::Error(e) => Err(DataError::new(
             at.clone(),
@@ -286,6 +298,7 @@ pub(super) fn table<'a>(
     };
     let mut cols = BTreeMap::new();
     let mut headers = Vec::new();
+    let mut duplicates = Vec::new();
     for c in 0..range.width() {
         let Some(h) = range.get((header_row, c)).and_then(text) else {
             continue;
@@ -296,10 +309,30 @@ pub(super) fn table<'a>(
             .iter()
             .find(|(_, names, _)| names.iter().any(|n| n.to_lowercase() == hn))
         {
-            cols.entry(*canon).or_insert(c);
+            if let Some(&first) = cols.get(canon) {
+                // Descriptive text may come twice in a bilingual sheet (name
+                // and 名称): the first is kept. Two columns for a field that
+                // feeds a number are a question for the user, not a guess.
+                if matches!(*canon, "name" | "note") {
+                    continue;
+                }
+                let at = |col: usize| {
+                    Location::cell(sheet, start.0 + header_row as u32, start.1 + col as u32)
+                };
+                duplicates.push(DataError::new(
+                    at(c),
+                    format!(
+                        "a second '{canon}' column (the first is at {}): keep one, or rename the other (e.g. to 'note')",
+                        at(first)
+                    ),
+                ));
+            } else {
+                cols.insert(*canon, c);
+            }
         }
     }
-    let mut ok = true;
+    let mut ok = duplicates.is_empty();
+    findings.append(&mut duplicates);
     for (canon, names, required) in spec {
         if *required && !cols.contains_key(canon) {
             ok = false;
