@@ -73,6 +73,15 @@ fn single_input_matches_the_analytic_answer() {
         co2.p97_5
     );
     assert!((co2.median - mean).abs() < 0.1 * sd);
+    // Approach 1: CO2 is linear in the coal, so ±1 σ of coal moves CO2 by
+    // exactly k σ: the half-width is 1.96 × 10 × k.
+    assert!(
+        (co2.approach1_half_width - 1.96 * sd).abs() < 1e-6,
+        "{}",
+        co2.approach1_half_width
+    );
+    assert_eq!(rep.tornado[0].input, "activity:TB:fuel.raw_coal");
+    assert!((rep.tornado[0].high - rep.tornado[0].low - 2.0 * 1.96 * sd).abs() < 1e-6);
     assert_eq!(rep.sensitivity[0].input, "activity:TB:fuel.raw_coal");
     assert!(rep.sensitivity[0].rank_correlation > 0.99);
 }
@@ -166,4 +175,222 @@ fn bad_distributions_are_errors_naming_the_factor_or_cell() {
         ),
         "{err}"
     );
+}
+
+/// `n` barns burning 100 t of raw coal each (held exact), with the library's
+/// spreads on raw coal replaced by `ncv` on its NCV and none on the rest; the
+/// first barn's coal gets `coal` instead of exact.
+fn barns(
+    n: usize,
+    ncv: Option<Uncertainty>,
+    coal: Option<Uncertainty>,
+) -> (FactorLibrary, SectorLibrary, Vec<FacilityYear>) {
+    let (mut f, s) = libs();
+    for (id, u) in [
+        ("fuel.gbt2589.raw_coal.ncv", ncv),
+        ("fuel.gbt2589.raw_coal.cc", None),
+        ("fuel.gbt2589.raw_coal.of", None),
+    ] {
+        let mut x = f.get(id).unwrap().clone();
+        x.uncertainty = u;
+        f.insert(x);
+    }
+    let exact = Some(Uncertainty::Pct95 {
+        half_width_pct: dec!(0),
+    });
+    let fys = (0..n)
+        .map(|i| {
+            let mut fy = FacilityYear::new(&format!("TB{i}"), "tobacco", 2022)
+                .technology("coal_bulk_barn")
+                .with("output", dec!(60), "t")
+                .unwrap()
+                .with("fuel.raw_coal", dec!(100), "t")
+                .unwrap()
+                // no barn fan power, no field N2O: coal CO2 alone
+                .with("electricity.purchased", dec!(0), "MWh")
+                .unwrap()
+                .with("fertiliser.n", dec!(0), "t")
+                .unwrap();
+            fy.activity[1].uncertainty = if i == 0 {
+                coal.clone().or(exact.clone())
+            } else {
+                exact.clone()
+            };
+            fy
+        })
+        .collect();
+    (f, s, fys)
+}
+
+fn province_co2(rep: &coreduce::uncertainty::McReport) -> &coreduce::uncertainty::Summary {
+    rep.summaries
+        .iter()
+        .find(|x| x.level == "province" && x.substance == "CO2")
+        .unwrap()
+}
+
+#[test]
+fn a_product_of_two_lognormal_inputs_matches_its_closed_form() {
+    // CO2 = coal × NCV × CC × OF × 44/12 with coal ~ LN(gsd 1.2) and NCV ~
+    // LN(gsd 1.3) independent: CO2 ~ LN with median = the exact value and
+    // gsd = exp(√(ln²1.2 + ln²1.3)) = exp(√(0.033241 + 0.068835)) = exp(0.319494)
+    // = 1.376431; percentiles exact × gsd^∓1.96 = exact × 0.534616, × 1.870503.
+    let (f, s, fys) = barns(
+        1,
+        Some(Uncertainty::Lognormal { gsd: dec!(1.3) }),
+        Some(Uncertainty::Lognormal { gsd: dec!(1.2) }),
+    );
+    let st = Settings::default();
+    let base = inventories(&st, &f, &s, &fys).unwrap();
+    let rep = monte_carlo(&st, &f, &s, &fys, &base, 4000, 3, &|| {}).unwrap();
+    let co2 = province_co2(&rep);
+    let exact = co2.exact.to_f64().unwrap();
+    let gsd = (1.2f64.ln().powi(2) + 1.3f64.ln().powi(2)).sqrt().exp();
+    assert!((gsd - 1.376431).abs() < 1e-6);
+    assert!((gsd.powf(1.96) - 1.870503).abs() < 1e-6);
+    let rel = |x: f64, want: f64| (x / want - 1.0).abs();
+    assert!(rel(co2.median, exact) < 0.02, "median {}", co2.median);
+    assert!(
+        rel(co2.p2_5, exact / gsd.powf(1.96)) < 0.04,
+        "p2.5 {}",
+        co2.p2_5
+    );
+    assert!(
+        rel(co2.p97_5, exact * gsd.powf(1.96)) < 0.04,
+        "p97.5 {}",
+        co2.p97_5
+    );
+}
+
+#[test]
+fn approach_1_equals_approach_2_for_small_symmetric_errors() {
+    // coal ±4 %, NCV ±3 % (95 % half-widths, normal): Eq. 3.1 for a product
+    // gives √(4² + 3²) = 5 %; the Monte Carlo's half interval agrees within
+    // sampling error (4000 runs: a few tenths of a per cent).
+    let (f, s, fys) = barns(
+        1,
+        Some(Uncertainty::Pct95 {
+            half_width_pct: dec!(3),
+        }),
+        Some(Uncertainty::Pct95 {
+            half_width_pct: dec!(4),
+        }),
+    );
+    let st = Settings::default();
+    let base = inventories(&st, &f, &s, &fys).unwrap();
+    let rep = monte_carlo(&st, &f, &s, &fys, &base, 4000, 5, &|| {}).unwrap();
+    let co2 = province_co2(&rep);
+    let exact = co2.exact.to_f64().unwrap();
+    let a1 = co2.approach1_half_width / exact;
+    let mc = (co2.p97_5 - co2.p2_5) / 2.0 / exact;
+    assert!((a1 - 0.05).abs() < 1e-4, "Approach 1: {a1}");
+    assert!(
+        (mc - a1).abs() < 0.004,
+        "Monte Carlo {mc} against Approach 1 {a1}"
+    );
+}
+
+#[test]
+fn a_shared_factor_widens_the_province_interval() {
+    // Two barns of 100 t coal, the NCV uniform ±13 % and shared: both move
+    // together, so the province's 95 % half-width is that of one uniform,
+    // 0.95 × 13 % = 12.35 %. Were the NCV drawn per barn, the sum of two
+    // uniforms (a triangle on ±2h) would have P(|S| > t) = (2h − t)²/(4h²)
+    // = 0.05 → t = 2h(1 − √0.05) = 1.5528 h, i.e. 0.7764 × 13 % = 10.09 % of
+    // the total: narrower by a fifth.
+    let ncv = coreduce::FactorLibrary::embedded()
+        .unwrap()
+        .get("fuel.gbt2589.raw_coal.ncv")
+        .unwrap()
+        .value;
+    let h = ncv * dec!(0.13);
+    let (f, s, fys) = barns(
+        2,
+        Some(Uncertainty::Uniform {
+            low: ncv - h,
+            high: ncv + h,
+        }),
+        None,
+    );
+    let st = Settings::default();
+    let base = inventories(&st, &f, &s, &fys).unwrap();
+    let rep = monte_carlo(&st, &f, &s, &fys, &base, 4000, 9, &|| {}).unwrap();
+    let co2 = province_co2(&rep);
+    let exact = co2.exact.to_f64().unwrap();
+    let mc = (co2.p97_5 - co2.p2_5) / 2.0 / exact;
+    assert!((mc - 0.1235).abs() < 0.004, "shared: {mc}");
+    assert!(mc > 0.1009 + 0.01, "not wider than independent draws: {mc}");
+    // Approach 1 moves the shared factor for both barns at once: σ of a
+    // uniform ±13 % is 13 %/√3 = 7.5056 %, × 1.96 = 14.711 %.
+    let a1 = co2.approach1_half_width / exact;
+    assert!(
+        (a1 - 1.96 * 0.13 / 3f64.sqrt()).abs() < 1e-4,
+        "Approach 1: {a1}"
+    );
+}
+
+/// The sample's intervals are of the order its default spreads imply (they
+/// were ±0.005 % for the province before the defaults carried spreads):
+///
+/// - tobacco CO2e: 875 t raw coal at the single-table GB/T 2589 defaults:
+///   NCV uniform ±13 % (σ 7.5 %), carbon content ±5 % (σ 2.9 %), oxidation
+///   ±0.02 of 0.94 (σ 1.2 %), metered coal ±2 % (σ 1.0 %): σ ≈ 8.2 %, a 95 %
+///   half-width of about 15 %: between 10 and 20 %;
+/// - ceramics CO2e: the spray dryer's bituminous coal (≈ 32 kt of 58 kt) at
+///   NCV ±13 % and CC ±5 %, the grid (≈ 8.6 kt) at ±11 %, gas at ±3 %: about
+///   9 %: between 5 and 15 %;
+/// - aluminium CO2e: the Sichuan 2022 grid factor (about half the total) at
+///   ±11 % and the anode (about 40 %) at ±5 %: about 6 %: between 3 and 10 %;
+/// - baijiu CO2e: wastewater CH4 (a third of the total) at B0 ±30 % and MCF
+///   0.7–1.0: about 13 %: between 7 and 20 %;
+/// - the province, dominated by aluminium: between 3 and 10 %.
+#[test]
+fn the_sample_s_intervals_are_of_the_order_its_default_spreads_imply() {
+    let (f, s) = libs();
+    let run = coreduce::workbook::run_workbook(
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/sichuan-sample.xlsx"
+        )),
+        &f,
+        &s,
+    )
+    .unwrap();
+    let rep = monte_carlo(
+        &run.study.settings,
+        &run.factors,
+        &s,
+        &run.study.facility_years,
+        &run.inventories,
+        2000,
+        1,
+        &|| {},
+    )
+    .unwrap();
+    let half = |level: &str, key: &str| {
+        let x = rep
+            .summaries
+            .iter()
+            .find(|x| x.level == level && x.key == key && x.substance == "CO2e")
+            .unwrap();
+        let exact = x.exact.to_f64().unwrap();
+        (
+            (x.p97_5 - x.p2_5) / 2.0 / exact,
+            x.approach1_half_width / exact,
+        )
+    };
+    for (level, key, lo, hi) in [
+        ("sector", "tobacco", 0.10, 0.20),
+        ("sector", "ceramics", 0.05, 0.15),
+        ("sector", "aluminium", 0.03, 0.10),
+        ("sector", "baijiu", 0.07, 0.20),
+        ("province", "Sichuan", 0.03, 0.10),
+    ] {
+        let (mc, a1) = half(level, key);
+        assert!((lo..hi).contains(&mc), "{key}: Monte Carlo ±{mc}");
+        assert!((lo..hi).contains(&a1), "{key}: Approach 1 ±{a1}");
+    }
+    // the tornado's widest bar is the grid factor, which carries half the
+    // aluminium smelter's CO2e
+    assert_eq!(rep.tornado[0].input, "factor:grid.sc.avg.2022");
 }

@@ -1,7 +1,8 @@
 //! What each sector's default results rest on: the factors a Tier 1 result
 //! of one unit of output uses (default technology and edition), with the
 //! weakly marked ones (`assumption`, `unverified`, `conflicting`) weakest
-//! first, for `coreduce factors check`.
+//! first, and those without a spread (held exact by Monte Carlo), for
+//! `coreduce factors check`.
 
 use super::{inventory, FacilityYear, Settings};
 use crate::factors::{Confidence, Factor, FactorLibrary};
@@ -20,6 +21,18 @@ pub struct DefaultBasis<'a> {
     /// the factors marked `assumption`, `unverified` or `conflicting`,
     /// weakest first (then by id)
     pub weak: Vec<&'a Factor>,
+    /// the factors with no spread, which Monte Carlo holds exact (GWPs,
+    /// constants, stoichiometric ratios and legal pollution-equivalent values
+    /// are exact by definition and not listed)
+    pub no_spread: Vec<&'a Factor>,
+}
+
+/// True for a factor that is exact by definition, not by lack of data.
+fn exact_by_definition(f: &Factor) -> bool {
+    ["gwp.", "const.", "pev."]
+        .iter()
+        .any(|p| f.id.starts_with(p))
+        || matches!(f.edition.as_str(), "physical" | "stoichiometry")
 }
 
 /// Weakest first: an assumption is ours, an unverified value has one
@@ -73,12 +86,18 @@ pub fn default_bases<'a>(
             .filter(|f| weakness(f.confidence).is_some())
             .collect();
         weak.sort_by_key(|f| (weakness(f.confidence), f.id.clone()));
+        let no_spread = factor_ids
+            .iter()
+            .filter_map(|id| lib.find(id))
+            .filter(|f| f.uncertainty.is_none() && !exact_by_definition(f))
+            .collect();
         out.push(DefaultBasis {
             sector: id.clone(),
             technology: inv.technology,
             edition: inv.edition,
             factor_ids,
             weak,
+            no_spread,
         });
     }
     Ok(out)

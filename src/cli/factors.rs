@@ -172,6 +172,17 @@ fn print_default_bases(lib: &FactorLibrary, sectors: &SectorLibrary) -> coreduce
                 f.unit
             );
         }
+        if !b.no_spread.is_empty() {
+            out!(
+                "    without a spread ({}; Monte Carlo holds them exact): {}",
+                b.no_spread.len(),
+                b.no_spread
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
     }
     Ok(())
 }

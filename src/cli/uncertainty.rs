@@ -51,28 +51,45 @@ pub(crate) fn uncertainty_cmd(
         rep.runs as f64 / secs.max(1e-9)
     );
     out!(
-        "{:<10} {:<20} {:<8} {:>16} {:>16} {:>16} {:>16}",
+        "{:<10} {:<20} {:<8} {:>16} {:>16} {:>16} {:>16} {:>9} {:>9}",
         "level",
         "key",
         "subst.",
         "exact",
         "mean",
         "2.5 %",
-        "97.5 %"
+        "97.5 %",
+        "±MC %",
+        "±A1 %"
     );
     for s in rep.summaries.iter().filter(|s| s.level != "facility") {
         if ["CO2e", "CO2", "SO2", "NOx", "CH4"].contains(&s.substance.as_str()) {
+            let exact = rust_decimal::prelude::ToPrimitive::to_f64(&s.exact).unwrap_or(0.0);
+            let pct = |half: f64| {
+                if exact == 0.0 {
+                    "—".to_string()
+                } else {
+                    format!("{:.1}", 100.0 * half / exact.abs())
+                }
+            };
             out!(
-                "{:<10} {:<20} {:<8} {:>16} {:>16.3} {:>16.3} {:>16.3}",
+                "{:<10} {:<20} {:<8} {:>16} {:>16.3} {:>16.3} {:>16.3} {:>9} {:>9}",
                 s.level,
                 s.key,
                 s.substance,
                 s.exact.round_dp(3),
                 s.mean,
                 s.p2_5,
-                s.p97_5
+                s.p97_5,
+                pct((s.p97_5 - s.p2_5) / 2.0),
+                pct(s.approach1_half_width)
             );
         }
+    }
+    out!("±MC: half the Monte Carlo 95 % interval; ±A1: IPCC Approach 1 (error propagation), both as % of the exact value");
+    out!("tornado of the province CO2e (each input at its 2.5th and 97.5th percentile, the rest central):");
+    for b in rep.tornado.iter().take(10) {
+        out!("  {:<60} {:>16.1} {:>16.1}", b.input, b.low, b.high);
     }
     out!("sensitivity of the province CO2e (Spearman ρ, share of variance):");
     for s in rep.sensitivity.iter().take(10) {

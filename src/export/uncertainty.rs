@@ -9,7 +9,7 @@ use crate::uncertainty::McReport;
 use std::path::Path;
 
 /// The columns of the uncertainty CSV.
-pub const UNCERTAINTY_COLUMNS: [&str; 8] = [
+pub const UNCERTAINTY_COLUMNS: [&str; 9] = [
     "level",
     "key",
     "substance",
@@ -18,6 +18,7 @@ pub const UNCERTAINTY_COLUMNS: [&str; 8] = [
     "median",
     "p2_5",
     "p97_5",
+    "approach1_half_width",
 ];
 
 /// Writes the report by extension (.csv or .json), atomically.
@@ -49,6 +50,7 @@ pub fn write_uncertainty(path: &Path, rep: &McReport, protected: &[&Path]) -> Re
                     s.median.to_string(),
                     s.p2_5.to_string(),
                     s.p97_5.to_string(),
+                    s.approach1_half_width.to_string(),
                 ])
                 .map_err(err)?;
             }

@@ -20,9 +20,18 @@ const BY_PROCESS: usize = 2;
 const FACTORS_USED: usize = 3;
 const WARNINGS: usize = 4;
 
+/// Excel's last row (1,048,576 rows, the header included): rows beyond it go
+/// to a continuation sheet, `by-process (2)`, … (100,000 facility-years
+/// make about 1.5 million rows).
+const LAST_ROW: u32 = 1_048_575;
+
 pub(crate) struct XlsxWriter {
     wb: Workbook,
     path: PathBuf,
+    /// the by-process sheet being written (the first, or a continuation)
+    by_process: usize,
+    /// how many by-process sheets there are
+    by_process_parts: u32,
     /// next row of the by-process sheet
     next_row: u32,
     overrides: BTreeSet<String>,
@@ -72,6 +81,8 @@ impl XlsxWriter {
         Ok(XlsxWriter {
             wb,
             path: path.to_path_buf(),
+            by_process: BY_PROCESS,
+            by_process_parts: 1,
             next_row: 1,
             overrides: override_ids(lib),
             number: Format::new().set_num_format("#,##0.000000"),
@@ -80,14 +91,31 @@ impl XlsxWriter {
     }
 
     fn rows(&mut self, inventories: &[Inventory]) -> std::result::Result<(), XlsxError> {
-        let number = &self.number;
-        let ws = self.wb.worksheet_from_index(BY_PROCESS)?;
-        let mut r = self.next_row;
+        let XlsxWriter {
+            wb,
+            by_process,
+            by_process_parts,
+            next_row,
+            overrides,
+            number,
+            bold,
+            ..
+        } = self;
         for inv in inventories {
             let facility = neutralise(&inv.facility_id);
             let city = neutralise(inv.city.as_deref().unwrap_or(""));
             let county = neutralise(inv.county.as_deref().unwrap_or(""));
             for row in &inv.rows {
+                if *next_row > LAST_ROW {
+                    *by_process_parts += 1;
+                    *by_process = wb.worksheets().len();
+                    let ws = wb.add_worksheet_with_constant_memory();
+                    ws.set_name(format!("by-process ({by_process_parts})"))?;
+                    headers(ws, &CSV_COLUMNS, bold)?;
+                    *next_row = 1;
+                }
+                let ws = wb.worksheet_from_index(*by_process)?;
+                let r = *next_row;
                 ws.write_text(r, 0, &facility)?;
                 ws.write_number(r, 1, inv.year)?;
                 ws.write_text(r, 2, &inv.sector)?;
@@ -106,14 +134,13 @@ impl XlsxWriter {
                 ws.write_text(r, 14, &county)?;
                 ws.write_text(r, 15, &inv.technology)?;
                 ws.write_text(r, 16, &inv.edition)?;
-                let over = overridden(&row.factor_ids, &self.overrides);
+                let over = overridden(&row.factor_ids, overrides);
                 if !over.is_empty() {
                     ws.write_text(r, 17, over)?;
                 }
-                r += 1;
+                *next_row += 1;
             }
         }
-        self.next_row = r;
         Ok(())
     }
 

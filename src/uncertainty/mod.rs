@@ -1,4 +1,5 @@
-//! Monte Carlo uncertainty (IPCC 2006 Vol. 1 Ch. 3, Approach 2): factors and
+//! Monte Carlo uncertainty (IPCC 2006 Vol. 1 Ch. 3, Approach 2, with Approach 1
+//! and a tornado beside it in `propagation`): factors and
 //! activity values with a spread are sampled, and each sample runs through
 //! the same exact engine as the inventory (one implementation of the
 //! formulas: samples are drawn in `f64` and passed to the engine as decimals).
@@ -6,6 +7,9 @@
 //! not depend on the thread count. Results: mean, median and the 2.5/97.5
 //! percentiles per facility, sector and province, and a sensitivity ranking
 //! by Spearman rank correlation with the province CO2e.
+
+mod propagation;
+pub use propagation::{spread_of, TornadoBar};
 
 use crate::accounting::{inventory, Inventory};
 use crate::error::{DataError, Error, Location};
@@ -105,11 +109,24 @@ pub fn inputs(base: &[Inventory], fys: &[FacilityYear], lib: &FactorLibrary) -> 
     }
     for (fi, fy) in fys.iter().enumerate() {
         for (ai, a) in fy.activity.iter().enumerate() {
-            if let Some(u) = &a.uncertainty {
+            let dist = match &a.uncertainty {
+                Some(u) => Some(u.clone()),
+                None if a.quantity.value.is_zero() => None,
+                // A fraction (a control efficiency, an oxidation factor, a
+                // share) is bounded by 1, which a normal spread ignores: it
+                // is drawn only where the workbook gives its spread.
+                None if a.item.starts_with("control.")
+                    || matches!(a.quantity.unit.symbol(), "%" | "fraction" | "1") =>
+                {
+                    None
+                }
+                None => default_activity_spread(&a.item, lib),
+            };
+            if let Some(dist) = dist {
                 out.push(Input {
                     name: format!("activity:{}:{}", fy.facility_id, a.item),
                     value: f(a.quantity.value),
-                    dist: u.clone(),
+                    dist,
                     location: a.location.clone(),
                     target: Target::Activity(fi, ai),
                 });
@@ -117,6 +134,34 @@ pub fn inputs(base: &[Inventory], fys: &[FacilityYear], lib: &FactorLibrary) -> 
         }
     }
     out
+}
+
+/// The library's default spread for a measured activity value of this item
+/// (`spread.activity.<kind>` in `factors/uncertainty-defaults`): each
+/// facility's activity is its own input, drawn independently of the others.
+fn default_activity_spread(item: &str, lib: &FactorLibrary) -> Option<Uncertainty> {
+    let item = item.split_once('@').map_or(item, |(i, _)| i);
+    let kind = if item == "output" {
+        "output"
+    } else if item.starts_with("emission.") {
+        "cems"
+    } else if item.starts_with("stack.") {
+        "stack"
+    } else if let Some(rest) = item.strip_prefix("fuel.") {
+        if rest.contains('.') {
+            "fuel_property"
+        } else {
+            "energy"
+        }
+    } else if item.starts_with("electricity.") || item.starts_with("heat.") {
+        "energy"
+    } else {
+        "process"
+    };
+    let spread = lib.find(&format!("spread.activity.{kind}"))?;
+    Some(Uncertainty::Pct95 {
+        half_width_pct: spread.value,
+    })
 }
 
 /// Percentile summary of one output.
@@ -129,6 +174,9 @@ pub struct Summary {
     pub median: f64,
     pub p2_5: f64,
     pub p97_5: f64,
+    /// IPCC Approach 1: the 95 % half-width (1.96 σ) from first-order error
+    /// propagation through the same engine, beside the Monte Carlo interval
+    pub approach1_half_width: f64,
     /// the exact (deterministic) inventory value
     #[serde(with = "rust_decimal::serde::str")]
     pub exact: Decimal,
@@ -152,6 +200,9 @@ pub struct McReport {
     pub inputs: usize,
     pub summaries: Vec<Summary>,
     pub sensitivity: Vec<Sensitivity>,
+    /// the province CO2e with each input at its 2.5th and 97.5th
+    /// percentile, the rest central; largest swing first
+    pub tornado: Vec<TornadoBar>,
     pub method: String,
 }
 
@@ -411,6 +462,14 @@ pub fn monte_carlo(
         Some(i) => s.1[i] + s.2.get(k).copied().unwrap_or(0.0),
         None => s.2.get(k).copied().unwrap_or(0.0),
     };
+    let target_key = (
+        "province".to_string(),
+        "Sichuan".to_string(),
+        "CO2e".to_string(),
+    );
+    let target_slot = keys.get(&target_key).copied().flatten();
+    let (approach1, tornado) =
+        propagation::one_at_a_time(&ins, settings, lib, sectors, fys, base, &slots, target_slot)?;
     let mut summaries = Vec::new();
     for (&k, &slot) in &keys {
         let mut v: Vec<f64> = samples.iter().map(|s| value(s, k, slot)).collect();
@@ -424,16 +483,11 @@ pub fn monte_carlo(
             median: percentile(&v, 0.5),
             p2_5: percentile(&v, 0.025),
             p97_5: percentile(&v, 0.975),
+            approach1_half_width: slot.map_or(0.0, |i| approach1[i]),
             exact: exact.get(k).copied().unwrap_or_default(),
         });
     }
     // Sensitivity of the province CO2e.
-    let target_key = (
-        "province".to_string(),
-        "Sichuan".to_string(),
-        "CO2e".to_string(),
-    );
-    let target_slot = keys.get(&target_key).copied().flatten();
     let y: Vec<f64> = samples
         .iter()
         .map(|s| value(s, &target_key, target_slot))
@@ -471,7 +525,8 @@ pub fn monte_carlo(
         inputs: ins.len(),
         summaries,
         sensitivity: sens,
-        method: "IPCC Approach 2 Monte Carlo: every factor with an uncertainty in the library and every activity value with an `uncertainty` is drawn (pct95 as a normal with sd = value × pct/196; draws below zero set to 0), each run through the exact inventory engine; run r uses its own ChaCha8 generator seeded by (seed, r)".into(),
+        tornado,
+        method: "IPCC Approach 2 Monte Carlo, with Approach 1 (first-order error propagation of ±1 σ of each input, one at a time through the same engine, combined in quadrature) and a tornado (each input at its 2.5th and 97.5th percentile) beside it: every factor with a spread in the library is drawn once per run and shared by every facility that uses it (a province total is not made more certain by having more plants); every activity value is drawn independently per facility, with the workbook's `uncertainty` where given and otherwise the library's default for its kind (spread.activity.*: output ±1 %, metered energy ±2 %, process items and fuel properties ±5 %, CEMS ±10 %, stack tests ±20 %, all assumptions); pct95 as a normal with sd = value × pct/196, draws below zero set to 0; each run through the exact inventory engine; run r uses its own ChaCha8 generator seeded by (seed, r)".into(),
     })
 }
 

@@ -1,0 +1,283 @@
+//! IPCC Approach 1 beside the Monte Carlo (Approach 2), and the tornado.
+//!
+//! Both move one uncertain input at a time through the exact engine, every
+//! other input at its central value. Approach 1 combines the first-order
+//! effects of ±1 σ of each input in quadrature: for sums and products of
+//! independent inputs this is Vol. 1 Eq. 3.1 and 3.2, here applied to
+//! whatever formulas the engine uses, with a library factor shared by many
+//! facilities moved for all of them at once (so shared factors add up, as in
+//! the Monte Carlo). The tornado puts each input at its 2.5th and 97.5th
+//! percentile and records the province CO2e.
+
+use super::{Input, Slots, Target};
+use crate::accounting::{inventory, Inventory};
+use crate::error::{DataError, Error};
+use crate::factors::{FactorLibrary, Uncertainty};
+use crate::graph::SectorLibrary;
+use crate::study::{FacilityYear, Settings};
+use crate::units::Quantity;
+use rayon::prelude::*;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One input's bar of the tornado: the province CO2e with the input at its
+/// 2.5th and at its 97.5th percentile, everything else central.
+#[derive(Debug, Clone, Serialize)]
+pub struct TornadoBar {
+    pub input: String,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// A distribution's standard deviation and 2.5th and 97.5th percentiles for
+/// a central value `v`, as [`super::draw`] draws it (never below zero).
+pub fn spread_of(dist: &Uncertainty, v: f64) -> (f64, f64, f64) {
+    let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+    let (sd, lo, hi) = match dist {
+        Uncertainty::Pct95 { half_width_pct } => {
+            let sd = v.abs() * f(*half_width_pct) / 196.0;
+            (sd, v - 1.96 * sd, v + 1.96 * sd)
+        }
+        Uncertainty::Normal { sd } => {
+            let sd = f(*sd);
+            (sd, v - 1.96 * sd, v + 1.96 * sd)
+        }
+        Uncertainty::Lognormal { gsd } => {
+            let s = f(*gsd).ln();
+            let e = (s * s).exp();
+            (
+                v * (e * (e - 1.0)).sqrt(),
+                v / f(*gsd).powf(1.96),
+                v * f(*gsd).powf(1.96),
+            )
+        }
+        Uncertainty::Uniform { low, high } => {
+            let (a, b) = (f(*low), f(*high));
+            (
+                (b - a) / 12f64.sqrt(),
+                a + 0.025 * (b - a),
+                a + 0.975 * (b - a),
+            )
+        }
+        Uncertainty::Triangular { low, mode, high } => {
+            let (a, c, b) = (f(*low), f(*mode), f(*high));
+            let var = (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
+            let inverse = |u: f64| {
+                if b == a {
+                    a
+                } else if u < (c - a) / (b - a) {
+                    a + (u * (b - a) * (c - a)).sqrt()
+                } else {
+                    b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
+                }
+            };
+            (var.max(0.0).sqrt(), inverse(0.025), inverse(0.975))
+        }
+    };
+    (sd, lo.max(0.0), hi.max(0.0))
+}
+
+/// The slots a facility-year's totals go to, with their values.
+fn slot_totals(inv: &Inventory, slots: &Slots, i: usize) -> Vec<(usize, f64)> {
+    let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+    let mut out = Vec::new();
+    let mut put = |sub: &str, v: Decimal| {
+        if let Some(three) = slots.of_fy[i].get(sub) {
+            out.extend(three.iter().map(|&s| (s, f(v))));
+        }
+    };
+    for (k, v) in &inv.totals.by_substance {
+        if k != "CO2e" {
+            put(k, *v);
+        }
+    }
+    put("CO2e", inv.totals.co2e);
+    out
+}
+
+/// What moving one input to `value` changes, by slot.
+struct Mover<'a> {
+    settings: &'a Settings,
+    lib: &'a FactorLibrary,
+    sectors: &'a SectorLibrary,
+    fys: &'a [FacilityYear],
+    base: &'a [Inventory],
+    slots: &'a Slots,
+    /// factor id → the facility-years whose inventories use it
+    users: HashMap<String, Vec<usize>>,
+}
+
+impl Mover<'_> {
+    fn change(&self, input: &Input, value: f64) -> crate::Result<Vec<(usize, f64)>> {
+        let d = Decimal::from_f64(value)
+            .filter(|d| d.abs() <= crate::units::MAX_MAGNITUDE)
+            .ok_or_else(|| {
+                Error::Data(DataError::new(
+                    input.location.clone(),
+                    format!(
+                        "{}: {value:e} is out of range (values are limited to ±1e15): narrow the spread",
+                        input.name
+                    ),
+                ))
+            })?;
+        let mut delta = Vec::new();
+        let mut diff = |i: usize, inv: &Inventory| {
+            delta.extend(slot_totals(inv, self.slots, i));
+            delta.extend(
+                slot_totals(&self.base[i], self.slots, i)
+                    .into_iter()
+                    .map(|(s, v)| (s, -v)),
+            );
+        };
+        match &input.target {
+            Target::Activity(fi, ai) => {
+                let mut fy = self.fys[*fi].clone();
+                let a = &mut fy.activity[*ai];
+                a.quantity = Quantity::new(d, a.quantity.unit.clone());
+                diff(*fi, &inventory(self.settings, self.lib, self.sectors, &fy)?);
+            }
+            Target::Factor(id) => {
+                let mut lib = self.lib.clone();
+                lib.set_value(id, d);
+                for &i in self.users.get(id).map(Vec::as_slice).unwrap_or(&[]) {
+                    diff(
+                        i,
+                        &inventory(self.settings, &lib, self.sectors, &self.fys[i])?,
+                    );
+                }
+            }
+        }
+        Ok(delta)
+    }
+}
+
+/// Approach 1's 95 % half-width (1.96 σ) per slot, and the tornado of the
+/// province CO2e (`target`: its slot), largest swing first.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn one_at_a_time(
+    ins: &[Input],
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    fys: &[FacilityYear],
+    base: &[Inventory],
+    slots: &Slots,
+    target: Option<usize>,
+) -> crate::Result<(Vec<f64>, Vec<TornadoBar>)> {
+    let mut users: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, inv) in base.iter().enumerate() {
+        for id in inv.factor_ids() {
+            users.entry(id).or_default().push(i);
+        }
+    }
+    let mover = Mover {
+        settings,
+        lib,
+        sectors,
+        fys,
+        base,
+        slots,
+        users,
+    };
+    let central: f64 = target
+        .map(|t| {
+            base.iter()
+                .enumerate()
+                .flat_map(|(i, inv)| slot_totals(inv, slots, i))
+                .filter(|(s, _)| *s == t)
+                .map(|(_, v)| v)
+                .sum()
+        })
+        .unwrap_or(0.0);
+    let per_input: Vec<(Vec<(usize, f64)>, TornadoBar)> = ins
+        .par_iter()
+        .map(|input| {
+            let (sd, p_lo, p_hi) = spread_of(&input.dist, input.value);
+            let up = mover.change(input, input.value + sd)?;
+            let down = mover.change(input, (input.value - sd).max(0.0))?;
+            // First-order effect of one σ: half the difference of ±σ.
+            let mut effect: HashMap<usize, f64> = HashMap::new();
+            for (s, v) in up {
+                *effect.entry(s).or_default() += v / 2.0;
+            }
+            for (s, v) in down {
+                *effect.entry(s).or_default() -= v / 2.0;
+            }
+            let at = |value: f64| -> crate::Result<f64> {
+                let change = mover.change(input, value)?;
+                Ok(central
+                    + change
+                        .iter()
+                        .filter(|(s, _)| Some(*s) == target)
+                        .map(|(_, v)| v)
+                        .sum::<f64>())
+            };
+            let bar = TornadoBar {
+                input: input.name.clone(),
+                low: at(p_lo)?,
+                high: at(p_hi)?,
+            };
+            Ok((effect.into_iter().collect(), bar))
+        })
+        .collect::<crate::Result<_>>()?;
+    let mut variance = vec![0.0; slots.keys.len()];
+    let mut tornado = Vec::with_capacity(per_input.len());
+    for (effect, bar) in per_input {
+        for (s, e) in effect {
+            variance[s] += e * e;
+        }
+        tornado.push(bar);
+    }
+    tornado.sort_by(|a, b| {
+        (b.high - b.low)
+            .abs()
+            .total_cmp(&(a.high - a.low).abs())
+            .then_with(|| a.input.cmp(&b.input))
+    });
+    Ok((
+        variance.into_iter().map(|v| 1.96 * v.sqrt()).collect(),
+        tornado,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn spreads_of_each_distribution() {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
+        // pct95:10 on 100: σ = 100 × 10/196, percentiles 100 ∓ 10
+        let (sd, lo, hi) = spread_of(
+            &Uncertainty::Pct95 {
+                half_width_pct: dec!(10),
+            },
+            100.0,
+        );
+        assert!(close(sd, 1000.0 / 196.0) && close(lo, 90.0) && close(hi, 110.0));
+        // uniform 0..12: σ = 12/√12 = √12, percentiles 0.3 and 11.7
+        let u = Uncertainty::Uniform {
+            low: dec!(0),
+            high: dec!(12),
+        };
+        let (sd, lo, hi) = spread_of(&u, 6.0);
+        assert!(close(sd, 12f64.sqrt()) && close(lo, 0.3) && close(hi, 11.7));
+        // symmetric triangular 0,1,2: var = (0+4+1−0−0−2)/18 = 1/6;
+        // p2.5 = √(0.025 × 2 × 1) = √0.05
+        let t = Uncertainty::Triangular {
+            low: dec!(0),
+            mode: dec!(1),
+            high: dec!(2),
+        };
+        let (sd, lo, hi) = spread_of(&t, 1.0);
+        assert!(close(sd, (1.0f64 / 6.0).sqrt()) && close(lo, 0.05f64.sqrt()));
+        assert!(close(hi, 2.0 - 0.05f64.sqrt()));
+        // lognormal gsd 2 around a median of 10: percentiles 10 / 2^1.96, 10 × 2^1.96
+        let l = Uncertainty::Lognormal { gsd: dec!(2) };
+        let (_, lo, hi) = spread_of(&l, 10.0);
+        assert!(close(lo, 10.0 / 2f64.powf(1.96)) && close(hi, 10.0 * 2f64.powf(1.96)));
+    }
+}
