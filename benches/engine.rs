@@ -101,22 +101,27 @@ fn monte_carlo(c: &mut Criterion) {
     let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
     let base = inventories(&study.settings, &f, &s, &study.facility_years).unwrap();
     let mut g = c.benchmark_group("monte_carlo_builtin_study");
-    g.sample_size(10).throughput(Throughput::Elements(200));
-    g.bench_function("200_runs", |b| {
-        b.iter(|| {
-            coreduce::uncertainty::monte_carlo(
-                &study.settings,
-                &f,
-                &s,
-                &study.facility_years,
-                &base,
-                200,
-                1,
-                &|| {},
-            )
-            .unwrap()
-        })
-    });
+    g.sample_size(10);
+    // Two run counts: the difference is the per-run rate, apart from the
+    // fixed one-at-a-time pass (Approach 1 and the tornado).
+    for runs in [200usize, 2000] {
+        g.throughput(Throughput::Elements(runs as u64));
+        g.bench_with_input(BenchmarkId::new("runs", runs), &runs, |b, &runs| {
+            b.iter(|| {
+                coreduce::uncertainty::monte_carlo(
+                    &study.settings,
+                    &f,
+                    &s,
+                    &study.facility_years,
+                    &base,
+                    runs,
+                    1,
+                    &|| {},
+                )
+                .unwrap()
+            })
+        });
+    }
     g.finish();
 }
 

@@ -106,3 +106,79 @@ fn report_structure_of_the_builtin_study() {
         insta::assert_snapshot!(name, structure(&html));
     }
 }
+
+/// Issue 16: the MACC is a step curve whose widths are the measures'
+/// abatement on the residual, summing to the package's; the coordinate
+/// plot's numbered labels overlap neither each other nor the points.
+#[test]
+fn macc_widths_sum_to_the_package_and_coordinate_labels_do_not_overlap() {
+    use coreduce::report::svg;
+    let (f, s) = libs();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
+    let inventories =
+        coreduce::accounting::inventories(&study.settings, &f, &s, &study.facility_years).unwrap();
+    let run = WorkbookRun {
+        study,
+        factors: f.clone(),
+        inventories,
+    };
+    let lib = MeasureLibrary::embedded(&s).unwrap();
+    let ms = MetricSettings::defaults(&f);
+    let mrep = report(&run, &s, &lib, &ms).unwrap();
+    // Each potential is the cumulative reduction minus the one before it, so
+    // they telescope to the reduction of all measures together.
+    let steps: rust_decimal::Decimal = mrep.macc.iter().map(|x| x.potential_co2e).sum();
+    let package = mrep.package.province.reduction["CO2e"];
+    assert!(
+        (steps - package).abs() < rust_decimal_macros::dec!(0.000001),
+        "{steps} against {package}"
+    );
+    // The chart draws every step with a positive width and a cost.
+    let bars: Vec<svg::MaccBar> = mrep
+        .macc
+        .iter()
+        .map(|x| {
+            (
+                x.measure.clone(),
+                x.potential_co2e,
+                x.cost_per_t_co2e,
+                x.mac_adjusted,
+            )
+        })
+        .collect();
+    let drawable: f64 = mrep
+        .macc
+        .iter()
+        .filter(|x| x.potential_co2e > rust_decimal::Decimal::ZERO && x.cost_per_t_co2e.is_some())
+        .map(|x| x.potential_co2e.to_string().parse::<f64>().unwrap())
+        .sum();
+    let (chart, drawn) = svg::macc("m", "s", &bars, ["a", "b"], "x", "n");
+    assert!(
+        (drawn - drawable).abs() < 1e-6 * drawable,
+        "{drawn} {drawable}"
+    );
+    assert!(
+        chart.matches("<rect").count() > mrep.macc.len() / 2,
+        "{chart}"
+    );
+    // Coordinate plot: every pair of label boxes apart, no label on a point.
+    let points: Vec<(String, rust_decimal::Decimal, rust_decimal::Decimal)> = mrep
+        .alone
+        .iter()
+        .map(|e| {
+            let er = |k: &str| e.province.reduction.get(k).copied().unwrap_or_default();
+            (e.measure.clone(), er("CO2e"), er("APeq"))
+        })
+        .collect();
+    assert!(points.len() >= 15);
+    let (chart, boxes) = svg::quadrants("c", "s", &points, "x", "y", ["1", "2", "3", "4"], "n");
+    let apart = |a: &svg::LabelBox, b: &svg::LabelBox| {
+        a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1
+    };
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            assert!(apart(a, b), "labels overlap: {a:?} {b:?}");
+        }
+    }
+    assert_eq!(chart.matches("class=\"pt\"").count(), points.len());
+}

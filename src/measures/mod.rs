@@ -572,6 +572,25 @@ pub struct MaccStep {
     pub mac_adjusted: Option<Decimal>,
 }
 
+/// The MACC's order: by stand-alone unit cost (CNY/t CO2e), undefined costs
+/// last, then by id. The package applies the measures in this order too, so
+/// that the MACC's steps add up to it: measures on the same source are not
+/// always independent of their order (two switches away from one fuel).
+pub fn macc_order<'a>(measures: &[&'a Measure], alone: &[Evaluation]) -> Vec<&'a Measure> {
+    let mut order: Vec<(&Measure, Option<Decimal>)> = measures
+        .iter()
+        .zip(alone)
+        .map(|(m, e)| (*m, e.province.cost_per_t_co2e))
+        .collect();
+    order.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.0.id.cmp(&b.0.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.0.id.cmp(&b.0.id),
+    });
+    order.into_iter().map(|(m, _)| m).collect()
+}
+
 /// The MACC: measures ordered by their stand-alone unit cost (undefined costs
 /// last), each potential computed on the residual left by those before it.
 #[allow(clippy::too_many_arguments)]
@@ -585,21 +604,10 @@ pub fn macc(
     ms: &MetricSettings,
     alone: &[Evaluation],
 ) -> crate::Result<Vec<MaccStep>> {
-    let mut order: Vec<(&Measure, Option<Decimal>)> = measures
-        .iter()
-        .zip(alone)
-        .map(|(m, e)| (*m, e.province.cost_per_t_co2e))
-        .collect();
-    order.sort_by(|a, b| match (a.1, b.1) {
-        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.0.id.cmp(&b.0.id)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.0.id.cmp(&b.0.id),
-    });
     let mut steps = Vec::new();
     let mut applied: Vec<&Measure> = Vec::new();
     let mut previous = (Decimal::ZERO, Decimal::ZERO);
-    for (m, _) in order {
+    for m in macc_order(measures, alone) {
         applied.push(m);
         let e = evaluate(
             ("package", "", ""),
@@ -1040,8 +1048,7 @@ pub fn report(
             ms,
         )?);
     }
-    let mut sorted = applicable.clone();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let sorted = macc_order(&applicable, &alone);
     let package = evaluate(
         ("package", "All applicable measures", "全部适用措施"),
         &sorted,

@@ -458,15 +458,28 @@ pub fn render(input: &ReportInput<'_>) -> String {
             .first()
             .map(|e| e.province.pollutant.clone())
             .unwrap_or_else(|| "APeq".into());
+        // Names in the report's language; the id only where no name exists.
+        let named = |id: &str, en: &str, zh: &str| {
+            let name = if t.zh && !zh.is_empty() { zh } else { en };
+            if name.is_empty() {
+                id.to_string()
+            } else {
+                name.to_string()
+            }
+        };
         let points: Vec<(String, Decimal, Decimal)> = m
             .alone
             .iter()
             .map(|e| {
                 let er = |k: &str| e.province.reduction.get(k).copied().unwrap_or_default();
-                (e.measure.clone(), er("CO2e"), er(&pollutant))
+                (
+                    named(&e.measure, &e.name_en, &e.name_zh),
+                    er("CO2e"),
+                    er(&pollutant),
+                )
             })
             .collect();
-        o.push_str(&svg::quadrants(
+        let (chart, _) = svg::quadrants(
             t.s(
                 "Co-control effect coordinate system (reductions; positive = reduced)",
                 "协同控制效应坐标系（减排量，正值为减少）",
@@ -481,23 +494,27 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 t.s("III both increase", "III 双增"),
                 t.s("IV GHG only", "IV 仅降碳"),
             ],
-        ));
+            t.s(
+                "axes: symmetric log scale (linear within ±1 % of the largest value); points numbered, see the key",
+                "坐标轴：对称对数刻度（最大值 ±1 % 以内为线性）；点按编号，见右侧图例",
+            ),
+        );
+        o.push_str(&chart);
         o.push_str("</section>");
         h2(&mut o, "macc");
-        let bars: Vec<(String, Decimal, Option<Decimal>, Option<Decimal>)> = m
+        let bars: Vec<svg::MaccBar> = m
             .macc
             .iter()
-            .filter(|s| s.cost_per_t_co2e.is_some())
             .map(|s| {
                 (
-                    s.measure.clone(),
+                    named(&s.measure, &s.name_en, &s.name_zh),
                     s.potential_co2e,
                     s.cost_per_t_co2e,
                     s.mac_adjusted,
                 )
             })
             .collect();
-        o.push_str(&svg::macc(
+        let (chart, _) = svg::macc(
             t.s(
                 "MACC: each potential on the residual of those before it",
                 "边际减排成本曲线（按剩余基线依次计算）",
@@ -505,10 +522,22 @@ pub fn render(input: &ReportInput<'_>) -> String {
             &stamp(t.s("measures at maximum penetration", "措施按最大渗透率")),
             &bars,
             [
-                t.s("plain MAC (CNY/t CO2e)", "边际成本（元/t CO2e）"),
+                t.s(
+                    "unit cost, CNY/t CO2e (step height)",
+                    "单位减排成本，元/t CO2e（台阶高度）",
+                ),
                 t.s("co-benefit-adjusted MAC", "协同效益调整后成本"),
             ],
-        ));
+            t.s(
+                "abatement, t CO2e per year (step width, cumulative)",
+                "减排量，t CO2e/年（台阶宽度，累计）",
+            ),
+            t.s(
+                "not drawn (no reduction on the residual)",
+                "未绘出（剩余基线上无减排）",
+            ),
+        );
+        o.push_str(&chart);
         let _ = write!(o, "<p class=\"stamp\">{}</p>", esc(&m.co_benefit_valuation));
         o.push_str("</section>");
         h2(&mut o, "elasticity");

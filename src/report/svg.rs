@@ -185,8 +185,75 @@ pub fn stacked(
     o
 }
 
+/// A symmetric log scale: linear within ±`lin`, logarithmic beyond, so that
+/// small measures separate from large ones on one chart. Returns a position
+/// in −1..1 for |v| ≤ `max`.
+fn symlog(v: f64, lin: f64, max: f64) -> f64 {
+    let t = |x: f64| x.signum() * (1.0 + x.abs() / lin).ln();
+    t(v) / t(max).max(1e-12)
+}
+
+/// Round numbers for the ticks of a symmetric log axis up to `max`: 0 and
+/// ±1, 2, 5 × 10^k from `lin` upward, thinned to fit.
+fn symlog_ticks(lin: f64, max: f64) -> Vec<f64> {
+    let mut out = vec![0.0];
+    let mut k = lin.log10().floor() as i32;
+    while 10f64.powi(k) <= max * 1.0001 {
+        for m in [1.0, 2.0, 5.0] {
+            let v = m * 10f64.powi(k);
+            if v >= lin && v <= max * 1.0001 {
+                out.push(v);
+                out.push(-v);
+            }
+        }
+        k += 1;
+    }
+    out
+}
+
+/// A label's box on the chart: (x, y) of its top-left corner, width, height.
+pub type LabelBox = (f64, f64, f64, f64);
+
+fn overlaps(a: &LabelBox, b: &LabelBox) -> bool {
+    a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3
+}
+
+/// Places a label of `w × h` near (px, py) where it overlaps no label placed
+/// before and no point marker: the first free spot among rings of candidate
+/// offsets, drawn with a leader line when it sits away from its point.
+fn place(px: f64, py: f64, w: f64, h: f64, taken: &[LabelBox], marks: &[LabelBox]) -> LabelBox {
+    let mut fallback = (px + 7.0, py - h, w, h);
+    for ring in 1..=12 {
+        let d = 7.0 + 9.0 * (ring - 1) as f64;
+        for (dx, dy) in [
+            (d, -h),
+            (d, 0.0),
+            (-d - w, -h),
+            (-d - w, 0.0),
+            (-w / 2.0, -d - h),
+            (-w / 2.0, d),
+            (d, d),
+            (-d - w, d),
+            (d, -d - h),
+            (-d - w, -d - h),
+        ] {
+            let b = (px + dx, py + dy, w, h);
+            if !taken.iter().chain(marks).any(|t| overlaps(&b, t)) {
+                return b;
+            }
+            if ring == 1 && dx > 0.0 && dy < 0.0 {
+                fallback = b;
+            }
+        }
+    }
+    fallback
+}
+
 /// The co-control coordinate system: x = GHG reduction, y = pollutant
-/// reduction, quadrants labelled.
+/// reduction, quadrants labelled. Both axes are symmetric-log (stated on the
+/// chart) so that small measures separate from large ones; points are
+/// numbered and keyed beside the chart, numbers placed without overlap.
+/// Returns the SVG and the boxes of the point labels (for the overlap check).
 pub fn quadrants(
     title: &str,
     stamp: &str,
@@ -194,43 +261,45 @@ pub fn quadrants(
     x_label: &str,
     y_label: &str,
     labels: [&str; 4],
-) -> String {
-    let (w, h, m) = (760.0, 520.0, 60.0);
+    scale_note: &str,
+) -> (String, Vec<LabelBox>) {
+    let (pw, ph, m): (f64, f64, f64) = (560.0, 480.0, 64.0);
+    let key_w = 300.0;
+    let w = pw + key_w;
+    let h = ph.max(70.0 + 15.0 * points.len() as f64);
     let mut o = frame(w, h, title, stamp);
-    let xm = points
-        .iter()
-        .map(|p| f(p.1).abs())
-        .fold(0.0, f64::max)
-        .max(1e-9)
-        * 1.1;
-    let ym = points
-        .iter()
-        .map(|p| f(p.2).abs())
-        .fold(0.0, f64::max)
-        .max(1e-9)
-        * 1.1;
-    let cx = w / 2.0;
-    let cy = h / 2.0;
-    let sx = |x: f64| cx + x / xm * (w / 2.0 - m);
-    let sy = |y: f64| cy - y / ym * (h / 2.0 - m);
+    let max_abs = |g: &dyn Fn(&(String, Decimal, Decimal)) -> f64| {
+        points.iter().map(g).fold(0.0, f64::max).max(1e-9)
+    };
+    let xm = max_abs(&|p| f(p.1).abs());
+    let ym = max_abs(&|p| f(p.2).abs());
+    // Linear within a hundredth of the largest value: the rest is log.
+    let (xl, yl) = (xm / 100.0, ym / 100.0);
+    let (cx, cy) = (pw / 2.0, ph / 2.0);
+    let (hx, hy) = (pw / 2.0 - m, ph / 2.0 - m);
+    let sx = |x: f64| cx + symlog(x, xl, xm) * hx;
+    let sy = |y: f64| cy - symlog(y, yl, ym) * hy;
     let _ = write!(
         o,
-        "<rect x=\"{cx}\" y=\"{m}\" width=\"{}\" height=\"{}\" fill=\"#e8f5e9\"/>",
-        w / 2.0 - m,
-        h / 2.0 - m
+        "<rect x=\"{cx}\" y=\"{m}\" width=\"{hx}\" height=\"{hy}\" fill=\"#e8f5e9\"/><rect x=\"{m}\" y=\"{cy}\" width=\"{hx}\" height=\"{hy}\" fill=\"#ffebee\"/>"
     );
-    let _ = write!(
-        o,
-        "<rect x=\"{m}\" y=\"{cy}\" width=\"{}\" height=\"{}\" fill=\"#ffebee\"/>",
-        w / 2.0 - m,
-        h / 2.0 - m
-    );
-    let _ = write!(o, "<line x1=\"{m}\" y1=\"{cy}\" x2=\"{}\" y2=\"{cy}\" stroke=\"#333\"/><line x1=\"{cx}\" y1=\"{m}\" x2=\"{cx}\" y2=\"{}\" stroke=\"#333\"/>", w - m, h - m);
+    let _ = write!(o, "<line x1=\"{m}\" y1=\"{cy}\" x2=\"{}\" y2=\"{cy}\" stroke=\"#333\"/><line x1=\"{cx}\" y1=\"{m}\" x2=\"{cx}\" y2=\"{}\" stroke=\"#333\"/>", pw - m, ph - m);
+    // Ticks with values on both axes.
+    for v in symlog_ticks(xl, xm) {
+        let x = sx(v);
+        let _ = write!(o, "<line x1=\"{x:.1}\" y1=\"{cy}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#333\"/><text x=\"{x:.1}\" y=\"{}\" font-size=\"9\" text-anchor=\"middle\" fill=\"#444\">{}</text>", cy + 4.0, ph - m + 14.0, nice(v));
+        let _ = write!(o, "<line x1=\"{x:.1}\" y1=\"{m}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#000\" stroke-opacity=\"0.06\"/>", ph - m);
+    }
+    for v in symlog_ticks(yl, ym) {
+        let y = sy(v);
+        let _ = write!(o, "<line x1=\"{}\" y1=\"{y:.1}\" x2=\"{cx}\" y2=\"{y:.1}\" stroke=\"#333\"/><text x=\"{}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"end\" fill=\"#444\">{}</text>", cx - 4.0, m - 4.0, y + 3.0, nice(v));
+        let _ = write!(o, "<line x1=\"{m}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#000\" stroke-opacity=\"0.06\"/>", pw - m);
+    }
     for (i, (x, y)) in [
-        (w - m - 6.0, m + 16.0),
-        (m + 6.0, m + 16.0),
-        (m + 6.0, h - m - 8.0),
-        (w - m - 6.0, h - m - 8.0),
+        (pw - m - 6.0, m + 14.0),
+        (m + 6.0, m + 14.0),
+        (m + 6.0, ph - m - 8.0),
+        (pw - m - 6.0, ph - m - 8.0),
     ]
     .iter()
     .enumerate()
@@ -240,92 +309,218 @@ pub fn quadrants(
     }
     let _ = write!(
         o,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{} →</text>",
-        w - m,
-        cy + 16.0,
-        esc(x_label)
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{} →</text><text x=\"{}\" y=\"{}\">↑ {}</text><text x=\"{m}\" y=\"{}\" font-size=\"10\" fill=\"#666\">{}</text>",
+        pw - m,
+        ph - m + 30.0,
+        esc(x_label),
+        m,
+        m - 22.0,
+        esc(y_label),
+        ph - 14.0,
+        esc(scale_note)
     );
-    let _ = write!(
-        o,
-        "<text x=\"{}\" y=\"{}\">↑ {}</text>",
-        cx + 6.0,
-        m - 6.0,
-        esc(y_label)
-    );
-    let _ = write!(
-        o,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#666\">±{}</text>",
-        w - m,
-        cy - 4.0,
-        nice(xm)
-    );
-    for (i, (name, x, y)) in points.iter().enumerate() {
-        let (px, py) = (sx(f(*x)), sy(f(*y)));
+    // Points first (their markers are obstacles), then numbers around them.
+    let coords: Vec<(f64, f64)> = points
+        .iter()
+        .map(|(_, x, y)| (sx(f(*x)), sy(f(*y))))
+        .collect();
+    let marks: Vec<LabelBox> = coords
+        .iter()
+        .map(|(px, py)| (px - 5.0, py - 5.0, 10.0, 10.0))
+        .collect();
+    let mut boxes: Vec<LabelBox> = Vec::new();
+    for (i, (px, py)) in coords.iter().enumerate() {
         let c = COLORS[i % COLORS.len()];
-        let _ = write!(o, "<circle cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"5\" fill=\"{c}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{}</text>", px + 7.0, py - 5.0, esc(name));
+        let _ = write!(
+            o,
+            "<circle cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"4.5\" fill=\"{c}\" fill-opacity=\"0.85\"/>"
+        );
+    }
+    for (i, (px, py)) in coords.iter().enumerate() {
+        let label = (i + 1).to_string();
+        let (bw, bh) = (7.0 * label.len() as f64 + 4.0, 12.0);
+        let b = place(*px, *py, bw, bh, &boxes, &marks);
+        let (lx, ly) = (b.0 + bw / 2.0, b.1 + bh / 2.0);
+        if (lx - px).hypot(ly - py) > 16.0 {
+            let _ = write!(o, "<line x1=\"{px:.1}\" y1=\"{py:.1}\" x2=\"{lx:.1}\" y2=\"{ly:.1}\" stroke=\"#999\" stroke-width=\"0.7\"/>");
+        }
+        let _ = write!(
+            o,
+            "<text class=\"pt\" x=\"{lx:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" font-weight=\"bold\">{label}</text>",
+            b.1 + bh - 2.0
+        );
+        boxes.push(b);
+    }
+    // The key: number, name, and the two reductions.
+    for (i, (name, x, y)) in points.iter().enumerate() {
+        let ky = 50.0 + 15.0 * i as f64;
+        let _ = write!(
+            o,
+            "<text x=\"{}\" y=\"{ky:.1}\" font-size=\"10\"><tspan font-weight=\"bold\" fill=\"{}\">{}</tspan> {} ({}, {})</text>",
+            pw + 4.0,
+            COLORS[i % COLORS.len()],
+            i + 1,
+            esc(name),
+            nice(f(*x)),
+            nice(f(*y))
+        );
     }
     o.push_str("</svg>");
-    o
+    (o, boxes)
 }
 
-/// Paired horizontal bars (plain and co-benefit-adjusted MAC) in MACC order.
+/// One step of a MACC chart: name, abatement (t CO2e/yr, the step's width),
+/// plain and co-benefit-adjusted unit cost (CNY/t CO2e, its height).
+pub type MaccBar = (String, Decimal, Option<Decimal>, Option<Decimal>);
+
+/// The marginal abatement cost curve as drawn by convention: each measure a
+/// step whose width is its abatement and whose height is its unit cost,
+/// sorted by cost; the co-benefit-adjusted curve drawn over it as a dashed
+/// line on the same widths. Costs beyond the axis (outliers that would
+/// flatten the rest) are clipped with their value written on the step.
+/// Steps without a positive abatement cannot have a width: they are listed
+/// under the chart. Returns the SVG and the total drawn width (t CO2e/yr).
 pub fn macc(
     title: &str,
     stamp: &str,
-    bars: &[(String, Decimal, Option<Decimal>, Option<Decimal>)],
+    bars: &[MaccBar],
     legend: [&str; 2],
-) -> String {
-    let row = 26.0;
-    let (w, l, r, t) = (760.0, 230.0, 30.0, 50.0);
-    let h = t + row * bars.len().max(1) as f64 + 40.0;
-    let mut o = frame(w, h, title, stamp);
-    let vals: Vec<f64> = bars
+    x_label: &str,
+    not_drawn_label: &str,
+) -> (String, f64) {
+    let mut steps: Vec<(&MaccBar, f64, f64)> = bars
         .iter()
-        .flat_map(|b| [b.2, b.3])
-        .flatten()
-        .map(f)
+        .filter_map(|b| {
+            let width = f(b.1);
+            let cost = f(b.2?);
+            (width > 0.0).then_some((b, width, cost))
+        })
         .collect();
-    let vmax = vals.iter().cloned().fold(0.0, f64::max).max(1e-9);
-    let vmin = vals.iter().cloned().fold(0.0, f64::min);
-    let span = (vmax - vmin).max(1e-9);
-    let sx = |v: f64| l + (v - vmin) / span * (w - l - r);
-    let zero = sx(0.0);
+    steps.sort_by(|a, b| a.2.total_cmp(&b.2));
+    let not_drawn: Vec<&str> = bars
+        .iter()
+        .filter(|b| !(f(b.1) > 0.0 && b.2.is_some()))
+        .map(|b| b.0.as_str())
+        .collect();
+    let (w, l, r, t, plot_h) = (860.0, 70.0, 20.0, 56.0, 300.0);
+    let key_rows = steps.len().div_ceil(2);
+    let h = t
+        + plot_h
+        + 50.0
+        + 14.0 * key_rows as f64
+        + if not_drawn.is_empty() { 0.0 } else { 16.0 }
+        + 20.0;
+    let mut o = frame(w, h, title, stamp);
+    let total: f64 = steps.iter().map(|s| s.1).sum();
+    // The axis: robust to outliers. Heights beyond 3 × the 90th percentile
+    // of the absolute costs (plain and adjusted) are clipped, their value
+    // written on the step.
+    let mut mags: Vec<f64> = steps
+        .iter()
+        .flat_map(|(b, _, c)| [Some(*c), b.3.map(f)])
+        .flatten()
+        .map(f64::abs)
+        .collect();
+    mags.sort_by(f64::total_cmp);
+    let p90 = mags
+        .get(((mags.len() as f64 - 1.0) * 0.9).round() as usize)
+        .copied()
+        .unwrap_or(1.0);
+    let cap = mags
+        .iter()
+        .copied()
+        .filter(|m| *m <= 3.0 * p90)
+        .fold(0.0, f64::max)
+        .max(1e-9);
+    let all: Vec<f64> = steps
+        .iter()
+        .flat_map(|(b, _, c)| [Some(*c), b.3.map(f)])
+        .flatten()
+        .collect();
+    let top = all.iter().cloned().fold(0.0, f64::max).min(cap);
+    let bottom = all.iter().cloned().fold(0.0, f64::min).max(-cap);
+    let span = (top - bottom).max(1e-9);
+    let sy = |v: f64| t + (top - v.clamp(bottom, top)) / span * plot_h;
+    let sx = |x: f64| l + x / total.max(1e-9) * (w - l - r);
+    // y axis: ticks at round values, and the zero line
+    let step = {
+        let raw = span / 5.0;
+        let p = 10f64.powf(raw.log10().floor());
+        [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .map(|m| m * p)
+            .find(|s| *s >= raw)
+            .unwrap_or(raw)
+    };
+    let mut v = (bottom / step).ceil() * step;
+    while v <= top + 1e-9 {
+        let y = sy(v);
+        let _ = write!(o, "<line x1=\"{l}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#000\" stroke-opacity=\"{}\"/><text x=\"{}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text>", w - r, if v == 0.0 { "0.8" } else { "0.1" }, l - 4.0, y + 3.0, nice(v));
+        v += step;
+    }
     let _ = write!(
         o,
-        "<line x1=\"{zero:.1}\" y1=\"{t}\" x2=\"{zero:.1}\" y2=\"{:.1}\" stroke=\"#333\"/>",
-        h - 40.0
+        "<text x=\"{l}\" y=\"{}\" font-size=\"10\">{}</text>",
+        t - 8.0,
+        esc(legend[0])
     );
-    let _ = write!(o, "<rect x=\"{l}\" y=\"28\" width=\"12\" height=\"8\" fill=\"{}\"/><text x=\"{}\" y=\"36\">{}</text><rect x=\"{}\" y=\"28\" width=\"12\" height=\"8\" fill=\"{}\"/><text x=\"{}\" y=\"36\">{}</text>", COLORS[0], l + 16.0, esc(legend[0]), l + 220.0, COLORS[2], l + 236.0, esc(legend[1]));
-    for (i, (name, width, plain, adj)) in bars.iter().enumerate() {
-        let y = t + row * i as f64;
+    // steps
+    let mut x0 = 0.0;
+    let mut dashed = String::new();
+    for (i, (b, width, cost)) in steps.iter().enumerate() {
+        let (xa, xb) = (sx(x0), sx(x0 + width));
+        let (y0, yc) = (sy(0.0), sy(*cost));
+        let c = COLORS[i % COLORS.len()];
+        let _ = write!(o, "<rect x=\"{xa:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{c}\" fill-opacity=\"0.75\" stroke=\"#fff\" stroke-width=\"0.5\"/>", y0.min(yc), (xb - xa).max(0.5), (y0 - yc).abs());
+        if (xb - xa) >= 12.0 {
+            let _ = write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\" fill=\"#fff\" font-weight=\"bold\">{}</text>", (xa + xb) / 2.0, if *cost >= 0.0 { yc + 11.0 } else { yc - 3.0 }, i + 1);
+        }
+        if *cost > top || *cost < bottom {
+            let _ = write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{} ✂ {}</text>", (xa + xb) / 2.0, if *cost > top { t - 2.0 } else { t + plot_h + 10.0 }, i + 1, nice(*cost));
+        }
+        if let Some(adj) = b.3.map(f) {
+            let ya = sy(adj);
+            let _ = write!(dashed, "M{xa:.1},{ya:.1}H{xb:.1}");
+        }
+        x0 += width;
+    }
+    let _ = write!(o, "<path d=\"{dashed}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\" stroke-dasharray=\"5 3\"/>", COLORS[2]);
+    let _ = write!(o, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2.5\" stroke-dasharray=\"5 3\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">{}</text>", l + 330.0, t - 11.0, l + 360.0, t - 11.0, COLORS[2], l + 366.0, t - 8.0, esc(legend[1]));
+    // x axis: cumulative abatement
+    let base = t + plot_h;
+    for k in 0..=5 {
+        let xv = total * k as f64 / 5.0;
         let _ = write!(
             o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\">{} ({} t)</text>",
-            l - 6.0,
-            y + 15.0,
-            esc(name),
-            nice(f(*width))
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            sx(xv),
+            base + 14.0,
+            nice(xv)
         );
-        for (k, v) in [plain, adj].iter().enumerate() {
-            if let Some(v) = v {
-                let x = sx(f(*v));
-                let (a, bw) = if x >= zero {
-                    (zero, x - zero)
-                } else {
-                    (x, zero - x)
-                };
-                let _ = write!(
-                    o,
-                    "<rect x=\"{a:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"10\" fill=\"{}\"/>",
-                    y + 3.0 + k as f64 * 11.0,
-                    COLORS[if k == 0 { 0 } else { 2 }]
-                );
-            }
-        }
     }
-    let _ = write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">0</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{} CNY/t</text>", zero, h - 24.0, w - r, h - 24.0, nice(vmax));
+    let _ = write!(
+        o,
+        "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\">{} →</text>",
+        w - r,
+        base + 30.0,
+        esc(x_label)
+    );
+    // key
+    for (i, (b, width, cost)) in steps.iter().enumerate() {
+        let (col, row) = (i % 2, i / 2);
+        let _ = write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\"><tspan font-weight=\"bold\" fill=\"{}\">{}</tspan> {} ({} t, {})</text>", l + col as f64 * 400.0, base + 50.0 + 14.0 * row as f64, COLORS[i % COLORS.len()], i + 1, esc(&b.0), nice(*width), nice(*cost));
+    }
+    if !not_drawn.is_empty() {
+        let _ = write!(
+            o,
+            "<text x=\"{l}\" y=\"{:.1}\" font-size=\"10\" fill=\"#666\">{}: {}</text>",
+            base + 50.0 + 14.0 * key_rows as f64 + 4.0,
+            esc(not_drawn_label),
+            esc(&not_drawn.join(", "))
+        );
+    }
     o.push_str("</svg>");
-    o
+    (o, total)
 }
 
 /// A process graph in layers (longest supply path from sources).
