@@ -20,8 +20,13 @@
 //! first), so that the MACC's steps add up to it; the test listed 42 changed
 //! amounts, all of them on the five `package` rows of the sample's measures
 //! CSV (two switches away from one fuel do not commute), re-recorded from
-//! today's binary and nothing else. Set `GOLDEN_SHOW=N` to list up to N
-//! differences.
+//! today's binary and nothing else. A third (issue 14): a measure whose
+//! edits change nothing at a facility is not applicable there and costs
+//! nothing; the test listed 29 changed amounts, all of them the coal-to-gas
+//! boiler at the sample's gas-fired distillery (2,650,488.63 CNY for no
+//! effect, its facility and sector rows now absent) and the package's cost
+//! metrics, lower by exactly that cost; re-recorded and nothing else. Set
+//! `GOLDEN_SHOW=N` to list up to N differences.
 
 use coreduce::units::written;
 use rust_decimal::Decimal;

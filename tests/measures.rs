@@ -481,3 +481,47 @@ fn user_measure_errors_name_the_cell() {
     measures!D2: measure 'm' has no edits (scale, switch, control, green_power, add, scale_factor, set_factor)
     ");
 }
+
+/// Issue 14: a measure that changes nothing at a facility (coal-to-gas at a
+/// gas-fired distillery) is not applicable there and costs nothing, alone
+/// and in a package (it reported 2,650,489 CNY for no effect).
+#[test]
+fn a_measure_that_changes_nothing_is_not_applicable_and_costs_nothing() {
+    let l = libs();
+    let fy = FacilityYear::new("BJ-GAS", "baijiu", 2022)
+        .technology("gas_boiler")
+        .with("output", dec!(10000), "t")
+        .unwrap();
+    let alone = eval("bj.coal_to_gas_boiler", &fy, "APeq");
+    assert_eq!(alone.not_applicable, vec!["BJ-GAS 2022".to_string()]);
+    assert!(alone.by_facility.is_empty());
+    assert_eq!(alone.province.annual_cost, Decimal::ZERO);
+    // In a package with a measure that does act (rooftop PV), only the PV's
+    // cost counts: the package costs what the PV alone costs.
+    let st = Settings::default();
+    let base = inventory(&st, &l.f, &l.s, &fy).unwrap();
+    let ms = MetricSettings::defaults(&l.f);
+    let package = evaluate(
+        ("p", "", ""),
+        &[measure("bj.coal_to_gas_boiler"), measure("bj.pv")],
+        None,
+        &st,
+        &l.f,
+        &l.s,
+        std::slice::from_ref(&fy),
+        std::slice::from_ref(&base),
+        &ms,
+    )
+    .unwrap();
+    let pv = eval("bj.pv", &fy, "APeq");
+    assert!(pv.province.annual_cost != Decimal::ZERO);
+    assert_eq!(package.province.annual_cost, pv.province.annual_cost);
+    assert_eq!(
+        package.province.reduction["CO2e"],
+        pv.province.reduction["CO2e"]
+    );
+    assert_eq!(
+        package.not_applicable,
+        vec!["bj.coal_to_gas_boiler at BJ-GAS 2022".to_string()]
+    );
+}

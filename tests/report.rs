@@ -70,8 +70,13 @@ fn structure(html: &str) -> String {
     lines.join("\n")
 }
 
-#[test]
-fn report_structure_of_the_builtin_study() {
+/// The built-in study computed, with the libraries and the measure library.
+fn builtin_run() -> (
+    coreduce::FactorLibrary,
+    coreduce::graph::SectorLibrary,
+    WorkbookRun,
+    MeasureLibrary,
+) {
     let (f, s) = libs();
     let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
     let inventories =
@@ -82,6 +87,12 @@ fn report_structure_of_the_builtin_study() {
         inventories,
     };
     let lib = MeasureLibrary::embedded(&s).unwrap();
+    (f, s, run, lib)
+}
+
+#[test]
+fn report_structure_of_the_builtin_study() {
+    let (f, s, run, lib) = builtin_run();
     let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
     let ms = MetricSettings::defaults(&f);
     let rm = coreduce::roadmap::run(&run.study, &f, &s, &measures, &ms).unwrap();
@@ -113,16 +124,7 @@ fn report_structure_of_the_builtin_study() {
 #[test]
 fn macc_widths_sum_to_the_package_and_coordinate_labels_do_not_overlap() {
     use coreduce::report::svg;
-    let (f, s) = libs();
-    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
-    let inventories =
-        coreduce::accounting::inventories(&study.settings, &f, &s, &study.facility_years).unwrap();
-    let run = WorkbookRun {
-        study,
-        factors: f.clone(),
-        inventories,
-    };
-    let lib = MeasureLibrary::embedded(&s).unwrap();
+    let (f, s, run, lib) = builtin_run();
     let ms = MetricSettings::defaults(&f);
     let mrep = report(&run, &s, &lib, &ms).unwrap();
     // Each potential is the cumulative reduction minus the one before it, so

@@ -16,29 +16,7 @@ use common::{libs, Book};
 /// A barn burning 100 t coal (normal, sd 10 t) and nothing else uncertain:
 /// CO2 = 100 × 1.9002988488 t with sd 19.002988488 t.
 fn one_input() -> (FactorLibrary, SectorLibrary, Vec<FacilityYear>) {
-    let (mut f, s) = libs();
-    // Remove the library's own spreads from the factors this case uses.
-    for id in [
-        "fuel.gbt2589.raw_coal.ncv",
-        "fuel.gbt2589.raw_coal.cc",
-        "fuel.gbt2589.raw_coal.of",
-    ] {
-        let mut x = f.get(id).unwrap().clone();
-        x.uncertainty = None;
-        f.insert(x);
-    }
-    let mut fy = FacilityYear::new("TB", "tobacco", 2022)
-        .technology("coal_bulk_barn")
-        .with("output", dec!(60), "t")
-        .unwrap()
-        .with("fuel.raw_coal", dec!(100), "t")
-        .unwrap()
-        .with("electricity.purchased", dec!(0), "MWh")
-        .unwrap()
-        .with("fertiliser.n", dec!(0), "t")
-        .unwrap();
-    fy.activity[1].uncertainty = Some(Uncertainty::Normal { sd: dec!(10) });
-    (f, s, vec![fy])
+    barns(1, None, Some(Uncertainty::Normal { sd: dec!(10) }))
 }
 
 #[test]
@@ -80,9 +58,9 @@ fn single_input_matches_the_analytic_answer() {
         "{}",
         co2.approach1_half_width
     );
-    assert_eq!(rep.tornado[0].input, "activity:TB:fuel.raw_coal");
+    assert_eq!(rep.tornado[0].input, "activity:TB0:fuel.raw_coal");
     assert!((rep.tornado[0].high - rep.tornado[0].low - 2.0 * 1.96 * sd).abs() < 1e-6);
-    assert_eq!(rep.sensitivity[0].input, "activity:TB:fuel.raw_coal");
+    assert_eq!(rep.sensitivity[0].input, "activity:TB0:fuel.raw_coal");
     assert!(rep.sensitivity[0].rank_correlation > 0.99);
 }
 

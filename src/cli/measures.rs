@@ -75,6 +75,14 @@ pub(crate) fn measures_cmd(
         "degree index"
     );
     for e in rep.alone.iter().chain(std::iter::once(&rep.package)) {
+        if e.by_facility.is_empty() && !e.not_applicable.is_empty() {
+            out!(
+                "{:<28} not applicable: its edits change nothing at {}",
+                e.measure,
+                e.not_applicable.join(", ")
+            );
+            continue;
+        }
         let p = &e.province;
         let er = |k: &str| p.reduction.get(k).copied().unwrap_or_default();
         let show = |d: Option<rust_decimal::Decimal>| {
@@ -93,6 +101,12 @@ pub(crate) fn measures_cmd(
             p.degree_index
                 .map(|x| x.round_dp(3).to_string())
                 .unwrap_or_else(|| "undefined".into()),
+        );
+    }
+    if !rep.package.not_applicable.is_empty() {
+        out!(
+            "left out of the package where they change nothing: {}",
+            rep.package.not_applicable.join(", ")
         );
     }
     out!("{}", coreduce::measures::DEGREE_INDEX_NOTE);

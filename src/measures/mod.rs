@@ -478,12 +478,25 @@ pub struct Evaluation {
     pub name_zh: String,
     #[serde(with = "rust_decimal::serde::str")]
     pub penetration: Decimal,
+    /// the facility-years (for a package: measure at facility-year) of the
+    /// right sector and technology where the measure changes nothing (its
+    /// edits touch nothing the facility has): not applicable there, no cost
+    pub not_applicable: Vec<String>,
     /// facility id → metrics
     pub by_facility: BTreeMap<String, Metrics>,
     pub by_sector: BTreeMap<String, Metrics>,
     pub province: Metrics,
     #[serde(skip)]
     pub totals: Totals2,
+}
+
+/// True when an inventory with edits equals the baseline in every total.
+fn unchanged(base: &Inventory, with: &Inventory) -> bool {
+    let (a, b) = (&base.totals, &with.totals);
+    a.by_substance == b.by_substance
+        && a.outside_view == b.outside_view
+        && a.co2e == b.co2e
+        && a.energy_tce == b.energy_tce
 }
 
 /// Evaluates a set of measures (a single measure, or a package applied in
@@ -503,6 +516,7 @@ pub fn evaluate(
     let mut by_fac: BTreeMap<String, Totals2> = BTreeMap::new();
     let mut by_sector: BTreeMap<String, Totals2> = BTreeMap::new();
     let mut province = Totals2::default();
+    let mut not_applicable = Vec::new();
     for (fy, base) in fys.iter().zip(baselines) {
         let applicable: Vec<&&Measure> = measures
             .iter()
@@ -511,17 +525,35 @@ pub fn evaluate(
         if applicable.is_empty() {
             continue;
         }
+        let here = format!("{} {}", base.facility_id, base.year);
         let mut edits = Vec::new();
         let mut cost = Decimal::ZERO;
         for m in &applicable {
             let x = penetration
                 .unwrap_or(m.max_penetration)
                 .min(m.max_penetration);
-            edits.extend(m.edits_at(x));
+            let own = m.edits_at(x);
+            // In a package, a measure whose own edits change nothing here
+            // (coal-to-gas at a gas-fired plant) does not apply here: no cost.
+            if applicable.len() > 1 {
+                let alone = inventory_with_edits(settings, lib, sectors, fy, &own)?;
+                if unchanged(base, &alone) {
+                    not_applicable.push(format!("{} at {here}", m.id));
+                    continue;
+                }
+            }
+            edits.extend(own);
             let c = m.annual_cost(base.output, x, ms.discount_rate)?;
             cost = checked(cost.checked_add(c), || format!("the cost of '{}'", m.id))?;
         }
+        if edits.is_empty() {
+            continue;
+        }
         let with = inventory_with_edits(settings, lib, sectors, fy, &edits)?;
+        if applicable.len() == 1 && unchanged(base, &with) {
+            not_applicable.push(here);
+            continue;
+        }
         by_fac
             .entry(format!("{} {}", base.facility_id, base.year))
             .or_default()
@@ -537,6 +569,7 @@ pub fn evaluate(
         name_en: label.1.to_string(),
         name_zh: label.2.to_string(),
         penetration: penetration.unwrap_or(Decimal::ONE),
+        not_applicable,
         by_facility: by_fac
             .iter()
             .map(|(k, t)| Ok((k.clone(), Metrics::from_totals(t, ms)?)))

@@ -26,6 +26,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The most inputs ranked by rank correlation: those with the widest
+/// tornado bars.
+pub const MAX_RANKED_INPUTS: usize = 100;
+
 /// One uncertain input.
 #[derive(Debug, Clone)]
 pub struct Input {
@@ -199,6 +203,8 @@ pub struct McReport {
     pub seed: u64,
     pub inputs: usize,
     pub summaries: Vec<Summary>,
+    /// rank correlations with the province CO2e, for the inputs with the
+    /// widest tornado bars (at most [`MAX_RANKED_INPUTS`])
     pub sensitivity: Vec<Sensitivity>,
     /// the province CO2e with each input at its 2.5th and 97.5th
     /// percentile, the rest central; largest swing first
@@ -268,20 +274,23 @@ fn one_run(
     fys: &mut [FacilityYear],
     sector_of: &[(String, String)],
     slots: &Slots,
+    tracked: &[bool],
 ) -> crate::Result<Sample> {
     let mut rng = ChaCha8Rng::seed_from_u64(
         seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(r as u64),
     );
-    let mut drawn = Vec::with_capacity(ins.len());
-    for i in ins {
+    let mut drawn = Vec::with_capacity(tracked.iter().filter(|t| **t).count());
+    for (i, track) in ins.iter().zip(tracked) {
         let v = draw(&i.dist, i.value, &mut rng).map_err(|m| {
             Error::Data(DataError::new(
                 i.location.clone(),
                 format!("{}: {m}", i.name),
             ))
         })?;
-        drawn.push(v);
+        if *track {
+            drawn.push(v);
+        }
         // A draw beyond the input bound (a wide spread on a large value) is
         // an error at the input, not a silent zero.
         let d = Decimal::from_f64(v)
@@ -397,6 +406,29 @@ pub fn monte_carlo(
         .map(|f| (f.facility_id.clone(), f.sector.clone()))
         .collect();
     let slots = Slots::new(base, &sector_of);
+    let target_key = (
+        "province".to_string(),
+        "Sichuan".to_string(),
+        "CO2e".to_string(),
+    );
+    let (approach1, tornado) = propagation::one_at_a_time(
+        &ins,
+        settings,
+        lib,
+        sectors,
+        fys,
+        base,
+        &slots,
+        slots.keys.iter().position(|k| *k == target_key),
+    )?;
+    // Rank correlations need every run's draw of an input: they are kept for
+    // the inputs with the widest tornado bars only, so that memory does not
+    // grow with inputs × runs (a study of 10,000 facility-years has about
+    // 70,000 activity inputs).
+    let mut tracked = vec![false; ins.len()];
+    for bar in tornado.iter().take(MAX_RANKED_INPUTS) {
+        tracked[bar.index] = true;
+    }
     let samples: Vec<Sample> = (0..runs)
         .into_par_iter()
         // rayon calls the init below once per split job, not per thread:
@@ -410,7 +442,7 @@ pub fn monte_carlo(
             || (lib.clone(), fys.to_vec()),
             |(lib, fys), r| {
                 let s = one_run(
-                    r, seed, &ins, settings, lib, sectors, fys, &sector_of, &slots,
+                    r, seed, &ins, settings, lib, sectors, fys, &sector_of, &slots, &tracked,
                 );
                 progress();
                 s
@@ -462,14 +494,7 @@ pub fn monte_carlo(
         Some(i) => s.1[i] + s.2.get(k).copied().unwrap_or(0.0),
         None => s.2.get(k).copied().unwrap_or(0.0),
     };
-    let target_key = (
-        "province".to_string(),
-        "Sichuan".to_string(),
-        "CO2e".to_string(),
-    );
     let target_slot = keys.get(&target_key).copied().flatten();
-    let (approach1, tornado) =
-        propagation::one_at_a_time(&ins, settings, lib, sectors, fys, base, &slots, target_slot)?;
     let mut summaries = Vec::new();
     for (&k, &slot) in &keys {
         let mut v: Vec<f64> = samples.iter().map(|s| value(s, k, slot)).collect();
@@ -495,8 +520,10 @@ pub fn monte_carlo(
     let ry = ranks(&y);
     let mut sens: Vec<Sensitivity> = ins
         .iter()
+        .zip(&tracked)
+        .filter(|(_, t)| **t)
         .enumerate()
-        .map(|(i, input)| {
+        .map(|(i, (input, _))| {
             let x: Vec<f64> = samples.iter().map(|s| s.0[i]).collect();
             Sensitivity {
                 input: input.name.clone(),

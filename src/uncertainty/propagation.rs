@@ -29,6 +29,9 @@ pub struct TornadoBar {
     pub input: String,
     pub low: f64,
     pub high: f64,
+    /// the input's position among the study's uncertain inputs
+    #[serde(skip)]
+    pub index: usize,
 }
 
 /// A distribution's standard deviation and 2.5th and 97.5th percentiles for
@@ -193,7 +196,8 @@ pub(super) fn one_at_a_time(
         .unwrap_or(0.0);
     let per_input: Vec<(Vec<(usize, f64)>, TornadoBar)> = ins
         .par_iter()
-        .map(|input| {
+        .enumerate()
+        .map(|(index, input)| {
             let (sd, p_lo, p_hi) = spread_of(&input.dist, input.value);
             let up = mover.change(input, input.value + sd)?;
             let down = mover.change(input, (input.value - sd).max(0.0))?;
@@ -218,6 +222,7 @@ pub(super) fn one_at_a_time(
                 input: input.name.clone(),
                 low: at(p_lo)?,
                 high: at(p_hi)?,
+                index,
             };
             Ok((effect.into_iter().collect(), bar))
         })
