@@ -127,3 +127,30 @@ fn inventory_xlsx_cuts_a_facility_name_over_the_cell_limit() {
     );
     assert_eq!(fit_cell("short"), "short");
 }
+
+/// Issue 16: the roadmap workbook's charts carry the user's study name, not
+/// a fixed "Sichuan study".
+#[test]
+fn roadmap_chart_titles_name_the_users_study() {
+    use std::io::Read;
+    let (mut rep, sectors) = builtin_roadmap();
+    rep.study = "Jiajiang tile cluster".into();
+    let dir = tempfile::tempdir().unwrap();
+    coreduce::export::write_roadmap(dir.path(), &rep, &[], &sectors, &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let file = std::fs::File::open(dir.path().join("roadmap.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut charts = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        if part.name().starts_with("xl/charts/chart") {
+            part.read_to_string(&mut charts).unwrap();
+        }
+    }
+    assert!(
+        charts.contains("CO2e (t/yr), Jiajiang tile cluster"),
+        "{}",
+        &charts[..charts.len().min(400)]
+    );
+    assert!(!charts.contains("Sichuan study"));
+}

@@ -289,19 +289,21 @@ fn roadmap_xlsx(
     let years: Vec<i32> = (rep.base_year..=rep.end_year).collect();
     let n = years.len() as u32;
     // Province trajectories by scenario, one sheet per quantity, each with a line chart.
-    for (sheet, key, title) in [
-        ("CO2e", "CO2e", "CO2e (t/yr), Sichuan study"),
+    // Every chart is titled with the user's study, never a fixed name.
+    for (sheet, key, what) in [
+        ("CO2e", "CO2e", "CO2e (t/yr)"),
         ("SO2", "SO2", "SO2 (t/yr)"),
         ("NOx", "NOx", "NOx (t/yr)"),
         ("APeq", "APeq", "Air pollution equivalents (eq/yr)"),
     ] {
+        let title = format!("{what}, {}", rep.study);
         let ws = wb.add_worksheet().set_name(sheet)?;
         ws.write_text_with_format(0, 0, "year", &bold)?;
         for (i, y) in years.iter().enumerate() {
             ws.write_number(i as u32 + 1, 0, *y)?;
         }
         let mut chart = Chart::new(ChartType::Line);
-        chart.title().set_name(title);
+        chart.title().set_name(&title);
         chart.x_axis().set_name("year");
         chart.y_axis().set_name(key);
         for (c, sc) in rep.scenarios.iter().enumerate() {

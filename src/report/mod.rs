@@ -290,38 +290,67 @@ pub fn render(input: &ReportInput<'_>) -> String {
     // Trajectories and targets.
     if let Some(rm) = input.roadmap {
         h2(&mut o, "trajectories");
-        let series: Vec<(String, Vec<(i32, Decimal)>)> = rm
-            .scenarios
-            .iter()
-            .map(|s| {
-                (
-                    s.scenario.clone(),
-                    series_of(&s.points, "CO2e").into_iter().collect(),
-                )
-            })
-            .collect();
-        o.push_str(&svg::lines(
-            t.s("CO2e by scenario (t/yr)", "各情景 CO2e (t/年)"),
-            &stamp_rm(t.s("all scenarios", "全部情景")),
-            &series,
-            "t CO2e",
-        ));
-        let so2: Vec<(String, Vec<(i32, Decimal)>)> = rm
-            .scenarios
-            .iter()
-            .map(|s| {
-                (
-                    s.scenario.clone(),
-                    series_of(&s.points, "SO2").into_iter().collect(),
-                )
-            })
-            .collect();
-        o.push_str(&svg::lines(
-            t.s("SO2 by scenario (t/yr)", "各情景 SO2 (t/年)"),
-            &stamp_rm(t.s("all scenarios", "全部情景")),
-            &so2,
-            "t SO2",
-        ));
+        let magnitudes = if t.zh {
+            svg::Magnitudes::Chinese
+        } else {
+            svg::Magnitudes::Plain
+        };
+        // Scenario names in the report's language; the id where the user
+        // named a scenario of their own.
+        let scenario_name = |id: &str, kind: &str| -> String {
+            let known = match kind {
+                "bau" => Some(t.s("business as usual", "基准情景")),
+                "policy" => Some(t.s("policy", "政策情景")),
+                "enhanced" => Some(t.s("enhanced", "强化情景")),
+                "least_cost" => Some(t.s("least cost", "最低成本情景")),
+                _ => None,
+            };
+            match known {
+                Some(name) if id == kind || id.eq_ignore_ascii_case("bau") => name.to_string(),
+                Some(name) => format!("{id} ({name})"),
+                None => id.to_string(),
+            }
+        };
+        // Province-wide targets of the substance, marked on its chart.
+        let marks = |substance: &str| -> Vec<svg::TargetMark> {
+            rm.targets
+                .iter()
+                .filter(|x| x.substance == substance && x.scope == crate::roadmap::Scope::All)
+                .map(|x| {
+                    (
+                        x.year,
+                        x.cap,
+                        format!("{} {}", t.s("target", "目标"), x.year),
+                    )
+                })
+                .collect()
+        };
+        for (substance, title) in [
+            (
+                "CO2e",
+                t.s("CO2e by scenario (t/yr)", "各情景 CO2e（吨/年）"),
+            ),
+            ("SO2", t.s("SO2 by scenario (t/yr)", "各情景 SO2（吨/年）")),
+        ] {
+            let series: Vec<(String, Vec<(i32, Decimal)>)> = rm
+                .scenarios
+                .iter()
+                .map(|s| {
+                    (
+                        scenario_name(&s.scenario, &s.kind),
+                        series_of(&s.points, substance).into_iter().collect(),
+                    )
+                })
+                .collect();
+            o.push_str(&svg::lines(
+                title,
+                &stamp_rm(t.s("all scenarios", "全部情景")),
+                &series,
+                &format!("{} {substance}", t.s("t", "吨")),
+                &marks(substance),
+                magnitudes,
+            ));
+        }
         for s in &rm.scenarios {
             let mut layers: BTreeMap<String, BTreeMap<i32, Decimal>> = BTreeMap::new();
             for p in &s.points {
@@ -333,13 +362,30 @@ pub fn render(input: &ReportInput<'_>) -> String {
             }
             let layers: Vec<(String, Vec<(i32, Decimal)>)> = layers
                 .into_iter()
-                .map(|(k, v)| (k, v.into_iter().collect()))
+                .map(|(k, v)| {
+                    let name = input
+                        .sectors
+                        .sectors
+                        .get(&k)
+                        .map(|x| {
+                            if t.zh {
+                                x.name_zh.clone()
+                            } else {
+                                x.name_en.clone()
+                            }
+                        })
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or(k);
+                    (name, v.into_iter().collect())
+                })
                 .collect();
+            let name = scenario_name(&s.scenario, &s.kind);
             o.push_str(&svg::stacked(
-                &format!("{} — {}", t.s("CO2e by sector", "分行业 CO2e"), s.scenario),
-                &stamp_rm(&s.scenario),
+                &format!("{} — {name}", t.s("CO2e by sector", "分行业 CO2e")),
+                &stamp_rm(&name),
                 &layers,
-                "t CO2e",
+                &format!("{} CO2e", t.s("t", "吨")),
+                magnitudes,
             ));
         }
         o.push_str("</section>");

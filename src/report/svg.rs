@@ -40,18 +40,81 @@ fn frame(w: f64, h: f64, title: &str, stamp: &str) -> String {
     )
 }
 
-/// Lines (one per series) over years.
+/// How a trajectory chart writes its values: plain (k, M) in English, with
+/// 万 and 亿 in Chinese.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Magnitudes {
+    Plain,
+    Chinese,
+}
+
+impl Magnitudes {
+    fn show(self, v: f64) -> String {
+        let a = v.abs();
+        match self {
+            Magnitudes::Plain => nice(v),
+            Magnitudes::Chinese if a >= 1e8 => format!("{:.1}亿", v / 1e8),
+            Magnitudes::Chinese if a >= 1e5 => format!("{:.0}万", v / 1e4),
+            Magnitudes::Chinese if a >= 1e4 => format!("{:.1}万", v / 1e4),
+            Magnitudes::Chinese => nice(v),
+        }
+    }
+}
+
+/// Year ticks of a trajectory: the first year and the milestones of the
+/// plans (2030, 2060, 2025, 2035, then 2050, 2040, …) that fall in range,
+/// at least two years apart so the labels never touch.
+pub fn year_ticks(x0: i32, x1: i32) -> Vec<i32> {
+    let mut out: Vec<i32> = Vec::new();
+    for y in [x0, 2030, 2060, 2025, 2035, 2050, 2040, 2045, 2055, x1] {
+        if (x0..=x1).contains(&y) && out.iter().all(|t| (t - y).abs() >= 2) {
+            out.push(y);
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Round value ticks from 0 (or the lowest value) to the highest: steps of
+/// 1, 2 or 5 × 10^k, about five of them. Returns the ticks; the last is the
+/// top of the axis.
+fn value_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let span = (hi - lo).max(1e-9);
+    let raw = span / 5.0;
+    let p = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|s| *s >= raw)
+        .unwrap_or(raw);
+    let mut v = (lo / step).floor() * step;
+    let mut out = vec![v];
+    while v < hi - 1e-9 * span {
+        v += step;
+        out.push(v);
+    }
+    out
+}
+
+/// A target on a trajectory chart: its year, cap and label.
+pub type TargetMark = (i32, Decimal, String);
+
+/// Lines (one per series) over years, ticks on the plans' milestone years,
+/// round values (万 in Chinese), and the targets marked.
 pub fn lines(
     title: &str,
     stamp: &str,
     series: &[(String, Vec<(i32, Decimal)>)],
     y_label: &str,
+    targets: &[TargetMark],
+    magnitudes: Magnitudes,
 ) -> String {
-    let (w, h, l, r, t, b) = (760.0, 340.0, 70.0, 150.0, 30.0, 40.0);
+    let (w, h, l, r, t, b) = (1040.0, 360.0, 76.0, 170.0, 34.0, 40.0);
     let mut o = frame(w, h, title, stamp);
     let pts: Vec<(i32, f64)> = series
         .iter()
         .flat_map(|(_, s)| s.iter().map(|(y, v)| (*y, f(*v))))
+        .chain(targets.iter().map(|(y, v, _)| (*y, f(*v))))
         .collect();
     if pts.is_empty() {
         o.push_str("</svg>");
@@ -61,20 +124,22 @@ pub fn lines(
         pts.iter().map(|p| p.0).min().unwrap_or(0),
         pts.iter().map(|p| p.0).max().unwrap_or(1),
     );
-    let ymax = pts.iter().map(|p| p.1).fold(0.0_f64, f64::max).max(1e-9) * 1.05;
-    let ymin = pts.iter().map(|p| p.1).fold(0.0_f64, f64::min);
+    let ticks = value_ticks(
+        pts.iter().map(|p| p.1).fold(0.0_f64, f64::min),
+        pts.iter().map(|p| p.1).fold(0.0_f64, f64::max),
+    );
+    let (ymin, ymax) = (ticks[0], *ticks.last().unwrap_or(&1.0));
     let sx = |x: i32| l + (x - x0) as f64 / ((x1 - x0).max(1)) as f64 * (w - l - r);
-    let sy = |y: f64| t + (1.0 - (y - ymin) / (ymax - ymin)) * (h - t - b);
-    axes(&mut o, l, t, w - r, h - b, ymin, ymax, &sy, y_label);
-    for k in 0..=4 {
-        let x = x0 + (x1 - x0) * k / 4;
-        let _ = write!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{x}</text>",
-            sx(x),
-            h - b + 16.0
-        );
-    }
+    let sy = |y: f64| t + (1.0 - (y - ymin) / (ymax - ymin).max(1e-9)) * (h - t - b);
+    axes(
+        &mut o,
+        (l, t, w - r, h - b),
+        &ticks,
+        &sy,
+        y_label,
+        magnitudes,
+    );
+    year_axis(&mut o, x0, x1, &sx, h - b);
     for (i, (name, s)) in series.iter().enumerate() {
         let c = COLORS[i % COLORS.len()];
         let path: Vec<String> = s
@@ -88,39 +153,52 @@ pub fn lines(
         );
         let _ = write!(o, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"12\" height=\"3\" fill=\"{c}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>", w - r + 10.0, t + 10.0 + i as f64 * 18.0, w - r + 26.0, t + 15.0 + i as f64 * 18.0, esc(name));
     }
+    for (year, cap, label) in targets {
+        let (x, y) = (sx(*year), sy(f(*cap)));
+        let _ = write!(o, "<path d=\"M{x:.1},{:.1}l6,6l-6,6l-6,-6z\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"1.5\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{} {}</text>", y - 6.0, x + 9.0, y + 4.0, esc(label), magnitudes.show(f(*cap)));
+    }
     o.push_str("</svg>");
     o
 }
 
-#[allow(clippy::too_many_arguments)]
+fn year_axis(o: &mut String, x0: i32, x1: i32, sx: &dyn Fn(i32) -> f64, base: f64) {
+    for x in year_ticks(x0, x1) {
+        let _ = write!(
+            o,
+            "<line x1=\"{0:.1}\" y1=\"{base}\" x2=\"{0:.1}\" y2=\"{1}\" stroke=\"#333\"/><text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"middle\">{x}</text>",
+            sx(x),
+            base + 4.0,
+            base + 17.0
+        );
+    }
+}
+
 fn axes(
     o: &mut String,
-    l: f64,
-    t: f64,
-    r: f64,
-    b: f64,
-    ymin: f64,
-    ymax: f64,
+    (l, t, r, b): (f64, f64, f64, f64),
+    ticks: &[f64],
     sy: &dyn Fn(f64) -> f64,
     y_label: &str,
+    magnitudes: Magnitudes,
 ) {
     let _ = write!(o, "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#333\"/><line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"#333\"/>");
-    for k in 0..=4 {
-        let v = ymin + (ymax - ymin) * k as f64 / 4.0;
-        let y = sy(v);
-        let _ = write!(o, "<line x1=\"{l}\" y1=\"{y:.1}\" x2=\"{r}\" y2=\"{y:.1}\" stroke=\"#eee\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", l - 4.0, y + 4.0, nice(v));
+    for v in ticks {
+        let y = sy(*v);
+        let _ = write!(o, "<line x1=\"{l}\" y1=\"{y:.1}\" x2=\"{r}\" y2=\"{y:.1}\" stroke=\"#eee\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", l - 4.0, y + 4.0, magnitudes.show(*v));
     }
     let _ = write!(o, "<text x=\"14\" y=\"{:.1}\" transform=\"rotate(-90 14 {:.1})\" text-anchor=\"middle\">{}</text>", (t + b) / 2.0, (t + b) / 2.0, esc(y_label));
 }
 
-/// Stacked areas (e.g. CO2e by sector) over years.
+/// Stacked areas (e.g. CO2e by sector) over years, on the same axes as
+/// [`lines`].
 pub fn stacked(
     title: &str,
     stamp: &str,
     layers: &[(String, Vec<(i32, Decimal)>)],
     y_label: &str,
+    magnitudes: Magnitudes,
 ) -> String {
-    let (w, h, l, r, t, b) = (760.0, 340.0, 70.0, 150.0, 30.0, 40.0);
+    let (w, h, l, r, t, b) = (1040.0, 360.0, 76.0, 170.0, 34.0, 40.0);
     let mut o = frame(w, h, title, stamp);
     let years: Vec<i32> = layers
         .first()
@@ -140,20 +218,20 @@ pub fn stacked(
             cum.clone()
         })
         .collect();
-    let ymax = cum.iter().cloned().fold(0.0, f64::max).max(1e-9) * 1.05;
+    let ticks = value_ticks(0.0, cum.iter().cloned().fold(0.0, f64::max));
+    let ymax = ticks.last().copied().unwrap_or(1.0).max(1e-9);
     let (x0, x1) = (years[0], *years.last().unwrap_or(&years[0]));
     let sx = |x: i32| l + (x - x0) as f64 / ((x1 - x0).max(1)) as f64 * (w - l - r);
     let sy = |y: f64| t + (1.0 - y / ymax) * (h - t - b);
-    axes(&mut o, l, t, w - r, h - b, 0.0, ymax, &sy, y_label);
-    for k in 0..=4 {
-        let x = x0 + (x1 - x0) * k / 4;
-        let _ = write!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{x}</text>",
-            sx(x),
-            h - b + 16.0
-        );
-    }
+    axes(
+        &mut o,
+        (l, t, w - r, h - b),
+        &ticks,
+        &sy,
+        y_label,
+        magnitudes,
+    );
+    year_axis(&mut o, x0, x1, &sx, h - b);
     for (i, (name, _)) in layers.iter().enumerate() {
         let c = COLORS[i % COLORS.len()];
         let upper: Vec<String> = years
@@ -580,4 +658,33 @@ pub fn graph(title: &str, stamp: &str, s: &crate::graph::Sector, zh: bool) -> St
     }
     o.push_str("</svg>");
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_ticks_fall_on_the_plans_milestones() {
+        // base year 2023 to 2060: the milestones, none closer than two years
+        assert_eq!(
+            year_ticks(2023, 2060),
+            vec![2023, 2025, 2030, 2035, 2040, 2045, 2050, 2055, 2060]
+        );
+        // base year 2024: 2025 is one year away and is left out
+        assert_eq!(year_ticks(2024, 2035), vec![2024, 2030, 2035]);
+    }
+
+    #[test]
+    fn values_read_in_the_report_s_magnitudes() {
+        assert_eq!(Magnitudes::Chinese.show(7_300_000.0), "730万");
+        assert_eq!(Magnitudes::Chinese.show(15_000.0), "1.5万");
+        assert_eq!(Magnitudes::Chinese.show(250_000_000.0), "2.5亿");
+        assert_eq!(Magnitudes::Plain.show(7_300_000.0), "7.3M");
+        // round ticks: 0 to 8.6 M in steps of 2 M
+        assert_eq!(
+            value_ticks(0.0, 8_600_000.0),
+            vec![0.0, 2e6, 4e6, 6e6, 8e6, 1e7]
+        );
+    }
 }
