@@ -299,3 +299,44 @@ fn builtin_study_runs_and_its_iamc_table_parses_back() {
     let lc = rep.least_cost.as_ref().unwrap();
     assert_eq!(lc.status, "solved", "{:?}", lc.explanations);
 }
+
+/// Issue 14: the built-in targets' notes say how far below the base year's
+/// study total each cap is, and the numbers agree with the caps (the 2030
+/// SO2 note said −40 % for a cap 28 % below).
+#[test]
+fn the_builtin_targets_notes_agree_with_their_caps() {
+    let (f, s) = libs();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
+    let invs = inventories(&study.settings, &f, &s, &study.facility_years).unwrap();
+    let total = |year: i32, substance: &str| -> Decimal {
+        invs.iter()
+            .filter(|i| i.year == year)
+            .map(|i| {
+                if substance == "CO2e" {
+                    i.totals.co2e
+                } else {
+                    i.totals.by_substance.get(substance).copied().unwrap_or_default()
+                }
+            })
+            .sum()
+    };
+    let mut checked = 0;
+    for t in &study.target_rows {
+        // "[asm] 28 % below the 2023 study total"
+        let Some((head, tail)) = t.note.split_once(" % below the ") else {
+            continue;
+        };
+        let pct: Decimal = head.rsplit(' ').next().unwrap().parse().unwrap();
+        let year: i32 = tail.split(' ').next().unwrap().parse().unwrap();
+        let base = total(year, &t.substance);
+        let below = (Decimal::ONE - t.cap / base) * dec!(100);
+        assert!(
+            (below - pct).abs() < dec!(1),
+            "{}: the note says {pct} % below, the cap is {} % below {base}",
+            t.id,
+            below.round_dp(1)
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, study.target_rows.len(), "every target's note states its cut");
+}
