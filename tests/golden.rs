@@ -25,7 +25,12 @@
 //! nothing; the test listed 29 changed amounts, all of them the coal-to-gas
 //! boiler at the sample's gas-fired distillery (2,650,488.63 CNY for no
 //! effect, its facility and sector rows now absent) and the package's cost
-//! metrics, lower by exactly that cost; re-recorded and nothing else. Set
+//! metrics, lower by exactly that cost; re-recorded and nothing else. The
+//! same rule in the roadmap: deployments skip facilities where a measure
+//! changes nothing; the test listed 802 changed amounts of the built-in IAMC
+//! table, every one a `Cost|Co-reduction Measures|Industry` row (Baijiu and
+//! the totals containing it, policy and enhanced scenarios), and no emission;
+//! those rows were re-recorded and nothing else. Set
 //! `GOLDEN_SHOW=N` to list up to N differences.
 
 use coreduce::units::written;

@@ -315,7 +315,11 @@ fn the_builtin_targets_notes_agree_with_their_caps() {
                 if substance == "CO2e" {
                     i.totals.co2e
                 } else {
-                    i.totals.by_substance.get(substance).copied().unwrap_or_default()
+                    i.totals
+                        .by_substance
+                        .get(substance)
+                        .copied()
+                        .unwrap_or_default()
                 }
             })
             .sum()
@@ -338,5 +342,50 @@ fn the_builtin_targets_notes_agree_with_their_caps() {
         );
         checked += 1;
     }
-    assert_eq!(checked, study.target_rows.len(), "every target's note states its cut");
+    assert_eq!(
+        checked,
+        study.target_rows.len(),
+        "every target's note states its cut"
+    );
+}
+
+/// Issue 14: a deployment reaches only facilities where the measure changes
+/// something: the built-in policy scenario deploys coal-to-gas boilers to the
+/// baijiu sector, and its distilleries that burn no coal get neither the
+/// measure nor its cost (about 46 million CNY a year in 2030 before).
+#[test]
+fn deployments_skip_facilities_where_the_measure_changes_nothing() {
+    let (f, s) = libs();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
+    let lib = MeasureLibrary::embedded(&s).unwrap();
+    let measures = all_measures(&study, &s, &lib, &f).unwrap();
+    let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
+    let gas_fired: Vec<&str> = study
+        .facility_years
+        .iter()
+        .filter(|fy| fy.sector == "baijiu" && fy.technology.as_deref() == Some("gas_boiler"))
+        // a gas-fired plant that still burns some coal (BJ1) does gain
+        .filter(|fy| {
+            fy.activity
+                .iter()
+                .all(|a| !a.item.starts_with("fuel.raw_coal"))
+        })
+        .map(|fy| fy.facility_id.as_str())
+        .collect();
+    assert!(!gas_fired.is_empty());
+    let mut deployed_elsewhere = false;
+    for sc in &rep.scenarios {
+        for p in &sc.points {
+            let coal_to_gas = p.penetration.contains_key("bj.coal_to_gas_boiler");
+            if gas_fired.contains(&p.facility.as_str()) {
+                assert!(!coal_to_gas, "{} {} {}", sc.scenario, p.facility, p.year);
+            } else if coal_to_gas {
+                deployed_elsewhere = true;
+            }
+        }
+    }
+    assert!(
+        deployed_elsewhere,
+        "the coal-fired distilleries still get it"
+    );
 }

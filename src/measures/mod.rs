@@ -491,7 +491,7 @@ pub struct Evaluation {
 }
 
 /// True when an inventory with edits equals the baseline in every total.
-fn unchanged(base: &Inventory, with: &Inventory) -> bool {
+pub(crate) fn unchanged(base: &Inventory, with: &Inventory) -> bool {
     let (a, b) = (&base.totals, &with.totals);
     a.by_substance == b.by_substance
         && a.outside_view == b.outside_view

@@ -224,6 +224,52 @@ pub struct Roadmap {
     pub end_year: i32,
     pub scenarios: Vec<Scenario>,
     pub targets: Vec<Target>,
+    /// (measure, facility) pairs of the right sector and technology where the
+    /// measure changes nothing (coal-to-gas at a gas-fired plant): deployment
+    /// skips them, so they cost nothing ([`Roadmap::find_inert`])
+    pub inert: BTreeSet<(String, String)>,
+}
+
+impl Roadmap {
+    /// True when the measure changes nothing at the facility.
+    pub fn is_inert(&self, measure: &str, facility: &str) -> bool {
+        !self.inert.is_empty()
+            && self
+                .inert
+                .contains(&(measure.to_string(), facility.to_string()))
+    }
+
+    /// Finds the measures that change nothing at a facility: every year of
+    /// the facility's activity is computed with the measure at its maximum
+    /// penetration, and a pair is inert when no year changes.
+    pub fn find_inert(
+        &mut self,
+        study: &Study,
+        lib: &FactorLibrary,
+        sectors: &SectorLibrary,
+        measures: &[Measure],
+    ) -> crate::Result<()> {
+        let mut acted: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        for fy in &study.facility_years {
+            let tech = technology_of(fy, sectors);
+            let base = crate::accounting::inventory(&study.settings, lib, sectors, fy)?;
+            for m in measures.iter().filter(|m| m.applies(&fy.sector, &tech)) {
+                let key = (m.id.clone(), fy.facility_id.clone());
+                seen.insert(key.clone());
+                if acted.contains(&key) {
+                    continue;
+                }
+                let edits = m.edits_at(m.max_penetration);
+                let with = inventory_with_edits(&study.settings, lib, sectors, fy, &edits)?;
+                if !crate::measures::unchanged(&base, &with) {
+                    acted.insert(key);
+                }
+            }
+        }
+        self.inert = seen.difference(&acted).cloned().collect();
+        Ok(())
+    }
 }
 
 fn unit_value(v: Decimal, unit: Option<&str>, want: &str) -> Result<Decimal, String> {
@@ -541,6 +587,7 @@ pub fn compile(
             end_year,
             scenarios,
             targets,
+            inert: BTreeSet::new(),
         })
     } else {
         Err(errs)
@@ -708,7 +755,7 @@ pub fn run_scenario(
                 fy,
                 sectors,
                 year,
-                rm.base_year,
+                rm,
                 Some((output, rate)),
             )?;
             let inv = inventory_with_edits(&settings, lib, sectors, &projected, &edits)?;
@@ -752,21 +799,24 @@ pub(crate) fn deployed(
     fy: &FacilityYear,
     sectors: &SectorLibrary,
     year: i32,
-    base_year: i32,
+    rm: &Roadmap,
     costing: Option<(Decimal, Decimal)>,
 ) -> crate::Result<(Vec<crate::study::Edit>, Decimal, BTreeMap<String, Decimal>)> {
     let tech = technology_of(fy, sectors);
     let mut edits = Vec::new();
     let mut cost = Decimal::ZERO;
     let mut pen = BTreeMap::new();
-    if year <= base_year {
+    if year <= rm.base_year {
         return Ok((edits, cost, pen));
     }
     for (mid, scope, dep) in deployments {
         let Some(m) = measures.iter().find(|m| &m.id == mid) else {
             continue;
         };
-        if !m.applies(&fy.sector, &tech) || !scope.contains(fy, sectors) {
+        if !m.applies(&fy.sector, &tech)
+            || !scope.contains(fy, sectors)
+            || rm.is_inert(&m.id, &fy.facility_id)
+        {
             continue;
         }
         let x = dep.at(year).min(m.max_penetration).max(Decimal::ZERO);
@@ -984,7 +1034,8 @@ pub fn run(
     measures: &[Measure],
     ms: &MetricSettings,
 ) -> crate::Result<RoadmapReport> {
-    let rm = compile(study, sectors, measures).map_err(Error::from_findings)?;
+    let mut rm = compile(study, sectors, measures).map_err(Error::from_findings)?;
+    rm.find_inert(study, lib, sectors, measures)?;
     let mut results: Vec<ScenarioResult> = Vec::new();
     let mut least_cost = None;
     let bau = rm

@@ -150,15 +150,8 @@ pub fn least_cost(
                 .map(|a| a.quantity.value)
                 .unwrap_or_default();
             let tech = super::technology_of(fy, sectors);
-            let (base_edits, _, _) = super::deployed(
-                &deployments,
-                measures,
-                fy,
-                sectors,
-                year,
-                rm.base_year,
-                None,
-            )?;
+            let (base_edits, _, _) =
+                super::deployed(&deployments, measures, fy, sectors, year, rm, None)?;
             let base = super::totals_of(&inventory_with_edits(
                 &settings,
                 lib,
@@ -173,7 +166,7 @@ pub fn least_cost(
                 }
             }
             for (mi, (m, _, _)) in candidates.iter().enumerate() {
-                if !m.applies(&fy.sector, &tech) {
+                if !m.applies(&fy.sector, &tech) || rm.is_inert(&m.id, &fy.facility_id) {
                     continue;
                 }
                 let c = effects[mi].cost.entry(year).or_default();
@@ -436,15 +429,8 @@ fn exact_reductions(
             let projected = s.project(fy, rm.base_year, t.year, sectors);
             let tech = super::technology_of(fy, sectors);
             let deployments: Vec<&(String, Scope, Deployment)> = s.deployments.iter().collect();
-            let (base_edits, _, _) = super::deployed(
-                &deployments,
-                measures,
-                fy,
-                sectors,
-                t.year,
-                rm.base_year,
-                None,
-            )?;
+            let (base_edits, _, _) =
+                super::deployed(&deployments, measures, fy, sectors, t.year, rm, None)?;
             let base = super::totals_of(&inventory_with_edits(
                 &settings,
                 lib,
@@ -454,7 +440,7 @@ fn exact_reductions(
             )?);
             let mut edits = base_edits;
             for (m, _, _) in candidates {
-                if m.applies(&fy.sector, &tech) {
+                if m.applies(&fy.sector, &tech) && !rm.is_inert(&m.id, &fy.facility_id) {
                     let x = points
                         .get(&m.id)
                         .and_then(|p| p.get(&t.year))
