@@ -175,6 +175,24 @@ pub(crate) struct FuelsFile {
     pub fuel: Vec<FuelDef>,
 }
 
+/// `sectors/items.toml`: names of activity items as people write them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemsFile {
+    pub item: Vec<ItemName>,
+}
+
+/// One activity item's names (the code is always accepted as well).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemName {
+    pub id: String,
+    pub name_en: String,
+    pub name_zh: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FuelDef {

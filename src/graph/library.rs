@@ -111,10 +111,28 @@ impl SectorLibrary {
                 }
             }
         }
+        let mut items = Vec::new();
+        for (path, text) in files.iter().filter(|(p, _)| p.ends_with("items.toml")) {
+            match toml::from_str::<def::ItemsFile>(text) {
+                Ok(f) => items = f.item,
+                Err(e) => findings.push(toml_error(path, text, &e)),
+            }
+        }
         let fuel_ids: Vec<&str> = fuels.iter().map(|f| f.id.as_str()).collect();
+        for i in &items {
+            if crate::graph::items::item_spec(&i.id, &fuel_ids).is_none() {
+                findings.push(DataError::new(
+                    Location::file("sectors/items.toml"),
+                    format!("names for unknown item '{}'", i.id),
+                ));
+            }
+        }
         let mut sectors = BTreeMap::new();
         for (path, text) in files.iter().filter(|(p, _)| {
-            p.ends_with(".toml") && !p.ends_with("fuels.toml") && !p.ends_with("regions.toml")
+            p.ends_with(".toml")
+                && !p.ends_with("fuels.toml")
+                && !p.ends_with("regions.toml")
+                && !p.ends_with("items.toml")
         }) {
             match toml::from_str::<SectorFile>(text) {
                 Ok(file) => match compile(file, path, text, &fuel_ids) {
@@ -131,6 +149,7 @@ impl SectorLibrary {
             Ok(SectorLibrary {
                 sectors,
                 fuels,
+                items,
                 cities,
                 regions,
                 counties,
@@ -163,6 +182,44 @@ impl SectorLibrary {
     }
 
     /// The fuel with this id or alias.
+    /// The code of an activity item written as a name (`外购电力`,
+    /// `purchased electricity`, `原煤`), or None. Names are matched after
+    /// folding case, spaces and punctuation; fuels by their names in
+    /// `fuels.toml` (giving `fuel.<id>`).
+    pub fn item_by_name(&self, text: &str) -> Option<String> {
+        let want = fold_name(text);
+        if want.is_empty() {
+            return None;
+        }
+        let hit = |id: &String, en: &String, zh: &String, aliases: &[String]| {
+            [id, en, zh]
+                .into_iter()
+                .chain(aliases)
+                .any(|n| fold_name(n) == want)
+        };
+        if let Some(i) = self
+            .items
+            .iter()
+            .find(|i| hit(&i.id, &i.name_en, &i.name_zh, &i.aliases))
+        {
+            return Some(i.id.clone());
+        }
+        self.fuels
+            .iter()
+            .find(|f| hit(&f.id, &f.name_en, &f.name_zh, &f.aliases))
+            .map(|f| format!("fuel.{}", f.id))
+    }
+
+    /// Every item name the activity sheet accepts besides the codes.
+    pub fn item_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.items.iter().flat_map(|i| {
+            [&i.name_en, &i.name_zh]
+                .into_iter()
+                .chain(&i.aliases)
+                .map(move |n| (n.as_str(), i.id.as_str()))
+        })
+    }
+
     pub fn fuel(&self, id: &str) -> Option<&FuelDef> {
         self.fuels
             .iter()

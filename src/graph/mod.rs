@@ -239,6 +239,8 @@ pub struct Context<'a> {
 pub struct SectorLibrary {
     pub sectors: BTreeMap<String, Sector>,
     pub fuels: Vec<FuelDef>,
+    /// names of activity items as people write them (`sectors/items.toml`)
+    pub items: Vec<def::ItemName>,
     pub cities: Vec<City>,
     pub regions: Vec<Region>,
     /// Sichuan's county-level divisions (empty when `counties.csv` is absent).

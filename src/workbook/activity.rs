@@ -66,6 +66,21 @@ pub(super) fn read_activity(
             findings.push(DataError::new(at_i, "the item is empty"));
             continue;
         };
+        // An item written as a name (外购电力, purchased electricity, 原煤)
+        // is read as its code; the code is what every output shows.
+        let item_text = {
+            let (item, node) = split_node(&item_text);
+            match item_spec(item, &fuels) {
+                Some(_) => item_text.clone(),
+                None => match sectors.item_by_name(item) {
+                    Some(code) => match node {
+                        Some(n) => format!("{code}@{n}"),
+                        None => code,
+                    },
+                    None => item_text.clone(),
+                },
+            }
+        };
         let (item, node) = split_node(&item_text);
         let Some(spec) = item_spec(item, &fuels) else {
             findings.push(
