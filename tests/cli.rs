@@ -280,3 +280,39 @@ fn roadmap_without_a_workbook_runs_the_builtin_study() {
         assert!(dir.path().join("out").join(f).exists(), "{f}");
     }
 }
+
+/// Issue 16: `roadmap` on a workbook without a scenarios sheet says so and
+/// runs the built-in scenario templates on the user's facilities, with their
+/// assumptions listed (it printed a flat BAU line and nothing else).
+#[test]
+fn roadmap_without_scenarios_runs_the_templates_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sichuan-sample.xlsx");
+    let o = coreduce(
+        &["roadmap", sample.to_str().unwrap(), "--out", "rm"],
+        dir.path(),
+    );
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(out.contains("no scenarios sheet in"), "{out}");
+    assert!(out.contains("[asm] neutrality 2060"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("rm/roadmap.json")).unwrap())
+            .unwrap();
+    let kinds: Vec<&str> = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["bau", "policy", "enhanced"]);
+    // the user's facilities, not the built-in study's
+    let facilities: std::collections::BTreeSet<&str> = json["scenarios"][0]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["facility"].as_str().unwrap())
+        .collect();
+    assert_eq!(facilities.len(), 4, "{facilities:?}");
+    assert!(facilities.contains("AL-GY-01"));
+}

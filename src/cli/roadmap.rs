@@ -10,7 +10,7 @@ pub(crate) fn roadmap_cmd(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
-    let run = match workbook {
+    let mut run = match workbook {
         Some(p) => base_year_run(p, lib, sectors)?,
         None => {
             let study = coreduce::study::builtin::load("sichuan", lib, sectors)?;
@@ -18,6 +18,9 @@ pub(crate) fn roadmap_cmd(
                 .context("the built-in study does not compute")?
         }
     };
+    if workbook.is_some() && run.study.scenario_rows.is_empty() {
+        use_scenario_templates(&mut run.study, lib, sectors)?;
+    }
     let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
     let measures = coreduce::measures::all_measures(&run.study, sectors, &library, &run.factors)?;
     let ms = coreduce::measures::settings_for(&run.study, &run.factors);
@@ -124,4 +127,54 @@ pub(crate) fn roadmap_cmd(
         out!("wrote {}", f.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A workbook with facilities but no scenarios: say so plainly, and run the
+/// built-in study's scenario templates (business as usual, policy, enhanced)
+/// on the user's facilities, their assumptions listed.
+fn use_scenario_templates(
+    study: &mut coreduce::study::Study,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<()> {
+    let rows = coreduce::study::builtin::scenario_templates("sichuan", lib, sectors)?;
+    let said = format!(
+        "no scenarios sheet in {}: the built-in scenario templates (bau, policy, enhanced) of the Sichuan study run on your facilities; their assumptions (sectors/study/sichuan.toml) follow. Add a scenarios sheet (coreduce template) to state your own.",
+        study.path
+    );
+    out!("{said}");
+    let deploys = |r: &&coreduce::study::ScenarioRow| {
+        matches!(r.field.as_str(), "deploy" | "anchor" | "x_max" | "ramp")
+    };
+    for r in rows.iter().filter(|r| !deploys(r)) {
+        let value = r
+            .value
+            .map(|v| v.normalize().to_string())
+            .unwrap_or_default();
+        out!(
+            "  {:<9} {:<8} {:<17} {:>4} {:>8} {} {}",
+            r.scenario,
+            r.field,
+            r.scope.as_deref().unwrap_or("all"),
+            r.year.map(|y| y.to_string()).unwrap_or_default(),
+            value,
+            r.unit.as_deref().unwrap_or(""),
+            r.note
+        );
+    }
+    for kind in ["policy", "enhanced"] {
+        let deployed: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .filter(|r| r.scenario == kind && deploys(r))
+            .filter_map(|r| r.target.as_deref())
+            .collect();
+        out!(
+            "  {kind}: deploys {} measures where they apply ({})",
+            deployed.len(),
+            deployed.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    study.notices.push(said);
+    study.scenario_rows = rows;
+    Ok(())
 }

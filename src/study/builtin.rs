@@ -299,3 +299,28 @@ pub fn from_text(
         notices: Vec::new(),
     })
 }
+
+/// The scenario templates of a built-in study (`bau`, `policy`, `enhanced`
+/// and the rows of every scenario; not `least_cost`, which needs targets),
+/// for a study that brings facilities but no scenarios of its own. Their
+/// scopes are `all` or a sector, so they apply to any facilities; each row
+/// keeps its note (the assumption it states) and its place in the TOML.
+pub fn scenario_templates(
+    name: &str,
+    factors: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> crate::Result<Vec<ScenarioRow>> {
+    let study = load(name, factors, sectors)?;
+    // A scenario's kind is given on one of its rows.
+    let least_cost: std::collections::BTreeSet<String> = study
+        .scenario_rows
+        .iter()
+        .filter(|r| r.kind == "least_cost")
+        .map(|r| r.scenario.clone())
+        .collect();
+    Ok(study
+        .scenario_rows
+        .into_iter()
+        .filter(|r| !least_cost.contains(&r.scenario))
+        .collect())
+}
