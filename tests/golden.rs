@@ -30,7 +30,11 @@
 //! changes nothing; the test listed 802 changed amounts of the built-in IAMC
 //! table, every one a `Cost|Co-reduction Measures|Industry` row (Baijiu and
 //! the totals containing it, policy and enhanced scenarios), and no emission;
-//! those rows were re-recorded and nothing else. Set
+//! those rows were re-recorded and nothing else. Then explicit deployments
+//! ramp from the base year to their first point instead of jumping in it:
+//! 426 amounts changed, all of the `enhanced` scenario in 2024 and 2025 (the
+//! years between the base year and its first deployment points); those cells
+//! were re-recorded and nothing else. Set
 //! `GOLDEN_SHOW=N` to list up to N differences.
 
 use coreduce::units::written;

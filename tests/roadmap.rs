@@ -389,3 +389,36 @@ fn deployments_skip_facilities_where_the_measure_changes_nothing() {
         "the coal-fired distilleries still get it"
     );
 }
+
+/// Issue 14: an explicit deployment grows linearly from the base year to its
+/// first point instead of jumping in that year (the enhanced scenario's
+/// coal-to-gas went 0 → 1 from 2024 to 2025, and its "peak year 2024" was an
+/// artefact). Base year 2023, first point 2025 at 1: 2024 is 0.5.
+#[test]
+fn explicit_deployments_ramp_from_the_base_year() {
+    let (f, s) = libs();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
+    let lib = MeasureLibrary::embedded(&s).unwrap();
+    let measures = all_measures(&study, &s, &lib, &f).unwrap();
+    let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
+    let enhanced = rep.scenarios.iter().find(|x| x.kind == "enhanced").unwrap();
+    let at = |year: i32| {
+        enhanced
+            .points
+            .iter()
+            .filter(|p| p.year == year)
+            .find_map(|p| p.penetration.get("bj.coal_to_gas_boiler").copied())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        (at(2023), at(2024), at(2025)),
+        (dec!(0), dec!(0.5), dec!(1))
+    );
+    // and the province CO2e falls year by year from the base year
+    let co2e = series_of(&enhanced.points, "CO2e");
+    assert!(
+        co2e[&2023] > co2e[&2024] && co2e[&2024] > co2e[&2025],
+        "{co2e:?}"
+    );
+    assert_eq!(enhanced.peak.as_ref().unwrap().year, 2023);
+}

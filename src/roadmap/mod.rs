@@ -496,6 +496,17 @@ pub fn compile(
                     format!("penetrations of '{m}' in scenario '{id}' must lie in 0–1"),
                 ));
             }
+            // A deployment grows from nothing in the base year to its first
+            // point, linearly: a jump from 0 to the first value in one year
+            // (and a peak year made by it) is an artefact of the anchors, not
+            // a plan. A user who means a step writes the 0 the year before
+            // (2024: 0, 2025: 1).
+            let mut points = points;
+            if let Some((&first, &v)) = points.iter().next() {
+                if v > Decimal::ZERO && first > base_year + 1 {
+                    points.insert(base_year, Decimal::ZERO);
+                }
+            }
             let scope = scopes.get(&m).cloned().unwrap_or(Scope::All);
             s.deployments
                 .push((m, scope, Deployment::Explicit { points }));
