@@ -109,7 +109,7 @@ pub fn lines(
     targets: &[TargetMark],
     magnitudes: Magnitudes,
 ) -> String {
-    let (w, h, l, r, t, b) = (1040.0, 360.0, 76.0, 170.0, 34.0, 40.0);
+    let (w, h, l, r, t, b) = TRAJECTORY;
     let mut o = frame(w, h, title, stamp);
     let pts: Vec<(i32, f64)> = series
         .iter()
@@ -128,18 +128,15 @@ pub fn lines(
         pts.iter().map(|p| p.1).fold(0.0_f64, f64::min),
         pts.iter().map(|p| p.1).fold(0.0_f64, f64::max),
     );
-    let (ymin, ymax) = (ticks[0], *ticks.last().unwrap_or(&1.0));
-    let sx = |x: i32| l + (x - x0) as f64 / ((x1 - x0).max(1)) as f64 * (w - l - r);
-    let sy = |y: f64| t + (1.0 - (y - ymin) / (ymax - ymin).max(1e-9)) * (h - t - b);
-    axes(
+    let plot = Trajectory::draw(
         &mut o,
-        (l, t, w - r, h - b),
+        (w, h, l, r, t, b),
+        (x0, x1),
         &ticks,
-        &sy,
         y_label,
         magnitudes,
     );
-    year_axis(&mut o, x0, x1, &sx, h - b);
+    let (sx, sy) = (|x| plot.sx(x), |y| plot.sy(y));
     for (i, (name, s)) in series.iter().enumerate() {
         let c = COLORS[i % COLORS.len()];
         let path: Vec<String> = s
@@ -161,32 +158,68 @@ pub fn lines(
     o
 }
 
-fn year_axis(o: &mut String, x0: i32, x1: i32, sx: &dyn Fn(i32) -> f64, base: f64) {
-    for x in year_ticks(x0, x1) {
-        let _ = write!(
-            o,
-            "<line x1=\"{0:.1}\" y1=\"{base}\" x2=\"{0:.1}\" y2=\"{1}\" stroke=\"#333\"/><text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"middle\">{x}</text>",
-            sx(x),
-            base + 4.0,
-            base + 17.0
-        );
-    }
+/// The size and margins of a trajectory chart: width, height, left, right,
+/// top and bottom.
+const TRAJECTORY: (f64, f64, f64, f64, f64, f64) = (1040.0, 360.0, 76.0, 170.0, 34.0, 40.0);
+
+/// The plotting area of a trajectory chart (lines or stacked areas): years
+/// across, values up, the axes drawn once for both kinds of chart.
+struct Trajectory {
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    years: (i32, i32),
+    values: (f64, f64),
 }
 
-fn axes(
-    o: &mut String,
-    (l, t, r, b): (f64, f64, f64, f64),
-    ticks: &[f64],
-    sy: &dyn Fn(f64) -> f64,
-    y_label: &str,
-    magnitudes: Magnitudes,
-) {
-    let _ = write!(o, "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#333\"/><line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"#333\"/>");
-    for v in ticks {
-        let y = sy(*v);
-        let _ = write!(o, "<line x1=\"{l}\" y1=\"{y:.1}\" x2=\"{r}\" y2=\"{y:.1}\" stroke=\"#eee\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", l - 4.0, y + 4.0, magnitudes.show(*v));
+impl Trajectory {
+    /// Draws both axes (value ticks `ticks`, year ticks on the milestones)
+    /// and returns the area for placing the data.
+    fn draw(
+        o: &mut String,
+        (w, h, l, r, t, b): (f64, f64, f64, f64, f64, f64),
+        years: (i32, i32),
+        ticks: &[f64],
+        y_label: &str,
+        magnitudes: Magnitudes,
+    ) -> Trajectory {
+        let plot = Trajectory {
+            left: l,
+            right: w - r,
+            top: t,
+            bottom: h - b,
+            years,
+            values: (ticks[0], ticks.last().copied().unwrap_or(1.0)),
+        };
+        let (l, r, t, b) = (plot.left, plot.right, plot.top, plot.bottom);
+        let _ = write!(o, "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#333\"/><line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"#333\"/>");
+        for v in ticks {
+            let y = plot.sy(*v);
+            let _ = write!(o, "<line x1=\"{l}\" y1=\"{y:.1}\" x2=\"{r}\" y2=\"{y:.1}\" stroke=\"#eee\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", l - 4.0, y + 4.0, magnitudes.show(*v));
+        }
+        let _ = write!(o, "<text x=\"14\" y=\"{:.1}\" transform=\"rotate(-90 14 {:.1})\" text-anchor=\"middle\">{}</text>", (t + b) / 2.0, (t + b) / 2.0, esc(y_label));
+        for x in year_ticks(years.0, years.1) {
+            let _ = write!(
+                o,
+                "<line x1=\"{0:.1}\" y1=\"{b}\" x2=\"{0:.1}\" y2=\"{1}\" stroke=\"#333\"/><text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"middle\">{x}</text>",
+                plot.sx(x),
+                b + 4.0,
+                b + 17.0
+            );
+        }
+        plot
     }
-    let _ = write!(o, "<text x=\"14\" y=\"{:.1}\" transform=\"rotate(-90 14 {:.1})\" text-anchor=\"middle\">{}</text>", (t + b) / 2.0, (t + b) / 2.0, esc(y_label));
+
+    fn sx(&self, x: i32) -> f64 {
+        let (x0, x1) = self.years;
+        self.left + (x - x0) as f64 / ((x1 - x0).max(1)) as f64 * (self.right - self.left)
+    }
+
+    fn sy(&self, y: f64) -> f64 {
+        let (lo, hi) = self.values;
+        self.top + (1.0 - (y - lo) / (hi - lo).max(1e-9)) * (self.bottom - self.top)
+    }
 }
 
 /// Stacked areas (e.g. CO2e by sector) over years, on the same axes as
@@ -198,7 +231,7 @@ pub fn stacked(
     y_label: &str,
     magnitudes: Magnitudes,
 ) -> String {
-    let (w, h, l, r, t, b) = (1040.0, 360.0, 76.0, 170.0, 34.0, 40.0);
+    let (w, h, l, r, t, b) = TRAJECTORY;
     let mut o = frame(w, h, title, stamp);
     let years: Vec<i32> = layers
         .first()
@@ -219,19 +252,16 @@ pub fn stacked(
         })
         .collect();
     let ticks = value_ticks(0.0, cum.iter().cloned().fold(0.0, f64::max));
-    let ymax = ticks.last().copied().unwrap_or(1.0).max(1e-9);
     let (x0, x1) = (years[0], *years.last().unwrap_or(&years[0]));
-    let sx = |x: i32| l + (x - x0) as f64 / ((x1 - x0).max(1)) as f64 * (w - l - r);
-    let sy = |y: f64| t + (1.0 - y / ymax) * (h - t - b);
-    axes(
+    let plot = Trajectory::draw(
         &mut o,
-        (l, t, w - r, h - b),
+        (w, h, l, r, t, b),
+        (x0, x1),
         &ticks,
-        &sy,
         y_label,
         magnitudes,
     );
-    year_axis(&mut o, x0, x1, &sx, h - b);
+    let (sx, sy) = (|x| plot.sx(x), |y| plot.sy(y));
     for (i, (name, _)) in layers.iter().enumerate() {
         let c = COLORS[i % COLORS.len()];
         let upper: Vec<String> = years
