@@ -34,7 +34,15 @@
 //! ramp from the base year to their first point instead of jumping in it:
 //! 426 amounts changed, all of the `enhanced` scenario in 2024 and 2025 (the
 //! years between the base year and its first deployment points); those cells
-//! were re-recorded and nothing else. Set
+//! were re-recorded and nothing else. Then (issue 13 item 8) limestone FGD
+//! uses CaCO3 in proportion to the SO2 it removes (× 100/64 × Ca/S 1.03)
+//! instead of a fixed amount per unit of output: 54 amounts of the sample's
+//! measures CSV changed, all CO2e metrics of `al.pot_gas_fgd`, `cer.fgd` and
+//! the package (the gas-fired tile works' FGD now adds 65.7 t CO2e, not
+//! 271.8); in the built-in IAMC table the `enhanced` aluminium CO2/CO2e
+//! (FGD deployed) and the `least_cost` scenario, whose optimum moved by
+//! under 0.1 % (2030 cost −29.88 → −29.86 M CNY, targets met as before);
+//! re-recorded and nothing else. Set
 //! `GOLDEN_SHOW=N` to list up to N differences.
 
 use coreduce::units::written;

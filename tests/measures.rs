@@ -181,6 +181,7 @@ fn two_sixty_percent_cuts_give_84_percent_not_120() {
         substance: coreduce::Substance::So2,
         node: None,
         efficiency: dec!(0.6),
+        sorbent: None,
     };
     let both = inventory_with_edits(&st, &l.f, &l.s, &fy, &[ctl.clone(), ctl]).unwrap();
     assert_eq!(

@@ -19,6 +19,7 @@ mod pollutants;
 mod process;
 mod provenance;
 mod resolve;
+mod sorbent;
 mod totals;
 mod types;
 mod wastewater;
@@ -142,6 +143,9 @@ struct Work<'a> {
     green_share: Decimal,
     warnings: Vec<Warning>,
     rows: Vec<Row>,
+    /// Controls that consume a reagent, with what they remove (filled while
+    /// the sources run, hence a cell).
+    sorbents: std::cell::RefCell<Vec<sorbent::SorbentUse>>,
 }
 
 /// Computes the inventory of one facility-year.
@@ -236,6 +240,7 @@ pub fn inventory_with_edits(
         green_share: Decimal::ZERO,
         warnings,
         rows: Vec::new(),
+        sorbents: Default::default(),
     };
     // A unit error (a conversion out of range) gets the facility-year as its place.
     let here = work.here();
@@ -247,6 +252,7 @@ pub fn inventory_with_edits(
     work.defaults(output).map_err(located)?;
     work.apply_edits(edits, output).map_err(located)?;
     work.run_sources(settings).map_err(located)?;
+    work.sorbent_rows(settings).map_err(located)?;
     work.apply_stack_measurements().map_err(located)?;
     work.apply_measured_emissions();
     let grid_text = work.grid_text(settings);

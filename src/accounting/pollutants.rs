@@ -44,6 +44,7 @@ impl<'a> Work<'a> {
             let factor = match self.control(*sub, &src.node) {
                 Some((eta, used)) => {
                     inputs.push(used);
+                    self.note_removal(*sub, &src.node, generated)?;
                     Decimal::ONE - eta
                 }
                 None => match src.param("removal", ed) {

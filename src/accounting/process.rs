@@ -186,7 +186,10 @@ impl<'a> Work<'a> {
     }
 
     pub(super) fn carbonate(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
-        for (item, template) in &src.items {
+        for item in src.items.keys() {
+            let Some(template) = src.item_factor(item, self.ctx.edition) else {
+                continue;
+            };
             let Some((mass, used)) = self.total_of(item)? else {
                 continue;
             };

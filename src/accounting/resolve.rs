@@ -341,7 +341,11 @@ impl<'a> Work<'a> {
                     substance,
                     node,
                     efficiency,
+                    sorbent,
                 } => {
+                    if let Some(s) = sorbent {
+                        self.add_sorbent_use(*substance, node, *efficiency, s);
+                    }
                     let item = format!("control.{}.efficiency", substance.code());
                     let key = (item.clone(), node.clone().unwrap_or_default());
                     let old = self
@@ -574,6 +578,7 @@ impl<'a> Work<'a> {
         match self.control(sub, node) {
             Some((eta, used)) => {
                 inputs.push(used);
+                self.note_removal(sub, node, amount)?;
                 self.mul(
                     format_args!("{} after control = amount × (1 − efficiency)", sub.code()),
                     amount,

@@ -259,7 +259,11 @@ pub(super) fn compile(
             }
             pollutants.insert(fuel.clone(), t);
         }
-        for item in s.items.keys() {
+        for item in s
+            .items
+            .keys()
+            .chain(s.items_by_edition.values().flat_map(|m| m.keys()))
+        {
             if items::item_spec(item, fuels).is_none() {
                 errs.push(DataError::new(
                     sp.at(&s.id),
@@ -296,6 +300,18 @@ pub(super) fn compile(
                 .items
                 .iter()
                 .map(|(k, v)| (k.clone(), v.get_ref().clone()))
+                .collect(),
+            items_by_edition: s
+                .items_by_edition
+                .iter()
+                .map(|(e, m)| {
+                    (
+                        e.clone(),
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), v.get_ref().clone()))
+                            .collect(),
+                    )
+                })
                 .collect(),
             scope: s.scope,
             in_compliance: s.in_compliance,

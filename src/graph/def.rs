@@ -156,6 +156,10 @@ pub(crate) struct SourceDef {
     /// item -> factor id (carbonates)
     #[serde(default)]
     pub items: BTreeMap<String, Spanned<String>>,
+    /// edition -> item -> factor id, where an edition's factor is not
+    /// `items`' template (a factor stored under another edition's id)
+    #[serde(default)]
+    pub items_by_edition: BTreeMap<String, BTreeMap<String, Spanned<String>>>,
     #[serde(default = "one")]
     pub scope: u8,
     #[serde(default = "yes")]

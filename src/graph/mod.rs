@@ -163,6 +163,7 @@ pub struct Source {
     pub params_by_edition: BTreeMap<String, BTreeMap<String, String>>,
     pub pollutants: BTreeMap<String, BTreeMap<Substance, String>>,
     pub items: BTreeMap<String, String>,
+    pub items_by_edition: BTreeMap<String, BTreeMap<String, String>>,
     pub scope: u8,
     pub in_compliance: bool,
     #[serde(skip)]
@@ -176,6 +177,15 @@ impl Source {
             .get(edition)
             .and_then(|p| p.get(name))
             .or_else(|| self.params.get(name))
+            .map(String::as_str)
+    }
+
+    /// The factor id of an item (carbonates) for an edition (edition-specific first).
+    pub fn item_factor(&self, item: &str, edition: &str) -> Option<&str> {
+        self.items_by_edition
+            .get(edition)
+            .and_then(|p| p.get(item))
+            .or_else(|| self.items.get(item))
             .map(String::as_str)
     }
 }

@@ -140,6 +140,11 @@ impl Sector {
             );
             templates.extend(s.items.values().map(String::as_str));
             templates.extend(
+                s.items_by_edition
+                    .values()
+                    .flat_map(|p| p.values().map(String::as_str)),
+            );
+            templates.extend(
                 s.pollutants
                     .values()
                     .flat_map(|t| t.values().map(String::as_str)),
@@ -367,14 +372,15 @@ impl Sector {
                     if let Some(p) = s.params_by_edition.get(edition.as_str()) {
                         params.extend(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
                     }
-                    let ids = params
-                        .into_values()
-                        .chain(s.items.values().map(String::as_str))
-                        .chain(
-                            s.pollutants
-                                .values()
-                                .flat_map(|t| t.values().map(String::as_str)),
-                        );
+                    let items = s
+                        .items
+                        .keys()
+                        .filter_map(|i| s.item_factor(i, edition.as_str()));
+                    let ids = params.into_values().chain(items).chain(
+                        s.pollutants
+                            .values()
+                            .flat_map(|t| t.values().map(String::as_str)),
+                    );
                     for id in ids {
                         let full = expand(id, self, ctx);
                         if !lib.contains(&full) {

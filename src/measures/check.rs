@@ -72,7 +72,17 @@ pub fn edit_problem(edit: &Edit) -> Option<String> {
             }
             fraction("a switch share", *share).or_else(|| magnitude("a switch ratio", ratio.value))
         }
-        Edit::Control { efficiency, .. } => fraction("a control efficiency", *efficiency),
+        Edit::Control {
+            efficiency,
+            sorbent,
+            ..
+        } => fraction("a control efficiency", *efficiency).or_else(|| {
+            // A feed ratio below 1 would remove more than the reagent can bind.
+            sorbent
+                .as_ref()
+                .filter(|s| s.ratio < Decimal::ONE || s.ratio > Decimal::TEN)
+                .map(|s| format!("a sorbent feed ratio must be from 1 to 10, not {}", s.ratio))
+        }),
         Edit::GreenPower { share } => fraction("a green power share", *share),
         Edit::Add { per_output, .. } => {
             if per_output.value < Decimal::ZERO {
@@ -132,8 +142,12 @@ pub fn factor_id_problems(
     let mut out = Vec::new();
     for m in measures {
         for e in &m.edits {
-            let (Edit::ScaleFactor { id, .. } | Edit::SetFactor { id, .. }) = e else {
-                continue;
+            let id = match e {
+                Edit::ScaleFactor { id, .. } | Edit::SetFactor { id, .. } => id,
+                Edit::Control {
+                    sorbent: Some(s), ..
+                } => &s.factor,
+                _ => continue,
             };
             let known = if id.contains('{') {
                 factors.ids().any(|f| fits(id, f))

@@ -5,7 +5,7 @@ use super::{CostItem, Measure};
 use crate::error::{did_you_mean, DataError, Location};
 use crate::factors::Confidence;
 use crate::graph::SectorLibrary;
-use crate::study::Edit;
+use crate::study::{Edit, Sorbent};
 use crate::substance::Substance;
 use crate::units::{parse_decimal, Quantity, Unit};
 use rust_decimal::Decimal;
@@ -76,6 +76,15 @@ pub(crate) struct EditDef {
     pub value: Option<Spanned<String>>,
     #[serde(default)]
     pub id: Option<String>,
+    /// A control's reagent, used in proportion to what it removes.
+    #[serde(default)]
+    pub sorbent: Option<String>,
+    /// The factor id of the reagent's stoichiometric mass ratio.
+    #[serde(default)]
+    pub sorbent_factor: Option<String>,
+    /// The reagent's molar feed ratio (Ca/S).
+    #[serde(default)]
+    pub sorbent_ratio: Option<Spanned<String>>,
     /// Why the edit holds (documentation in the file; not used in arithmetic).
     #[serde(default)]
     #[allow(dead_code)]
@@ -291,10 +300,26 @@ fn compile_edit(
                 ));
                 return None;
             };
+            let sorbent = match (&e.sorbent, &e.sorbent_factor, &e.sorbent_ratio) {
+                (None, None, None) => None,
+                (Some(item), Some(factor), Some(ratio)) => {
+                    check_item(item, errs);
+                    Some(Sorbent {
+                        item: item.clone(),
+                        factor: factor.clone(),
+                        ratio: dec(ratio, "sorbent_ratio", errs),
+                    })
+                }
+                _ => {
+                    need("sorbent, sorbent_factor and sorbent_ratio together", errs);
+                    return None;
+                }
+            };
             Edit::Control {
                 substance,
                 node: e.node.clone(),
                 efficiency: dec(eta, "efficiency", errs),
+                sorbent,
             }
         }
         "green_power" => {

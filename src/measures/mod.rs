@@ -109,10 +109,13 @@ impl Measure {
                     substance,
                     node,
                     efficiency,
+                    sorbent,
                 } => Edit::Control {
                     substance: *substance,
                     node: node.clone(),
                     efficiency: *efficiency * x,
+                    // The reagent follows the SO2 removed, which scales with η·x.
+                    sorbent: sorbent.clone(),
                 },
                 Edit::GreenPower { share } => Edit::GreenPower { share: *share * x },
                 Edit::Add {
@@ -874,6 +877,7 @@ pub fn from_rows(
                                 substance,
                                 node: r.node.clone(),
                                 efficiency: v,
+                                sorbent: None,
                             },
                         );
                     }

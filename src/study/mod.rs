@@ -186,6 +186,9 @@ pub enum Edit {
         substance: crate::substance::Substance,
         node: Option<String>,
         efficiency: Decimal,
+        /// A reagent the control consumes in proportion to what it removes
+        /// (limestone in wet FGD), or None.
+        sorbent: Option<Sorbent>,
     },
     /// This share of net purchased electricity comes from zero-carbon sources
     /// (market-based scope 2); shares compose on the residual.
@@ -208,6 +211,21 @@ pub enum Edit {
         value: Decimal,
         weight: Decimal,
     },
+}
+
+/// A reagent consumed in proportion to the pollutant a control removes:
+/// amount = removed × stoichiometric mass ratio (`factor`, e.g. CaCO3 per SO2
+/// = 100/64) × `ratio` (the molar feed ratio, e.g. Ca/S 1.03). Limestone in
+/// wet FGD is the case: its CO2 follows the SO2 removed, not the output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sorbent {
+    /// The item consumed (`limestone`, `carbonate.caco3`); its CO2 is that
+    /// of the sector's carbonate source for the item.
+    pub item: String,
+    /// The factor id of the stoichiometric mass ratio (t reagent per t removed).
+    pub factor: String,
+    /// The molar feed ratio (Ca/S), 1 or more.
+    pub ratio: Decimal,
 }
 
 /// A facility row of the `facilities` sheet.
