@@ -335,7 +335,9 @@ pub(super) fn item_matches(pattern: &str, item: &str) -> bool {
 pub(super) fn consuming_method(item: &str) -> Option<Method> {
     Some(match item {
         i if i.starts_with("fuel.") => Method::Combustion,
-        "electricity.purchased" | "electricity.exported" => Method::Electricity,
+        "electricity.purchased" | "electricity.exported" | "electricity.green" => {
+            Method::Electricity
+        }
         "heat.purchased" | "heat.exported" => Method::Heat,
         "anode.net_consumption" => Method::Anode,
         "limestone" | "carbonate.caco3" | "carbonate.mgco3" => Method::Carbonate,

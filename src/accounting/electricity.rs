@@ -1,13 +1,23 @@
 //! Purchased and exported electricity and heat (scope 2): net amounts × the
 //! grid factor (a factor id, a series resolved per year, or a number) or the
-//! heat factor; the green-power share of measures.
+//! heat factor. Electricity is reported both ways of the GHG Protocol Scope 2
+//! Guidance: location-based (the grid average) and market-based (the share
+//! covered by green-power contracts, `electricity.green` and the measures'
+//! green-power share, at 0; the rest at the residual factor); the setting
+//! `scope2` chooses which one the row and the view's total carry.
 
 use super::*;
 
 impl<'a> Work<'a> {
-    /// The grid factor for the facility's year, in tCO2/MWh, with its id.
-    pub(super) fn grid(&mut self, settings: &Settings) -> crate::Result<(Decimal, String)> {
-        match &settings.grid {
+    /// The grid factor for the facility's year, in tCO2/MWh, with its id;
+    /// `warn` says when the nearest year of a series stands in (only for the
+    /// figure the view uses: the other is a memo).
+    pub(super) fn grid(
+        &mut self,
+        grid: &GridFactor,
+        warn: bool,
+    ) -> crate::Result<(Decimal, String)> {
+        match grid {
             GridFactor::Value(q) => {
                 let bad = |m: String| {
                     Error::Data(DataError::new(
@@ -54,12 +64,14 @@ impl<'a> Work<'a> {
                         .with_hint(did_you_mean(id, self.lib.ids())),
                     ));
                 };
-                self.warnings.push(Warning {
-                    location: self.here().to_string(),
-                    message: format!(
-                        "no grid factor '{year_id}': the nearest year {y} ('{chosen}') is used"
-                    ),
-                });
+                if warn {
+                    self.warnings.push(Warning {
+                        location: self.here().to_string(),
+                        message: format!(
+                            "no grid factor '{year_id}': the nearest year {y} ('{chosen}') is used"
+                        ),
+                    });
+                }
                 let (v, id) = self.factor_in(&chosen, "tCO2/MWh")?;
                 Ok((v, id))
             }
@@ -84,6 +96,7 @@ impl<'a> Work<'a> {
             .filter(|(i, _)| i.starts_with("electricity.") || i.starts_with("heat."))
             .map(|(_, n)| n.clone())
             .collect();
+        let coverage = self.contract_coverage()?;
         for node in nodes {
             for (kind, method) in [("electricity", Method::Electricity), ("heat", Method::Heat)] {
                 let get = |w: &Self, which: &str| {
@@ -103,7 +116,7 @@ impl<'a> Work<'a> {
                     sold.as_ref().map(|e| e.value).unwrap_or_default(),
                 )?;
                 let (ef, id) = if method == Method::Electricity {
-                    self.grid(settings)?
+                    self.grid(&settings.grid, settings.scope2 == Scope2Method::Location)?
                 } else {
                     self.factor_in(&settings.heat_factor, "tCO2/GJ")?
                 };
@@ -145,26 +158,117 @@ impl<'a> Work<'a> {
                         self.add(format_args!("{what}, energy use"), self.energy_tce, tce)?;
                 }
                 let tier = if measured { 2 } else { 1 };
-                let mut ef = ef;
-                if method == Method::Electricity && !self.green_share.is_zero() {
-                    inputs.push(InputUsed {
-                        item: "green_power_share".into(),
-                        value: self.green_share,
-                        unit: "fraction".into(),
-                        origin: InputOrigin::Measured,
-                        from: "measure".into(),
-                    });
-                    ef = self.mul(
-                        format_args!("{what}, green-power share"),
-                        ef,
-                        Decimal::ONE - self.green_share,
-                    )?;
-                }
-                let co2 = self.mul(format_args!("{what}, CO2 = net × factor"), net, ef)?;
+                let location = self.mul(format_args!("{what}, CO2 = net × factor"), net, ef)?;
+                let co2 = if method == Method::Electricity {
+                    let market = self.market_based(settings, &node, net, &coverage, &mut inputs)?;
+                    self.scope2_location =
+                        self.add("scope 2, location-based", self.scope2_location, location)?;
+                    self.scope2_market =
+                        self.add("scope 2, market-based", self.scope2_market, market.0)?;
+                    if settings.scope2 == Scope2Method::Market {
+                        ids.pop();
+                        ids.extend(market.1);
+                        market.0
+                    } else {
+                        location
+                    }
+                } else {
+                    self.scope2_location =
+                        self.add("scope 2, location-based", self.scope2_location, location)?;
+                    self.scope2_market =
+                        self.add("scope 2, market-based", self.scope2_market, location)?;
+                    location
+                };
                 self.push(settings, src, &node, Substance::Co2, co2, tier, ids, inputs);
             }
         }
         Ok(())
+    }
+
+    /// The share of the facility's net purchased electricity covered by
+    /// green-power contracts or certificates (`electricity.green`, MWh,
+    /// wherever given, at most the net), with the input it rests on.
+    fn contract_coverage(&self) -> crate::Result<(Decimal, Option<InputUsed>)> {
+        let total = |item: &str| -> crate::Result<Decimal> {
+            self.amounts
+                .iter()
+                .filter(|((i, _), _)| i == item)
+                .try_fold(Decimal::ZERO, |acc, (_, e)| self.add(item, acc, e.value))
+        };
+        let green = total("electricity.green")?;
+        if green.is_zero() {
+            return Ok((Decimal::ZERO, None));
+        }
+        let net = self.sub(
+            "net purchased electricity",
+            total("electricity.purchased")?,
+            total("electricity.exported")?,
+        )?;
+        let share = if net <= Decimal::ZERO {
+            Decimal::ZERO
+        } else {
+            self.div(
+                "green-power coverage = contracted MWh / net MWh",
+                green.min(net),
+                net,
+            )?
+        };
+        let used = InputUsed {
+            item: "electricity.green".into(),
+            value: green,
+            unit: "MWh".into(),
+            origin: InputOrigin::Measured,
+            from: format!(
+                "covers {} of the net purchase",
+                share.round_dp(6).normalize()
+            ),
+        };
+        Ok((share, Some(used)))
+    }
+
+    /// Market-based CO2 of `net` MWh at `node`: the contracts' share and the
+    /// measures' green-power share of the rest at 0, the rest × the residual
+    /// factor. Returns the CO2 and the factor ids it rests on.
+    fn market_based(
+        &mut self,
+        settings: &Settings,
+        node: &str,
+        net: Decimal,
+        coverage: &(Decimal, Option<InputUsed>),
+        inputs: &mut Vec<InputUsed>,
+    ) -> crate::Result<(Decimal, Vec<String>)> {
+        let what = format!("electricity at '{node}', market-based");
+        let uncovered = self.product(
+            format_args!("{what}, uncovered = net × (1 − contracts) × (1 − green share)"),
+            &[
+                net.max(Decimal::ZERO),
+                Decimal::ONE - coverage.0,
+                Decimal::ONE - self.green_share,
+            ],
+        )?;
+        if settings.scope2 == Scope2Method::Market {
+            inputs.extend(coverage.1.clone());
+            if !self.green_share.is_zero() {
+                inputs.push(InputUsed {
+                    item: "green_power_share".into(),
+                    value: self.green_share,
+                    unit: "fraction".into(),
+                    origin: InputOrigin::Measured,
+                    from: "measure".into(),
+                });
+            }
+        }
+        if uncovered.is_zero() {
+            return Ok((Decimal::ZERO, Vec::new()));
+        }
+        let warn = settings.scope2 == Scope2Method::Market;
+        let (residual, id) = self.grid(&settings.residual_grid, warn)?;
+        let co2 = self.mul(
+            format_args!("{what}, CO2 = uncovered × residual factor"),
+            uncovered,
+            residual,
+        )?;
+        Ok((co2, vec![id]))
     }
 
     pub(super) fn node_activity(&self, node: &str) -> Decimal {

@@ -141,6 +141,10 @@ struct Work<'a> {
     energy_tce: Decimal,
     /// share of net purchased electricity from zero-carbon sources
     green_share: Decimal,
+    /// t CO2 of net purchased electricity and heat, location-based
+    scope2_location: Decimal,
+    /// t CO2 of net purchased electricity and heat, market-based
+    scope2_market: Decimal,
     warnings: Vec<Warning>,
     rows: Vec<Row>,
     /// Controls that consume a reagent, with what they remove (filled while
@@ -238,6 +242,8 @@ pub fn inventory_with_edits(
         measured: Vec::new(),
         energy_tce: Decimal::ZERO,
         green_share: Decimal::ZERO,
+        scope2_location: Decimal::ZERO,
+        scope2_market: Decimal::ZERO,
         warnings,
         rows: Vec::new(),
         sorbents: Default::default(),

@@ -114,6 +114,8 @@ impl<'a> Work<'a> {
             }
         }
         t.energy_tce = self.energy_tce;
+        t.scope2_location_co2 = self.scope2_location;
+        t.scope2_market_co2 = self.scope2_market;
         let air = [
             (Substance::So2, "pev.air.so2"),
             (Substance::Nox, "pev.air.nox"),

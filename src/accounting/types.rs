@@ -74,6 +74,14 @@ pub struct Totals {
     pub co2e_scope1: Decimal,
     #[serde(serialize_with = "crate::units::ser_written")]
     pub co2e_scope2: Decimal,
+    /// t CO2 of net purchased electricity and heat, location-based (grid
+    /// average), whichever of the two `scope2` puts in the view
+    #[serde(serialize_with = "crate::units::ser_written")]
+    pub scope2_location_co2: Decimal,
+    /// t CO2 of net purchased electricity and heat, market-based (contracted
+    /// green power at 0, the rest at the residual factor)
+    #[serde(serialize_with = "crate::units::ser_written")]
+    pub scope2_market_co2: Decimal,
     /// t biogenic CO2 (memo, outside every total)
     #[serde(serialize_with = "crate::units::ser_written")]
     pub co2_biogenic_memo: Decimal,

@@ -76,8 +76,21 @@ pub(crate) fn measures_cmd(
     );
     for e in rep.alone.iter().chain(std::iter::once(&rep.package)) {
         if e.by_facility.is_empty() && !e.not_applicable.is_empty() {
+            // A green-power contract changes only the market-based scope 2.
+            let contract = library.get(&e.measure).is_some_and(|m| {
+                m.edits
+                    .iter()
+                    .any(|x| matches!(x, coreduce::study::Edit::GreenPower { .. }))
+            });
+            let why = if contract
+                && run.study.settings.scope2 == coreduce::study::Scope2Method::Location
+            {
+                " (a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one: set scope2 = market in the settings sheet to count it)"
+            } else {
+                ""
+            };
             out!(
-                "{:<28} not applicable: its edits change nothing at {}",
+                "{:<28} not applicable: its edits change nothing at {}{why}",
                 e.measure,
                 e.not_applicable.join(", ")
             );

@@ -108,6 +108,29 @@ pub(crate) fn roadmap_cmd(
             );
         }
     }
+    // Measures that change nothing where they apply, said once per measure.
+    let mut inert: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (m, _) in &rep.inert {
+        *inert.entry(m.as_str()).or_default() += 1;
+    }
+    for (m, n) in inert {
+        let contract = measures.iter().find(|x| x.id == m).is_some_and(|x| {
+            x.edits
+                .iter()
+                .any(|e| matches!(e, coreduce::study::Edit::GreenPower { .. }))
+        });
+        let why = if contract
+            && run.study.settings.scope2 == coreduce::study::Scope2Method::Location
+        {
+            ": a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one (settings scope2 = market counts it)"
+        } else {
+            ""
+        };
+        out!(
+            "{m} changes nothing at {n} facilit{} and is not deployed there{why}",
+            if n == 1 { "y" } else { "ies" }
+        );
+    }
     if let Some(lc) = &rep.least_cost {
         out!("least cost ({}): {}", lc.scenario, lc.status);
         for e in &lc.explanations {

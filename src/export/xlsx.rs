@@ -181,6 +181,8 @@ impl XlsxWriter {
             "GWP",
             "view",
             "grid factor",
+            "scope 2 CO2, location-based (t)",
+            "scope 2 CO2, market-based (t)",
         ];
         headers(ws, &cols)?;
         for (i, inv) in inventories.iter().enumerate() {
@@ -215,6 +217,10 @@ impl XlsxWriter {
             ws.write_text(r, 17, format!("{:?}", inv.gwp).to_uppercase())?;
             ws.write_text(r, 18, format!("{:?}", inv.view).to_lowercase())?;
             ws.write_text(r, 19, &inv.grid_factor)?;
+            // Both scope 2 figures (GHG Protocol dual reporting), whichever
+            // of them the view counts.
+            ws.write_number_with_format(r, 20, num(t.scope2_location_co2), &number)?;
+            ws.write_number_with_format(r, 21, num(t.scope2_market_co2), &number)?;
         }
         ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
 

@@ -61,7 +61,7 @@ pub fn item_spec(item: &str, fuels: &[&str]) -> Option<ItemSpec> {
     let fraction = || property(vec![Dims::NONE], "fraction");
     match item {
         "output" => return Some(amount(vec![], "")),
-        "electricity.purchased" | "electricity.exported" => {
+        "electricity.purchased" | "electricity.exported" | "electricity.green" => {
             return Some(amount(vec![ENERGY], "MWh"))
         }
         "heat.purchased" | "heat.exported" => return Some(amount(vec![ENERGY], "GJ")),
@@ -142,6 +142,7 @@ pub fn item_examples(fuels: &[&str]) -> Vec<String> {
         "output",
         "electricity.purchased",
         "electricity.exported",
+        "electricity.green",
         "heat.purchased",
         "heat.exported",
         "anode.net_consumption",

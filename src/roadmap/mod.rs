@@ -993,6 +993,10 @@ pub struct RoadmapReport {
     pub targets: Vec<Target>,
     pub least_cost: Option<optimise::LeastCost>,
     pub plateau_tolerance: String,
+    /// (measure, facility) pairs where the measure changes nothing, so no
+    /// deployment counts there (coal-to-gas at a gas-fired plant; a
+    /// green-power contract under the location-based scope 2)
+    pub inert: Vec<(String, String)>,
 }
 
 /// The problems `measures` and `roadmap` would report in a study's own
@@ -1126,6 +1130,7 @@ pub fn run(
             "{} % below the peak",
             PLATEAU_TOLERANCE * Decimal::ONE_HUNDRED
         ),
+        inert: rm.inert.iter().cloned().collect(),
     })
 }
 

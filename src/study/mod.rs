@@ -71,11 +71,31 @@ pub enum View {
     Compliance,
 }
 
+/// How purchased electricity's CO2 enters the view's total (GHG Protocol
+/// Scope 2 Guidance). Both are always reported in the totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope2Method {
+    /// Net purchased electricity × the grid's average factor (the official
+    /// Chinese methods' rule). Green-power contracts do not change it.
+    #[default]
+    Location,
+    /// The share covered by green-power contracts or certificates at 0, the
+    /// rest at the residual factor (the grid average without the non-fossil
+    /// power sold by contract).
+    Market,
+}
+
 /// Study-wide settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub gwp: GwpSet,
     pub grid: GridFactor,
+    /// Which scope 2 figure the view's total uses.
+    pub scope2: Scope2Method,
+    /// The residual factor of market-based scope 2 (the grid without the
+    /// non-fossil power sold by contract).
+    pub residual_grid: GridFactor,
     pub view: View,
     /// sector id → edition id (the sector's default where absent)
     pub editions: BTreeMap<String, String>,
@@ -91,6 +111,8 @@ impl Default for Settings {
         Settings {
             gwp: GwpSet::Ar5,
             grid: GridFactor::Factor("grid.sc.avg".into()),
+            scope2: Scope2Method::Location,
+            residual_grid: GridFactor::Factor("grid.cn.avg_excl_market_nonfossil".into()),
             view: View::Footprint,
             editions: BTreeMap::new(),
             heat_factor: "heat.default".into(),

@@ -3,12 +3,15 @@
 //! default, said once.
 
 use super::*;
+use crate::study::Scope2Method;
 
 pub(super) const SETTING_KEYS: &[&str] = &[
     "study",
     "base_year",
     "gwp",
     "grid_factor",
+    "residual_grid_factor",
+    "scope2",
     "view",
     "language",
     "edition.aluminium",
@@ -74,6 +77,18 @@ pub(super) fn read_settings(
                     format!("view '{value}' is not 'compliance' or 'footprint'"),
                 )),
             },
+            "scope2" => match value.trim().to_lowercase().replace(['-', '_', ' '], "").as_str() {
+                "location" | "locationbased" | "基于位置" | "位置" => {
+                    study.settings.scope2 = Scope2Method::Location
+                }
+                "market" | "marketbased" | "基于市场" | "市场" => {
+                    study.settings.scope2 = Scope2Method::Market
+                }
+                _ => findings.push(DataError::new(
+                    at,
+                    format!("scope2 '{value}' is not 'location' (grid average, the official methods' rule) or 'market' (green-power contracts at 0, the rest at the residual factor)"),
+                )),
+            },
             "language" => match value.to_lowercase().as_str() {
                 "zh" | "中文" | "en" | "english" => {
                     study.language = if value.to_lowercase().starts_with('e') {
@@ -87,28 +102,32 @@ pub(super) fn read_settings(
                     format!("language '{value}' is not zh or en"),
                 )),
             },
-            "grid_factor" | "heat_factor" => {
+            "grid_factor" | "heat_factor" | "residual_grid_factor" => {
                 let unit = t.text(r, "unit");
                 match t.number(r, "value") {
-                    Ok(Some((v, _))) if key == "grid_factor" => {
+                    Ok(Some((v, _))) if key != "heat_factor" => {
                         let Some(u) = unit else {
                             findings.push(DataError::new(
                                 t.col_at(r, "unit"),
-                                "a numeric grid_factor needs its unit (e.g. tCO2/MWh)",
+                                format!("a numeric {key} needs its unit (e.g. tCO2/MWh)"),
                             ));
                             continue;
                         };
                         match Quantity::parse(v, &u) {
                             Ok(_) if v < Decimal::ZERO => findings.push(DataError::new(
                                 t.col_at(r, "value"),
-                                format!("grid_factor {v} cannot be negative"),
+                                format!("{key} {v} cannot be negative"),
                             )),
                             Ok(q) if q.unit.compatible(&Unit::parse("tCO2/MWh").unwrap_or_else(|_| Unit::one())) => {
-                                study.settings.grid = GridFactor::Value(q)
+                                if key == "grid_factor" {
+                                    study.settings.grid = GridFactor::Value(q)
+                                } else {
+                                    study.settings.residual_grid = GridFactor::Value(q)
+                                }
                             }
                             Ok(q) => findings.push(DataError::new(
                                 t.col_at(r, "unit"),
-                                format!("grid_factor unit '{}' is not a mass per energy (e.g. tCO2/MWh)", q.unit),
+                                format!("{key} unit '{}' is not a mass per energy (e.g. tCO2/MWh)", q.unit),
                             )),
                             Err(e) => findings.push(DataError::new(t.col_at(r, "unit"), e.to_string())),
                         }
@@ -119,6 +138,8 @@ pub(super) fn read_settings(
                         if factors.contains(&id) || factors.ids().any(|x| x.starts_with(&series)) {
                             if key == "grid_factor" {
                                 study.settings.grid = GridFactor::Factor(id);
+                            } else if key == "residual_grid_factor" {
+                                study.settings.residual_grid = GridFactor::Factor(id);
                             } else {
                                 study.settings.heat_factor = id;
                             }

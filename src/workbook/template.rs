@@ -236,6 +236,7 @@ fn build(
         ("base_year", "2022"),
         ("gwp", "AR5"),
         ("grid_factor", "grid.sc.avg"),
+        ("scope2", "location"),
         ("view", "footprint"),
         ("language", if zh { "zh" } else { "en" }),
     ];
@@ -418,7 +419,7 @@ fn instructions(lang: Lang, sectors: &SectorLibrary) -> Vec<String> {
     }];
     let en = [
         "Sheets: settings (key | value | unit), facilities (facility_id | name | sector | technology | city | capacity | capacity_unit), activity (facility_id | year | item | value | unit | note), factors (factor_id | value | unit | source, optional overrides). English or Chinese sheet and column names are accepted.",
-        "settings: gwp = SAR, AR4, AR5 or AR6 (default AR5: the set of the newest official guideline, MEE 2024); grid_factor = a factor id (grid.sc.avg resolves per year) or a number with its unit; view = footprint (scope 1 + 2, default) or compliance (the official reporting total); edition.<sector> = the guideline edition.",
+        "settings: gwp = SAR, AR4, AR5 or AR6 (default AR5: the set of the newest official guideline, MEE 2024); grid_factor = a factor id (grid.sc.avg resolves per year) or a number with its unit; scope2 = location (grid average, default: the official methods' rule) or market (green power bought by contract, item electricity.green, at 0; the rest at residual_grid_factor, default grid.cn.avg_excl_market_nonfossil); both are reported; view = footprint (scope 1 + 2, default) or compliance (the official reporting total); edition.<sector> = the guideline edition.",
         "activity: one row per facility, year and item. 'output' is required (aluminium t, ceramics m2, baijiu t of 65 % vol liquor, tobacco t cured leaf). Amount items may be given per unit of output (e.g. t/t).",
         "Measured values replace the Tier 1 defaults: any measured fuel replaces the whole default fuel mix; other items replace their own default. A repeated facility-year-item row is an error, not a sum.",
         "Percentages accept % or a fraction; control.<SUBSTANCE>.efficiency must lie in 0–100 % (0–1). Add @process to an item to attribute it to one process.",
@@ -431,7 +432,7 @@ fn instructions(lang: Lang, sectors: &SectorLibrary) -> Vec<String> {
     ];
     let zh_lines = [
         "工作表：设置（键|值|单位）、设施（设施编号|名称|行业|技术|城市|产能|产能单位）、活动数据（设施编号|年份|项目|数值|单位|备注）、因子（因子编号|数值|单位|来源，可选，用于覆盖默认因子）。中英文表名和列名均可。",
-        "设置：gwp 取 SAR、AR4、AR5 或 AR6（默认 AR5，即最新官方指南 MEE 2024 所用）；grid_factor 填因子编号（grid.sc.avg 按年份取值）或数值加单位；view 为 footprint（范围一+二，默认）或 compliance（官方报告口径）。",
+        "设置：gwp 取 SAR、AR4、AR5 或 AR6（默认 AR5，即最新官方指南 MEE 2024 所用）；grid_factor 填因子编号（grid.sc.avg 按年份取值）或数值加单位；scope2 为 location（基于位置，电网平均因子，默认，官方方法的口径）或 market（基于市场：绿电交易电量 electricity.green 计为零，其余按 residual_grid_factor，默认 grid.cn.avg_excl_market_nonfossil），两者都会报告；view 为 footprint（范围一+二，默认）或 compliance（官方报告口径）。",
         "活动数据：每个设施、年份、项目一行。必须填写 output（电解铝 t 铝液，陶瓷 m2，白酒 t（65%vol 原酒），烤烟 t 干烟叶）。数量类项目可按单位产品填写（如 t/t）。",
         "实测值替代 Tier 1 默认值：填写任一种燃料即替代全部默认燃料结构；其他项目替代各自默认值。同一设施-年份-项目重复出现视为错误，不会相加。",
         "百分比可写 % 或小数；control.<污染物>.efficiency 取 0–100%（0–1）。项目后加 @工序 可指定到某一工序。",
