@@ -1,5 +1,7 @@
 //! Fertiliser N2O (IPCC Tier 1 direct and indirect: EF1, EF4, EF5), on a
-//! nitrogen basis converted by 44/28.
+//! nitrogen basis converted by 44/28. The emission factors are read on the
+//! N basis whatever the tag of their unit says (`units::nitrogen_basis`): a
+//! factor given in kg N2O per kg N is put on kg N2O-N first.
 
 use super::*;
 
@@ -21,7 +23,14 @@ impl<'a> Work<'a> {
                     format!("source '{}' needs parameter '{k}'", src.id),
                 ))
             })?;
-            let (v, id) = self.factor_in(t, "fraction")?;
+            let (v, unit, id) = self.factor(t)?;
+            let bad =
+                |m: String| Error::Data(DataError::new(self.here(), format!("factor '{id}': {m}")));
+            let v = unit
+                .convert(v, &Unit::one())
+                .map_err(|e| bad(e.to_string()))?;
+            let basis = crate::units::nitrogen_basis(&unit).map_err(bad)?;
+            let v = self.mul(format_args!("factor '{id}' on the N basis"), v, basis)?;
             ids.push(id);
             Ok(v)
         };

@@ -686,5 +686,29 @@ fn joined(parts: &[&str]) -> String {
     s
 }
 
+/// The multiplier that puts a nitrogen emission factor on the N basis of
+/// IPCC's Tier 1 tables (kg N2O-N per kg N), read from the substance tag of
+/// its numerator: `kgN2O-N/kgN`, `kg N/kg N`, `fraction` and `%` are on the N
+/// basis already (1); `kgN2O/kgN` counts the whole N2O molecule, so it is
+/// multiplied by 28/44 (the N2O-N in N2O). The tag is the only place the two
+/// differ, so a factor given in real kg N2O is converted once, not twice.
+/// Any other tag is an error naming the two accepted forms.
+pub fn nitrogen_basis(unit: &Unit) -> Result<Decimal, String> {
+    let symbol = unit.symbol();
+    let numerator = symbol.split('/').next().unwrap_or_default().trim();
+    let tag = ["万t", "kg", "kt", "mg", "g", "t"]
+        .iter()
+        .find_map(|p| numerator.strip_prefix(p))
+        .map(str::trim)
+        .unwrap_or_default();
+    match tag {
+        "" | "N" | "N2O-N" | "N2ON" => Ok(Decimal::ONE),
+        "N2O" => Ok(dec!(28) / dec!(44)),
+        other => Err(format!(
+            "'{symbol}' names '{other}': a nitrogen emission factor is kg N2O-N per kg N (kgN2O-N/kgN, the IPCC basis) or kg N2O per kg N (kgN2O/kgN)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests;
