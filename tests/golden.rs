@@ -50,7 +50,15 @@
 //! and the package's CO2e metrics fell by its former cut; in the built-in
 //! IAMC table only the `enhanced` scenario changed (1.85 Mt less CO2/CO2e
 //! cut by 2030 in Aluminium and the totals, and the contract's premium no
-//! longer costed where it does nothing); re-recorded and nothing else. Set
+//! longer costed where it does nothing); re-recorded and nothing else. Then
+//! (issue 13 item 7) a Tier 1 facility without a control row runs the
+//! control its standard requires: the sample's coal-spray tile works
+//! (CE-JJ-01, which gives its SO2 control but not its PM) has spray-dryer PM
+//! 131.2 → 1.312 t (× 0.01) and its APeq and the ceramics measures'
+//! pollutant metrics follow; the synthetic province's 75 coal-spray ceramics
+//! and 30 coal-boiler distillery facility-years change in SO2, PM, NOx and
+//! APeq only; the built-in study (controls given or gas-fired) and the
+//! fixtures do not change; re-recorded and nothing else. Set
 //! `GOLDEN_SHOW=N` to list up to N differences.
 
 use coreduce::units::written;

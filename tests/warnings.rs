@@ -18,10 +18,11 @@ fn validate(extra: &[&str]) -> String {
 #[test]
 fn a_province_gets_one_line_per_distinct_warning() {
     let text = validate(&[]);
-    // 400 facility-years give 425 warnings of five kinds: five lines, not 425
-    // (GWP set ×2 editions, default coal NCV, raw coal's defaults from
-    // another table ×2 editions).
-    assert_eq!(text.lines().count(), 6, "{text}");
+    // 400 facility-years give 530 warnings of seven kinds: seven lines, not
+    // 530 (GWP set ×2 editions, default coal NCV, raw coal's defaults from
+    // another table ×2 editions, default controls assumed ×2 sectors: 75
+    // coal-spray ceramics and 30 coal-boiler distillery facility-years).
+    assert_eq!(text.lines().count(), 8, "{text}");
     let counts: usize = text
         .lines()
         .skip(1)
@@ -30,12 +31,12 @@ fn a_province_gets_one_line_per_distinct_warning() {
             n.parse::<usize>().unwrap()
         })
         .sum();
-    assert_eq!(counts, 425);
+    assert_eq!(counts, 530);
     insta::assert_snapshot!(text);
 }
 
 #[test]
 fn warnings_all_lists_every_one() {
     let text = validate(&["--warnings", "all"]);
-    assert_eq!(text.lines().count(), 1 + 425);
+    assert_eq!(text.lines().count(), 1 + 530);
 }

@@ -198,8 +198,8 @@ impl<'a> Work<'a> {
                         format_args!("{what}, SO2 = 2 × FC × S × (1 − retention)"),
                         &[SO2_PER_S, mass_t, s, Decimal::ONE - retention],
                     )?;
-                    let so2 = self.controlled(so2, Substance::So2, &node, &mut inp)?;
                     let mut ids = entry.factor_ids.clone();
+                    let so2 = self.controlled(so2, Substance::So2, &node, &mut inp, &mut ids)?;
                     ids.extend(s_ids);
                     ids.extend(ret_id);
                     self.push(
@@ -229,9 +229,9 @@ impl<'a> Work<'a> {
                             Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}")))
                         })?;
                     let mut inp = vec![inputs[0].clone()];
-                    let amount = self.controlled(amount, *sub, &node, &mut inp)?;
                     let mut ids = entry.factor_ids.clone();
                     ids.push(id);
+                    let amount = self.controlled(amount, *sub, &node, &mut inp, &mut ids)?;
                     self.push(settings, src, &node, *sub, amount, tier.min(2), ids, inp);
                 }
             }

@@ -14,6 +14,7 @@ use activity::{consuming_method, default_group, factor_edits, item_matches};
 mod combustion;
 mod electricity;
 mod fertiliser;
+mod limits;
 mod measured;
 mod pollutants;
 mod process;
@@ -150,6 +151,9 @@ struct Work<'a> {
     /// Controls that consume a reagent, with what they remove (filled while
     /// the sources run, hence a cell).
     sorbents: std::cell::RefCell<Vec<sorbent::SorbentUse>>,
+    /// (control item, node) → factor id, for the controls a Tier 1 facility
+    /// is taken to have because its workbook gives none
+    default_controls: BTreeMap<(String, String), String>,
 }
 
 /// Computes the inventory of one facility-year.
@@ -247,6 +251,7 @@ pub fn inventory_with_edits(
         warnings,
         rows: Vec::new(),
         sorbents: Default::default(),
+        default_controls: BTreeMap::new(),
     };
     // A unit error (a conversion out of range) gets the facility-year as its place.
     let here = work.here();
@@ -256,11 +261,13 @@ pub fn inventory_with_edits(
     };
     let output = work.read_activity().map_err(located)?;
     work.defaults(output).map_err(located)?;
+    work.default_controls().map_err(located)?;
     work.apply_edits(edits, output).map_err(located)?;
     work.run_sources(settings).map_err(located)?;
     work.sorbent_rows(settings).map_err(located)?;
     work.apply_stack_measurements().map_err(located)?;
     work.apply_measured_emissions();
+    work.check_limits().map_err(located)?;
     let grid_text = work.grid_text(settings);
     work.add_co2e_rows(settings).map_err(located)?;
     let totals = work.totals(output).map_err(located)?;

@@ -41,9 +41,11 @@ impl<'a> Work<'a> {
             let mut inputs = inputs_base.clone();
             // A user control efficiency is the source's overall efficiency: it
             // replaces the default capture × removal (so 1 removes it all).
+            let mut ctl_ids = Vec::new();
             let factor = match self.control(*sub, &src.node) {
-                Some((eta, used)) => {
+                Some((eta, used, default)) => {
                     inputs.push(used);
+                    ctl_ids.extend(default);
                     self.note_removal(*sub, &src.node, generated)?;
                     Decimal::ONE - eta
                 }
@@ -80,7 +82,7 @@ impl<'a> Work<'a> {
                 *sub,
                 amount,
                 1,
-                ids.clone(),
+                ids.iter().cloned().chain(ctl_ids).collect(),
                 inputs,
             );
         }

@@ -104,8 +104,9 @@ impl<'a> Work<'a> {
                 Substance::So2 => {
                     let mut inp = inputs.clone();
                     let so2 = self.product("anode SO2 = 2 × NC × S", &[SO2_PER_S, nc_total, s])?;
-                    let so2 = self.controlled(so2, sub, &src.node, &mut inp)?;
-                    self.push(settings, src, &src.node, sub, so2, tier, ids.clone(), inp);
+                    let mut so2_ids = ids.clone();
+                    let so2 = self.controlled(so2, sub, &src.node, &mut inp, &mut so2_ids)?;
+                    self.push(settings, src, &src.node, sub, so2, tier, so2_ids, inp);
                 }
                 other => {
                     return Err(Error::Data(DataError::new(

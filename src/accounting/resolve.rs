@@ -505,8 +505,19 @@ impl<'a> Work<'a> {
             .cloned()
     }
 
-    pub(super) fn control(&self, sub: Substance, node: &str) -> Option<(Decimal, InputUsed)> {
+    /// The control efficiency of `sub` at `node` (the node's, else the
+    /// facility's), as an input of the rows it reduces, with the factor id
+    /// of a default control.
+    pub(super) fn control(
+        &self,
+        sub: Substance,
+        node: &str,
+    ) -> Option<(Decimal, InputUsed, Option<String>)> {
         let item = format!("control.{}.efficiency", sub.code());
+        let default = self
+            .default_controls
+            .get(&(item.clone(), node.to_string()))
+            .cloned();
         self.prop(&item, node).map(|(v, at)| {
             (
                 v,
@@ -514,11 +525,63 @@ impl<'a> Work<'a> {
                     item,
                     value: v,
                     unit: "fraction".into(),
-                    origin: InputOrigin::Measured,
+                    origin: if default.is_some() {
+                        InputOrigin::Default
+                    } else {
+                        InputOrigin::Measured
+                    },
                     from: at,
                 },
+                default,
             )
         })
+    }
+
+    /// Puts the sector's default controls in place where the workbook gives
+    /// no control for the pollutant at the node (nor for the facility), and
+    /// says so once per facility-year: a Tier 1 figure with a default control
+    /// is an estimate of a controlled plant, not a measured one.
+    pub(super) fn default_controls(&mut self) -> crate::Result<()> {
+        let mut said = Vec::new();
+        for c in self
+            .sector
+            .default_controls
+            .iter()
+            .filter(|c| crate::graph::Sector::applies_to(&c.technology, self.ctx.technology))
+        {
+            let item = format!("control.{}.efficiency", c.substance.code());
+            if self.prop(&item, &c.node).is_some() {
+                continue;
+            }
+            let (eta, id) = self.factor_in(&c.efficiency, "fraction")?;
+            let confidence = self
+                .lib
+                .find(&id)
+                .map(|f| f.confidence.as_str())
+                .unwrap_or("assumption");
+            self.props.insert(
+                (item.clone(), c.node.clone()),
+                (eta, format!("default control {id} ({confidence})")),
+            );
+            self.default_controls
+                .insert((item, c.node.clone()), id.clone());
+            said.push(format!(
+                "{} at {} {} %",
+                c.substance.code(),
+                c.node,
+                (eta * Decimal::ONE_HUNDRED).normalize()
+            ));
+        }
+        if !said.is_empty() {
+            self.warnings.push(Warning {
+                location: self.here().to_string(),
+                message: format!(
+                    "no control given, so the sector's default controls are assumed ({}): the pollutant figures are those of a typically controlled plant; give control.<SUBSTANCE>.efficiency (0 % for none) where the plant differs",
+                    said.join(", ")
+                ),
+            });
+        }
+        Ok(())
     }
 
     pub(super) fn recipe(&self, method: Method, node: &str) -> crate::Result<&'a Source> {
@@ -574,10 +637,12 @@ impl<'a> Work<'a> {
         sub: Substance,
         node: &str,
         inputs: &mut Vec<InputUsed>,
+        ids: &mut Vec<String>,
     ) -> crate::Result<Decimal> {
         match self.control(sub, node) {
-            Some((eta, used)) => {
+            Some((eta, used, default)) => {
                 inputs.push(used);
+                ids.extend(default);
                 self.note_removal(sub, node, amount)?;
                 self.mul(
                     format_args!("{} after control = amount × (1 − efficiency)", sub.code()),

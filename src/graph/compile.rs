@@ -207,6 +207,26 @@ pub(super) fn compile(
             technology,
         });
     }
+    let mut default_controls = Vec::new();
+    for c in &file.default_control {
+        check_node(&c.node, &mut errs);
+        let technology = check_techs(&c.technology, &mut errs);
+        let Some(substance) = Substance::parse(c.substance.get_ref()) else {
+            errs.push(DataError::new(
+                sp.at(&c.substance),
+                format!("unknown substance '{}'", c.substance.get_ref()),
+            ));
+            continue;
+        };
+        default_controls.push(DefaultControl {
+            substance,
+            node: c.node.get_ref().clone(),
+            efficiency: c.efficiency.get_ref().clone(),
+            technology,
+            limit: c.limit.as_ref().map(|l| l.get_ref().clone()),
+            location: sp.at(&c.substance),
+        });
+    }
     let mut sources = Vec::new();
     let mut source_ids = BTreeSet::new();
     for s in &file.source {
@@ -347,6 +367,7 @@ pub(super) fn compile(
         flows,
         inputs,
         sources,
+        default_controls,
         graph,
         path: path.to_string(),
     })

@@ -19,6 +19,28 @@ pub(crate) struct SectorFile {
     pub input: Vec<InputDef>,
     #[serde(default)]
     pub source: Vec<SourceDef>,
+    #[serde(default)]
+    pub default_control: Vec<DefaultControlDef>,
+}
+
+/// The end-of-pipe control a Tier 1 facility is taken to have when its
+/// workbook gives none for the pollutant at the node.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DefaultControlDef {
+    pub substance: Spanned<String>,
+    pub node: Spanned<String>,
+    /// factor id of the efficiency (a fraction)
+    pub efficiency: Spanned<String>,
+    #[serde(default)]
+    pub technology: Vec<Spanned<String>>,
+    /// factor id of the emission standard's limit at the node (mg/m3)
+    #[serde(default)]
+    pub limit: Option<Spanned<String>>,
+    /// Why this control is the default (documentation in the file).
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -150,6 +150,24 @@ pub struct Input {
     pub technology: Vec<String>,
 }
 
+/// The end-of-pipe control a Tier 1 facility is taken to have when its
+/// workbook gives none for the pollutant at the node: a plant without
+/// controls could not run under the emission standard, so "uncontrolled" is
+/// the less likely reading of a missing row. Every result that uses one says
+/// so.
+#[derive(Debug, Clone, Serialize)]
+pub struct DefaultControl {
+    pub substance: Substance,
+    pub node: String,
+    /// factor id of the efficiency
+    pub efficiency: String,
+    pub technology: Vec<String>,
+    /// factor id of the emission standard's limit at the node (mg/m3)
+    pub limit: Option<String>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
 /// An emission source on a node.
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
@@ -232,6 +250,7 @@ pub struct Sector {
     pub flows: Vec<Flow>,
     pub inputs: Vec<Input>,
     pub sources: Vec<Source>,
+    pub default_controls: Vec<DefaultControl>,
     /// The petgraph view: nodes are indices into `nodes`, edges into `flows`.
     pub graph: DiGraph<usize, usize>,
     pub path: String,

@@ -131,6 +131,10 @@ impl Sector {
             templates.extend(i.amount.factors.iter().map(String::as_str));
             templates.extend(i.amount.divide_by.iter().map(String::as_str));
         }
+        for c in &self.default_controls {
+            templates.push(c.efficiency.as_str());
+            templates.extend(c.limit.as_deref());
+        }
         for s in &self.sources {
             templates.extend(s.params.values().map(String::as_str));
             templates.extend(
@@ -213,6 +217,11 @@ impl Sector {
 
     pub(super) fn applies(list: &[String], technology: &str) -> bool {
         list.is_empty() || list.iter().any(|t| t == technology)
+    }
+
+    /// True when a list of technologies (empty: all) includes `technology`.
+    pub fn applies_to(list: &[String], technology: &str) -> bool {
+        Sector::applies(list, technology)
     }
 
     /// Flows that apply to a technology.
@@ -391,6 +400,24 @@ impl Sector {
                                         "unknown factor '{full}' (source '{}', edition {edition}, technology {})",
                                         s.id, tech.id
                                     ),
+                                )
+                                .with_hint(did_you_mean(&full, lib.ids())),
+                            );
+                        }
+                    }
+                }
+                for c in self
+                    .default_controls
+                    .iter()
+                    .filter(|c| Sector::applies(&c.technology, &tech.id))
+                {
+                    for id in std::iter::once(&c.efficiency).chain(c.limit.as_ref()) {
+                        let full = expand(id, self, ctx);
+                        if !lib.contains(&full) {
+                            out.insert(
+                                DataError::new(
+                                    c.location.clone(),
+                                    format!("unknown factor '{full}' (default control of {}, technology {})", c.substance.code(), tech.id),
                                 )
                                 .with_hint(did_you_mean(&full, lib.ids())),
                             );
