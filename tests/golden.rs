@@ -58,7 +58,13 @@
 //! pollutant metrics follow; the synthetic province's 75 coal-spray ceramics
 //! and 30 coal-boiler distillery facility-years change in SO2, PM, NOx and
 //! APeq only; the built-in study (controls given or gas-fired) and the
-//! fixtures do not change; re-recorded and nothing else. Set
+//! fixtures do not change; re-recorded and nothing else. Then (item 6) the
+//! gas-fired ceramic kiln's NOx comes from the concentration method at GB
+//! 25464's reference O2 (107.352 kg per 10^4 Nm3, 5.74× the boiler factor):
+//! kiln NOx amounts, APeq and the ceramics measures' pollutant metrics in the
+//! sample and the province, and the NOx and air pollution equivalents of the
+//! built-in IAMC table (ceramics regions and the totals), changed;
+//! re-recorded and nothing else. Set
 //! `GOLDEN_SHOW=N` to list up to N differences.
 
 use coreduce::units::written;

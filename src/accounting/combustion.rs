@@ -215,9 +215,10 @@ impl<'a> Work<'a> {
                 }
             }
             // Other pollutants by factor (per t or per 10^4 Nm3 of fuel).
-            if let Some(table) = src.pollutants.get(&fuel.id) {
+            let table = src.pollutants_at(&node, &fuel.id);
+            {
                 for (sub, template) in table {
-                    if *sub == Substance::So2 && fuel.state != FuelState::Gas {
+                    if sub == Substance::So2 && fuel.state != FuelState::Gas {
                         continue;
                     }
                     let (v, u, id) = self.factor(template)?;
@@ -231,8 +232,8 @@ impl<'a> Work<'a> {
                     let mut inp = vec![inputs[0].clone()];
                     let mut ids = entry.factor_ids.clone();
                     ids.push(id);
-                    let amount = self.controlled(amount, *sub, &node, &mut inp, &mut ids)?;
-                    self.push(settings, src, &node, *sub, amount, tier.min(2), ids, inp);
+                    let amount = self.controlled(amount, sub, &node, &mut inp, &mut ids)?;
+                    self.push(settings, src, &node, sub, amount, tier.min(2), ids, inp);
                 }
             }
         }

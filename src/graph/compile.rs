@@ -257,27 +257,45 @@ pub(super) fn compile(
                 ),
             }
         }
-        let mut pollutants = BTreeMap::new();
-        for (fuel, table) in &s.pollutants {
-            if !fuels.contains(&fuel.as_str()) {
-                errs.push(
-                    DataError::new(sp.at(&s.id), format!("unknown fuel '{fuel}' in pollutants"))
+        let fuel_table = |tables: &BTreeMap<String, BTreeMap<String, Spanned<String>>>,
+                          errs: &mut Vec<DataError>| {
+            let mut out = BTreeMap::new();
+            for (fuel, table) in tables {
+                if !fuels.contains(&fuel.as_str()) {
+                    errs.push(
+                        DataError::new(
+                            sp.at(&s.id),
+                            format!("unknown fuel '{fuel}' in pollutants"),
+                        )
                         .with_hint(did_you_mean(fuel, fuels.iter().copied())),
-                );
-            }
-            let mut t = BTreeMap::new();
-            for (sub, id) in table {
-                match Substance::parse(sub) {
-                    Some(x) => {
-                        t.insert(x, id.get_ref().clone());
-                    }
-                    None => errs.push(DataError::new(
-                        sp.at(id),
-                        format!("unknown substance '{sub}'"),
-                    )),
+                    );
                 }
+                let mut t = BTreeMap::new();
+                for (sub, id) in table {
+                    match Substance::parse(sub) {
+                        Some(x) => {
+                            t.insert(x, id.get_ref().clone());
+                        }
+                        None => errs.push(DataError::new(
+                            sp.at(id),
+                            format!("unknown substance '{sub}'"),
+                        )),
+                    }
+                }
+                out.insert(fuel.clone(), t);
             }
-            pollutants.insert(fuel.clone(), t);
+            out
+        };
+        let pollutants = fuel_table(&s.pollutants, &mut errs);
+        let mut pollutants_by_node = BTreeMap::new();
+        for (node, tables) in &s.pollutants_by_node {
+            if !node_ids.contains(&node.as_str()) {
+                errs.push(DataError::new(
+                    sp.at(&s.id),
+                    format!("unknown node '{node}' in pollutants_by_node"),
+                ));
+            }
+            pollutants_by_node.insert(node.clone(), fuel_table(tables, &mut errs));
         }
         for item in s
             .items
@@ -316,6 +334,7 @@ pub(super) fn compile(
                 })
                 .collect(),
             pollutants,
+            pollutants_by_node,
             items: s
                 .items
                 .iter()

@@ -175,6 +175,10 @@ pub(crate) struct SourceDef {
     /// fuel -> substance -> factor id (combustion pollutants)
     #[serde(default)]
     pub pollutants: BTreeMap<String, BTreeMap<String, Spanned<String>>>,
+    /// node -> fuel -> substance -> factor id: a node's own factors where
+    /// they differ from `pollutants` (a ceramic kiln is not a boiler)
+    #[serde(default)]
+    pub pollutants_by_node: BTreeMap<String, BTreeMap<String, BTreeMap<String, Spanned<String>>>>,
     /// item -> factor id (carbonates)
     #[serde(default)]
     pub items: BTreeMap<String, Spanned<String>>,

@@ -180,6 +180,8 @@ pub struct Source {
     pub params: BTreeMap<String, String>,
     pub params_by_edition: BTreeMap<String, BTreeMap<String, String>>,
     pub pollutants: BTreeMap<String, BTreeMap<Substance, String>>,
+    /// node -> fuel -> substance -> factor id, overriding `pollutants` there
+    pub pollutants_by_node: BTreeMap<String, BTreeMap<String, BTreeMap<Substance, String>>>,
     pub items: BTreeMap<String, String>,
     pub items_by_edition: BTreeMap<String, BTreeMap<String, String>>,
     pub scope: u8,
@@ -196,6 +198,20 @@ impl Source {
             .and_then(|p| p.get(name))
             .or_else(|| self.params.get(name))
             .map(String::as_str)
+    }
+
+    /// The pollutant factor ids of a fuel burnt at a node: the node's own
+    /// where it has them, else the source's.
+    pub fn pollutants_at(&self, node: &str, fuel: &str) -> BTreeMap<Substance, &str> {
+        let mut out: BTreeMap<Substance, &str> = self
+            .pollutants
+            .get(fuel)
+            .map(|t| t.iter().map(|(s, id)| (*s, id.as_str())).collect())
+            .unwrap_or_default();
+        if let Some(t) = self.pollutants_by_node.get(node).and_then(|n| n.get(fuel)) {
+            out.extend(t.iter().map(|(s, id)| (*s, id.as_str())));
+        }
+        out
     }
 
     /// The factor id of an item (carbonates) for an edition (edition-specific first).

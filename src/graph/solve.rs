@@ -153,6 +153,12 @@ impl Sector {
                     .values()
                     .flat_map(|t| t.values().map(String::as_str)),
             );
+            templates.extend(
+                s.pollutants_by_node
+                    .values()
+                    .flat_map(|n| n.values())
+                    .flat_map(|t| t.values().map(String::as_str)),
+            );
         }
         let mut out = BTreeSet::new();
         for e in self.editions.keys() {
