@@ -58,6 +58,7 @@ substances! {
     Co => "CO", "carbon monoxide", "一氧化碳", Air, [];
     Nh3 => "NH3", "ammonia", "氨", Air, [];
     PitchFume => "PITCH", "pitch fume", "沥青烟", Air, ["pitch_fume", "pitch fume"];
+    Bap => "BaP", "benzo[a]pyrene", "苯并[a]芘", Air, ["benzo(a)pyrene", "benzo[a]pyrene", "苯并芘"];
     Cod => "COD", "chemical oxygen demand", "化学需氧量", Water, [];
     Nh3n => "NH3-N", "ammonia nitrogen", "氨氮", Water, ["nh3n", "nh3_n"];
     Tn => "TN", "total nitrogen", "总氮", Water, [];

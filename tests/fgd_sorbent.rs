@@ -130,6 +130,11 @@ fn a_gas_fired_tile_line_with_little_so2_uses_little_limestone() {
         (added_co2 - expected).abs() < dec!(0.000001),
         "{added_co2} against {expected}"
     );
-    // Gas brings little sulfur: well under a tonne of CO2, not 24.4 t.
-    assert!(added_co2 < Decimal::ONE, "{added_co2}");
+    // Gas brings little sulfur; the body's own (raw_material_so2, 12 t per
+    // million m2) is most of what the FGD removes: 12 × 0.9 × 1.5625 × 1.03
+    // × 0.44 ≈ 7.6 t of CO2 (7.73 with the gas's sulfur), not the fixed 24.4 t.
+    assert!(
+        added_co2 > dec!(7.6) && added_co2 < dec!(7.8),
+        "{added_co2}"
+    );
 }
