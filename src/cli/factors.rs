@@ -153,6 +153,24 @@ pub(crate) fn factors_cmd(
 /// What each sector's default result rests on, weakest marks first: where a
 /// study should bring its own measurements before a number is quoted.
 fn print_default_bases(lib: &FactorLibrary, sectors: &SectorLibrary) -> coreduce::Result<()> {
+    // Marks first: a mark its source cannot support misleads every reader.
+    let unsupported = lib.unsupported_marks();
+    if unsupported.is_empty() {
+        out!("Every confidence mark is supported by its source (verified: the official text read; secondary: a faithful copy or two independent sources).");
+    } else {
+        out!(
+            "Marks their sources cannot support ({}): lower them to unverified or record a second source (dataset.toml: seen, independent):",
+            unsupported.len()
+        );
+        for (f, why) in &unsupported {
+            out!(
+                "  {:<44} {why} ('{}': {})",
+                f.id,
+                f.source_key,
+                f.source.title
+            );
+        }
+    }
     out!("What each sector's default result (Tier 1, one unit of output) rests on, weakest marks first:");
     for b in coreduce::accounting::default_bases(lib, sectors)? {
         out!(

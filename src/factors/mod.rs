@@ -83,6 +83,51 @@ pub struct Source {
     pub url: String,
     #[serde(default)]
     pub note: String,
+    /// How the document was seen: `official` (the original text was read),
+    /// `faithful_copy` (a complete copy of it, e.g. a wikisource page), or
+    /// `secondary` (a transcription, a report, code that cites it: the
+    /// default).
+    #[serde(default)]
+    pub seen: Seen,
+    /// How many independent secondary sources show the same values (1 by
+    /// default); two or more support the mark `secondary`.
+    #[serde(default = "one_source")]
+    pub independent: u32,
+}
+
+fn one_source() -> u32 {
+    1
+}
+
+/// How a source document was seen (see [`Source::seen`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Seen {
+    Official,
+    FaithfulCopy,
+    #[default]
+    Secondary,
+}
+
+impl Source {
+    /// Why this source cannot support `mark`, or None: `verified` needs the
+    /// official text read; `secondary` needs a faithful copy or two
+    /// independent secondary sources (the rules of the reference notes).
+    pub fn cannot_support(&self, mark: Confidence) -> Option<String> {
+        match mark {
+            Confidence::Verified if self.seen != Seen::Official => Some(format!(
+                "marked verified, but the official text was not read ({})",
+                match self.seen {
+                    Seen::FaithfulCopy => "a faithful copy was",
+                    _ => "one secondary source was",
+                }
+            )),
+            Confidence::Secondary if self.seen == Seen::Secondary && self.independent < 2 => {
+                Some("marked secondary, but it rests on one secondary source (a transcription, report or code), which supports unverified only".into())
+            }
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Source {
@@ -478,6 +523,8 @@ impl FactorLibrary {
             year: String::new(),
             url: String::new(),
             note: String::new(),
+            seen: Seen::Secondary,
+            independent: 1,
         };
         f.source_key = "user".into();
         f.origin = Origin::Override {
@@ -530,6 +577,15 @@ impl FactorLibrary {
         let mut all: Vec<&Factor> = self.factors.values().collect();
         all.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         all.into_iter()
+    }
+
+    /// The library factors whose mark their source cannot support, with why
+    /// (`factors check` lists them; overrides are marked assumption anyway).
+    pub fn unsupported_marks(&self) -> Vec<(&Factor, String)> {
+        self.iter()
+            .filter(|f| !f.origin.is_override())
+            .filter_map(|f| f.source.cannot_support(f.confidence).map(|why| (f, why)))
+            .collect()
     }
 
     /// All ids, sorted.
