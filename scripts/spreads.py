@@ -12,7 +12,7 @@ Rules (issue 15):
      difference to the same fuel's value in another guideline table of the
      library (the tables disagree: the spread covers the alternatives) and (b)
      a stated default for the fuel's state (assumption): NCV solid +-13 % (the
-     spread of solid-fuel NCVs between guideline tables, factor-verification.md),
+     spread of solid-fuel NCVs between guideline tables, notes/factor-verification.md),
      liquid and gas +-3 %; carbon content solid +-5 %, liquid and gas +-2 %;
      oxidation +-0.02 (capped at 1).
   2. Grid factors of a yearly series (grid.<region>.<kind>.<year>): uniform,
@@ -39,22 +39,22 @@ LIQUID = {"crude_benzene", "crude_oil", "diesel", "fuel_oil", "gasoline", "keros
 SECTOR = {
     "al.ipcc2006.t1_cf4.cwpb": ("triangular:0.004;0.4;1.92",
         "IPCC 2006 Vol. 3 Table 4.15 gives the CWPB Tier 1 PFC uncertainty as -99 %...+380 % "
-        "(aluminium-and-ceramics.md, verified-in-source); read as the ends of a triangular "
+        "(notes/aluminium-and-ceramics.md, verified-in-source); read as the ends of a triangular "
         "distribution with its mode at the default (the table gives a range, not a shape)"),
     "al.ipcc2006.t1_c2f6.cwpb": ("triangular:0.0004;0.04;0.192",
         "the CWPB Tier 1 PFC range of IPCC 2006 Table 4.15 (-99 %...+380 %), applied to C2F6 "
         "as to CF4 (assumption: the table states one range for the CWPB defaults)"),
     "tb.n2o.ef1": ("uniform:0.004;0.016",
         "covers the 2019 Refinement's EF1 for synthetic N in wet climates, 0.016 "
-        "(baijiu-and-tobacco.md); symmetric around the 2006 default"),
+        "(notes/baijiu-and-tobacco.md); symmetric around the 2006 default"),
     "tb.n2o.ef4": ("uniform:0.006;0.014",
-        "covers the 2019 Refinement's EF4, 0.014 (baijiu-and-tobacco.md); symmetric"),
+        "covers the 2019 Refinement's EF4, 0.014 (notes/baijiu-and-tobacco.md); symmetric"),
     "tb.n2o.ef5": ("uniform:0.004;0.011",
-        "covers the 2019 Refinement's EF5, 0.011 (baijiu-and-tobacco.md); symmetric"),
+        "covers the 2019 Refinement's EF5, 0.011 (notes/baijiu-and-tobacco.md); symmetric"),
     "tb.n2o.frac_gasf": ("uniform:0.09;0.11",
-        "covers the 2019 Refinement's Frac_GASF, 0.11 (baijiu-and-tobacco.md); symmetric"),
+        "covers the 2019 Refinement's Frac_GASF, 0.11 (notes/baijiu-and-tobacco.md); symmetric"),
     "tb.n2o.frac_leach": ("uniform:0.24;0.36",
-        "covers the 2019 Refinement's Frac_LEACH, 0.24 (baijiu-and-tobacco.md); symmetric"),
+        "covers the 2019 Refinement's Frac_LEACH, 0.24 (notes/baijiu-and-tobacco.md); symmetric"),
     "al.energy.gb21346_2022.liquid_total_ac.g2": ("uniform:13250;13700",
         "the range of GB 21346-2022 grades 1 to 3 for 铝液综合交流电耗 (13250-13700 kWh/t, "
         "the library's own al.energy.gb21346_2022.liquid_total_ac.g1 and .g3)"),
@@ -140,7 +140,7 @@ def main():
                     spread = uniform(v, d_state, D(1) if prop == "of" else None)
                     basis = (f"assumption: {stated} (the guideline tables agree or give one "
                              f"value; solid-fuel NCVs differ by up to +-13 % between tables, "
-                             f"factor-verification.md)")
+                             f"notes/factor-verification.md)")
             elif parts[0] == "grid" and v > 0:
                 key = ".".join(parts[:-1])
                 if parts[-1].isdigit() and len(series.get(key, [])) > 1:

@@ -41,7 +41,7 @@ fn every_factor_has_a_source_and_a_confidence() {
 
 #[test]
 fn gwp_table_matches_the_notes() {
-    // methods-and-peers.md §2.1
+    // notes/methods-and-peers.md §2.1
     let table = [
         (
             "sar",

@@ -1,4 +1,4 @@
-//! The co-control metrics (methods-and-peers.md §1): reductions ER and
+//! The co-control metrics (notes/methods-and-peers.md §1): reductions ER and
 //! relative reductions r, the coordinate-system quadrant, the elasticity Els as
 //! a tagged result, the capital recovery factor and unit costs. Nothing here
 //! returns NaN or infinity: undefined values are `None` or a tag.

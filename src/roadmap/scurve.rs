@@ -1,5 +1,5 @@
 //! Logistic S-curves for measure deployment, fitted to two planning anchors
-//! (methods-and-peers.md §4.1 step 5): x(t) = x_max / (1 + e^{−k(t − t_mid)}),
+//! (notes/methods-and-peers.md §4.1 step 5): x(t) = x_max / (1 + e^{−k(t − t_mid)}),
 //! with y_i = ln(x_i / (x_max − x_i)), k = (y₂ − y₁)/(t₂ − t₁), t_mid = t₁ − y₁/k.
 //!
 //! Computed on odds, exactly where the exponent is whole: the odds
