@@ -169,6 +169,12 @@ enum Command {
         /// output folder
         #[arg(long, value_name = "DIR", default_value = "coreduce-out")]
         out: PathBuf,
+        /// Monte Carlo runs of every scenario (1 to 1,000,000): the
+        /// probability of each target and fans of the totals
+        #[arg(long, value_parser = runs_arg, allow_negative_numbers = true)]
+        runs: Option<usize>,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
     /// Monte Carlo uncertainty (IPCC Approach 2) of a workbook's inventory.
     Uncertainty {
@@ -340,9 +346,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             seed,
             out,
         } => uncertainty_cmd(&workbook, runs, seed, out, &lib, &sectors),
-        Command::Roadmap { workbook, out } => {
-            roadmap_cmd(workbook.as_deref(), &out, rl, &lib, &sectors)
-        }
+        Command::Roadmap {
+            workbook,
+            out,
+            runs,
+            seed,
+        } => roadmap_cmd(
+            workbook.as_deref(),
+            &out,
+            rl,
+            runs.map(|r| (r, seed)),
+            &lib,
+            &sectors,
+        ),
         Command::Measures {
             workbook,
             out,

@@ -7,6 +7,7 @@ pub(crate) fn roadmap_cmd(
     workbook: Option<&Path>,
     out: &Path,
     rl: Option<LangArg>,
+    monte_carlo: Option<(usize, u64)>,
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
@@ -27,6 +28,22 @@ pub(crate) fn roadmap_cmd(
     let rep = coreduce::roadmap::run(&run.study, &run.factors, sectors, &measures, &ms)
         .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?;
     let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
+    let odds = match monte_carlo {
+        Some((runs, seed)) => Some(
+            coreduce::uncertainty::roadmap::roadmap_odds(
+                &run.study,
+                &run.factors,
+                sectors,
+                &measures,
+                ms.discount_rate,
+                rep.least_cost.as_ref(),
+                runs,
+                seed,
+            )
+            .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?,
+        ),
+        None => None,
+    };
     let protected: Vec<&Path> = workbook.into_iter().collect();
     let html = coreduce::report::render(&coreduce::report::ReportInput {
         title: rep.study.clone(),
@@ -39,20 +56,28 @@ pub(crate) fn roadmap_cmd(
         factors_used: None,
     });
     // Every file of the roadmap lands, or none.
-    let planned: Vec<PathBuf> = [
+    let mut names = vec![
         "iamc.csv",
         "roadmap.json",
         "iamc.xlsx",
         "roadmap.xlsx",
         "report.html",
-    ]
-    .iter()
-    .map(|n| out.join(n))
-    .collect();
+    ];
+    if odds.is_some() {
+        names.extend([
+            "roadmap-odds.csv",
+            "roadmap-fans.csv",
+            "roadmap-uncertainty.json",
+        ]);
+    }
+    let planned: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
     let files = coreduce::output::all_or_nothing(&planned, || {
         let mut files =
             coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
         files.push(coreduce::report::write_report(out, &html, &protected)?);
+        if let Some(o) = &odds {
+            files.extend(coreduce::export::write_roadmap_odds(out, o, &protected)?);
+        }
         Ok(files)
     })?;
     out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
@@ -143,6 +168,23 @@ pub(crate) fn roadmap_cmd(
                 p.substance,
                 p.year,
                 p.marginal_cost.round_dp(1)
+            );
+        }
+    }
+    if let Some(o) = &odds {
+        out!(
+            "probability that each target is met ({} runs, seed {}; factors and activity drawn, plans held fixed):",
+            o.runs,
+            o.seed
+        );
+        for x in &o.odds {
+            out!(
+                "    {:<12} {:<16} {:>3.0} %   (median {:.0} against the cap {})",
+                x.scenario,
+                x.target,
+                x.probability * 100.0,
+                x.median,
+                x.cap.round_dp(0)
             );
         }
     }

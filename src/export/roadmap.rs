@@ -503,3 +503,86 @@ fn roadmap_xlsx(
     write_iamc_sheet(ws, rep, sectors)?;
     wb.save(path)
 }
+
+/// Writes the roadmap's Monte Carlo: `roadmap-odds.csv` (the probability of
+/// each target by scenario) and `roadmap-fans.csv` (percentiles of the
+/// province totals by scenario, substance and year), and both in
+/// `roadmap-uncertainty.json`.
+pub fn write_roadmap_odds(
+    dir: &Path,
+    odds: &crate::uncertainty::roadmap::RoadmapOdds,
+    protected: &[&Path],
+) -> Result<Vec<std::path::PathBuf>> {
+    let io = |p: &Path, e| Error::Io {
+        path: p.display().to_string(),
+        source: e,
+    };
+    let csv_err = |p: &Path, e: csv::Error| Error::Request(format!("{}: {e}", p.display()));
+    let mut written = Vec::new();
+    let path = dir.join("roadmap-odds.csv");
+    atomic_write(&path, protected, |tmp| {
+        let mut w = csv::Writer::from_path(tmp).map_err(|e| csv_err(tmp, e))?;
+        w.write_record([
+            "scenario",
+            "target",
+            "substance",
+            "year",
+            "cap",
+            "probability",
+            "median",
+        ])
+        .map_err(|e| csv_err(tmp, e))?;
+        for o in &odds.odds {
+            w.write_record([
+                neutralise(&o.scenario),
+                neutralise(&o.target),
+                neutralise(&o.substance),
+                o.year.to_string(),
+                o.cap.to_string(),
+                format!("{:.4}", o.probability),
+                format!("{:.1}", o.median),
+            ])
+            .map_err(|e| csv_err(tmp, e))?;
+        }
+        w.flush().map_err(|e| io(tmp, e))
+    })?;
+    written.push(path);
+    let path = dir.join("roadmap-fans.csv");
+    atomic_write(&path, protected, |tmp| {
+        let mut w = csv::Writer::from_path(tmp).map_err(|e| csv_err(tmp, e))?;
+        w.write_record([
+            "scenario",
+            "substance",
+            "year",
+            "p2.5",
+            "p25",
+            "p50",
+            "p75",
+            "p97.5",
+        ])
+        .map_err(|e| csv_err(tmp, e))?;
+        for p in &odds.fans {
+            w.write_record([
+                neutralise(&p.scenario),
+                neutralise(&p.substance),
+                p.year.to_string(),
+                format!("{:.1}", p.p2_5),
+                format!("{:.1}", p.p25),
+                format!("{:.1}", p.p50),
+                format!("{:.1}", p.p75),
+                format!("{:.1}", p.p97_5),
+            ])
+            .map_err(|e| csv_err(tmp, e))?;
+        }
+        w.flush().map_err(|e| io(tmp, e))
+    })?;
+    written.push(path);
+    let path = dir.join("roadmap-uncertainty.json");
+    atomic_write(&path, protected, |tmp| {
+        let f = std::fs::File::create(tmp).map_err(|e| io(tmp, e))?;
+        serde_json::to_writer_pretty(std::io::BufWriter::new(f), odds)
+            .map_err(|e| Error::Request(format!("{}: {e}", tmp.display())))
+    })?;
+    written.push(path);
+    Ok(written)
+}

@@ -932,6 +932,42 @@ pub fn series_of(points: &[Point], key: &str) -> BTreeMap<i32, Decimal> {
     by_year
 }
 
+/// Projects every scenario of a compiled roadmap on a study, the
+/// least-cost scenario with the deployments already found: uncertainty runs
+/// redraw the inputs and factors and keep the plan.
+#[allow(clippy::too_many_arguments)]
+pub fn project(
+    study: &Study,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    measures: &[Measure],
+    rm: &Roadmap,
+    least_cost: Option<&optimise::LeastCost>,
+    rate: Decimal,
+) -> crate::Result<Vec<(String, Vec<Point>)>> {
+    rm.scenarios
+        .iter()
+        .map(|s| {
+            let extra = match (s.kind.as_str(), least_cost) {
+                ("least_cost", Some(lc)) => lc.deployments(),
+                _ => Vec::new(),
+            };
+            let points = run_scenario(
+                s,
+                &extra,
+                study,
+                &study.settings,
+                lib,
+                sectors,
+                measures,
+                rm,
+                rate,
+            )?;
+            Ok((s.id.clone(), points))
+        })
+        .collect()
+}
+
 /// Attainment of each target in a scenario.
 pub fn attainment(
     targets: &[Target],

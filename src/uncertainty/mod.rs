@@ -9,6 +9,7 @@
 //! by Spearman rank correlation with the province CO2e.
 
 mod propagation;
+pub mod roadmap;
 pub use propagation::{spread_of, TornadoBar};
 
 use crate::accounting::{inventory, Inventory};
@@ -276,6 +277,47 @@ fn one_run(
     slots: &Slots,
     tracked: &[bool],
 ) -> crate::Result<Sample> {
+    let drawn = draw_into(r, seed, ins, lib, fys, tracked)?;
+    let mut out = vec![0.0; slots.keys.len()];
+    let mut extra: BTreeMap<Key, f64> = BTreeMap::new();
+    for (i, (fy, (fid, sector))) in fys.iter().zip(sector_of).enumerate() {
+        let inv = inventory(settings, lib, sectors, fy)?;
+        let mut put = |sub: &str, v: Decimal| {
+            let v = f(v);
+            match slots.of_fy[i].get(sub) {
+                Some(three) => three.iter().for_each(|&s| out[s] += v),
+                None => {
+                    for k in [
+                        ("facility".to_string(), fid.clone(), sub.to_string()),
+                        ("sector".into(), sector.clone(), sub.into()),
+                        ("province".into(), "Sichuan".into(), sub.into()),
+                    ] {
+                        *extra.entry(k).or_default() += v;
+                    }
+                }
+            }
+        };
+        for (k, v) in &inv.totals.by_substance {
+            if k != "CO2e" {
+                put(k, *v);
+            }
+        }
+        put("CO2e", inv.totals.co2e);
+    }
+    Ok((drawn, out, extra))
+}
+
+/// Draws run `r`'s value of every input (its own ChaCha8 generator seeded
+/// by (seed, r)) into the working copies of the library and the activity;
+/// returns the draws of the tracked inputs.
+pub(crate) fn draw_into(
+    r: usize,
+    seed: u64,
+    ins: &[Input],
+    lib: &mut FactorLibrary,
+    fys: &mut [FacilityYear],
+    tracked: &[bool],
+) -> crate::Result<Vec<f64>> {
     let mut rng = ChaCha8Rng::seed_from_u64(
         seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(r as u64),
@@ -312,36 +354,10 @@ fn one_run(
             }
         }
     }
-    let mut out = vec![0.0; slots.keys.len()];
-    let mut extra: BTreeMap<Key, f64> = BTreeMap::new();
-    for (i, (fy, (fid, sector))) in fys.iter().zip(sector_of).enumerate() {
-        let inv = inventory(settings, lib, sectors, fy)?;
-        let mut put = |sub: &str, v: Decimal| {
-            let v = f(v);
-            match slots.of_fy[i].get(sub) {
-                Some(three) => three.iter().for_each(|&s| out[s] += v),
-                None => {
-                    for k in [
-                        ("facility".to_string(), fid.clone(), sub.to_string()),
-                        ("sector".into(), sector.clone(), sub.into()),
-                        ("province".into(), "Sichuan".into(), sub.into()),
-                    ] {
-                        *extra.entry(k).or_default() += v;
-                    }
-                }
-            }
-        };
-        for (k, v) in &inv.totals.by_substance {
-            if k != "CO2e" {
-                put(k, *v);
-            }
-        }
-        put("CO2e", inv.totals.co2e);
-    }
-    Ok((drawn, out, extra))
+    Ok(drawn)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
