@@ -94,3 +94,53 @@ fn a_cap_far_above_every_run_is_certain_and_far_below_impossible() {
         .unwrap();
     assert!(co2e_2030.p97_5 > co2e_2030.p2_5 * 1.01, "{co2e_2030:?}");
 }
+
+#[test]
+fn the_report_draws_the_fans_and_the_probabilities() {
+    use coreduce::report::{render, Lang, ReportInput};
+    let (f, s) = libs();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
+    let run = coreduce::accounting::compute(study, &f, &s).unwrap();
+    let lib = MeasureLibrary::embedded(&s).unwrap();
+    let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
+    let ms = settings_for(&run.study, &run.factors);
+    let rm = coreduce::roadmap::run(&run.study, &f, &s, &measures, &ms).unwrap();
+    let o = roadmap_odds(
+        &run.study,
+        &run.factors,
+        &s,
+        &measures,
+        ms.discount_rate,
+        rm.least_cost.as_ref(),
+        4,
+        3,
+    )
+    .unwrap();
+    let html = |odds| {
+        render(&ReportInput {
+            title: "t".into(),
+            lang: Lang::En,
+            inventories: &run.inventories,
+            measures: None,
+            roadmap: Some(&rm),
+            roadmap_odds: odds,
+            factors: &f,
+            sectors: &s,
+            factors_used: None,
+        })
+    };
+    let with = html(Some(&o));
+    // A 95 % and a 50 % band per scenario on each of the two trajectory charts.
+    assert_eq!(
+        with.matches("fill-opacity=\"0.12\"").count(),
+        2 * rm.scenarios.len()
+    );
+    assert_eq!(
+        with.matches("fill-opacity=\"0.25\"").count(),
+        2 * rm.scenarios.len()
+    );
+    assert!(with.contains("Probability that each target is met"));
+    assert!(with.contains("the 50 % and 95 % bands of 4 Monte Carlo runs (seed 3)"));
+    let without = html(None);
+    assert!(!without.contains("fill-opacity=\"0.12\""));
+}

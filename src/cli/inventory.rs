@@ -104,6 +104,7 @@ pub(crate) fn inventory_to_file(
                 inventories: &run.inventories,
                 measures: None,
                 roadmap: None,
+                roadmap_odds: None,
                 factors: &lib,
                 sectors,
                 factors_used: Some(&run.factor_ids),

@@ -144,6 +144,7 @@ pub(crate) fn measures_cmd(
                     inventories: &run.inventories,
                     measures: Some(&rep),
                     roadmap: None,
+                    roadmap_odds: None,
                     factors: &run.factors,
                     sectors,
                     factors_used: None,

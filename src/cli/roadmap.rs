@@ -51,6 +51,7 @@ pub(crate) fn roadmap_cmd(
         inventories: &run.inventories,
         measures: Some(&mrep),
         roadmap: Some(&rep),
+        roadmap_odds: odds.as_ref(),
         factors: &run.factors,
         sectors,
         factors_used: None,

@@ -64,6 +64,9 @@ pub struct ReportInput<'a> {
     pub inventories: &'a [Inventory],
     pub measures: Option<&'a MeasureReport>,
     pub roadmap: Option<&'a RoadmapReport>,
+    /// The roadmap's Monte Carlo (`roadmap --runs`): fans on the
+    /// trajectories and the probability of each target.
+    pub roadmap_odds: Option<&'a crate::uncertainty::roadmap::RoadmapOdds>,
     pub factors: &'a FactorLibrary,
     pub sectors: &'a SectorLibrary,
     /// The factor ids the inventories used, where their rows were written to
@@ -342,14 +345,76 @@ pub fn render(input: &ReportInput<'_>) -> String {
                     )
                 })
                 .collect();
+            // Fans of the roadmap's Monte Carlo, one per scenario line.
+            let bands: Vec<svg::Band> = input
+                .roadmap_odds
+                .map(|odds| {
+                    rm.scenarios
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            let band = odds
+                                .fans
+                                .iter()
+                                .filter(|p| p.scenario == s.scenario && p.substance == substance)
+                                .map(|p| (p.year, [p.p2_5, p.p25, p.p75, p.p97_5]))
+                                .collect();
+                            (i, band)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             o.push_str(&svg::lines(
                 title,
                 &stamp_rm(t.s("all scenarios", "全部情景")),
                 &series,
                 &format!("{} {substance}", t.s("t", "吨")),
                 &marks(substance),
+                &bands,
                 magnitudes,
             ));
+            if let Some(odds) = input.roadmap_odds {
+                let _ = write!(
+                    o,
+                    "<p class=\"note\">{}</p>",
+                    esc(&if t.zh {
+                        format!("阴影：{} 次蒙特卡洛模拟（种子 {}）的 50 % 与 95 % 区间；因子与活动水平按其不确定性抽样，部署方案不变。", odds.runs, odds.seed)
+                    } else {
+                        format!("Shaded: the 50 % and 95 % bands of {} Monte Carlo runs (seed {}); factors and activity drawn with their spreads, deployments held fixed.", odds.runs, odds.seed)
+                    })
+                );
+            }
+        }
+        if let Some(odds) = input.roadmap_odds {
+            let _ = write!(
+                o,
+                "<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                esc(t.s("Probability that each target is met", "各目标达成概率")),
+                esc(t.s("scenario", "情景")),
+                esc(t.s("target", "目标")),
+                esc(t.s("probability", "概率")),
+                esc(t.s("median against the cap", "中位数与上限")),
+            );
+            for x in &odds.odds {
+                let kind = rm
+                    .scenarios
+                    .iter()
+                    .find(|s| s.scenario == x.scenario)
+                    .map(|s| s.kind.as_str())
+                    .unwrap_or("");
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td>{} {} {}</td><td class=\"n\">{:.0} %</td><td class=\"n\">{} / {}</td></tr>",
+                    esc(&scenario_name(&x.scenario, kind)),
+                    esc(&x.substance),
+                    x.year,
+                    esc(&x.target),
+                    x.probability * 100.0,
+                    magnitudes.show(x.median),
+                    magnitudes.show(f64::try_from(x.cap).unwrap_or(f64::NAN)),
+                );
+            }
+            o.push_str("</table>");
         }
         for s in &rm.scenarios {
             let mut layers: BTreeMap<String, BTreeMap<i32, Decimal>> = BTreeMap::new();

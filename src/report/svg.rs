@@ -49,7 +49,7 @@ pub enum Magnitudes {
 }
 
 impl Magnitudes {
-    fn show(self, v: f64) -> String {
+    pub(crate) fn show(self, v: f64) -> String {
         let a = v.abs();
         match self {
             Magnitudes::Plain => nice(v),
@@ -99,6 +99,10 @@ fn value_ticks(lo: f64, hi: f64) -> Vec<f64> {
 /// A target on a trajectory chart: its year, cap and label.
 pub type TargetMark = (i32, Decimal, String);
 
+/// A fan under a series (same index): per year the 2.5, 25, 75 and 97.5th
+/// percentiles.
+pub type Band = (usize, Vec<(i32, [f64; 4])>);
+
 /// Lines (one per series) over years, ticks on the plans' milestone years,
 /// round values (万 in Chinese), and the targets marked.
 pub fn lines(
@@ -107,6 +111,7 @@ pub fn lines(
     series: &[(String, Vec<(i32, Decimal)>)],
     y_label: &str,
     targets: &[TargetMark],
+    bands: &[Band],
     magnitudes: Magnitudes,
 ) -> String {
     let (w, h, l, r, t, b) = TRAJECTORY;
@@ -115,6 +120,11 @@ pub fn lines(
         .iter()
         .flat_map(|(_, s)| s.iter().map(|(y, v)| (*y, f(*v))))
         .chain(targets.iter().map(|(y, v, _)| (*y, f(*v))))
+        .chain(
+            bands
+                .iter()
+                .flat_map(|(_, b)| b.iter().flat_map(|(y, q)| [(*y, q[0]), (*y, q[3])])),
+        )
         .collect();
     if pts.is_empty() {
         o.push_str("</svg>");
@@ -137,6 +147,27 @@ pub fn lines(
         magnitudes,
     );
     let (sx, sy) = (|x| plot.sx(x), |y| plot.sy(y));
+    // Fans first, under the lines: the 95 % band light, the 50 % band darker.
+    for (i, band) in bands {
+        let c = COLORS[i % COLORS.len()];
+        for (lo, hi, opacity) in [(0, 3, 0.12), (1, 2, 0.25)] {
+            let up: Vec<String> = band
+                .iter()
+                .map(|(x, q)| format!("{:.1},{:.1}", sx(*x), sy(q[hi])))
+                .collect();
+            let down: Vec<String> = band
+                .iter()
+                .rev()
+                .map(|(x, q)| format!("{:.1},{:.1}", sx(*x), sy(q[lo])))
+                .collect();
+            let _ = write!(
+                o,
+                "<polygon fill=\"{c}\" fill-opacity=\"{opacity}\" stroke=\"none\" points=\"{} {}\"/>",
+                up.join(" "),
+                down.join(" ")
+            );
+        }
+    }
     for (i, (name, s)) in series.iter().enumerate() {
         let c = COLORS[i % COLORS.len()];
         let path: Vec<String> = s
