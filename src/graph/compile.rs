@@ -316,42 +316,12 @@ pub(super) fn compile(
             name_zh: s.name_zh.clone(),
             method: method.unwrap_or(Method::Factor),
             substances,
-            params: s
-                .params
-                .iter()
-                .map(|(k, v)| (k.clone(), v.get_ref().clone()))
-                .collect(),
-            params_by_edition: s
-                .params_by_edition
-                .iter()
-                .map(|(e, m)| {
-                    (
-                        e.clone(),
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.get_ref().clone()))
-                            .collect(),
-                    )
-                })
-                .collect(),
+            params: plain(&s.params),
+            params_by_edition: by_key(&s.params_by_edition),
             pollutants,
             pollutants_by_node,
-            items: s
-                .items
-                .iter()
-                .map(|(k, v)| (k.clone(), v.get_ref().clone()))
-                .collect(),
-            items_by_edition: s
-                .items_by_edition
-                .iter()
-                .map(|(e, m)| {
-                    (
-                        e.clone(),
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.get_ref().clone()))
-                            .collect(),
-                    )
-                })
-                .collect(),
+            items: plain(&s.items),
+            items_by_edition: by_key(&s.items_by_edition),
             scope: s.scope,
             in_compliance: s.in_compliance,
             location: sp.at(&s.id),
@@ -390,4 +360,18 @@ pub(super) fn compile(
         graph,
         path: path.to_string(),
     })
+}
+
+/// A table of spanned strings as plain strings (the spans served the errors).
+fn plain(m: &BTreeMap<String, Spanned<String>>) -> BTreeMap<String, String> {
+    m.iter()
+        .map(|(k, v)| (k.clone(), v.get_ref().clone()))
+        .collect()
+}
+
+/// `plain` for each table of a keyed set (by edition).
+fn by_key(
+    m: &BTreeMap<String, BTreeMap<String, Spanned<String>>>,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    m.iter().map(|(k, t)| (k.clone(), plain(t))).collect()
 }
