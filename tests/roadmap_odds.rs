@@ -10,10 +10,20 @@ use coreduce::uncertainty::roadmap::{roadmap_odds, RoadmapOdds};
 use rust_decimal_macros::dec;
 
 fn odds(runs: usize, threads: usize, tweak: impl Fn(&mut coreduce::study::Study)) -> RoadmapOdds {
+    odds_with(runs, threads, tweak, |_| {})
+}
+
+fn odds_with(
+    runs: usize,
+    threads: usize,
+    tweak: impl Fn(&mut coreduce::study::Study),
+    tweak_factors: impl Fn(&mut coreduce::factors::FactorLibrary),
+) -> RoadmapOdds {
     let (f, s) = libs();
     let mut study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
     tweak(&mut study);
-    let run = coreduce::accounting::compute(study, &f, &s).unwrap();
+    let mut run = coreduce::accounting::compute(study, &f, &s).unwrap();
+    tweak_factors(&mut run.factors);
     let lib = MeasureLibrary::embedded(&s).unwrap();
     let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
     let ms = settings_for(&run.study, &run.factors);
@@ -124,6 +134,7 @@ fn the_report_draws_the_fans_and_the_probabilities() {
             measures: None,
             roadmap: Some(&rm),
             roadmap_odds: odds,
+            uncertainty: None,
             factors: &f,
             sectors: &s,
             factors_used: None,
@@ -143,4 +154,103 @@ fn the_report_draws_the_fans_and_the_probabilities() {
     assert!(with.contains("the 50 % and 95 % bands of 4 Monte Carlo runs (seed 3)"));
     let without = html(None);
     assert!(!without.contains("fill-opacity=\"0.12\""));
+}
+
+#[test]
+fn a_run_s_growth_offset_compounds_with_every_rate_and_its_grid_offset_moves_the_path() {
+    use coreduce::roadmap::{Scenario, Scope};
+    use coreduce::uncertainty::roadmap::PathSpreads;
+    use std::collections::BTreeMap;
+    let (f, s) = libs();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
+    let run = coreduce::accounting::compute(study, &f, &s).unwrap();
+    let lib = MeasureLibrary::embedded(&s).unwrap();
+    let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
+    let rm = coreduce::roadmap::compile(&run.study, &s, &measures).unwrap();
+    let base = rm.base_year;
+    // The library's spreads: ±1 pp/yr and ±0.03 tCO2/MWh at 95 %.
+    let spreads = PathSpreads::from_library(&run.factors);
+    assert!((spreads.growth_sd - 0.01 / 1.96).abs() < 1e-12);
+    assert!((spreads.grid_sd - 0.03 / 1.96).abs() < 1e-12);
+    let sector_ids: Vec<String> = s.sectors.keys().cloned().collect();
+    let drawn = spreads.apply(&rm, &sector_ids, 42, 7);
+    // One offset per sector, the same in every scenario of the run.
+    let offsets = &drawn.scenarios[0].growth_offset;
+    assert_eq!(offsets.len(), sector_ids.len());
+    for sc in &drawn.scenarios {
+        assert_eq!(&sc.growth_offset, offsets);
+    }
+    // One grid offset for every point after the base year, none before.
+    let mut grid_offset = None;
+    for (before, after) in rm.scenarios.iter().zip(&drawn.scenarios) {
+        for ((y, v0), (_, v1)) in before.grid.iter().zip(&after.grid) {
+            if *y <= base {
+                assert_eq!(v0, v1);
+            } else if *v1 > dec!(0) {
+                let d = *v1 - *v0;
+                assert_eq!(*grid_offset.get_or_insert(d), d, "{} {y}", before.id);
+            }
+        }
+    }
+    assert!(grid_offset.is_some());
+    // The same run draws the same offsets; another run others.
+    assert_eq!(
+        spreads.apply(&rm, &sector_ids, 42, 7).scenarios[0].growth_offset,
+        *offsets
+    );
+    assert_ne!(
+        spreads.apply(&rm, &sector_ids, 42, 8).scenarios[0].growth_offset,
+        *offsets
+    );
+    // Hand-worked: a rate of 2 %/yr with a run's offset of +1 pp over two
+    // years is 1.03 × 1.03 = 1.0609; with no rate given, the offset alone:
+    // 1.01 × 1.01 = 1.0201.
+    let fy = &run.study.facility_years[0];
+    let mut sc: Scenario = rm.scenarios[0].clone();
+    sc.output_index.clear();
+    sc.growth = vec![(Scope::All, base + 1, dec!(0.02))];
+    sc.growth_offset = BTreeMap::from([(fy.sector.clone(), dec!(0.01))]);
+    assert_eq!(sc.index(fy, base, base + 2, &s), dec!(1.0609));
+    sc.growth.clear();
+    assert_eq!(sc.index(fy, base, base + 2, &s), dec!(1.0201));
+    // Another sector's offset does not move this facility.
+    sc.growth_offset = BTreeMap::from([("not-this-sector".to_string(), dec!(0.01))]);
+    assert_eq!(sc.index(fy, base, base + 2, &s), dec!(1));
+}
+
+#[test]
+fn the_path_spreads_widen_the_far_fans_and_leave_the_base_year_alone() {
+    // BAU alone keeps the test short; 20 runs put the 2.5th and 97.5th
+    // percentiles near the extremes, which only makes both bands wider.
+    let bau_only =
+        |st: &mut coreduce::study::Study| st.scenario_rows.retain(|r| r.scenario == "bau");
+    let with = odds_with(20, 2, bau_only, |_| {});
+    let without = odds_with(20, 2, bau_only, |lib| {
+        lib.set_value("spread.roadmap.growth", dec!(0));
+        lib.set_value("spread.roadmap.grid", dec!(0));
+    });
+    let fan = |o: &RoadmapOdds, year: i32| {
+        o.fans
+            .iter()
+            .find(|p| p.scenario == "bau" && p.substance == "CO2e" && p.year == year)
+            .cloned()
+            .unwrap()
+    };
+    let base = with.fans.iter().map(|p| p.year).min().unwrap();
+    // The base year is the inventory's Monte Carlo: the same draws of
+    // factors and activity either way (the path offsets use their own
+    // stream), so the same fan to the last digit.
+    let (a, b) = (fan(&with, base), fan(&without, base));
+    assert_eq!((a.p2_5, a.p50, a.p97_5), (b.p2_5, b.p50, b.p97_5));
+    // By 2060 a ±1 pp/yr growth offset alone spans about ±30 % of output
+    // (1.01^37 = 1.44): the 95 % band must be clearly wider than with the
+    // factor and activity draws only (about ±9 % of the median).
+    let (a, b) = (fan(&with, 2060), fan(&without, 2060));
+    let width = |p: &coreduce::uncertainty::roadmap::FanPoint| (p.p97_5 - p.p2_5) / p.p50;
+    assert!(
+        width(&a) > 1.5 * width(&b),
+        "with {:.3} without {:.3}",
+        width(&a),
+        width(&b)
+    );
 }

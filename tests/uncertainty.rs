@@ -372,3 +372,104 @@ fn the_sample_s_intervals_are_of_the_order_its_default_spreads_imply() {
     // aluminium smelter's CO2e
     assert_eq!(rep.tornado[0].input, "factor:grid.sc.avg.2022");
 }
+
+/// The report's uncertainty section: an error bar per province and sector
+/// total of CO2e, SO2, NOx and PM (in % of the exact value), the table with
+/// Approach 1 beside the Monte Carlo, and the tornado of the province CO2e,
+/// each bar as deviations from the exact total; in both languages.
+#[test]
+fn the_report_draws_error_bars_and_the_tornado() {
+    use coreduce::report::{render, Lang, ReportInput};
+    let (f, s) = libs();
+    let run = coreduce::workbook::run_workbook(
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/sichuan-sample.xlsx"
+        )),
+        &f,
+        &s,
+    )
+    .unwrap();
+    let rep = monte_carlo(
+        &run.study.settings,
+        &run.factors,
+        &s,
+        &run.study.facility_years,
+        &run.inventories,
+        300,
+        5,
+        &|| {},
+    )
+    .unwrap();
+    let html = |lang| {
+        render(&ReportInput {
+            title: "t".into(),
+            lang,
+            inventories: &run.inventories,
+            measures: None,
+            roadmap: None,
+            roadmap_odds: None,
+            uncertainty: Some(&rep),
+            factors: &f,
+            sectors: &s,
+            factors_used: None,
+        })
+    };
+    let en = html(Lang::En);
+    let start = en
+        .find("<section id=\"uncertainty\">")
+        .expect("the section");
+    let sec = &en[start..start + en[start..].find("</section>").unwrap()];
+    let shown = rep
+        .summaries
+        .iter()
+        .filter(|x| {
+            (x.level == "province" || x.level == "sector")
+                && ["CO2e", "SO2", "NOx", "PM"].contains(&x.substance.as_str())
+                && !x.exact.is_zero()
+        })
+        .count();
+    // The sample has four sectors: up to (1 + 4) × 4 rows, each one dot.
+    assert!(shown > 10, "{shown}");
+    assert_eq!(sec.matches("<circle").count(), shown);
+    // Tornado: one blue and one red rect per input shown (at most 12).
+    let bars = rep.tornado.len().min(12);
+    assert_eq!(sec.matches("fill=\"#d62728\"/>").count(), bars);
+    // The table's ± Monte Carlo of the province CO2e is half the 95 %
+    // interval over the exact value, to one decimal.
+    let p = rep
+        .summaries
+        .iter()
+        .find(|x| x.level == "province" && x.substance == "CO2e")
+        .unwrap();
+    let exact = p.exact.to_f64().unwrap();
+    let cell = format!("<td>{:.1}</td>", 100.0 * (p.p97_5 - p.p2_5) / 2.0 / exact);
+    assert!(sec.contains(&cell), "{cell} not in the table");
+    // The grid factor leads the tornado (as in the analysis above).
+    assert!(sec.contains("factor:grid.sc.avg.2022"));
+    // Each facility's tornado: a facility's own activity and the shared
+    // factors it uses, never another facility's activity; the smelter's
+    // widest input is the grid factor (its power is half its CO2e).
+    assert_eq!(rep.facility_tornado.len(), run.inventories.len());
+    for (fid, bars) in &rep.facility_tornado {
+        assert!(!bars.is_empty() && bars.len() <= 10, "{fid}");
+        for b in bars {
+            assert!(
+                b.input.starts_with("factor:") || b.input.starts_with(&format!("activity:{fid}:")),
+                "{fid}: {}",
+                b.input
+            );
+        }
+        assert!(bars
+            .windows(2)
+            .all(|w| (w[0].high - w[0].low).abs() >= (w[1].high - w[1].low).abs()));
+    }
+    assert_eq!(
+        rep.facility_tornado["AL-GY-01"][0].input,
+        "factor:grid.sc.avg.2022"
+    );
+    assert!(sec.contains("<td>AL-GY-01</td>"));
+    let zh = html(Lang::Zh);
+    assert!(zh.contains("清单不确定性") && zh.contains("龙卷风图"));
+    assert!(!zh.contains("Inventory uncertainty"));
+}

@@ -105,6 +105,7 @@ pub(crate) fn inventory_to_file(
                 measures: None,
                 roadmap: None,
                 roadmap_odds: None,
+                uncertainty: None,
                 factors: &lib,
                 sectors,
                 factors_used: Some(&run.factor_ids),

@@ -145,6 +145,7 @@ pub(crate) fn measures_cmd(
                     measures: Some(&rep),
                     roadmap: None,
                     roadmap_odds: None,
+                    uncertainty: None,
                     factors: &run.factors,
                     sectors,
                     factors_used: None,

@@ -28,21 +28,12 @@ pub(crate) fn roadmap_cmd(
     let rep = coreduce::roadmap::run(&run.study, &run.factors, sectors, &measures, &ms)
         .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?;
     let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
-    let odds = match monte_carlo {
-        Some((runs, seed)) => Some(
-            coreduce::uncertainty::roadmap::roadmap_odds(
-                &run.study,
-                &run.factors,
-                sectors,
-                &measures,
-                ms.discount_rate,
-                rep.least_cost.as_ref(),
-                runs,
-                seed,
-            )
-            .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?,
-        ),
-        None => None,
+    let (odds, inventory_mc) = match monte_carlo {
+        Some((runs, seed)) => {
+            let (o, mc) = draws(&run, sectors, &measures, &ms, &rep, runs, seed)?;
+            (Some(o), Some(mc))
+        }
+        None => (None, None),
     };
     let protected: Vec<&Path> = workbook.into_iter().collect();
     let html = coreduce::report::render(&coreduce::report::ReportInput {
@@ -52,6 +43,7 @@ pub(crate) fn roadmap_cmd(
         measures: Some(&mrep),
         roadmap: Some(&rep),
         roadmap_odds: odds.as_ref(),
+        uncertainty: inventory_mc.as_ref(),
         factors: &run.factors,
         sectors,
         factors_used: None,
@@ -69,6 +61,7 @@ pub(crate) fn roadmap_cmd(
             "roadmap-odds.csv",
             "roadmap-fans.csv",
             "roadmap-uncertainty.json",
+            "inventory-uncertainty.csv",
         ]);
     }
     let planned: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
@@ -78,6 +71,11 @@ pub(crate) fn roadmap_cmd(
         files.push(coreduce::report::write_report(out, &html, &protected)?);
         if let Some(o) = &odds {
             files.extend(coreduce::export::write_roadmap_odds(out, o, &protected)?);
+        }
+        if let Some(mc) = &inventory_mc {
+            let path = out.join("inventory-uncertainty.csv");
+            coreduce::export::write_uncertainty(&path, mc, &protected)?;
+            files.push(path);
         }
         Ok(files)
     })?;
@@ -243,4 +241,45 @@ fn use_scenario_templates(
     study.notices.push(said);
     study.scenario_rows = rows;
     Ok(())
+}
+
+/// The roadmap's Monte Carlo (the probability of each target, the fans) and
+/// the base year's own (the report's error bars and tornado), from the same
+/// runs and seed.
+fn draws(
+    run: &coreduce::accounting::ComputedStudy,
+    sectors: &SectorLibrary,
+    measures: &[coreduce::measures::Measure],
+    ms: &coreduce::measures::MetricSettings,
+    rep: &coreduce::roadmap::RoadmapReport,
+    runs: usize,
+    seed: u64,
+) -> anyhow::Result<(
+    coreduce::uncertainty::roadmap::RoadmapOdds,
+    coreduce::uncertainty::McReport,
+)> {
+    let located = |e: coreduce::Error| anyhow::anyhow!("{}: {e}", run.study.path);
+    let odds = coreduce::uncertainty::roadmap::roadmap_odds(
+        &run.study,
+        &run.factors,
+        sectors,
+        measures,
+        ms.discount_rate,
+        rep.least_cost.as_ref(),
+        runs,
+        seed,
+    )
+    .map_err(located)?;
+    let inventory = coreduce::uncertainty::monte_carlo(
+        &run.study.settings,
+        &run.factors,
+        sectors,
+        &run.study.facility_years,
+        &run.inventories,
+        runs,
+        seed,
+        &|| {},
+    )
+    .map_err(located)?;
+    Ok((odds, inventory))
 }

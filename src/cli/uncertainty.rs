@@ -103,6 +103,27 @@ pub(crate) fn uncertainty_cmd(
     if let Some(out) = out {
         coreduce::export::write_uncertainty(&out, &rep, &[path])?;
         out!("wrote {}", out.display());
+        let report = coreduce::report::write_beside(
+            &out,
+            &coreduce::report::ReportInput {
+                title: if run.study.name.is_empty() {
+                    format!("coreduce uncertainty: {}", path.display())
+                } else {
+                    run.study.name.clone()
+                },
+                lang: report_lang(None, &run.study.language),
+                inventories: &run.inventories,
+                measures: None,
+                roadmap: None,
+                roadmap_odds: None,
+                uncertainty: Some(&rep),
+                factors: &run.factors,
+                sectors,
+                factors_used: None,
+            },
+            &[path],
+        )?;
+        out!("wrote {}", report.display());
     }
     Ok(ExitCode::SUCCESS)
 }

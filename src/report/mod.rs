@@ -67,6 +67,9 @@ pub struct ReportInput<'a> {
     /// The roadmap's Monte Carlo (`roadmap --runs`): fans on the
     /// trajectories and the probability of each target.
     pub roadmap_odds: Option<&'a crate::uncertainty::roadmap::RoadmapOdds>,
+    /// The inventory's Monte Carlo (`uncertainty`, `roadmap --runs`): error
+    /// bars on the inventory and the tornado of the province CO2e.
+    pub uncertainty: Option<&'a crate::uncertainty::McReport>,
     pub factors: &'a FactorLibrary,
     pub sectors: &'a SectorLibrary,
     /// The factor ids the inventories used, where their rows were written to
@@ -182,6 +185,9 @@ pub fn render(input: &ReportInput<'_>) -> String {
     if !input.inventories.is_empty() {
         sections.push(("inventory", t.s("Inventory", "排放清单")));
     }
+    if input.uncertainty.is_some() {
+        sections.push(("uncertainty", t.s("Inventory uncertainty", "清单不确定性")));
+    }
     if input.roadmap.is_some() {
         sections.push(("trajectories", t.s("Emission trajectories", "排放轨迹")));
         sections.push(("targets", t.s("Targets and peak year", "目标与达峰")));
@@ -287,6 +293,12 @@ pub fn render(input: &ReportInput<'_>) -> String {
             &rows,
             input.inventories.len(),
         );
+        o.push_str("</section>");
+    }
+
+    if let Some(mc) = input.uncertainty {
+        h2(&mut o, "uncertainty");
+        uncertainty_section(&mut o, &t, mc, input.sectors);
         o.push_str("</section>");
     }
 
@@ -802,6 +814,240 @@ pub fn render(input: &ReportInput<'_>) -> String {
     o.push_str(env!("CARGO_PKG_VERSION"));
     o.push_str("</footer></body></html>\n");
     o
+}
+
+/// The substances whose intervals the report shows.
+const UNCERTAIN_SUBSTANCES: [&str; 4] = ["CO2e", "SO2", "NOx", "PM"];
+
+/// Inputs shown on the tornado.
+const TORNADO_BARS: usize = 12;
+
+/// The inventory's Monte Carlo: the 95 % interval of the province and of
+/// each sector as error bars (in % of the exact value, so sectors of any size
+/// read on one axis) and a table beside them with Approach 1; the tornado of
+/// the province CO2e; the method.
+fn uncertainty_section(
+    o: &mut String,
+    t: &T,
+    mc: &crate::uncertainty::McReport,
+    sectors: &SectorLibrary,
+) {
+    let label = |s: &crate::uncertainty::Summary| -> String {
+        let who = if s.level == "province" {
+            t.s("study total", "研究合计").to_string()
+        } else {
+            sectors
+                .sectors
+                .get(&s.key)
+                .map(|x| {
+                    if t.zh {
+                        x.name_zh.clone()
+                    } else {
+                        x.name_en.clone()
+                    }
+                })
+                .unwrap_or_else(|| s.key.clone())
+        };
+        format!("{who} · {}", s.substance)
+    };
+    let shown: Vec<&crate::uncertainty::Summary> = UNCERTAIN_SUBSTANCES
+        .iter()
+        .flat_map(|sub| {
+            mc.summaries.iter().filter(move |s| {
+                (s.level == "province" || s.level == "sector") && s.substance == *sub
+            })
+        })
+        .filter(|s| !s.exact.is_zero())
+        .collect();
+    let pct = |s: &crate::uncertainty::Summary, v: f64| {
+        let exact = f64_of(s.exact);
+        100.0 * (v - exact) / exact.abs()
+    };
+    let rows: Vec<svg::RangeRow> = shown
+        .iter()
+        .map(|s| svg::RangeRow {
+            label: label(s),
+            low: pct(s, s.p2_5),
+            mid: pct(s, s.median),
+            high: pct(s, s.p97_5),
+        })
+        .collect();
+    let stamp = format!(
+        "{} {} · seed {} · {}",
+        mc.runs,
+        t.s("Monte Carlo runs", "次蒙特卡洛抽样"),
+        mc.seed,
+        t.s(
+            "bar: 95 % interval, dot: median, both in % of the exact inventory value",
+            "线段：95% 区间；圆点：中位数；均以精确清单值的百分比表示"
+        )
+    );
+    o.push_str(&svg::ranges(
+        t.s("95 % intervals of the inventory", "清单的 95% 置信区间"),
+        &stamp,
+        &rows,
+        0.0,
+        t.s("deviation from the exact value (%)", "相对精确值的偏差 (%)"),
+        svg::RangeStyle::Whisker,
+        &|v| {
+            // One decimal for small deviations, and never "-0 %".
+            let shown = if v.abs() < 9.95 {
+                format!("{v:+.1}")
+            } else {
+                format!("{v:+.0}")
+            };
+            match shown.as_str() {
+                "+0.0" | "-0.0" => "0 %".to_string(),
+                _ => format!("{shown} %"),
+            }
+        },
+    ));
+    let table_rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|s| {
+            let half = |h: f64| format!("{:.1}", 100.0 * h / f64_of(s.exact).abs());
+            vec![
+                label(s),
+                num(s.exact),
+                num(decimal_of(s.p2_5)),
+                num(decimal_of(s.p97_5)),
+                half((s.p97_5 - s.p2_5) / 2.0),
+                half(s.approach1_half_width),
+            ]
+        })
+        .collect();
+    table(
+        o,
+        &stamp,
+        &[
+            t.s("total", "合计"),
+            t.s("exact (t)", "精确值 (t)"),
+            "2.5 % (t)",
+            "97.5 % (t)",
+            t.s("± Monte Carlo (%)", "± 蒙特卡洛 (%)"),
+            t.s("± IPCC Approach 1 (%)", "± IPCC 方法1 (%)"),
+        ],
+        &table_rows,
+    );
+    if let Some(province) = mc
+        .summaries
+        .iter()
+        .find(|s| s.level == "province" && s.substance == "CO2e")
+    {
+        let centre = f64_of(province.exact);
+        let bars: Vec<svg::RangeRow> = mc
+            .tornado
+            .iter()
+            .take(TORNADO_BARS)
+            .map(|b| svg::RangeRow {
+                label: b.input.clone(),
+                low: b.low.min(b.high) - centre,
+                mid: 0.0,
+                high: b.low.max(b.high) - centre,
+            })
+            .collect();
+        if !bars.is_empty() {
+            let magnitudes = if t.zh {
+                svg::Magnitudes::Chinese
+            } else {
+                svg::Magnitudes::Plain
+            };
+            o.push_str(&svg::ranges(
+                t.s(
+                    "Tornado: the study's CO2e with one input at its 2.5th and 97.5th percentile",
+                    "龙卷风图：单一输入取 2.5% 与 97.5% 分位数时研究口径 CO2e",
+                ),
+                &format!(
+                    "{} · {}",
+                    t.s(
+                        "the rest at their central values; line: the exact total",
+                        "其余输入取中心值；竖线：精确合计"
+                    ),
+                    t.s("blue: lower, red: higher", "蓝：降低，红：升高")
+                ),
+                &bars,
+                0.0,
+                &format!(
+                    "{} ({}: {})",
+                    t.s("change in the study's CO2e (t)", "研究口径 CO2e 的变化 (t)"),
+                    t.s("exact total", "精确合计"),
+                    num(province.exact)
+                ),
+                svg::RangeStyle::Bar,
+                &|v| {
+                    let shown = magnitudes.show(v);
+                    if v > 0.0 {
+                        format!("+{shown}")
+                    } else {
+                        shown
+                    }
+                },
+            ));
+        }
+    }
+    // Each facility's own tornado, its three widest inputs in a row.
+    let facility_rows: Vec<Vec<String>> = mc
+        .facility_tornado
+        .iter()
+        .filter_map(|(fid, bars)| {
+            let exact = mc
+                .summaries
+                .iter()
+                .find(|x| x.level == "facility" && x.key == *fid && x.substance == "CO2e")?
+                .exact;
+            let centre = f64_of(exact);
+            let widest = bars
+                .iter()
+                .take(3)
+                .map(|b| {
+                    let d = |v: f64| {
+                        if centre == 0.0 {
+                            "—".to_string()
+                        } else {
+                            format!("{:+.1} %", 100.0 * (v - centre) / centre.abs())
+                        }
+                    };
+                    format!(
+                        "{} ({} … {})",
+                        b.input,
+                        d(b.low.min(b.high)),
+                        d(b.low.max(b.high))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            Some(vec![fid.clone(), num(exact), widest])
+        })
+        .collect();
+    if !facility_rows.is_empty() {
+        let total = facility_rows.len();
+        table_of(
+            o,
+            t.s(
+                "each facility's CO2e with one input at its 2.5th and 97.5th percentile (its three widest inputs; all in the JSON output)",
+                "各设施 CO2e：单一输入取 2.5% 与 97.5% 分位数（列出影响最大的三项；全部见 JSON 输出）",
+            ),
+            &[
+                t.s("facility", "设施"),
+                "CO2e (t)",
+                t.s("widest inputs (change of the facility's CO2e)", "影响最大的输入（设施 CO2e 的变化）"),
+            ],
+            &facility_rows,
+            total,
+        );
+    }
+    let _ = write!(o, "<p class=\"stamp\">{}</p>", esc(&mc.method));
+}
+
+/// A sampled value shown as a table number (f64 from the sampler, drawing
+/// only).
+fn decimal_of(v: f64) -> Decimal {
+    use rust_decimal::prelude::FromPrimitive;
+    Decimal::from_f64(v).unwrap_or_default()
+}
+
+fn f64_of(d: Decimal) -> f64 {
+    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
 }
 
 /// Renders the report and writes it as `report.html` beside a results file

@@ -201,6 +201,10 @@ pub struct Scenario {
     pub deployments: Vec<(String, Scope, Deployment)>,
     /// least-cost candidates: measure id → (upper bound, yearly ramp)
     pub candidates: BTreeMap<String, (Decimal, Decimal)>,
+    /// sector → a run's offset on every annual growth rate (Monte Carlo
+    /// only; empty in a central projection)
+    #[serde(skip)]
+    pub growth_offset: BTreeMap<String, Decimal>,
 }
 
 /// One target: in `year`, the `substance` total over `scope` at most `cap` t.
@@ -368,6 +372,7 @@ pub fn compile(
             grid: BTreeMap::new(),
             deployments: Vec::new(),
             candidates: BTreeMap::new(),
+            growth_offset: BTreeMap::new(),
         };
         let mut xmax: BTreeMap<String, (Decimal, Location)> = BTreeMap::new();
         let mut anchors: BTreeMap<String, Vec<(i32, Decimal)>> = BTreeMap::new();
@@ -619,11 +624,20 @@ impl Scenario {
                 .max_by_key(|(s, _)| s.rank())
                 .map(|(s, y)| (s.clone(), y))
         };
+        let offset = self
+            .growth_offset
+            .get(&fy.sector)
+            .copied()
+            .unwrap_or_default();
         if let Some((scope, _)) = best(&mut self.output_index.iter().map(|(s, _)| (s, 0))) {
             if let Some((_, points)) = self.output_index.iter().find(|(s, _)| *s == scope) {
                 let mut p = points.clone();
                 p.entry(base_year).or_insert(Decimal::ONE);
-                return interpolate(&p, year).unwrap_or(Decimal::ONE);
+                let mut index = interpolate(&p, year).unwrap_or(Decimal::ONE);
+                for _ in base_year + 1..=year {
+                    index *= Decimal::ONE + offset;
+                }
+                return index;
             }
         }
         let mut index = Decimal::ONE;
@@ -636,7 +650,7 @@ impl Scenario {
                 .max_by_key(|(s, from, _)| (s.rank(), *from))
                 .map(|(_, _, r)| *r)
                 .unwrap_or_default();
-            index *= Decimal::ONE + rate;
+            index *= Decimal::ONE + rate + offset;
         }
         index
     }

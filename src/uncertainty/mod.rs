@@ -210,6 +210,9 @@ pub struct McReport {
     /// the province CO2e with each input at its 2.5th and 97.5th
     /// percentile, the rest central; largest swing first
     pub tornado: Vec<TornadoBar>,
+    /// facility id → the tornado of its CO2e (its widest bars, at most
+    /// [`propagation::FACILITY_TORNADO_BARS`])
+    pub facility_tornado: BTreeMap<String, Vec<TornadoBar>>,
     pub method: String,
 }
 
@@ -427,7 +430,11 @@ pub fn monte_carlo(
         "Sichuan".to_string(),
         "CO2e".to_string(),
     );
-    let (approach1, tornado) = propagation::one_at_a_time(
+    let propagation::OneAtATime {
+        approach1,
+        tornado,
+        facility_tornado,
+    } = propagation::one_at_a_time(
         &ins,
         settings,
         lib,
@@ -569,6 +576,7 @@ pub fn monte_carlo(
         summaries,
         sensitivity: sens,
         tornado,
+        facility_tornado,
         method: "IPCC Approach 2 Monte Carlo, with Approach 1 (first-order error propagation of ±1 σ of each input, one at a time through the same engine, combined in quadrature) and a tornado (each input at its 2.5th and 97.5th percentile) beside it: every factor with a spread in the library is drawn once per run and shared by every facility that uses it (a province total is not made more certain by having more plants); every activity value is drawn independently per facility, with the workbook's `uncertainty` where given and otherwise the library's default for its kind (spread.activity.*: output ±1 %, metered energy ±2 %, process items and fuel properties ±5 %, CEMS ±10 %, stack tests ±20 %, all assumptions); pct95 as a normal with sd = value × pct/196, draws below zero set to 0; each run through the exact inventory engine; run r uses its own ChaCha8 generator seeded by (seed, r)".into(),
     })
 }

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One input's bar of the tornado: the province CO2e with the input at its
 /// 2.5th and at its 97.5th percentile, everything else central.
@@ -156,8 +156,9 @@ impl Mover<'_> {
     }
 }
 
-/// Approach 1's 95 % half-width (1.96 σ) per slot, and the tornado of the
-/// province CO2e (`target`: its slot), largest swing first.
+/// Approach 1's 95 % half-width (1.96 σ) per slot, the tornado of the
+/// province CO2e (`target`: its slot) and of each facility's CO2e, largest
+/// swing first.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn one_at_a_time(
     ins: &[Input],
@@ -168,7 +169,7 @@ pub(super) fn one_at_a_time(
     base: &[Inventory],
     slots: &Slots,
     target: Option<usize>,
-) -> crate::Result<(Vec<f64>, Vec<TornadoBar>)> {
+) -> crate::Result<OneAtATime> {
     let mut users: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, inv) in base.iter().enumerate() {
         for id in inv.factor_ids() {
@@ -184,17 +185,21 @@ pub(super) fn one_at_a_time(
         slots,
         users,
     };
-    let central: f64 = target
-        .map(|t| {
-            base.iter()
-                .enumerate()
-                .flat_map(|(i, inv)| slot_totals(inv, slots, i))
-                .filter(|(s, _)| *s == t)
-                .map(|(_, v)| v)
-                .sum()
-        })
-        .unwrap_or(0.0);
-    let per_input: Vec<(Vec<(usize, f64)>, TornadoBar)> = ins
+    // Every slot's central value, and which slots are a facility's CO2e.
+    let mut central_of = vec![0.0; slots.keys.len()];
+    for (i, inv) in base.iter().enumerate() {
+        for (s, v) in slot_totals(inv, slots, i) {
+            central_of[s] += v;
+        }
+    }
+    let central = target.map(|t| central_of[t]).unwrap_or(0.0);
+    let facility_co2e: Vec<bool> = slots
+        .keys
+        .iter()
+        .map(|(level, _, sub)| level == "facility" && sub == "CO2e")
+        .collect();
+    type PerInput = (Vec<(usize, f64)>, TornadoBar, Vec<(usize, f64, f64)>);
+    let per_input: Vec<PerInput> = ins
         .par_iter()
         .enumerate()
         .map(|(index, input)| {
@@ -209,42 +214,103 @@ pub(super) fn one_at_a_time(
             for (s, v) in down {
                 *effect.entry(s).or_default() -= v / 2.0;
             }
-            let at = |value: f64| -> crate::Result<f64> {
-                let change = mover.change(input, value)?;
-                Ok(central
-                    + change
-                        .iter()
-                        .filter(|(s, _)| Some(*s) == target)
-                        .map(|(_, v)| v)
-                        .sum::<f64>())
+            // The change of every slot with the input at each end.
+            let by_slot = |value: f64| -> crate::Result<HashMap<usize, f64>> {
+                let mut m: HashMap<usize, f64> = HashMap::new();
+                for (s, v) in mover.change(input, value)? {
+                    *m.entry(s).or_default() += v;
+                }
+                Ok(m)
+            };
+            let (low, high) = (by_slot(p_lo)?, by_slot(p_hi)?);
+            let of = |m: &HashMap<usize, f64>, s: Option<usize>| {
+                s.and_then(|s| m.get(&s)).copied().unwrap_or(0.0)
             };
             let bar = TornadoBar {
                 input: input.name.clone(),
-                low: at(p_lo)?,
-                high: at(p_hi)?,
+                low: central + of(&low, target),
+                high: central + of(&high, target),
                 index,
             };
-            Ok((effect.into_iter().collect(), bar))
+            // The facilities' CO2e this input moves: (slot, low, high) changes.
+            let mut moved: Vec<(usize, f64, f64)> = low
+                .keys()
+                .chain(high.keys())
+                .filter(|s| facility_co2e[**s])
+                .map(|&s| (s, of(&low, Some(s)), of(&high, Some(s))))
+                .filter(|(_, l, h)| *l != 0.0 || *h != 0.0)
+                .collect();
+            moved.sort_by_key(|m| m.0);
+            moved.dedup_by_key(|m| m.0);
+            Ok((effect.into_iter().collect(), bar, moved))
         })
         .collect::<crate::Result<_>>()?;
     let mut variance = vec![0.0; slots.keys.len()];
     let mut tornado = Vec::with_capacity(per_input.len());
-    for (effect, bar) in per_input {
+    // facility slot → (input, low change, high change); names are attached
+    // to the bars kept only, since a shared factor moves every facility.
+    let mut by_facility: BTreeMap<usize, Vec<(usize, f64, f64)>> = BTreeMap::new();
+    for (effect, bar, moved) in per_input {
         for (s, e) in effect {
             variance[s] += e * e;
         }
+        for (s, l, h) in moved {
+            by_facility.entry(s).or_default().push((bar.index, l, h));
+        }
         tornado.push(bar);
     }
-    tornado.sort_by(|a, b| {
-        (b.high - b.low)
-            .abs()
-            .total_cmp(&(a.high - a.low).abs())
-            .then_with(|| a.input.cmp(&b.input))
-    });
-    Ok((
-        variance.into_iter().map(|v| 1.96 * v.sqrt()).collect(),
+    tornado.sort_by(widest_first);
+    let facility_tornado = by_facility
+        .into_iter()
+        .map(|(s, moved)| {
+            let mut bars: Vec<TornadoBar> = moved
+                .into_iter()
+                .map(|(index, l, h)| TornadoBar {
+                    input: String::new(),
+                    low: central_of[s] + l,
+                    high: central_of[s] + h,
+                    index,
+                })
+                .collect();
+            bars.sort_by(|a, b| {
+                (b.high - b.low)
+                    .abs()
+                    .total_cmp(&(a.high - a.low).abs())
+                    .then_with(|| ins[a.index].name.cmp(&ins[b.index].name))
+            });
+            bars.truncate(FACILITY_TORNADO_BARS);
+            for b in &mut bars {
+                b.input = ins[b.index].name.clone();
+            }
+            (slots.keys[s].1.clone(), bars)
+        })
+        .collect();
+    Ok(OneAtATime {
+        approach1: variance.into_iter().map(|v| 1.96 * v.sqrt()).collect(),
         tornado,
-    ))
+        facility_tornado,
+    })
+}
+
+/// Bars kept per facility: its widest.
+pub const FACILITY_TORNADO_BARS: usize = 10;
+
+fn widest_first(a: &TornadoBar, b: &TornadoBar) -> std::cmp::Ordering {
+    (b.high - b.low)
+        .abs()
+        .total_cmp(&(a.high - a.low).abs())
+        .then_with(|| a.input.cmp(&b.input))
+}
+
+/// What the one-at-a-time pass gives.
+pub(super) struct OneAtATime {
+    /// Approach 1's 95 % half-width (1.96 σ) per slot
+    pub approach1: Vec<f64>,
+    /// the province CO2e's tornado, widest first
+    pub tornado: Vec<TornadoBar>,
+    /// facility id → its CO2e's tornado, widest first, at most
+    /// [`FACILITY_TORNADO_BARS`]
+    pub facility_tornado: BTreeMap<String, Vec<TornadoBar>>,
 }
 
 #[cfg(test)]

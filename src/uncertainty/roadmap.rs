@@ -13,9 +13,13 @@ use crate::error::Error;
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
 use crate::measures::Measure;
-use crate::roadmap::{self, optimise::LeastCost, Scope};
+use crate::roadmap::{self, optimise::LeastCost, Roadmap, Scope};
 use crate::study::Study;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::Distribution;
 use rayon::prelude::*;
+use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -62,6 +66,70 @@ pub struct RoadmapOdds {
     pub fans: Vec<FanPoint>,
 }
 
+/// The spreads of a scenario's own assumptions (`spread.roadmap.*` in
+/// `factors/uncertainty-defaults`), as standard deviations.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PathSpreads {
+    /// of the offset added to every annual growth rate of one sector
+    pub growth_sd: f64,
+    /// of the offset added to every point of a scenario's grid path, tCO2/MWh
+    pub grid_sd: f64,
+}
+
+impl PathSpreads {
+    /// Reads the 95 % half-widths from the library; a missing factor is no
+    /// spread.
+    pub fn from_library(lib: &FactorLibrary) -> Self {
+        let sd = |id: &str, scale: f64| {
+            lib.find(id)
+                .map(|x| f(x.value) * scale / 1.96)
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .unwrap_or(0.0)
+        };
+        PathSpreads {
+            growth_sd: sd("spread.roadmap.growth", 0.01),
+            grid_sd: sd("spread.roadmap.grid", 1.0),
+        }
+    }
+
+    /// The roadmap with run `r`'s draws: one growth offset per sector and
+    /// one grid offset, each shared by every scenario and year of the run
+    /// (a wet decade or a slow market moves every plan alike), so the
+    /// scenarios' differences stay those of their plans. Grid points after
+    /// the base year move; none falls below zero.
+    pub fn apply(&self, rm: &Roadmap, sector_ids: &[String], seed: u64, r: usize) -> Roadmap {
+        let mut out = rm.clone();
+        if self.growth_sd == 0.0 && self.grid_sd == 0.0 {
+            return out;
+        }
+        // A stream of its own, so adding these draws leaves the factor and
+        // activity draws of run r unchanged.
+        let mut rng = ChaCha8Rng::seed_from_u64(
+            seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .wrapping_add(r as u64)
+                ^ 0x05EE_D0F9_A7B5,
+        );
+        let normal = |sd: f64, rng: &mut ChaCha8Rng| -> Decimal {
+            let z: f64 = rand_distr::StandardNormal.sample(rng);
+            Decimal::from_f64(z * sd).unwrap_or_default().round_dp(6)
+        };
+        let growth: BTreeMap<String, Decimal> = sector_ids
+            .iter()
+            .map(|s| (s.clone(), normal(self.growth_sd, &mut rng)))
+            .collect();
+        let grid = normal(self.grid_sd, &mut rng);
+        for s in &mut out.scenarios {
+            s.growth_offset = growth.clone();
+            for (y, v) in s.grid.iter_mut() {
+                if *y > rm.base_year {
+                    *v = (*v + grid).max(Decimal::ZERO);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// One run: per scenario, each target's value in its year, and the fan
 /// substances' province series.
 type RunResult = BTreeMap<String, (Vec<f64>, BTreeMap<(String, i32), f64>)>;
@@ -91,11 +159,14 @@ pub fn roadmap_odds(
     let ins = inputs(&base, &study.facility_years, lib);
     let tracked = vec![false; ins.len()];
     let years: Vec<i32> = (rm.base_year..=rm.end_year).collect();
+    let paths = PathSpreads::from_library(lib);
+    let sector_ids: Vec<String> = sectors.sectors.keys().cloned().collect();
     let one = |r: usize, lib: &mut FactorLibrary, st: &mut Study| -> crate::Result<RunResult> {
         draw_into(r, seed, &ins, lib, &mut st.facility_years, &tracked)?;
+        let drawn_rm = paths.apply(&rm, &sector_ids, seed, r);
         let mut out = RunResult::new();
         for (scenario, points) in
-            roadmap::project(st, lib, sectors, measures, &rm, least_cost, rate)?
+            roadmap::project(st, lib, sectors, measures, &drawn_rm, least_cost, rate)?
         {
             let values = rm
                 .targets
@@ -175,7 +246,7 @@ pub fn roadmap_odds(
     Ok(RoadmapOdds {
         runs,
         seed,
-        method: "Each run draws every library factor with a spread once (shared by all facilities) and every activity value with a spread per facility, as the inventory's Monte Carlo does, then projects every scenario with its deployments held fixed (least cost: the deployments found for the central values); growth rates, grid trajectories and measure effects carry no spread yet and are held at their values. Run r uses its own ChaCha8 generator seeded by (seed, r), so the numbers do not depend on the thread count.".into(),
+        method: "Each run draws every library factor with a spread once (shared by all facilities) and every activity value with a spread per facility, as the inventory's Monte Carlo does, then projects every scenario with its deployments held fixed (least cost: the deployments found for the central values); each run also draws one offset on every annual growth rate per sector (normal, 95 % half-width spread.roadmap.growth, an assumption) and one offset on every point of each grid path after the base year (spread.roadmap.grid, an assumption), shared by every scenario and year of the run; measure effects carry the spreads of the library factors they use (control efficiencies, fuel factors) and none where a measure states a literal scale. Run r uses its own ChaCha8 generator seeded by (seed, r), so the numbers do not depend on the thread count.".into(),
         odds,
         fans,
     })
