@@ -188,3 +188,68 @@ fn macc_widths_sum_to_the_package_and_coordinate_labels_do_not_overlap() {
     }
     assert_eq!(chart.matches("class=\"pt\"").count(), points.len());
 }
+
+/// Issue 16: a reader sees names, never ids, where a name exists: no
+/// sector, scenario or measure id in the text of the Chinese report outside
+/// the sections where ids are the point (factors, warnings, process graphs,
+/// the uncertainty section's inputs). `scripts/check-report.sh` checks the
+/// same in the laid-out page.
+#[test]
+fn the_chinese_report_shows_names_not_ids() {
+    let (f, s, run, lib) = builtin_run();
+    let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
+    let ms = MetricSettings::defaults(&f);
+    let rm = coreduce::roadmap::run(&run.study, &f, &s, &measures, &ms).unwrap();
+    let mrep = report(&run, &s, &lib, &ms).unwrap();
+    let html = render(&ReportInput {
+        title: "四川研究".into(),
+        lang: Lang::Zh,
+        inventories: &run.inventories,
+        measures: Some(&mrep),
+        roadmap: Some(&rm),
+        roadmap_odds: None,
+        uncertainty: None,
+        factors: &f,
+        sectors: &s,
+        factors_used: None,
+    });
+    // The visible text of the sections to check: tags and the <title> of
+    // each chart (a tooltip) removed.
+    let mut text = String::new();
+    for sec in html.split("<section id=\"").skip(1) {
+        let id = &sec[..sec.find('"').unwrap()];
+        if ["factors", "warnings", "graphs", "uncertainty"].contains(&id) {
+            continue;
+        }
+        let body = &sec[..sec.find("</section>").unwrap_or(sec.len())];
+        let mut inside = false;
+        for c in body.chars() {
+            match c {
+                '<' => inside = true,
+                '>' => {
+                    inside = false;
+                    text.push(' ');
+                }
+                _ if !inside => text.push(c),
+                _ => {}
+            }
+        }
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .map(|w| w.trim_end_matches('.'))
+        .collect();
+    let mut ids: Vec<String> = measures.iter().map(|m| m.id.clone()).collect();
+    ids.extend(s.sectors.keys().cloned());
+    ids.extend(["bau", "policy", "enhanced", "least_cost"].map(String::from));
+    assert!(ids.len() > 20, "{ids:?}");
+    let shown: Vec<&String> = ids
+        .iter()
+        .filter(|id| words.contains(&id.as_str()))
+        .collect();
+    assert!(shown.is_empty(), "ids shown where a name exists: {shown:?}");
+    // And the names are there instead.
+    for name in ["电解铝", "基准情景", "最低成本情景", "燃煤锅炉改燃气"] {
+        assert!(text.contains(name), "{name}");
+    }
+}

@@ -234,7 +234,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
     let wpeq: Decimal = input.inventories.iter().map(|i| i.totals.wpeq).sum();
     let rows = vec![
         vec![t.s("facility-years", "设施-年").to_string(), input.inventories.len().to_string()],
-        vec![t.s("sectors", "行业").to_string(), sectors_present.iter().copied().collect::<Vec<_>>().join(", ")],
+        vec![t.s("sectors", "行业").to_string(), sectors_present.iter().map(|id| sector_name(input.sectors, id, &t)).collect::<Vec<_>>().join(t.s(", ", "、"))],
         vec![t.s("CO2e in the study's view (t)", "研究口径 CO2e (t)").to_string(), num(total)],
         vec![t.s("air pollution equivalents", "大气污染当量").to_string(), num(apeq)],
         vec![t.s("water pollution equivalents", "水污染当量").to_string(), num(wpeq)],
@@ -274,7 +274,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 vec![
                     i.facility_id.clone(),
                     i.name.clone(),
-                    i.sector.clone(),
+                    sector_name(input.sectors, &i.sector, &t),
                     i.year.to_string(),
                     num(i.totals.co2e),
                     num(i.totals.co2e_scope2),
@@ -472,7 +472,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             .iter()
             .map(|s| match &s.peak {
                 Some(p) => vec![
-                    s.scenario.clone(),
+                    scenario_name(&s.scenario, &s.kind),
                     if p.peaked {
                         p.year.to_string()
                     } else {
@@ -481,7 +481,12 @@ pub fn render(input: &ReportInput<'_>) -> String {
                     num(p.value),
                     p.plateau_until.to_string(),
                 ],
-                None => vec![s.scenario.clone(), "-".into(), "-".into(), "-".into()],
+                None => vec![
+                    scenario_name(&s.scenario, &s.kind),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                ],
             })
             .collect();
         table(
@@ -503,11 +508,11 @@ pub fn render(input: &ReportInput<'_>) -> String {
         let rows: Vec<Vec<String>> = rm
             .scenarios
             .iter()
-            .flat_map(|s| s.attainment.iter())
-            .map(|a| {
+            .flat_map(|s| s.attainment.iter().map(move |a| (s, a)))
+            .map(|(s, a)| {
                 vec![
                     a.target.clone(),
-                    a.scenario.clone(),
+                    scenario_name(&a.scenario, &s.kind),
                     a.year.to_string(),
                     num(a.cap),
                     num(a.value_in_year),
@@ -560,7 +565,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 .collect();
             table(
                 &mut o,
-                &stamp_rm(&lc.scenario),
+                &stamp_rm(&scenario_name(&lc.scenario, "least_cost")),
                 &[
                     t.s("target", "目标"),
                     t.s("year", "年份"),
@@ -671,18 +676,19 @@ pub fn render(input: &ReportInput<'_>) -> String {
             .map(|e| {
                 let p = &e.province;
                 vec![
-                    e.measure.clone(),
-                    if t.zh {
+                    if t.zh && !e.name_zh.is_empty() {
                         e.name_zh.clone()
-                    } else {
+                    } else if !e.name_en.is_empty() {
                         e.name_en.clone()
+                    } else {
+                        e.measure.clone()
                     },
                     num(p.reduction.get("CO2e").copied().unwrap_or_default()),
                     opt(p.relative.get("CO2e").copied(), &t),
                     opt(p.relative.get(&p.pollutant).copied(), &t),
                     opt(p.elasticity.value, &t),
-                    format!("{:?}", p.elasticity.class),
-                    p.quadrant.label().to_string(),
+                    class_name(p.elasticity.class, &t).to_string(),
+                    quadrant_name(p.quadrant, &t).to_string(),
                     opt(p.cost_per_t_co2e, &t),
                     opt(p.mac_adjusted, &t),
                     opt(p.degree_index, &t),
@@ -694,7 +700,6 @@ pub fn render(input: &ReportInput<'_>) -> String {
             &stamp(t.s("measures at maximum penetration", "措施按最大渗透率")),
             &[
                 t.s("measure", "措施"),
-                t.s("name", "名称"),
                 "ΔCO2e (t)",
                 "r CO2e",
                 &format!("r {pollutant}"),
@@ -814,6 +819,52 @@ pub fn render(input: &ReportInput<'_>) -> String {
     o.push_str(env!("CARGO_PKG_VERSION"));
     o.push_str("</footer></body></html>\n");
     o
+}
+
+/// A sector's name in the report's language; its id where the library has
+/// none.
+fn sector_name(sectors: &SectorLibrary, id: &str, t: &T) -> String {
+    sectors
+        .sectors
+        .get(id)
+        .map(|x| {
+            if t.zh {
+                x.name_zh.clone()
+            } else {
+                x.name_en.clone()
+            }
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// What an elasticity class means, in the report's language.
+fn class_name(c: crate::measures::metrics::ElasticityClass, t: &T) -> &'static str {
+    use crate::measures::metrics::ElasticityClass as C;
+    match c {
+        C::CoControlEqual => t.s("co-control, equal", "协同，等幅"),
+        C::CoControlGhgMore => t.s("co-control, GHG more", "协同，降碳更多"),
+        C::CoControlPollutantMore => t.s("co-control, pollutant more", "协同，减污更多"),
+        C::TradeOff => t.s("trade-off", "此消彼长"),
+        C::BothIncrease => t.s("both increase", "双增"),
+        C::NoEffectOnPollutant => t.s("no effect on the pollutant", "对污染物无影响"),
+        C::NoEffectOnGhg => t.s("no effect on GHG", "对温室气体无影响"),
+        C::Undefined => t.s("undefined", "无定义"),
+    }
+}
+
+/// A quadrant of the co-control coordinate system, in the report's language.
+fn quadrant_name(q: crate::measures::metrics::Quadrant, t: &T) -> &'static str {
+    use crate::measures::metrics::Quadrant as Q;
+    match q {
+        Q::CoControl => "I",
+        Q::PollutantOnly => "II",
+        Q::BothIncrease => "III",
+        Q::GhgOnly => "IV",
+        Q::GhgAxis => t.s("x axis", "x 轴"),
+        Q::PollutantAxis => t.s("y axis", "y 轴"),
+        Q::NoEffect => t.s("origin", "原点"),
+    }
 }
 
 /// The substances whose intervals the report shows.

@@ -231,9 +231,11 @@ impl Trajectory {
         }
         let _ = write!(o, "<text x=\"14\" y=\"{:.1}\" transform=\"rotate(-90 14 {:.1})\" text-anchor=\"middle\">{}</text>", (t + b) / 2.0, (t + b) / 2.0, esc(y_label));
         for x in year_ticks(years.0, years.1) {
+            // The first year starts at the axis, clear of the value 0 to its left.
+            let anchor = if x == years.0 { "start" } else { "middle" };
             let _ = write!(
                 o,
-                "<line x1=\"{0:.1}\" y1=\"{b}\" x2=\"{0:.1}\" y2=\"{1}\" stroke=\"#333\"/><text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"middle\">{x}</text>",
+                "<line x1=\"{0:.1}\" y1=\"{b}\" x2=\"{0:.1}\" y2=\"{1}\" stroke=\"#333\"/><text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"{anchor}\">{x}</text>",
                 plot.sx(x),
                 b + 4.0,
                 b + 17.0
@@ -350,6 +352,62 @@ fn symlog_ticks(lin: f64, max: f64) -> Vec<f64> {
     out
 }
 
+/// The width a text takes at `size` px, near enough to keep labels apart:
+/// CJK characters are square, Latin ones about 0.6 of the size.
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| {
+            if (c as u32) >= 0x2E80 {
+                size
+            } else {
+                0.62 * size
+            }
+        })
+        .sum()
+}
+
+/// `text` cut to fit `max_w` px at `size`, with an ellipsis where cut.
+fn truncate_to(text: &str, size: f64, max_w: f64) -> String {
+    if text_width(text, size) <= max_w {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if text_width(&out, size) + text_width(&c.to_string(), size) + size > max_w {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `text` broken into lines of at most `max_w` px at `size`, at spaces
+/// (and anywhere in CJK text).
+fn wrap(text: &str, size: f64, max_w: f64) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for c in text.chars() {
+        let line = lines.last_mut().expect("one line at least");
+        if text_width(line, size) + text_width(&c.to_string(), size) > max_w {
+            // Break at the last space of a Latin line where there is one.
+            let carry = match line.rfind(' ') {
+                Some(i) if (c as u32) < 0x2E80 && i > 0 => {
+                    let rest = line[i + 1..].to_string();
+                    line.truncate(i);
+                    rest
+                }
+                _ => String::new(),
+            };
+            lines.push(carry);
+        }
+        let line = lines.last_mut().expect("one line at least");
+        if !(line.is_empty() && c == ' ') {
+            line.push(c);
+        }
+    }
+    lines
+}
+
 /// A label's box on the chart: (x, y) of its top-left corner, width, height.
 pub type LabelBox = (f64, f64, f64, f64);
 
@@ -403,9 +461,27 @@ pub fn quadrants(
     scale_note: &str,
 ) -> (String, Vec<LabelBox>) {
     let (pw, ph, m): (f64, f64, f64) = (560.0, 480.0, 64.0);
-    let key_w = 300.0;
+    // The key as wide as its longest line, up to the page's width; longer
+    // names are cut (the elasticity table has them whole).
+    let key_line = |i: usize, (name, x, y): &(String, Decimal, Decimal)| {
+        (
+            format!("{} ", i + 1),
+            name.clone(),
+            format!(" ({}, {})", nice(f(*x)), nice(f(*y))),
+        )
+    };
+    let key_w: f64 = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (a, b, c) = key_line(i, p);
+            text_width(&format!("{a}{b}{c}"), 10.0) + 12.0
+        })
+        .fold(300.0, f64::max)
+        .min(480.0);
     let w = pw + key_w;
-    let h = ph.max(70.0 + 15.0 * points.len() as f64);
+    // The scale note sits under the plot, the stamp under the note.
+    let h = (ph + 16.0).max(70.0 + 15.0 * points.len() as f64);
     let mut o = frame(w, h, title, stamp);
     let max_abs = |g: &dyn Fn(&(String, Decimal, Decimal)) -> f64| {
         points.iter().map(g).fold(0.0, f64::max).max(1e-9)
@@ -434,6 +510,8 @@ pub fn quadrants(
         let _ = write!(o, "<line x1=\"{}\" y1=\"{y:.1}\" x2=\"{cx}\" y2=\"{y:.1}\" stroke=\"#333\"/><text x=\"{}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"end\" fill=\"#444\">{}</text>", cx - 4.0, m - 4.0, y + 3.0, nice(v));
         let _ = write!(o, "<line x1=\"{m}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#000\" stroke-opacity=\"0.06\"/>", pw - m);
     }
+    // The quadrants' names; their boxes are obstacles for the point numbers.
+    let mut name_boxes: Vec<LabelBox> = Vec::new();
     for (i, (x, y)) in [
         (pw - m - 6.0, m + 14.0),
         (m + 6.0, m + 14.0),
@@ -445,6 +523,9 @@ pub fn quadrants(
     {
         let anchor = if i == 0 || i == 3 { "end" } else { "start" };
         let _ = write!(o, "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" fill=\"#555\" font-weight=\"bold\">{}</text>", esc(labels[i]));
+        let width = text_width(labels[i], 12.0) + 4.0;
+        let left = if anchor == "end" { x - width } else { *x - 2.0 };
+        name_boxes.push((left, y - 13.0, width, 17.0));
     }
     let _ = write!(
         o,
@@ -466,6 +547,7 @@ pub fn quadrants(
     let marks: Vec<LabelBox> = coords
         .iter()
         .map(|(px, py)| (px - 5.0, py - 5.0, 10.0, 10.0))
+        .chain(name_boxes)
         .collect();
     let mut boxes: Vec<LabelBox> = Vec::new();
     for (i, (px, py)) in coords.iter().enumerate() {
@@ -491,17 +573,22 @@ pub fn quadrants(
         boxes.push(b);
     }
     // The key: number, name, and the two reductions.
-    for (i, (name, x, y)) in points.iter().enumerate() {
+    for (i, p) in points.iter().enumerate() {
         let ky = 50.0 + 15.0 * i as f64;
+        let (number, name, values) = key_line(i, p);
+        let name = truncate_to(
+            &name,
+            10.0,
+            key_w - 12.0 - text_width(&format!("{number}{values}"), 10.0),
+        );
         let _ = write!(
             o,
-            "<text x=\"{}\" y=\"{ky:.1}\" font-size=\"10\"><tspan font-weight=\"bold\" fill=\"{}\">{}</tspan> {} ({}, {})</text>",
+            "<text x=\"{}\" y=\"{ky:.1}\" font-size=\"10\"><tspan font-weight=\"bold\" fill=\"{}\">{}</tspan>{}{}</text>",
             pw + 4.0,
             COLORS[i % COLORS.len()],
-            i + 1,
-            esc(name),
-            nice(f(*x)),
-            nice(f(*y))
+            esc(&number),
+            esc(&name),
+            esc(&values)
         );
     }
     o.push_str("</svg>");
@@ -543,12 +630,16 @@ pub fn macc(
         .collect();
     let (w, l, r, t, plot_h) = (860.0, 70.0, 20.0, 56.0, 300.0);
     let key_rows = steps.len().div_ceil(2);
-    let h = t
-        + plot_h
-        + 50.0
-        + 14.0 * key_rows as f64
-        + if not_drawn.is_empty() { 0.0 } else { 16.0 }
-        + 20.0;
+    let not_drawn_lines = if not_drawn.is_empty() {
+        Vec::new()
+    } else {
+        wrap(
+            &format!("{not_drawn_label}: {}", not_drawn.join(", ")),
+            10.0,
+            w - l - r,
+        )
+    };
+    let h = t + plot_h + 50.0 + 14.0 * key_rows as f64 + 14.0 * not_drawn_lines.len() as f64 + 20.0;
     let mut o = frame(w, h, title, stamp);
     let total: f64 = steps.iter().map(|s| s.1).sum();
     // The axis: robust to outliers. Heights beyond 3 × the 90th percentile
@@ -647,15 +738,20 @@ pub fn macc(
     // key
     for (i, (b, width, cost)) in steps.iter().enumerate() {
         let (col, row) = (i % 2, i / 2);
-        let _ = write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\"><tspan font-weight=\"bold\" fill=\"{}\">{}</tspan> {} ({} t, {})</text>", l + col as f64 * 400.0, base + 50.0 + 14.0 * row as f64, COLORS[i % COLORS.len()], i + 1, esc(&b.0), nice(*width), nice(*cost));
+        let tail = format!(" ({} t, {})", nice(*width), nice(*cost));
+        let name = truncate_to(
+            &b.0,
+            10.0,
+            390.0 - text_width(&format!("{} {tail}", i + 1), 10.0),
+        );
+        let _ = write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\"><tspan font-weight=\"bold\" fill=\"{}\">{}</tspan> {}{}</text>", l + col as f64 * 400.0, base + 50.0 + 14.0 * row as f64, COLORS[i % COLORS.len()], i + 1, esc(&name), esc(&tail));
     }
-    if !not_drawn.is_empty() {
+    for (i, line) in not_drawn_lines.iter().enumerate() {
         let _ = write!(
             o,
-            "<text x=\"{l}\" y=\"{:.1}\" font-size=\"10\" fill=\"#666\">{}: {}</text>",
-            base + 50.0 + 14.0 * key_rows as f64 + 4.0,
-            esc(not_drawn_label),
-            esc(&not_drawn.join(", "))
+            "<text x=\"{l}\" y=\"{:.1}\" font-size=\"10\" fill=\"#666\">{}</text>",
+            base + 50.0 + 14.0 * (key_rows + i) as f64 + 4.0,
+            esc(line)
         );
     }
     o.push_str("</svg>");
@@ -863,4 +959,42 @@ pub fn ranges(
     }
     o.push_str("</svg>");
     o
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn text_widths_count_cjk_as_square() {
+        // 2 CJK at 10 px = 20; 4 Latin at 0.62 × 10 = 24.8
+        assert!((text_width("电解", 10.0) - 20.0).abs() < 1e-9);
+        assert!((text_width("abcd", 10.0) - 24.8).abs() < 1e-9);
+    }
+
+    #[test]
+    fn truncation_fits_and_marks_the_cut() {
+        let long = "Biogas recovery from the anaerobic reactor, burnt in the boiler";
+        let cut = truncate_to(long, 10.0, 120.0);
+        assert!(
+            cut.ends_with('…') && text_width(&cut, 10.0) <= 120.0,
+            "{cut}"
+        );
+        assert_eq!(truncate_to("short", 10.0, 120.0), "short");
+    }
+
+    #[test]
+    fn wrapping_breaks_latin_at_spaces_and_keeps_every_character() {
+        let text = "not drawn: Coal barn, Electric heating plates, Hydro green power sourcing";
+        let lines = wrap(text, 10.0, 150.0);
+        assert!(lines.len() > 1);
+        for l in &lines {
+            assert!(text_width(l, 10.0) <= 150.0, "{l}");
+            assert!(!l.starts_with(' ') && !l.ends_with(' '), "{l:?}");
+        }
+        assert_eq!(lines.join(" "), text);
+        // CJK breaks anywhere: 30 characters at 10 px in 100 px = 3 lines.
+        let zh = "未".repeat(30);
+        assert_eq!(wrap(&zh, 10.0, 100.0).len(), 3);
+    }
 }
