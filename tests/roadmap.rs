@@ -163,22 +163,104 @@ fn optimiser_finds_the_hand_worked_optimum() {
     assert!((x("m1") - 1.0).abs() < 1e-4, "m1 = {}", x("m1"));
     assert!((x("m2") - 1.0).abs() < 1e-4, "m2 = {}", x("m2"));
     assert!((x("m3") - x3).abs() < 1e-4, "m3 = {} vs {x3}", x("m3"));
-    let cost = (dec!(6000) + dec!(50000) * (need - e1 - e2) / e3)
+    // The deployment is never withdrawn, so it costs every year to the
+    // horizon (2026): the objective is the present value at 8 % of the same
+    // annual cost in 2024, 2025 and 2026: × (1/1.08 + 1/1.08² + 1/1.08³).
+    let annual = (dec!(6000) + dec!(50000) * (need - e1 - e2) / e3)
         .to_f64()
         .unwrap();
+    let pv_years = 1.0 / 1.08 + 1.0 / 1.08f64.powi(2) + 1.0 / 1.08f64.powi(3);
+    let cost = annual * pv_years;
     assert!(
         (lc.total_cost.to_f64().unwrap() - cost).abs() < 1.0,
         "{} vs {cost}",
         lc.total_cost
     );
-    // The dual price is the marginal measure's cost per t: 50 000 / e3.
+    // The marginal cost is the marginal measure's cost per t: 50 000 / e3;
+    // the dual itself is that over the three years the tonne must be held.
     let price = (dec!(50000) / e3).to_f64().unwrap();
     let p = lc.prices[0].marginal_cost.to_f64().unwrap();
     assert!((p - price).abs() < 0.01 * price, "{p} vs {price}");
+    let pv = lc.prices[0].shadow_price_pv.to_f64().unwrap();
+    assert!((pv - price * pv_years).abs() < 0.01 * price, "{pv}");
+    assert_eq!(lc.prices[0].holds_until, 2026);
     assert!(lc.prices[0].binding);
+    assert!(lc.prices[0].note.is_empty(), "{}", lc.prices[0].note);
     // Independent sources: the exact re-run meets the target.
     let sc = rep.scenarios.iter().find(|x| x.scenario == "lc").unwrap();
     assert!(sc.attainment[0].met_in_year, "{:?}", sc.attainment[0]);
+}
+
+/// Issue 14: two measures, two caps. m2 (half the barn power, 1 000 CNY a
+/// year) is cheap; m3 (a tenth of the coal, 50 000 CNY a year) is the
+/// marginal one. The 2024 cap needs m2 and a quarter of m3, the 2026 cap
+/// three quarters of m3. Discounting at 8 % makes the just-in-time plan
+/// optimal: x3 = 0.25 in 2024 and 2025, 0.75 in 2026. Each dual, divided by
+/// the present value of one tonne a year while its tightening holds (2024–
+/// 2025 for the first cap, whose tightening the tighter 2026 cap takes over;
+/// 2026 for the second), is m3's unit cost 50 000 / e3 CNY per t.
+#[test]
+fn discounted_duals_are_the_marginal_measure_s_unit_cost() {
+    let (f, s) = libs();
+    let probe = three_measure_study(dec!(0));
+    let base = inventories(&probe.settings, &f, &s, &probe.facility_years).unwrap();
+    let bau = base[0].totals.co2e;
+    let e2 = base[0].source_total("electricity", "CO2e") / dec!(2);
+    let e3 = base[0].source_total("curing_combustion", "CO2e") / dec!(10);
+    let pair = [
+        ("m2", "electricity.purchased", dec!(0.5), dec!(1)),
+        ("m3", "fuel.*", dec!(0.9), dec!(50)),
+    ];
+    let mut study = study_with(bau - e2 - e3 / dec!(4), &pair);
+    let mut later = study.target_rows[0].clone();
+    later.id = "co2e-2026".into();
+    later.year = 2026;
+    later.cap = bau - e2 - e3 * dec!(0.75);
+    study.target_rows.push(later);
+    let measures = all_measures(&study, &s, &MeasureLibrary::default(), &f).unwrap();
+    let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
+    let lc = rep.least_cost.as_ref().unwrap();
+    assert_eq!(lc.status, "solved", "{:?}", lc.explanations);
+    let x = |m: &str, y: i32| lc.points[m][&y].to_f64().unwrap();
+    for (y, want) in [(2024, 0.25), (2025, 0.25), (2026, 0.75)] {
+        assert!((x("m3", y) - want).abs() < 1e-4, "x3 {y} = {}", x("m3", y));
+        assert!((x("m2", y) - 1.0).abs() < 1e-4, "x2 {y} = {}", x("m2", y));
+    }
+    let df = |y: i32| 1.08f64.powi(-(y - 2023));
+    // NPV: m2 all three years, m3 at 0.25, 0.25, 0.75.
+    let npv = 1000.0 * (df(2024) + df(2025) + df(2026))
+        + 50000.0 * (0.25 * df(2024) + 0.25 * df(2025) + 0.75 * df(2026));
+    let total = lc.total_cost.to_f64().unwrap();
+    assert!((total - npv).abs() < 1.0, "{total} vs {npv}");
+    let unit = (dec!(50000) / e3).to_f64().unwrap();
+    let first = &lc.prices[0];
+    let second = &lc.prices[1];
+    assert_eq!(
+        (first.target.as_str(), first.holds_until),
+        ("co2e-2024", 2025)
+    );
+    assert_eq!(
+        (second.target.as_str(), second.holds_until),
+        ("co2e-2026", 2026)
+    );
+    for (p, years) in [(first, df(2024) + df(2025)), (second, df(2026))] {
+        assert!(p.binding, "{}", p.target);
+        let mac = p.marginal_cost.to_f64().unwrap();
+        assert!(
+            (mac - unit).abs() < 0.01 * unit,
+            "{}: {mac} vs {unit}",
+            p.target
+        );
+        let pv = p.shadow_price_pv.to_f64().unwrap();
+        assert!(
+            (pv - unit * years).abs() < 0.01 * unit,
+            "{}: {pv}",
+            p.target
+        );
+        // Within the candidates' unit costs (m2's ≤ m3's): no note.
+        assert!(p.note.is_empty(), "{}", p.note);
+        assert!(p.unit_cost_high.unwrap().to_f64().unwrap() >= mac * 0.99);
+    }
 }
 
 #[test]
@@ -298,6 +380,15 @@ fn builtin_study_runs_and_its_iamc_table_parses_back() {
     // Every city and economic region row sums back to the province.
     let lc = rep.least_cost.as_ref().unwrap();
     assert_eq!(lc.status, "solved", "{:?}", lc.explanations);
+    // Issue 14: every marginal cost falls within the candidates' unit costs
+    // for its substance, or says why not. (The undiscounted LP gave SO2-2030
+    // 68,939 CNY/t, cumulative over the remaining years.)
+    for p in &lc.prices {
+        let (lo, hi) = (p.unit_cost_low.unwrap(), p.unit_cost_high.unwrap());
+        let inside = p.marginal_cost >= lo && p.marginal_cost <= hi;
+        assert!(inside || !p.note.is_empty(), "{p:?}");
+        assert!(p.holds_until >= p.year && p.holds_until <= rep.end_year);
+    }
 }
 
 /// Issue 14: the built-in targets' notes say how far below the base year's

@@ -161,14 +161,35 @@ pub(crate) fn roadmap_cmd(
             out!("    {e}");
         }
         for p in &lc.prices {
+            let range = match (p.unit_cost_low, p.unit_cost_high) {
+                (Some(lo), Some(hi)) => format!(
+                    " (candidates' unit costs {} … {})",
+                    lo.round_dp(1),
+                    hi.round_dp(1)
+                ),
+                _ => String::new(),
+            };
             out!(
-                "    marginal cost of '{}' ({} {}): {} CNY per t",
+                "    marginal cost of '{}' ({} {}): {} CNY per t a year, {}–{}{}{}",
                 p.target,
                 p.substance,
                 p.year,
-                p.marginal_cost.round_dp(1)
+                p.marginal_cost.round_dp(1),
+                p.year,
+                p.holds_until,
+                range,
+                if p.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", p.note)
+                }
             );
         }
+        out!(
+            "    (the LP's dual over the present value of one tonne a year while the tightening holds; total {} CNY present value of annualised costs to {})",
+            lc.total_cost.round_dp(0),
+            rep.end_year
+        );
     }
     if let Some(o) = &odds {
         out!(

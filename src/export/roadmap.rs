@@ -419,7 +419,12 @@ fn roadmap_xlsx(
         let ws = wb.add_worksheet().set_name("least-cost")?;
         ws.write_text_with_format(0, 0, "status", &bold)?;
         ws.write_text(0, 1, &lc.status)?;
-        ws.write_text_with_format(1, 0, "total annualised cost (CNY)", &bold)?;
+        ws.write_text_with_format(
+            1,
+            0,
+            "net present value of annualised costs (CNY, base year)",
+            &bold,
+        )?;
         ws.write_number(1, 1, num(lc.total_cost))?;
         ws.write_text_with_format(2, 0, "method", &bold)?;
         ws.write_text(2, 1, &lc.method)?;
@@ -430,14 +435,28 @@ fn roadmap_xlsx(
         }
         ws.write_text_with_format(r, 0, "target", &bold)?;
         ws.write_text_with_format(r, 1, "year", &bold)?;
-        ws.write_text_with_format(r, 2, "marginal cost (CNY per t)", &bold)?;
+        ws.write_text_with_format(r, 2, "marginal cost (CNY per t a year)", &bold)?;
         ws.write_text_with_format(r, 3, "binding", &bold)?;
+        ws.write_text_with_format(r, 4, "holds until", &bold)?;
+        ws.write_text_with_format(r, 5, "dual, present value (CNY per t)", &bold)?;
+        ws.write_text_with_format(r, 6, "lowest unit cost (CNY per t)", &bold)?;
+        ws.write_text_with_format(r, 7, "highest unit cost (CNY per t)", &bold)?;
+        ws.write_text_with_format(r, 8, "note", &bold)?;
         r += 1;
         for p in &lc.prices {
             ws.write_text(r, 0, &p.target)?;
             ws.write_number(r, 1, p.year)?;
             ws.write_number(r, 2, num(p.marginal_cost))?;
             ws.write_boolean(r, 3, p.binding)?;
+            ws.write_number(r, 4, p.holds_until)?;
+            ws.write_number(r, 5, num(p.shadow_price_pv))?;
+            if let Some(v) = p.unit_cost_low {
+                ws.write_number(r, 6, num(v))?;
+            }
+            if let Some(v) = p.unit_cost_high {
+                ws.write_number(r, 7, num(v))?;
+            }
+            ws.write_text(r, 8, &p.note)?;
             r += 1;
         }
         r += 1;

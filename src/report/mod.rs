@@ -555,22 +555,39 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 .prices
                 .iter()
                 .map(|p| {
+                    let range = match (p.unit_cost_low, p.unit_cost_high) {
+                        (Some(lo), Some(hi)) => format!("{} … {}", num(lo), num(hi)),
+                        _ => "-".into(),
+                    };
                     vec![
                         p.target.clone(),
-                        p.year.to_string(),
+                        format!("{}–{}", p.year, p.holds_until),
                         p.substance.clone(),
                         num(p.marginal_cost),
+                        range,
+                        num(p.shadow_price_pv),
+                        p.note.clone(),
                     ]
                 })
                 .collect();
             table(
                 &mut o,
-                &stamp_rm(&scenario_name(&lc.scenario, "least_cost")),
+                &format!(
+                    "{} · {}",
+                    stamp_rm(&scenario_name(&lc.scenario, "least_cost")),
+                    t.s(
+                        "marginal cost: the target's dual over the present value of one tonne a year while the tightening holds, comparable with the measures' unit costs",
+                        "边际成本：目标约束的对偶值除以收紧期内每年一吨的现值，可与措施单位成本比较"
+                    )
+                ),
                 &[
                     t.s("target", "目标"),
-                    t.s("year", "年份"),
+                    t.s("years held", "有效年份"),
                     t.s("substance", "物质"),
-                    t.s("marginal cost (CNY/t)", "边际成本 (元/t)"),
+                    t.s("marginal cost (CNY/t a year)", "边际成本 (元/t·年)"),
+                    t.s("candidates' unit costs (CNY/t)", "候选措施单位成本 (元/t)"),
+                    t.s("dual, present value (CNY/t)", "对偶值现值 (元/t)"),
+                    t.s("note", "说明"),
                 ],
                 &rows,
             );

@@ -32,10 +32,29 @@ pub struct TargetPrice {
     pub target: String,
     pub year: i32,
     pub substance: String,
-    /// CNY per t (per equivalent for APeq/WPeq) of tightening the cap by one unit
+    /// The marginal abatement cost: CNY per t (per equivalent for APeq/WPeq)
+    /// abated in each year the tightening holds (the target year up to the
+    /// next binding target of the same substance and scope, or the horizon),
+    /// comparable with the measures' unit costs: the shadow price below
+    /// divided by the present value of one tonne a year over those years.
     #[serde(with = "rust_decimal::serde::str")]
     pub marginal_cost: Decimal,
+    /// The LP's dual: the present value (base-year CNY) of the extra cost of
+    /// tightening the cap by one unit in its year, over the whole horizon.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub shadow_price_pv: Decimal,
+    /// The last year the tightening holds.
+    pub holds_until: i32,
     pub binding: bool,
+    /// The candidates' unit costs (CNY per t of this substance in the target
+    /// year) over the measures that cut it: the range the marginal cost is
+    /// read against.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub unit_cost_low: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub unit_cost_high: Option<Decimal>,
+    /// Why the marginal cost falls outside that range, where it does.
+    pub note: String,
 }
 
 /// The least-cost result.
@@ -49,7 +68,8 @@ pub struct LeastCost {
     #[serde(skip)]
     pub points: BTreeMap<String, BTreeMap<i32, Decimal>>,
     pub prices: Vec<TargetPrice>,
-    /// Σ annualised cost over the optimised years, CNY (LP objective)
+    /// The net present value (base-year CNY, at the study's discount rate)
+    /// of the annualised costs over the horizon (LP objective)
     #[serde(with = "rust_decimal::serde::str")]
     pub total_cost: Decimal,
     /// plain explanations when the targets cannot be met
@@ -98,7 +118,7 @@ pub fn least_cost(
     rm: &Roadmap,
     ms: &MetricSettings,
 ) -> crate::Result<LeastCost> {
-    let method = "linear programme (good_lp + Clarabel, pure Rust): minimise Σ_y Σ_m x(m,y)·C(m,y) subject to Σ_m x(m,y)·ER(m,p,y) ≥ baseline − cap for every target, 0 ≤ x ≤ x_max, 0 ≤ x(m,y) − x(m,y−1) ≤ ramp; effects at full penetration per measure, linear in x; interactions appear in the exact re-run".to_string();
+    let method = format!("linear programme (good_lp + Clarabel, pure Rust): minimise the net present value Σ_y Σ_m x(m,y)·C(m,y)/(1+r)^(y−{base}) at the discount rate r = {rate} over every year to the horizon {end} (C: the annualised cost, capex through the capital recovery factor over the measure's lifetime plus O&M and energy costs of that year; costs after the horizon are not counted, which the annuity makes a salvage of the capital still unrecovered) subject to Σ_m x(m,y)·ER(m,p,y) ≥ baseline − cap for every target, 0 ≤ x ≤ x_max, 0 ≤ x(m,y) − x(m,y−1) ≤ ramp (never withdrawn); effects at full penetration per measure, linear in x; interactions appear in the exact re-run. Marginal cost: the target's dual divided by the present value of one tonne a year from the target year to the next binding target of the same substance and scope (or the horizon), so that it reads in CNY per t like a measure's unit cost", base = rm.base_year, rate = ms.discount_rate.normalize(), end = rm.end_year);
     let targets: Vec<&Target> = rm
         .targets
         .iter()
@@ -117,8 +137,16 @@ pub fn least_cost(
     if targets.is_empty() || s.candidates.is_empty() {
         return Ok(empty);
     }
-    let last = targets.iter().map(|t| t.year).max().unwrap_or(rm.base_year);
-    let years: Vec<i32> = (rm.base_year + 1..=last).collect();
+    // Every year to the horizon: a measure deployed for a target keeps
+    // costing after it (it is never withdrawn).
+    let years: Vec<i32> = (rm.base_year + 1..=rm.end_year).collect();
+    let discount: BTreeMap<i32, f64> = years
+        .iter()
+        .map(|&y| {
+            let r = f(ms.discount_rate);
+            (y, (1.0 + r).powi(-(y - rm.base_year)))
+        })
+        .collect();
     let candidates: Vec<(&Measure, Decimal, Decimal)> = s
         .candidates
         .iter()
@@ -150,6 +178,25 @@ pub fn least_cost(
                 .map(|a| a.quantity.value)
                 .unwrap_or_default();
             let tech = super::technology_of(fy, sectors);
+            for (mi, (m, _, _)) in candidates.iter().enumerate() {
+                if !m.applies(&fy.sector, &tech) || rm.is_inert(&m.id, &fy.facility_id) {
+                    continue;
+                }
+                let c = effects[mi].cost.entry(year).or_default();
+                *c = super::sum(
+                    *c,
+                    m.annual_cost(output, Decimal::ONE, ms.discount_rate)?,
+                    "cost",
+                    year,
+                )?;
+            }
+            // Emissions matter in the targets' years only.
+            if !targets
+                .iter()
+                .any(|t| t.year == year && t.scope.contains(fy, sectors))
+            {
+                continue;
+            }
             let (base_edits, _, _) =
                 super::deployed(&deployments, measures, fy, sectors, year, rm, None)?;
             let base = super::totals_of(&inventory_with_edits(
@@ -169,13 +216,6 @@ pub fn least_cost(
                 if !m.applies(&fy.sector, &tech) || rm.is_inert(&m.id, &fy.facility_id) {
                     continue;
                 }
-                let c = effects[mi].cost.entry(year).or_default();
-                *c = super::sum(
-                    *c,
-                    m.annual_cost(output, Decimal::ONE, ms.discount_rate)?,
-                    "cost",
-                    year,
-                )?;
                 let relevant: Vec<usize> = targets
                     .iter()
                     .enumerate()
@@ -249,7 +289,7 @@ pub fn least_cost(
     let mut iterations = 0;
     let (points, total_cost, prices) = loop {
         iterations += 1;
-        let solved = match solve_lp(&candidates, &effects, &targets, &years, &needs) {
+        let solved = match solve_lp(&candidates, &effects, &targets, &years, &needs, &discount) {
             Ok(x) => x,
             Err(ResolutionError::Infeasible) => {
                 empty.status = "infeasible".into();
@@ -324,6 +364,7 @@ fn solve_lp(
     targets: &[&Target],
     years: &[i32],
     needs: &BTreeMap<usize, Decimal>,
+    discount: &BTreeMap<i32, f64>,
 ) -> Result<Solved, ResolutionError> {
     // Scaled: costs in millions of CNY, each target row divided by its need.
     let mut vars = variables!();
@@ -336,7 +377,7 @@ fn solve_lp(
     let mut objective = Expression::from(0.0);
     for (mi, e) in effects.iter().enumerate() {
         for &y in years {
-            let c = f(e.cost.get(&y).copied().unwrap_or_default()) / 1.0e6;
+            let c = f(e.cost.get(&y).copied().unwrap_or_default()) * discount[&y] / 1.0e6;
             objective += c * x[&(mi, y)];
         }
     }
@@ -383,26 +424,94 @@ fn solve_lp(
     }
     let total_cost = d(solution.eval(&objective) * 1.0e6);
     let duals = solution.compute_dual();
+    // The duals first: present value, CNY per t.
+    let pv: Vec<f64> = refs
+        .iter()
+        .map(|(_, r, need)| match r {
+            // d(objective in M CNY)/d(rhs of the scaled row) → CNY per t.
+            Some(r) => duals.dual(r.clone()).abs() * 1.0e6 / f(*need),
+            None => 0.0,
+        })
+        .collect();
+    let binding = |i: usize| pv[i] > 1e-6 * (1.0 + pv.iter().fold(0.0, |a: f64, b| a.max(*b)));
+    let end = years.last().copied().unwrap_or_default();
     let mut prices = Vec::new();
-    for (ti, r, need) in refs {
-        let t = targets[ti];
-        let (price, binding) = match r {
-            Some(r) => {
-                // d(objective in M CNY)/d(rhs of the scaled row) → CNY per t.
-                let p = duals.dual(r).abs() * 1.0e6 / f(need);
-                (d(p), p > 1e-6)
-            }
-            None => (Decimal::ZERO, false),
+    for (i, (ti, _, _)) in refs.iter().enumerate() {
+        let t = targets[*ti];
+        // The tightening holds until the next binding target of the same
+        // substance and scope takes over, or to the horizon.
+        let until = refs
+            .iter()
+            .enumerate()
+            .filter(|(j, (tj, _, _))| {
+                let o = targets[*tj];
+                binding(*j) && o.substance == t.substance && o.scope == t.scope && o.year > t.year
+            })
+            .map(|(_, (tj, _, _))| targets[*tj].year - 1)
+            .min()
+            .unwrap_or(end);
+        let tonne_years: f64 = (t.year..=until).filter_map(|y| discount.get(&y)).sum();
+        let mac = if binding(i) && tonne_years > 0.0 {
+            pv[i] / tonne_years
+        } else {
+            0.0
         };
+        let (low, high) = unit_cost_range(candidates, effects, *ti, t.year);
+        let note = price_note(binding(i), mac, low, high);
         prices.push(TargetPrice {
             target: t.id.clone(),
             year: t.year,
             substance: t.substance.clone(),
-            marginal_cost: price,
-            binding,
+            marginal_cost: d(mac),
+            shadow_price_pv: d(pv[i]),
+            holds_until: until,
+            binding: binding(i),
+            unit_cost_low: low.map(d),
+            unit_cost_high: high.map(d),
+            note,
         });
     }
     Ok((points, total_cost, prices))
+}
+
+/// The lowest and highest unit cost (annual cost over the target's
+/// reduction, in the target year at full penetration) among the candidates
+/// that cut the target's substance.
+fn unit_cost_range(
+    candidates: &[(&Measure, Decimal, Decimal)],
+    effects: &[Effect],
+    ti: usize,
+    year: i32,
+) -> (Option<f64>, Option<f64>) {
+    let costs: Vec<f64> = candidates
+        .iter()
+        .zip(effects)
+        .filter_map(|(_, e)| {
+            let er = f(e.reduction.get(&(year, ti)).copied().unwrap_or_default());
+            (er > 0.0).then(|| f(e.cost.get(&year).copied().unwrap_or_default()) / er)
+        })
+        .collect();
+    (
+        costs.iter().copied().reduce(f64::min),
+        costs.iter().copied().reduce(f64::max),
+    )
+}
+
+/// Why a marginal cost falls outside its measures' unit costs, in words.
+fn price_note(binding: bool, mac: f64, low: Option<f64>, high: Option<f64>) -> String {
+    // Rounding of the solver: a thousandth of the range's scale.
+    let tol = |v: f64| 1e-3 * v.abs().max(1.0);
+    match (binding, low, high) {
+        (false, _, _) => "not binding: met by the measures chosen for the other targets".into(),
+        (true, Some(lo), Some(hi)) if mac < lo - tol(lo) => format!(
+            "below the candidates' unit costs ({lo:.1} … {hi:.1}): the measures that make the cut also serve another binding target, whose price pays part of their cost"
+        ),
+        (true, Some(lo), Some(hi)) if mac > hi + tol(hi) => format!(
+            "above the candidates' unit costs ({lo:.1} … {hi:.1}): ramp limits force deployment before the target year, or measures overlapping on one source cut less together than alone (the need was raised to meet the cap exactly)"
+        ),
+        (true, Some(_), Some(_)) => String::new(),
+        _ => "no candidate cuts this substance in the target year".into(),
+    }
 }
 
 /// Exact reductions per target with a deployment (all candidates together).
