@@ -513,3 +513,107 @@ fn explicit_deployments_ramp_from_the_base_year() {
     );
     assert_eq!(enhanced.peak.as_ref().unwrap().year, 2023);
 }
+
+/// Issue 14: iamc.csv speaks the IAMC common definitions (names and units),
+/// with direct emissions only under `Emissions|*`: `Emissions|Kyoto Gases`
+/// plus the indirect CO2e of purchased power is the study view's CO2e;
+/// `Emissions|CO2` is its energy and process parts; SO2 is `Emissions|Sulfur`
+/// in Mt; final energy in EJ (1 tce = 29.3076 GJ). What the definitions do
+/// not name (PM, water pollutants, pollution equivalents, costs) is only in
+/// iamc-coreduce.csv. `scripts/check-iamc.py` validates the file with
+/// nomenclature-iamc where installed.
+#[test]
+fn the_iamc_table_uses_the_common_definitions_and_keeps_indirect_emissions_apart() {
+    let (f, s) = libs();
+    let study = coreduce::study::builtin::load("sichuan", &f, &s).unwrap();
+    let lib = MeasureLibrary::embedded(&s).unwrap();
+    let measures = all_measures(&study, &s, &lib, &f).unwrap();
+    let rep = run(&study, &f, &s, &measures, &MetricSettings::defaults(&f)).unwrap();
+    let (years, rows) = coreduce::export::iamc_common_rows(&rep, &s);
+    let at = |scenario: &str, variable: &str, year: i32| -> (Decimal, String) {
+        let r = rows
+            .iter()
+            .find(|r| r.1 == scenario && r.2 == "Sichuan" && r.3 == variable)
+            .unwrap_or_else(|| panic!("{scenario} {variable}"));
+        let i = years.iter().position(|y| *y == year).unwrap();
+        (r.5[i], r.4.clone())
+    };
+    let bau = rep.scenarios.iter().find(|x| x.scenario == "bau").unwrap();
+    let total = |key: &str, year: i32| -> Decimal {
+        bau.points
+            .iter()
+            .filter(|p| p.year == year)
+            .map(|p| p.totals.get(key).copied().unwrap_or_default())
+            .sum()
+    };
+    let split = |key: &str, year: i32| -> Decimal {
+        bau.points
+            .iter()
+            .filter(|p| p.year == year)
+            .map(|p| p.split.get(key).copied().unwrap_or_default())
+            .sum()
+    };
+    for year in [2023, 2030, 2060] {
+        let (sulfur, unit) = at("bau", "Emissions|Sulfur", year);
+        assert_eq!(unit, "Mt SO2/yr");
+        assert_eq!(
+            sulfur.round_dp(12),
+            (total("SO2", year) / dec!(1000000)).round_dp(12)
+        );
+        let (kyoto, unit) = at("bau", "Emissions|Kyoto Gases", year);
+        assert_eq!(unit, "Mt CO2-equiv/yr");
+        // direct + indirect = the study view (location-based scope 2)
+        assert_eq!(
+            (kyoto * dec!(1000000) + split("CO2e|Indirect", year)).round_dp(6),
+            total("CO2e", year).round_dp(6)
+        );
+        assert!(split("CO2e|Indirect", year) > Decimal::ZERO);
+        let (co2, _) = at("bau", "Emissions|CO2", year);
+        let (energy, _) = at("bau", "Emissions|CO2|Energy|Demand|Industry", year);
+        let (process, _) = at("bau", "Emissions|CO2|Industrial Processes", year);
+        assert_eq!(co2.round_dp(12), (energy + process).round_dp(12));
+        assert!(energy > Decimal::ZERO && process > Decimal::ZERO);
+        // the direct CO2 leaves out purchased power: it is the inventory's
+        // CO2 less the indirect part
+        assert_eq!(
+            (co2 * dec!(1000000)).round_dp(6),
+            (total("CO2", year) - split("CO2|Indirect", year)).round_dp(6)
+        );
+        let (fe, unit) = at("bau", "Final Energy|Industry", year);
+        assert_eq!(unit, "EJ/yr");
+        // Summed per facility after scaling: equal to 12 decimals (a
+        // milligram of CO2 in Mt; the file shows 9).
+        assert_eq!(
+            fe.round_dp(12),
+            (total("energy_tce", year) * dec!(0.0000000293076)).round_dp(12)
+        );
+        let (n2o, unit) = at("bau", "Emissions|N2O", year);
+        assert_eq!(
+            (n2o.round_dp(12), unit.as_str()),
+            ((total("N2O", year) / dec!(1000)).round_dp(12), "kt N2O/yr")
+        );
+    }
+    // Only names of the common definitions.
+    for r in &rows {
+        assert!(
+            r.3.starts_with("Emissions|") || r.3.starts_with("Final Energy|Industry"),
+            "{}",
+            r.3
+        );
+        for bad in [
+            "PM",
+            "COD",
+            "CO2e",
+            "Pollution",
+            "Cost",
+            "|Indirect",
+            "CO2_bio",
+        ] {
+            assert!(
+                !r.3.contains(bad),
+                "{} is not a common-definitions variable",
+                r.3
+            );
+        }
+    }
+}

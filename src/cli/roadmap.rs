@@ -51,6 +51,7 @@ pub(crate) fn roadmap_cmd(
     // Every file of the roadmap lands, or none.
     let mut names = vec![
         "iamc.csv",
+        "iamc-coreduce.csv",
         "roadmap.json",
         "iamc.xlsx",
         "roadmap.xlsx",

@@ -23,7 +23,10 @@ mod xlsx;
 pub use self::csv::{csv_to, CSV_COLUMNS};
 pub use self::json::JSON_FORMAT;
 pub use measures::{measure_rows, write_measures, MEASURE_COLUMNS};
-pub use roadmap::{iamc_csv_to, iamc_rows, write_roadmap, write_roadmap_odds, IamcRow};
+pub use roadmap::{
+    iamc_common_csv_to, iamc_common_rows, iamc_csv_to, iamc_rows, write_roadmap,
+    write_roadmap_odds, IamcRow,
+};
 pub use uncertainty::{write_uncertainty, UNCERTAINTY_COLUMNS};
 
 use crate::accounting::{inventories_in_batches, FacilityYear, Inventory, Settings};

@@ -31,38 +31,11 @@ pub fn iamc_rows(
     let years: Vec<i32> = (rep.base_year..=rep.end_year).collect();
     let model = format!("coreduce {}", env!("CARGO_PKG_VERSION"));
     let mut rows = Vec::new();
-    let region_name = |p: &crate::roadmap::Point, level: &str| -> Option<String> {
-        match level {
-            "province" => Some("Sichuan".into()),
-            "city" => sectors
-                .cities
-                .iter()
-                .find(|c| c.id == p.city)
-                .map(|c| format!("Sichuan|{}", c.name_en)),
-            // a level below the city, where the study named a county
-            "county" => sectors
-                .counties
-                .iter()
-                .find(|c| !p.county.is_empty() && c.name == p.county && c.prefecture == p.city)
-                .and_then(|c| {
-                    let city = sectors.cities.iter().find(|x| x.id == p.city)?;
-                    Some(format!("Sichuan|{}|{}", city.name_en, c.pinyin))
-                }),
-            _ => sectors
-                .regions
-                .iter()
-                .find(|r| r.id == p.region)
-                .map(|r| format!("Sichuan|{}", r.name_en)),
-        }
-    };
     for sc in &rep.scenarios {
         // (region, variable, unit) → year → value
         let mut table: BTreeMap<(String, String, String), BTreeMap<i32, Decimal>> = BTreeMap::new();
         for p in &sc.points {
-            for level in ["province", "region", "city", "county"] {
-                let Some(region) = region_name(p, level) else {
-                    continue;
-                };
+            for region in regions_of(p, sectors) {
                 let sector = iamc_sector(&p.sector);
                 for (k, v) in &p.totals {
                     let (var, unit) = match k.as_str() {
@@ -80,6 +53,20 @@ pub fn iamc_rows(
                     for variable in [var.clone(), format!("{var}|{sector}")] {
                         *table
                             .entry((region.clone(), variable, unit.clone()))
+                            .or_default()
+                            .entry(p.year)
+                            .or_default() += *v;
+                    }
+                }
+                // Purchased electricity and heat: indirect, beside the
+                // study view's CO2e (which counts them).
+                if let Some(v) = p.split.get("CO2|Indirect") {
+                    for variable in [
+                        "Emissions|CO2|Indirect|Industry".to_string(),
+                        format!("Emissions|CO2|Indirect|Industry|{sector}"),
+                    ] {
+                        *table
+                            .entry((region.clone(), variable, "t CO2/yr".into()))
                             .or_default()
                             .entry(p.year)
                             .or_default() += *v;
@@ -114,13 +101,194 @@ pub fn iamc_rows(
     (years, rows)
 }
 
-/// Writes the IAMC table as CSV to a writer.
+/// The regions a point counts in: the province, its economic region, its
+/// city and, where the study named one, its county.
+fn regions_of(p: &crate::roadmap::Point, sectors: &crate::graph::SectorLibrary) -> Vec<String> {
+    let region_name = |p: &crate::roadmap::Point, level: &str| -> Option<String> {
+        match level {
+            "province" => Some("Sichuan".into()),
+            "city" => sectors
+                .cities
+                .iter()
+                .find(|c| c.id == p.city)
+                .map(|c| format!("Sichuan|{}", c.name_en)),
+            // a level below the city, where the study named a county
+            "county" => sectors
+                .counties
+                .iter()
+                .find(|c| !p.county.is_empty() && c.name == p.county && c.prefecture == p.city)
+                .and_then(|c| {
+                    let city = sectors.cities.iter().find(|x| x.id == p.city)?;
+                    Some(format!("Sichuan|{}|{}", city.name_en, c.pinyin))
+                }),
+            _ => sectors
+                .regions
+                .iter()
+                .find(|r| r.id == p.region)
+                .map(|r| format!("Sichuan|{}", r.name_en)),
+        }
+    };
+    ["province", "region", "city", "county"]
+        .iter()
+        .filter_map(|level| region_name(p, level))
+        .collect()
+}
+
+/// The IAMC common-definitions sector of a coreduce sector (the
+/// `Non-Energy Sector` and `Sector` tag lists): its emissions sector and its
+/// final-energy sector.
+fn common_sector(id: &str) -> (&'static str, &'static str) {
+    match id {
+        "aluminium" => ("Non-Ferrous Metals", "Industry|Non-Ferrous Metals|Aluminum"),
+        "ceramics" => (
+            "Non-Metallic Minerals",
+            "Industry|Non-Metallic Minerals|Other Minerals",
+        ),
+        _ => ("Other Sector", "Industry|Other Sector"),
+    }
+}
+
+/// t → Mt, t → kt, tce → EJ (1 tce = 29.3076 GJ, GB/T 2589).
+const MT: Decimal = Decimal::from_parts(1, 0, 0, false, 6);
+const KT: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
+const EJ_PER_TCE: Decimal = Decimal::from_parts(293_076, 0, 0, false, 13);
+
+/// The IAMC table in the variables and units of the IAMC common definitions
+/// (IAMconsortium/common-definitions): direct emissions only under
+/// `Emissions|*` (`Emissions|Kyoto Gases` is direct CO2e; purchased
+/// electricity and heat are left out, so a merge with a power-sector
+/// scenario does not count them twice: they are in `iamc-coreduce.csv` as
+/// `Emissions|CO2|Indirect|Industry`), `Emissions|CO2|Energy|Demand|Industry`
+/// and `Emissions|CO2|Industrial Processes` splitting direct CO2, the air
+/// pollutants the definitions name (`Sulfur` as SO2, `NOx` as NO2, `CO`,
+/// `NH3`), CH4, N2O, CF4, C2F6 and `Final Energy|Industry` in EJ; by sector
+/// on the definitions' sector lists. Everything else (PM, fluoride, water
+/// pollutants, pollution equivalents, costs, biogenic CO2) has no common
+/// name and stays in the coreduce table.
+pub fn iamc_common_rows(
+    rep: &crate::roadmap::RoadmapReport,
+    sectors: &crate::graph::SectorLibrary,
+) -> (Vec<i32>, Vec<IamcRow>) {
+    let years: Vec<i32> = (rep.base_year..=rep.end_year).collect();
+    let model = format!("coreduce {}", env!("CARGO_PKG_VERSION"));
+    let mut rows = Vec::new();
+    for sc in &rep.scenarios {
+        let mut table: BTreeMap<(String, String, String), BTreeMap<i32, Decimal>> = BTreeMap::new();
+        let mut put = |region: &str, variable: String, unit: &str, year: i32, v: Decimal| {
+            *table
+                .entry((region.to_string(), variable, unit.to_string()))
+                .or_default()
+                .entry(year)
+                .or_default() += v;
+        };
+        for p in &sc.points {
+            for region in regions_of(p, sectors) {
+                let (emission_sector, energy_sector) = common_sector(&p.sector);
+                let split = |k: &str| p.split.get(k).copied().unwrap_or_default();
+                let total = |k: &str| p.totals.get(k).copied().unwrap_or_default();
+                let mut both =
+                    |variable: &str, sectoral: Option<String>, unit: &str, v: Decimal| {
+                        put(&region, variable.to_string(), unit, p.year, v);
+                        if let Some(s) = sectoral {
+                            put(&region, s, unit, p.year, v);
+                        }
+                    };
+                both(
+                    "Emissions|Kyoto Gases",
+                    None,
+                    "Mt CO2-equiv/yr",
+                    split("Kyoto") * MT,
+                );
+                let (energy, process) = (split("CO2|Energy"), split("CO2|Process"));
+                both("Emissions|CO2", None, "Mt CO2/yr", (energy + process) * MT);
+                both(
+                    "Emissions|CO2|Energy|Demand|Industry",
+                    Some(format!(
+                        "Emissions|CO2|Energy|Demand|Industry|{emission_sector}"
+                    )),
+                    "Mt CO2/yr",
+                    energy * MT,
+                );
+                both(
+                    "Emissions|CO2|Industrial Processes",
+                    Some(format!(
+                        "Emissions|CO2|Industrial Processes|{emission_sector}"
+                    )),
+                    "Mt CO2/yr",
+                    process * MT,
+                );
+                for (code, name, unit, scale) in [
+                    ("CH4", "CH4", "Mt CH4/yr", MT),
+                    ("N2O", "N2O", "kt N2O/yr", KT),
+                    ("CF4", "CF4", "kt CF4/yr", KT),
+                    ("C2F6", "C2F6", "kt C2F6/yr", KT),
+                    ("SO2", "Sulfur", "Mt SO2/yr", MT),
+                    ("NOx", "NOx", "Mt NO2/yr", MT),
+                    ("CO", "CO", "Mt CO/yr", MT),
+                    ("NH3", "NH3", "Mt NH3/yr", MT),
+                ] {
+                    if p.totals.contains_key(code) {
+                        both(
+                            &format!("Emissions|{name}"),
+                            None,
+                            unit,
+                            total(code) * scale,
+                        );
+                    }
+                }
+                both(
+                    "Final Energy|Industry",
+                    Some(format!("Final Energy|{energy_sector}")),
+                    "EJ/yr",
+                    total("energy_tce") * EJ_PER_TCE,
+                );
+            }
+        }
+        for ((region, variable, unit), by_year) in table {
+            rows.push((
+                model.clone(),
+                sc.scenario.clone(),
+                region,
+                variable,
+                unit,
+                years
+                    .iter()
+                    .map(|y| by_year.get(y).copied().unwrap_or_default())
+                    .collect(),
+            ));
+        }
+    }
+    (years, rows)
+}
+
+/// Writes the IAMC common-definitions table as CSV to a writer.
+pub fn iamc_common_csv_to<W: std::io::Write>(
+    rep: &crate::roadmap::RoadmapReport,
+    sectors: &crate::graph::SectorLibrary,
+    w: W,
+) -> Result<()> {
+    let (years, rows) = iamc_common_rows(rep, sectors);
+    // Nine decimals: a kilogram in Mt, a gigajoule in EJ.
+    iamc_table_to(&years, rows, 9, w)
+}
+
+/// Writes the coreduce IAMC-layout table (every series, coreduce's names,
+/// tonnes) as CSV to a writer.
 pub fn iamc_csv_to<W: std::io::Write>(
     rep: &crate::roadmap::RoadmapReport,
     sectors: &crate::graph::SectorLibrary,
     w: W,
 ) -> Result<()> {
     let (years, rows) = iamc_rows(rep, sectors);
+    iamc_table_to(&years, rows, 6, w)
+}
+
+fn iamc_table_to<W: std::io::Write>(
+    years: &[i32],
+    rows: Vec<IamcRow>,
+    decimals: u32,
+    w: W,
+) -> Result<()> {
     let mut out = csv::Writer::from_writer(w);
     let err = |e: csv::Error| Error::Request(format!("cannot write CSV: {e}"));
     let mut head: Vec<String> = ["Model", "Scenario", "Region", "Variable", "Unit"]
@@ -131,7 +299,10 @@ pub fn iamc_csv_to<W: std::io::Write>(
     out.write_record(&head).map_err(err)?;
     for (m, s, r, v, u, vals) in rows {
         let mut rec = vec![m, neutralise(&s), r, v, u];
-        rec.extend(vals.iter().map(|x| x.round_dp(6).normalize().to_string()));
+        rec.extend(
+            vals.iter()
+                .map(|x| x.round_dp(decimals).normalize().to_string()),
+        );
         out.write_record(&rec).map_err(err)?;
     }
     out.flush()
@@ -159,9 +330,15 @@ pub fn write_roadmap(
     let csv_path = dir.join("iamc.csv");
     atomic_write(&csv_path, protected, |tmp| {
         let f = std::fs::File::create(tmp).map_err(|e| io(tmp, e))?;
-        iamc_csv_to(rep, sectors, std::io::BufWriter::new(f))
+        iamc_common_csv_to(rep, sectors, std::io::BufWriter::new(f))
     })?;
     written.push(csv_path);
+    let own_path = dir.join("iamc-coreduce.csv");
+    atomic_write(&own_path, protected, |tmp| {
+        let f = std::fs::File::create(tmp).map_err(|e| io(tmp, e))?;
+        iamc_csv_to(rep, sectors, std::io::BufWriter::new(f))
+    })?;
+    written.push(own_path);
     let json_path = dir.join("roadmap.json");
     let text = serde_json::to_string_pretty(rep)
         .map_err(|e| Error::Request(format!("cannot write JSON: {e}")))?;
@@ -186,11 +363,9 @@ pub fn write_roadmap(
 
 fn write_iamc_sheet(
     ws: &mut rust_xlsxwriter::Worksheet,
-    rep: &crate::roadmap::RoadmapReport,
-    sectors: &crate::graph::SectorLibrary,
+    (years, rows): (Vec<i32>, Vec<IamcRow>),
 ) -> std::result::Result<(), XlsxError> {
     let bold = Format::new().set_bold();
-    let (years, rows) = iamc_rows(rep, sectors);
     for (c, h) in ["Model", "Scenario", "Region", "Variable", "Unit"]
         .iter()
         .enumerate()
@@ -224,7 +399,7 @@ fn iamc_xlsx_file(
 ) -> std::result::Result<(), XlsxError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("data")?;
-    write_iamc_sheet(ws, rep, sectors)?;
+    write_iamc_sheet(ws, iamc_common_rows(rep, sectors))?;
     wb.save(path)
 }
 
@@ -519,7 +694,7 @@ fn roadmap_xlsx(
     }
     ws.set_column_width(0, 30)?;
     let ws = wb.add_worksheet().set_name("iamc")?;
-    write_iamc_sheet(ws, rep, sectors)?;
+    write_iamc_sheet(ws, iamc_rows(rep, sectors))?;
     wb.save(path)
 }
 

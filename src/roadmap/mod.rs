@@ -724,6 +724,31 @@ pub struct Point {
     /// measure → penetration in force
     #[serde(serialize_with = "crate::units::ser_decimal_map")]
     pub penetration: BTreeMap<String, Decimal>,
+    /// The split the IAMC common definitions ask for, t: `Kyoto` (direct
+    /// CO2e), `CO2|Energy` (fuel combustion), `CO2|Process` (other direct
+    /// CO2), `CO2|Indirect` and `CO2e|Indirect` (purchased electricity and
+    /// heat, kept out of the direct totals so that a merge with a power-sector
+    /// scenario does not count them twice).
+    #[serde(skip)]
+    pub split: BTreeMap<String, Decimal>,
+}
+
+/// The direct/indirect and energy/process split of one inventory (see
+/// [`Point::split`]).
+fn split_of(inv: &Inventory) -> BTreeMap<String, Decimal> {
+    let mut m: BTreeMap<String, Decimal> = BTreeMap::new();
+    for r in inv.rows.iter().filter(|r| r.in_view) {
+        let key = match (r.substance.as_str(), r.scope) {
+            ("CO2e", 1) => "Kyoto",
+            ("CO2e", 2) => "CO2e|Indirect",
+            ("CO2", 2) => "CO2|Indirect",
+            ("CO2", 1) if r.method == "combustion" => "CO2|Energy",
+            ("CO2", 1) => "CO2|Process",
+            _ => continue,
+        };
+        *m.entry(key.to_string()).or_default() += r.amount;
+    }
+    m
 }
 
 fn totals_of(inv: &Inventory) -> BTreeMap<String, Decimal> {
@@ -797,6 +822,7 @@ pub fn run_scenario(
                 year,
                 output,
                 totals: totals_of(&inv),
+                split: split_of(&inv),
                 cost,
                 penetration: pen,
             });
