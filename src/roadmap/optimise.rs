@@ -502,7 +502,9 @@ fn price_note(binding: bool, mac: f64, low: Option<f64>, high: Option<f64>) -> S
     // Rounding of the solver: a thousandth of the range's scale.
     let tol = |v: f64| 1e-3 * v.abs().max(1.0);
     match (binding, low, high) {
-        (false, _, _) => "not binding: met by the measures chosen for the other targets".into(),
+        (false, _, _) => {
+            "not binding: met without further cuts (by the baseline or the measures chosen for the other targets)".into()
+        }
         (true, Some(lo), Some(hi)) if mac < lo - tol(lo) => format!(
             "below the candidates' unit costs ({lo:.1} … {hi:.1}): the measures that make the cut also serve another binding target, whose price pays part of their cost"
         ),
