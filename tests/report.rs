@@ -252,4 +252,21 @@ fn the_chinese_report_shows_names_not_ids() {
     for name in ["电解铝", "基准情景", "最低成本情景", "燃煤锅炉改燃气"] {
         assert!(text.contains(name), "{name}");
     }
+    // The notes under the tables in Chinese too: plateau, solver status,
+    // co-benefit valuation, degree index.
+    for zh in [
+        "峰值以下 2 % 以内",
+        "已求解",
+        "每大气污染当量 3.9 元",
+        "协同度指数为",
+    ] {
+        assert!(html.contains(zh), "{zh}");
+    }
+    for en in [
+        "below the peak",
+        "avoided environmental-protection tax",
+        "not an official formula",
+    ] {
+        assert!(!html.contains(en), "{en}");
+    }
 }

@@ -394,6 +394,8 @@ pub struct Metrics {
 
 /// The wording printed with the degree index wherever it appears.
 pub const DEGREE_INDEX_NOTE: &str = "co-reduction degree (协同度) index of coreduce, not an official formula: the weighted mean of the relative reductions of CO2e, air pollution equivalents and water pollution equivalents (weights published with the results; components with a zero baseline are left out and the weights renormalised)";
+/// [`DEGREE_INDEX_NOTE`] in Chinese, for the Chinese report.
+pub const DEGREE_INDEX_NOTE_ZH: &str = "协同度指数为 coreduce 自定义指标，并非官方公式：CO2e、大气污染当量与水污染当量相对减排率的加权平均（权重随结果公布；基线为零的分量不计入，其余权重重新归一）";
 
 impl Metrics {
     /// Computes the metrics from summed baseline/with totals.
@@ -1026,6 +1028,14 @@ pub struct MeasureReport {
     pub lambda: Decimal,
     pub coordinate_axes: (String, String),
     pub co_benefit_valuation: String,
+    /// The avoided environmental-protection tax per air and water pollution
+    /// equivalent, CNY (the co-benefit values when no shadow prices are given).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value_air_eq: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value_water_eq: Decimal,
+    /// true where the user gave shadow prices per t instead
+    pub shadow_prices: bool,
     pub degree_index: String,
     #[serde(serialize_with = "ser_weights")]
     pub index_weights: [Decimal; 3],
@@ -1123,6 +1133,9 @@ pub fn report(
         } else {
             "user shadow prices per t".into()
         },
+        value_air_eq: ms.value_air_eq,
+        value_water_eq: ms.value_water_eq,
+        shadow_prices: !ms.shadow_prices.is_empty(),
         degree_index: DEGREE_INDEX_NOTE.into(),
         index_weights: ms.index_weights,
         measures: applicable.into_iter().cloned().collect(),

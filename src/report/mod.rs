@@ -495,7 +495,14 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 "{} · {}: {}",
                 stamp_rm(t.s("all scenarios", "全部情景")),
                 t.s("plateau", "平台期"),
-                rm.plateau_tolerance
+                if t.zh {
+                    format!(
+                        "峰值以下 {} % 以内",
+                        (crate::roadmap::PLATEAU_TOLERANCE * Decimal::ONE_HUNDRED).normalize()
+                    )
+                } else {
+                    rm.plateau_tolerance.clone()
+                }
             ),
             &[
                 t.s("scenario", "情景"),
@@ -546,7 +553,12 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 "<h3>{}</h3><p>{}: {}</p>",
                 t.s("Least-cost deployment", "最低成本部署"),
                 t.s("status", "状态"),
-                esc(&lc.status)
+                esc(match (t.zh, lc.status.as_str()) {
+                    (true, "solved") => "已求解",
+                    (true, "infeasible") => "无可行解",
+                    (true, "no_targets") => "无目标或无候选措施",
+                    (_, other) => other,
+                })
             );
             for e in &lc.explanations {
                 let _ = write!(o, "<p class=\"warn\">{}</p>", esc(e));
@@ -683,7 +695,15 @@ pub fn render(input: &ReportInput<'_>) -> String {
             ),
         );
         o.push_str(&chart);
-        let _ = write!(o, "<p class=\"stamp\">{}</p>", esc(&m.co_benefit_valuation));
+        let valuation = match (t.zh, m.shadow_prices) {
+            (true, false) => format!(
+                "协同效益按避免的环境保护税计：每大气污染当量 {} 元，每水污染当量 {} 元（四川税额）",
+                m.value_air_eq, m.value_water_eq
+            ),
+            (true, true) => "协同效益按用户给定的每吨影子价格计".to_string(),
+            (false, _) => m.co_benefit_valuation.clone(),
+        };
+        let _ = write!(o, "<p class=\"stamp\">{}</p>", esc(&valuation));
         o.push_str("</section>");
         h2(&mut o, "elasticity");
         let rows: Vec<Vec<String>> = m
@@ -729,7 +749,15 @@ pub fn render(input: &ReportInput<'_>) -> String {
             ],
             &rows,
         );
-        let _ = write!(o, "<p class=\"stamp\">{}</p>", esc(&m.degree_index));
+        let _ = write!(
+            o,
+            "<p class=\"stamp\">{}</p>",
+            esc(if t.zh {
+                crate::measures::DEGREE_INDEX_NOTE_ZH
+            } else {
+                &m.degree_index
+            })
+        );
         o.push_str("</section>");
     }
 
