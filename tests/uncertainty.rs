@@ -324,27 +324,7 @@ fn a_shared_factor_widens_the_province_interval() {
 /// - the province, dominated by aluminium: between 3 and 10 %.
 #[test]
 fn the_sample_s_intervals_are_of_the_order_its_default_spreads_imply() {
-    let (f, s) = libs();
-    let run = coreduce::workbook::run_workbook(
-        std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/examples/sichuan-sample.xlsx"
-        )),
-        &f,
-        &s,
-    )
-    .unwrap();
-    let rep = monte_carlo(
-        &run.study.settings,
-        &run.factors,
-        &s,
-        &run.study.facility_years,
-        &run.inventories,
-        2000,
-        1,
-        &|| {},
-    )
-    .unwrap();
+    let (_, _, _, rep) = sample_mc(2000, 1);
     let half = |level: &str, key: &str| {
         let x = rep
             .summaries
@@ -380,27 +360,7 @@ fn the_sample_s_intervals_are_of_the_order_its_default_spreads_imply() {
 #[test]
 fn the_report_draws_error_bars_and_the_tornado() {
     use coreduce::report::{render, Lang, ReportInput};
-    let (f, s) = libs();
-    let run = coreduce::workbook::run_workbook(
-        std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/examples/sichuan-sample.xlsx"
-        )),
-        &f,
-        &s,
-    )
-    .unwrap();
-    let rep = monte_carlo(
-        &run.study.settings,
-        &run.factors,
-        &s,
-        &run.study.facility_years,
-        &run.inventories,
-        300,
-        5,
-        &|| {},
-    )
-    .unwrap();
+    let (f, s, run, rep) = sample_mc(300, 5);
     let html = |lang| {
         render(&ReportInput {
             title: "t".into(),
@@ -472,4 +432,38 @@ fn the_report_draws_error_bars_and_the_tornado() {
     let zh = html(Lang::Zh);
     assert!(zh.contains("清单不确定性") && zh.contains("龙卷风图"));
     assert!(!zh.contains("Inventory uncertainty"));
+}
+
+/// The sample workbook's inventory and its Monte Carlo of `runs` runs.
+fn sample_mc(
+    runs: usize,
+    seed: u64,
+) -> (
+    FactorLibrary,
+    SectorLibrary,
+    coreduce::workbook::WorkbookRun,
+    coreduce::uncertainty::McReport,
+) {
+    let (f, s) = libs();
+    let run = coreduce::workbook::run_workbook(
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/sichuan-sample.xlsx"
+        )),
+        &f,
+        &s,
+    )
+    .unwrap();
+    let rep = monte_carlo(
+        &run.study.settings,
+        &run.factors,
+        &s,
+        &run.study.facility_years,
+        &run.inventories,
+        runs,
+        seed,
+        &|| {},
+    )
+    .unwrap();
+    (f, s, run, rep)
 }

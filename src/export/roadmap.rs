@@ -84,21 +84,33 @@ pub fn iamc_rows(
                 }
             }
         }
-        for ((region, variable, unit), by_year) in table {
-            rows.push((
-                model.clone(),
-                sc.scenario.clone(),
-                region,
-                variable,
-                unit,
-                years
-                    .iter()
-                    .map(|y| by_year.get(y).copied().unwrap_or_default())
-                    .collect(),
-            ));
-        }
+        push_table(&mut rows, &model, &sc.scenario, &years, table);
     }
     (years, rows)
+}
+
+/// One scenario's (region, variable, unit) → year → value table, as rows
+/// with a value for every year (0 where a series has none).
+fn push_table(
+    rows: &mut Vec<IamcRow>,
+    model: &str,
+    scenario: &str,
+    years: &[i32],
+    table: BTreeMap<(String, String, String), BTreeMap<i32, Decimal>>,
+) {
+    for ((region, variable, unit), by_year) in table {
+        rows.push((
+            model.to_string(),
+            scenario.to_string(),
+            region,
+            variable,
+            unit,
+            years
+                .iter()
+                .map(|y| by_year.get(y).copied().unwrap_or_default())
+                .collect(),
+        ));
+    }
 }
 
 /// The regions a point counts in: the province, its economic region, its
@@ -244,19 +256,7 @@ pub fn iamc_common_rows(
                 );
             }
         }
-        for ((region, variable, unit), by_year) in table {
-            rows.push((
-                model.clone(),
-                sc.scenario.clone(),
-                region,
-                variable,
-                unit,
-                years
-                    .iter()
-                    .map(|y| by_year.get(y).copied().unwrap_or_default())
-                    .collect(),
-            ));
-        }
+        push_table(&mut rows, &model, &sc.scenario, &years, table);
     }
     (years, rows)
 }

@@ -440,19 +440,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             let layers: Vec<(String, Vec<(i32, Decimal)>)> = layers
                 .into_iter()
                 .map(|(k, v)| {
-                    let name = input
-                        .sectors
-                        .sectors
-                        .get(&k)
-                        .map(|x| {
-                            if t.zh {
-                                x.name_zh.clone()
-                            } else {
-                                x.name_en.clone()
-                            }
-                        })
-                        .filter(|n| !n.is_empty())
-                        .unwrap_or(k);
+                    let name = sector_name(input.sectors, &k, &t);
                     (name, v.into_iter().collect())
                 })
                 .collect();
