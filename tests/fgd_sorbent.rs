@@ -23,14 +23,6 @@ fn smelter() -> FacilityYear {
         .unwrap()
 }
 
-fn total(inv: &Inventory, source: &str, substance: &str) -> Decimal {
-    inv.rows
-        .iter()
-        .filter(|r| r.source == source && r.substance == substance)
-        .map(|r| r.amount)
-        .sum()
-}
-
 #[test]
 fn pot_gas_fgd_limestone_follows_the_so2_removed() {
     let (f, s) = libs();
@@ -38,17 +30,20 @@ fn pot_gas_fgd_limestone_follows_the_so2_removed() {
     let fgd = measures.get("al.pot_gas_fgd").unwrap();
     let st = Settings::default();
     let base = inventory(&st, &f, &s, &smelter()).unwrap();
-    assert_eq!(total(&base, "anode_so2", "SO2"), dec!(16.8));
-    assert_eq!(total(&base, "limestone", "CO2"), Decimal::ZERO);
+    assert_eq!(base.source_total("anode_so2", "SO2"), dec!(16.8));
+    assert_eq!(base.source_total("limestone", "CO2"), Decimal::ZERO);
 
     let after = inventory_with_edits(&st, &f, &s, &smelter(), &fgd.edits_at(Decimal::ONE)).unwrap();
     // SO2 left: 16.8 × (1 − 0.9) = 1.68 t; removed 15.12 t.
-    assert_eq!(total(&after, "anode_so2", "SO2"), dec!(1.68));
+    assert_eq!(after.source_total("anode_so2", "SO2"), dec!(1.68));
     // CaCO3 = 15.12 × 1.5625 × 1.03 = 24.33375 t;
     // CO2 = 24.33375 × 0.43971 (IPCC 2006 Table 2.1, standing in for MEE 2024) = 10.69979… t.
     let caco3 = dec!(15.12) * dec!(1.5625) * dec!(1.03);
     assert_eq!(caco3, dec!(24.33375));
-    assert_eq!(total(&after, "limestone", "CO2"), caco3 * dec!(0.43971));
+    assert_eq!(
+        after.source_total("limestone", "CO2"),
+        caco3 * dec!(0.43971)
+    );
     let row = after
         .rows
         .iter()
@@ -67,12 +62,12 @@ fn pot_gas_fgd_limestone_follows_the_so2_removed() {
     // η = 0.45, removed 16.8 × 0.45 = 7.56 t.
     let half = inventory_with_edits(&st, &f, &s, &smelter(), &fgd.edits_at(dec!(0.5))).unwrap();
     assert_eq!(
-        total(&half, "limestone", "CO2"),
+        half.source_total("limestone", "CO2"),
         dec!(7.56) * dec!(1.5625) * dec!(1.03) * dec!(0.43971)
     );
     // 0 % changes nothing.
     let none = inventory_with_edits(&st, &f, &s, &smelter(), &fgd.edits_at(Decimal::ZERO)).unwrap();
-    assert_eq!(total(&none, "limestone", "CO2"), Decimal::ZERO);
+    assert_eq!(none.source_total("limestone", "CO2"), Decimal::ZERO);
 }
 
 #[test]
@@ -93,9 +88,9 @@ fn an_existing_control_leaves_less_for_the_new_fgd_to_remove() {
         &fgd.edits_at(Decimal::ONE),
     )
     .unwrap();
-    assert_eq!(total(&after, "anode_so2", "SO2"), dec!(0.84));
+    assert_eq!(after.source_total("anode_so2", "SO2"), dec!(0.84));
     assert_eq!(
-        total(&after, "limestone", "CO2"),
+        after.source_total("limestone", "CO2"),
         dec!(12.166875) * dec!(0.43971)
     );
 }
@@ -124,7 +119,7 @@ fn a_gas_fired_tile_line_with_little_so2_uses_little_limestone() {
     };
     let removed = so2(&base) - so2(&after);
     assert!(removed > Decimal::ZERO);
-    let added_co2 = total(&after, "carbonate", "CO2") - total(&base, "carbonate", "CO2");
+    let added_co2 = after.source_total("carbonate", "CO2") - base.source_total("carbonate", "CO2");
     let expected = removed * dec!(1.5625) * dec!(1.03) * dec!(0.44);
     assert!(
         (added_co2 - expected).abs() < dec!(0.000001),

@@ -169,9 +169,17 @@ fn a_run_s_growth_offset_compounds_with_every_rate_and_its_grid_offset_moves_the
     let rm = coreduce::roadmap::compile(&run.study, &s, &measures).unwrap();
     let base = rm.base_year;
     // The library's spreads: ±1 pp/yr and ±0.03 tCO2/MWh at 95 %.
-    let spreads = PathSpreads::from_library(&run.factors);
+    let spreads = PathSpreads::from_library(&run.factors).unwrap();
     assert!((spreads.growth_sd - 0.01 / 1.96).abs() < 1e-12);
     assert!((spreads.grid_sd - 0.03 / 1.96).abs() < 1e-12);
+    // A negative spread is an error naming the factor and where it was read.
+    let mut bad = run.factors.clone();
+    bad.set_value("spread.roadmap.grid", dec!(-0.03));
+    let e = PathSpreads::from_library(&bad).unwrap_err().to_string();
+    assert!(
+        e.contains("spread.roadmap.grid") && e.contains("factors.csv") && e.contains("negative"),
+        "{e}"
+    );
     let sector_ids: Vec<String> = s.sectors.keys().cloned().collect();
     let drawn = spreads.apply(&rm, &sector_ids, 42, 7);
     // One offset per sector, the same in every scenario of the run.

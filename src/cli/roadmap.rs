@@ -292,16 +292,7 @@ fn draws(
         seed,
     )
     .map_err(located)?;
-    let inventory = coreduce::uncertainty::monte_carlo(
-        &run.study.settings,
-        &run.factors,
-        sectors,
-        &run.study.facility_years,
-        &run.inventories,
-        runs,
-        seed,
-        &|| {},
-    )
-    .map_err(located)?;
+    let inventory =
+        coreduce::uncertainty::monte_carlo_of(run, sectors, runs, seed, &|| {}).map_err(located)?;
     Ok((odds, inventory))
 }

@@ -29,16 +29,7 @@ pub(crate) fn uncertainty_cmd(
         }
     };
     let started = std::time::Instant::now();
-    let rep = coreduce::uncertainty::monte_carlo(
-        &run.study.settings,
-        &run.factors,
-        sectors,
-        &run.study.facility_years,
-        &run.inventories,
-        runs,
-        seed,
-        &tick,
-    )?;
+    let rep = coreduce::uncertainty::monte_carlo_of(&run, sectors, runs, seed, &tick)?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

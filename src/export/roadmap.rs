@@ -711,12 +711,12 @@ pub fn write_roadmap_odds(
         path: p.display().to_string(),
         source: e,
     };
-    let csv_err = |p: &Path, e: csv::Error| Error::Request(format!("{}: {e}", p.display()));
     let mut written = Vec::new();
     let path = dir.join("roadmap-odds.csv");
-    atomic_write(&path, protected, |tmp| {
-        let mut w = csv::Writer::from_path(tmp).map_err(|e| csv_err(tmp, e))?;
-        w.write_record([
+    write_csv_table(
+        &path,
+        protected,
+        &[
             "scenario",
             "target",
             "substance",
@@ -724,10 +724,9 @@ pub fn write_roadmap_odds(
             "cap",
             "probability",
             "median",
-        ])
-        .map_err(|e| csv_err(tmp, e))?;
-        for o in &odds.odds {
-            w.write_record([
+        ],
+        odds.odds.iter().map(|o| {
+            vec![
                 neutralise(&o.scenario),
                 neutralise(&o.target),
                 neutralise(&o.substance),
@@ -735,16 +734,15 @@ pub fn write_roadmap_odds(
                 o.cap.to_string(),
                 format!("{:.4}", o.probability),
                 format!("{:.1}", o.median),
-            ])
-            .map_err(|e| csv_err(tmp, e))?;
-        }
-        w.flush().map_err(|e| io(tmp, e))
-    })?;
+            ]
+        }),
+    )?;
     written.push(path);
     let path = dir.join("roadmap-fans.csv");
-    atomic_write(&path, protected, |tmp| {
-        let mut w = csv::Writer::from_path(tmp).map_err(|e| csv_err(tmp, e))?;
-        w.write_record([
+    write_csv_table(
+        &path,
+        protected,
+        &[
             "scenario",
             "substance",
             "year",
@@ -753,10 +751,9 @@ pub fn write_roadmap_odds(
             "p50",
             "p75",
             "p97.5",
-        ])
-        .map_err(|e| csv_err(tmp, e))?;
-        for p in &odds.fans {
-            w.write_record([
+        ],
+        odds.fans.iter().map(|p| {
+            vec![
                 neutralise(&p.scenario),
                 neutralise(&p.substance),
                 p.year.to_string(),
@@ -765,11 +762,9 @@ pub fn write_roadmap_odds(
                 format!("{:.1}", p.p50),
                 format!("{:.1}", p.p75),
                 format!("{:.1}", p.p97_5),
-            ])
-            .map_err(|e| csv_err(tmp, e))?;
-        }
-        w.flush().map_err(|e| io(tmp, e))
-    })?;
+            ]
+        }),
+    )?;
     written.push(path);
     let path = dir.join("roadmap-uncertainty.json");
     atomic_write(&path, protected, |tmp| {
@@ -779,4 +774,22 @@ pub fn write_roadmap_odds(
     })?;
     written.push(path);
     Ok(written)
+}
+
+/// Writes a small CSV table atomically: a header and rows of text.
+fn write_csv_table(
+    path: &Path,
+    protected: &[&Path],
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<()> {
+    atomic_write(path, protected, |tmp| {
+        let err = |e: csv::Error| super::write_error(path, "CSV", e);
+        let mut w = csv::Writer::from_path(tmp).map_err(err)?;
+        w.write_record(header).map_err(err)?;
+        for r in rows {
+            w.write_record(&r).map_err(err)?;
+        }
+        w.flush().map_err(|e| super::write_error(path, "CSV", e))
+    })
 }

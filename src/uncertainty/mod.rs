@@ -581,6 +581,27 @@ pub fn monte_carlo(
     })
 }
 
+/// [`monte_carlo`] of a computed study: its settings, factors,
+/// facility-years and exact inventories.
+pub fn monte_carlo_of(
+    run: &crate::accounting::ComputedStudy,
+    sectors: &SectorLibrary,
+    runs: usize,
+    seed: u64,
+    tick: &(dyn Fn() + Sync),
+) -> crate::Result<McReport> {
+    monte_carlo(
+        &run.study.settings,
+        &run.factors,
+        sectors,
+        &run.study.facility_years,
+        &run.inventories,
+        runs,
+        seed,
+        tick,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

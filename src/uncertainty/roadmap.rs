@@ -77,19 +77,28 @@ pub struct PathSpreads {
 }
 
 impl PathSpreads {
-    /// Reads the 95 % half-widths from the library; a missing factor is no
-    /// spread.
-    pub fn from_library(lib: &FactorLibrary) -> Self {
-        let sd = |id: &str, scale: f64| {
-            lib.find(id)
-                .map(|x| f(x.value) * scale / 1.96)
-                .filter(|v| v.is_finite() && *v > 0.0)
-                .unwrap_or(0.0)
+    /// Reads the 95 % half-widths from the library; a missing factor or 0 is
+    /// no spread, a negative one an error at the factor's file and line.
+    pub fn from_library(lib: &FactorLibrary) -> crate::Result<Self> {
+        let sd = |id: &str, scale: f64| -> crate::Result<f64> {
+            match lib.find(id) {
+                None => Ok(0.0),
+                Some(x) if x.value < Decimal::ZERO => {
+                    Err(Error::Data(crate::error::DataError::new(
+                        x.location.clone(),
+                        format!(
+                            "{id} = {}: a spread cannot be negative; give 0 for none",
+                            x.value
+                        ),
+                    )))
+                }
+                Some(x) => Ok(f(x.value) * scale / 1.96),
+            }
         };
-        PathSpreads {
-            growth_sd: sd("spread.roadmap.growth", 0.01),
-            grid_sd: sd("spread.roadmap.grid", 1.0),
-        }
+        Ok(PathSpreads {
+            growth_sd: sd("spread.roadmap.growth", 0.01)?,
+            grid_sd: sd("spread.roadmap.grid", 1.0)?,
+        })
     }
 
     /// The roadmap with run `r`'s draws: one growth offset per sector and
@@ -159,7 +168,7 @@ pub fn roadmap_odds(
     let ins = inputs(&base, &study.facility_years, lib);
     let tracked = vec![false; ins.len()];
     let years: Vec<i32> = (rm.base_year..=rm.end_year).collect();
-    let paths = PathSpreads::from_library(lib);
+    let paths = PathSpreads::from_library(lib)?;
     let sector_ids: Vec<String> = sectors.sectors.keys().cloned().collect();
     let one = |r: usize, lib: &mut FactorLibrary, st: &mut Study| -> crate::Result<RunResult> {
         draw_into(r, seed, &ins, lib, &mut st.facility_years, &tracked)?;
