@@ -3,7 +3,7 @@
 //! checked against the standard where a concentration can be formed (issue
 //! 13 item 7). Hand-worked.
 
-mod common;
+use crate::common;
 
 use common::libs;
 use coreduce::accounting::{inventory, FacilityYear, Inventory, Settings};

@@ -13,7 +13,7 @@ use coreduce::FactorLibrary;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-mod common;
+use crate::common;
 use common::libs;
 
 fn settings(gwp: GwpSet, sector: &str, edition: &str) -> Settings {

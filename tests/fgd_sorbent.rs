@@ -2,7 +2,7 @@
 //! (issue 13 item 8): CaCO3 = SO2 removed × 100/64 × Ca/S, and its CO2 is the
 //! carbonate factor of the sector's limestone source. Hand-worked.
 
-mod common;
+use crate::common;
 
 use common::libs;
 use coreduce::accounting::{inventory, inventory_with_edits, FacilityYear, Inventory, Settings};

@@ -10,7 +10,7 @@
 //! either a result or an error that names its place.
 //!
 //! Runs 64 cases by default (well under a minute in a debug build); run longer
-//! with `PROPTEST_CASES=10000 cargo test --release --test fuzz`.
+//! with `PROPTEST_CASES=10000 cargo test --release --test suite fuzz::`.
 
 // FUZZ_VERBOSE=1 reports each case on stderr.
 #![allow(clippy::print_stderr)]

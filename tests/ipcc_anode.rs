@@ -3,7 +3,7 @@
 //! covering anode consumption and the baking furnace) where no anode
 //! consumption is given; the Tier 2 formula where it is. Hand-worked.
 
-mod common;
+use crate::common;
 
 use common::{libs, Book, Cell};
 use coreduce::workbook::run_workbook;

@@ -5,7 +5,7 @@
 
 use coreduce::workbook::run_workbook;
 
-mod common;
+use crate::common;
 use common::{libs, Book};
 
 fn workbook(path: &std::path::Path, items: [&str; 6]) {

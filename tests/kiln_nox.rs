@@ -1,7 +1,7 @@
 //! Ceramic kiln NOx by the concentration method at GB 25464's reference O2
 //! (issue 13 item 6), not the industrial-boiler factor. Hand-worked.
 
-mod common;
+use crate::common;
 
 use common::libs;
 use coreduce::accounting::{inventory, inventory_with_edits, FacilityYear, Inventory, Settings};

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::sync::OnceLock;
 
-mod common;
+use crate::common;
 use common::Book;
 
 struct Libs {

@@ -3,7 +3,7 @@
 //! real kg N2O per kg N is put on the N basis (× 28/44) once, before the
 //! method's 44/28. Hand-worked.
 
-mod common;
+use crate::common;
 
 use common::libs;
 use coreduce::accounting::{inventory, FacilityYear, Settings};

@@ -2,7 +2,7 @@
 //! annex 2): combustion PM as 烟尘 (soot, 2.18 kg per equivalent), process
 //! dust as 一般性粉尘 (general dust, 4 kg). Hand-worked cases.
 
-mod common;
+use crate::common;
 
 use common::{libs, Book};
 use coreduce::workbook::run_workbook;

@@ -3,7 +3,7 @@
 //! ammonia slip; aluminium potline PM and anode-baking pitch fume and BaP.
 //! Hand-worked from the assumptions in factors/process-pollutants.
 
-mod common;
+use crate::common;
 
 use common::libs;
 use coreduce::accounting::{inventory, inventory_with_edits, FacilityYear, Settings};

@@ -1,7 +1,7 @@
 //! A result that rests on a default marked `conflicting` says so, naming the
 //! factor and its alternative (issue 13: the MEE 2024 aluminium defaults).
 
-mod common;
+use crate::common;
 
 use common::{libs, Book, Cell};
 use coreduce::workbook::run_workbook;

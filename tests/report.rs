@@ -5,7 +5,7 @@ use coreduce::measures::{all_measures, report, MeasureLibrary, MetricSettings};
 use coreduce::report::{render, Lang, ReportInput};
 use coreduce::workbook::{run_workbook, WorkbookRun};
 
-mod common;
+use crate::common;
 use common::{libs, Book};
 
 #[test]

@@ -10,7 +10,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-mod common;
+use crate::common;
 use common::libs;
 
 fn here() -> Location {

@@ -2,7 +2,7 @@
 //! is met, by scenario, from runs that redraw factors and activity and hold
 //! the plans fixed; the same numbers on 1 and 2 threads.
 
-mod common;
+use crate::common;
 
 use common::libs;
 use coreduce::measures::{all_measures, settings_for, MeasureLibrary};

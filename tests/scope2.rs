@@ -5,7 +5,7 @@
 //! power). Green-power measures act on the market-based figure only.
 //! Hand-worked.
 
-mod common;
+use crate::common;
 
 use common::libs;
 use coreduce::accounting::{inventory, inventory_with_edits, FacilityYear, Settings};

@@ -10,7 +10,7 @@ use coreduce::FactorLibrary;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
-mod common;
+use crate::common;
 use common::{libs, Book};
 
 /// A barn burning 100 t coal (normal, sd 10 t) and nothing else uncertain:

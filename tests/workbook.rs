@@ -111,7 +111,7 @@ fn output_row() -> Vec<C> {
     vec![S("TB-01"), N(2022.0), S("output"), N(100.0), S("t")]
 }
 
-mod common;
+use crate::common;
 use common::libs;
 
 /// The findings (or the one-line error) of running a workbook, without its path.
