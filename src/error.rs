@@ -5,6 +5,7 @@
 //! `sectors/baijiu.toml:40`, `activity!D7`) so a user can go straight to it.
 //! This module owns no domain logic.
 
+use crate::text::{Lang, Text};
 use std::fmt;
 
 /// Where a piece of user or library data sits.
@@ -22,8 +23,9 @@ pub enum Location {
     },
     /// A whole sheet of a workbook.
     Sheet { sheet: String },
-    /// Built in code (a library API call): there is no file to point at.
-    Api { what: String },
+    /// Built in code (a library API call, a facility-year of the engine):
+    /// there is no file to point at.
+    Api { what: Text },
 }
 
 impl Location {
@@ -51,6 +53,18 @@ impl Location {
     }
 }
 
+impl Location {
+    /// The place in `lang`: a sheet as a whole is `工作表“x”` in Chinese;
+    /// cells, lines and files read the same in both.
+    pub fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Location::Sheet { sheet }, Lang::Zh) => format!("工作表“{sheet}”"),
+            (Location::Api { what }, lang) => what.get(lang).to_string(),
+            _ => self.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -63,8 +77,24 @@ impl fmt::Display for Location {
                 write!(f, "{sheet}!{}", cell_name(*row0, *col0))
             }
             Location::Sheet { sheet } => write!(f, "sheet '{sheet}'"),
-            Location::Api { what } => write!(f, "{what}"),
+            Location::Api { what } => write!(f, "{}", what.en),
         }
+    }
+}
+
+/// A place as a text in both languages (where a warning stands).
+impl From<&Location> for Text {
+    fn from(location: &Location) -> Self {
+        Text {
+            en: location.to_string(),
+            zh: Some(location.text(Lang::Zh)),
+        }
+    }
+}
+
+impl From<Location> for Text {
+    fn from(location: Location) -> Self {
+        Text::from(&location)
     }
 }
 
@@ -97,35 +127,101 @@ pub fn column_letters(col0: u32) -> String {
 }
 
 /// One problem found in data, with its location and, where it helps, a hint.
+/// `message` and `hint` are English (what JSON and tests read); their Chinese
+/// comes from the same [`crate::tr!`] call and is shown by [`DataError::text`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DataError {
     pub location: Location,
     pub message: String,
     /// e.g. `did you mean 'grid.sc.avg.2022'?`
     pub hint: Option<String>,
+    /// The Chinese of `message` and `hint`, boxed: findings travel in
+    /// `Result`s everywhere, and an error type should stay small.
+    pub zh: Option<Box<ZhText>>,
+}
+
+/// The Chinese of a finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct ZhText {
+    pub message: Option<String>,
+    pub hint: Option<String>,
 }
 
 impl DataError {
-    pub fn new(location: Location, message: impl Into<String>) -> Self {
-        DataError {
+    pub fn new(location: Location, message: impl Into<Text>) -> Self {
+        let mut e = DataError {
             location,
-            message: message.into(),
+            message: String::new(),
             hint: None,
+            zh: None,
+        };
+        e.set_message(message.into());
+        e
+    }
+    pub fn with_hint(mut self, hint: Option<impl Into<Text>>) -> Self {
+        let hint = hint.map(Into::into);
+        let zh = hint.as_ref().and_then(|h| h.zh.clone());
+        self.hint = hint.map(|h| h.en);
+        self.zh_mut().hint = zh;
+        self.drop_empty_zh();
+        self
+    }
+
+    /// Replaces the message (both languages).
+    pub fn set_message(&mut self, message: Text) {
+        self.message = message.en;
+        self.zh_mut().message = message.zh;
+        self.drop_empty_zh();
+    }
+
+    fn zh_mut(&mut self) -> &mut ZhText {
+        self.zh.get_or_insert_with(Default::default)
+    }
+
+    fn drop_empty_zh(&mut self) {
+        if self
+            .zh
+            .as_ref()
+            .is_some_and(|z| z.message.is_none() && z.hint.is_none())
+        {
+            self.zh = None;
         }
     }
-    pub fn with_hint(mut self, hint: Option<String>) -> Self {
-        self.hint = hint;
-        self
+
+    /// The message in `lang` (English where it has no Chinese).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match (lang, self.zh.as_ref().and_then(|z| z.message.as_ref())) {
+            (Lang::Zh, Some(zh)) => zh,
+            _ => &self.message,
+        }
+    }
+
+    /// `place: message (hint)` in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let mut out = format!(
+            "{}{} {}",
+            self.location.text(lang),
+            if lang == Lang::Zh { "：" } else { ":" },
+            self.message_in(lang)
+        );
+        let hint = match (lang, self.zh.as_ref().and_then(|z| z.hint.as_ref())) {
+            (Lang::Zh, Some(zh)) => Some(zh),
+            _ => self.hint.as_ref(),
+        };
+        if let Some(h) = hint {
+            if lang == Lang::Zh {
+                out.push_str(&format!("（{h}）"));
+            } else {
+                out.push_str(&format!(" ({h})"));
+            }
+        }
+        out
     }
 }
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)?;
-        if let Some(h) = &self.hint {
-            write!(f, " ({h})")?;
-        }
-        Ok(())
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -141,7 +237,7 @@ pub enum Error {
     #[error(transparent)]
     Data(#[from] DataError),
     /// Several located problems, all collected in one run.
-    #[error("{} problem{} found:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, list(.0))]
+    #[error("{}", findings_text(.0, Lang::En))]
     Invalid(Vec<DataError>),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
@@ -166,18 +262,56 @@ pub enum Error {
     },
     /// A request that cannot be met (e.g. a factor id that does not exist).
     #[error("{0}")]
-    Request(String),
+    Request(Text),
 }
 
-fn list(errors: &[DataError]) -> String {
-    errors
+/// "N problems found:" and the list, in `lang`.
+pub fn findings_text(findings: &[DataError], lang: Lang) -> String {
+    let items = findings
         .iter()
-        .map(|e| format!("  - {e}"))
+        .map(|e| format!("  - {}", e.text(lang)))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    match lang {
+        Lang::Zh => format!("发现 {} 个问题：\n{items}", findings.len()),
+        Lang::En => format!(
+            "{} problem{} found:\n{items}",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 impl Error {
+    /// The error in `lang`, as one readable message.
+    pub fn text(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            Error::Unit(e) => e.text(lang),
+            Error::Data(e) => e.text(lang),
+            Error::Invalid(findings) => findings_text(findings, lang),
+            Error::Io { path, source } => format!("{path}：无法读写（{source}）"),
+            Error::Write {
+                path,
+                format,
+                reason,
+            } => format!("无法写入 {path}（{format}）：{reason}"),
+            Error::UnknownFormat {
+                path,
+                extension,
+                supported,
+            } => format!("{path}：coreduce 不写“.{extension}”格式的文件，可用 {supported}"),
+            Error::Request(t) => t.get(lang).to_string(),
+        }
+    }
+
+    /// A request that cannot be met, from its text.
+    pub fn request(text: impl Into<Text>) -> Self {
+        Error::Request(text.into())
+    }
+
     /// Wraps a list of findings; one finding becomes a plain data error.
     pub fn from_findings(mut findings: Vec<DataError>) -> Self {
         if findings.len() == 1 {

@@ -5,10 +5,12 @@
 //! flue-cured tobacco and ceramics.
 //!
 //! Modules depend one way, each on those listed before it:
-//! [`error`] → [`units`] → [`substance`] → [`factors`] → [`graph`] →
-//! [`study`] → [`workbook`] → [`accounting`] → [`measures`] → [`roadmap`] →
-//! [`uncertainty`] → [`export`] and [`report`] (with [`output`] for safe file
-//! writing; [`synthetic`] generates benchmark provinces).
+//! [`suggest`] → [`text`] (every message in English and Chinese) →
+//! [`units`] → [`substance`] → [`error`] → [`factors`] → [`graph`] →
+//! [`study`] → the engine ([`accounting`] → [`measures`] → [`roadmap`] →
+//! [`uncertainty`]) → the adapters ([`output`] for safe file writing,
+//! [`workbook`], [`synthetic`] for benchmark provinces, [`export`],
+//! [`report`]); `tests/architecture.rs` holds the layers.
 //! The library never prints; the `coreduce` binary is thin glue over it.
 //!
 //! Build a facility-year's activity in code and get its inventory:
@@ -46,6 +48,7 @@ pub mod study;
 pub mod substance;
 pub mod suggest;
 pub mod synthetic;
+pub mod text;
 pub mod uncertainty;
 pub mod units;
 pub mod workbook;
@@ -53,4 +56,5 @@ pub mod workbook;
 pub use error::{DataError, Error, Location, Result};
 pub use factors::{Confidence, Factor, FactorLibrary};
 pub use substance::Substance;
+pub use text::{Lang, Text};
 pub use units::{Quantity, Unit};

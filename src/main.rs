@@ -5,15 +5,15 @@
 // The binary is the one place that prints (the library never does).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
 use coreduce::accounting::Inventory;
 use coreduce::factors::{Factor, FactorLibrary};
 use coreduce::graph::{render, SectorLibrary};
 use coreduce::measures::MeasureLibrary;
 use coreduce::workbook::run_workbook;
-use coreduce::workbook::template::{write_template, Lang};
+use coreduce::workbook::template::write_template;
 use coreduce::workbook::WorkbookError;
+use coreduce::{tr, Text};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -106,8 +106,10 @@ struct Cli {
     /// (same layout as factors/); its factors are marked as overrides.
     #[arg(long, global = true, value_name = "DIR")]
     factors: Option<PathBuf>,
-    /// Language of report.html (default: the workbook's `language` setting, else English)
-    #[arg(long = "report-lang", global = true, value_enum)]
+    /// Language of messages, warnings, the xlsx and report.html (default: the
+    /// workbook's `language` setting, else the terminal's LANG, else English);
+    /// CSV and JSON keep their English field names
+    #[arg(long = "lang", alias = "report-lang", global = true, value_enum)]
     report_lang: Option<LangArg>,
     /// Warnings on the terminal: `summary` (default) groups them by message with
     /// a count and the first facility-years, at most a screenful; `all` lists
@@ -134,8 +136,6 @@ enum Command {
     Template {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        #[arg(long, value_enum, default_value = "en")]
-        lang: LangArg,
         /// Only this sector's example rows
         #[arg(long)]
         sector: Option<String>,
@@ -236,18 +236,142 @@ enum LangArg {
     Zh,
 }
 
+fn to_lang(arg: LangArg) -> coreduce::Lang {
+    match arg {
+        LangArg::En => coreduce::Lang::En,
+        LangArg::Zh => coreduce::Lang::Zh,
+    }
+}
+
+/// Chinese where the terminal's locale is Chinese (`LANG=zh_CN.UTF-8`).
+fn terminal_lang() -> coreduce::Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .map(|v| coreduce::Lang::of_setting(&v))
+        .unwrap_or_default()
+}
+
+/// The language of what this run prints: `--lang`, else the study's
+/// `language` setting once a workbook has been read (see [`study_lang`]),
+/// else the terminal's.
+static MESSAGE_LANG: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+static LANG_FROM_FLAG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn set_message_lang(lang: coreduce::Lang) {
+    let code = match lang {
+        coreduce::Lang::En => 1,
+        coreduce::Lang::Zh => 2,
+    };
+    MESSAGE_LANG.store(code, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn message_lang() -> coreduce::Lang {
+    match MESSAGE_LANG.load(std::sync::atomic::Ordering::Relaxed) {
+        2 => coreduce::Lang::Zh,
+        _ => coreduce::Lang::En,
+    }
+}
+
+/// A study's `language` setting decides the messages unless `--lang` did.
+fn study_lang(language: &str) {
+    if !LANG_FROM_FLAG.load(std::sync::atomic::Ordering::Relaxed) {
+        set_message_lang(coreduce::Lang::of_setting(language));
+    }
+}
+
+/// A workbook that failed to read still says its language (its `language`
+/// setting, or Chinese sheet names): its findings are given in it unless
+/// `--lang` said otherwise.
+fn workbook_lang(e: &WorkbookError) {
+    if let Some(language) = e.language() {
+        if !LANG_FROM_FLAG.load(std::sync::atomic::Ordering::Relaxed) {
+            set_message_lang(language);
+        }
+    }
+}
+
+/// A text in this run's language.
+fn say(text: coreduce::Text) -> String {
+    text.get(message_lang()).to_string()
+}
+
+/// An error of the binary's own, in both languages, over the error that
+/// caused it (kept as its source, so the cause chain is not lost).
+#[derive(Debug)]
+struct Said {
+    text: coreduce::Text,
+    source: Option<anyhow::Error>,
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text.en)
+    }
+}
+
+impl std::error::Error for Said {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// An error of the binary's own with no cause beneath it.
+fn fail(text: coreduce::Text) -> anyhow::Error {
+    anyhow::Error::new(Said { text, source: None })
+}
+
+/// `.or_say(|| tr!(…))`: the binary's words over a library error.
+trait OrSay<T> {
+    fn or_say(self, text: impl FnOnce() -> coreduce::Text) -> anyhow::Result<T>;
+}
+
+impl<T, E: Into<anyhow::Error>> OrSay<T> for Result<T, E> {
+    fn or_say(self, text: impl FnOnce() -> coreduce::Text) -> anyhow::Result<T> {
+        self.map_err(|e| {
+            anyhow::Error::new(Said {
+                text: text(),
+                source: Some(e.into()),
+            })
+        })
+    }
+}
+
+/// One cause of an error in `lang`: the library's errors, a workbook's
+/// findings and the binary's own texts have their Chinese; anything else
+/// (an OS message) is shown as it is.
+fn cause_text(cause: &(dyn std::error::Error + 'static), lang: coreduce::Lang) -> String {
+    if let Some(e) = cause.downcast_ref::<coreduce::Error>() {
+        return e.text(lang);
+    }
+    if let Some(e) = cause.downcast_ref::<WorkbookError>() {
+        return e.text(lang);
+    }
+    if let Some(e) = cause.downcast_ref::<Said>() {
+        return e.text.get(lang).to_string();
+    }
+    cause.to_string()
+}
+
 /// The error and its causes on one line, each cause said once: library
 /// errors already name their cause (`path: No such file or directory`), so a
 /// cause whose text the message holds is not repeated.
-fn one_message(e: &anyhow::Error) -> String {
+fn one_message(e: &anyhow::Error, lang: coreduce::Lang) -> String {
     let mut message = String::new();
     for cause in e.chain() {
-        let text = cause.to_string();
+        let text = cause_text(cause, lang);
         if message.contains(&text) {
             continue;
         }
         if !message.is_empty() {
-            message.push_str(": ");
+            message.push_str(if lang == coreduce::Lang::Zh {
+                "："
+            } else {
+                ": "
+            });
         }
         message.push_str(&text);
     }
@@ -257,6 +381,13 @@ fn one_message(e: &anyhow::Error) -> String {
 fn main() -> ExitCode {
     keep_freed_pages();
     let cli = Cli::parse();
+    match cli.report_lang {
+        Some(arg) => {
+            set_message_lang(to_lang(arg));
+            LANG_FROM_FLAG.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        None => set_message_lang(terminal_lang()),
+    }
     // Ctrl-C, SIGTERM or SIGHUP: remove the temporary output files (drop does
     // not run when a signal ends the process), then exit as interrupted.
     let _ = ctrlc::set_handler(|| {
@@ -266,7 +397,16 @@ fn main() -> ExitCode {
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", one_message(&e));
+            if let Some(e) = e.chain().find_map(|c| c.downcast_ref::<WorkbookError>()) {
+                workbook_lang(e);
+            }
+            let lang = message_lang();
+            let label = if lang == coreduce::Lang::Zh {
+                "错误："
+            } else {
+                "error: "
+            };
+            eprintln!("{label}{}", one_message(&e, lang));
             ExitCode::from(2)
         }
     };
@@ -278,10 +418,20 @@ fn main() -> ExitCode {
 }
 
 fn library(dir: &Option<PathBuf>) -> anyhow::Result<FactorLibrary> {
-    let mut lib = FactorLibrary::embedded().context("the built-in factor library is invalid")?;
+    let mut lib = FactorLibrary::embedded().or_say(|| {
+        tr!(
+            "the built-in factor library is invalid",
+            "内置排放因子库无效"
+        )
+    })?;
     if let Some(d) = dir {
-        lib.layer_dir(d)
-            .with_context(|| format!("cannot use the factor folder '{}'", d.display()))?;
+        lib.layer_dir(d).or_say(|| {
+            tr!(
+                "cannot use the factor folder '{}'",
+                "无法使用因子文件夹“{}”",
+                d.display()
+            )
+        })?;
     }
     Ok(lib)
 }
@@ -311,8 +461,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     let lib = library(&cli.factors)?;
-    let sectors =
-        SectorLibrary::embedded(&lib).context("the built-in sector graphs are invalid")?;
+    let sectors = SectorLibrary::embedded(&lib).or_say(|| {
+        tr!(
+            "the built-in sector graphs are invalid",
+            "内置行业过程图无效"
+        )
+    })?;
     match cli.command {
         Command::Factors(cmd) => factors_cmd(cmd, &lib, &sectors),
         Command::Graph { sector, format } => {
@@ -325,18 +479,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             outp!("{text}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Template {
-            out,
-            lang,
-            sector,
-            force,
-        } => {
-            let lang = match lang {
-                LangArg::En => Lang::En,
-                LangArg::Zh => Lang::Zh,
-            };
+        Command::Template { out, sector, force } => {
+            let lang = rl.map(to_lang).unwrap_or_else(terminal_lang);
             write_template(&out, lang, sector.as_deref(), &sectors, force)?;
-            out!("wrote {}", out.display());
+            out!("{}", say(tr!("wrote {}", "已写入 {}", out.display())));
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { workbook } => validate(&workbook, &lib, &sectors, wmode),

@@ -9,6 +9,8 @@
 //! replaces the target itself, never a file a link at the target points to.
 
 use crate::error::{Error, Result};
+use crate::text::{Lang, Text};
+use crate::tr;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -88,9 +90,10 @@ where
 {
     for p in protected {
         if same_file(target, p) {
-            return Err(Error::Request(format!(
-                "refusing to write '{}': it is an input of this run; choose another --out",
-                target.display()
+            let input = target.display();
+            return Err(Error::request(tr!(
+                "refusing to write '{input}': it is an input of this run; choose another --out",
+                "拒绝写入“{input}”：它是本次运行的输入文件；请另选 --out"
             )));
         }
     }
@@ -151,9 +154,10 @@ fn check_same_file(file: &std::fs::File, path: &Path) -> Result<()> {
         let ours = file.metadata().map_err(|e| io(path, e))?;
         let now = std::fs::symlink_metadata(path).map_err(|e| io(path, e))?;
         if !now.file_type().is_file() || now.dev() != ours.dev() || now.ino() != ours.ino() {
-            return Err(Error::Request(format!(
-                "the temporary file '{}' was replaced while it was written: nothing was written",
-                path.display()
+            let temporary = path.display();
+            return Err(Error::request(tr!(
+                "the temporary file '{temporary}' was replaced while it was written: nothing was written",
+                "临时文件“{temporary}”在写入过程中被替换：未写入任何文件"
             )));
         }
     }
@@ -193,9 +197,13 @@ pub fn all_or_nothing<T>(planned: &[PathBuf], run: impl FnOnce() -> Result<T>) -
         Ok(v) => v,
         Err(e) => {
             drop(staged);
-            return Err(Error::Request(format!(
-                "{e}\nnothing was written; not written: {}",
-                names(planned)
+            let planned = names(planned);
+            return Err(Error::request(Text::new(
+                format!("{e}\nnothing was written; not written: {planned}"),
+                format!(
+                    "{}\n未写入任何文件；未写入的文件：{planned}",
+                    e.text(Lang::Zh)
+                ),
             )));
         }
     };
@@ -207,15 +215,22 @@ pub fn all_or_nothing<T>(planned: &[PathBuf], run: impl FnOnce() -> Result<T>) -
             let rest: Vec<PathBuf> = std::iter::once(target.clone())
                 .chain(staged.map(|s| s.target.clone()))
                 .collect();
-            return Err(Error::Request(format!(
-                "cannot write '{}': {e}\n{}not written: {}",
-                target.display(),
-                if written.is_empty() {
-                    String::new()
-                } else {
-                    format!("written: {}; ", names(&written))
-                },
-                names(&rest)
+            let (shown, rest) = (target.display(), names(&rest));
+            let done = if written.is_empty() {
+                Text::default()
+            } else {
+                let written = names(&written);
+                tr!("written: {written}; ", "已写入：{written}；")
+            };
+            return Err(Error::request(Text::new(
+                format!(
+                    "cannot write '{shown}': {e}\n{}not written: {rest}",
+                    done.en
+                ),
+                format!(
+                    "无法写入“{shown}”：{e}\n{}未写入：{rest}",
+                    done.get(Lang::Zh)
+                ),
             )));
         }
         written.push(target);
@@ -274,7 +289,7 @@ mod tests {
         let out = dir.path().join("out.txt");
         let failed = atomic_write(&out, &[], |tmp| {
             std::fs::write(tmp, b"half").unwrap();
-            Err(Error::Request("boom".into()))
+            Err(Error::request(tr!("boom", "出错")))
         });
         assert!(failed.is_err());
         assert!(!out.exists());
@@ -326,7 +341,7 @@ mod tests {
             atomic_write(&a, &[], |tmp| {
                 std::fs::write(tmp, b"a").map_err(|e| io(tmp, e))
             })?;
-            atomic_write(&b, &[], |_| Err(Error::Request("boom".into())))
+            atomic_write(&b, &[], |_| Err(Error::request(tr!("boom", "出错"))))
         })
         .unwrap_err()
         .to_string();
@@ -359,7 +374,7 @@ mod tests {
             // What the Ctrl-C / SIGTERM handler of the binary calls.
             remove_temporaries();
             assert!(!tmp.exists());
-            Err(Error::Request("stopped".into()))
+            Err(Error::request(tr!("stopped", "已停止")))
         });
         assert!(r.is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

@@ -42,10 +42,23 @@ where
     };
     match best {
         Some((score, cand)) if score >= 0.6 || close(cand) => {
-            Some(format!("did you mean '{cand}'?"))
+            Some(format!("{SUGGESTION_EN}'{cand}'?"))
         }
         _ => None,
     }
+}
+
+/// How [`did_you_mean`] phrases a suggestion (English).
+const SUGGESTION_EN: &str = "did you mean ";
+
+/// The Chinese of a suggestion [`did_you_mean`] made (`did you mean 'x'?` →
+/// `是否应为“x”？`); `None` for any other text.
+pub fn suggestion_zh(en: &str) -> Option<String> {
+    let cand = en
+        .strip_prefix(SUGGESTION_EN)?
+        .strip_prefix('\'')?
+        .strip_suffix("'?")?;
+    Some(format!("是否应为“{cand}”？"))
 }
 
 #[cfg(test)]

@@ -4,10 +4,19 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The binary in `dir`, under an English locale: messages follow the
+/// terminal's language where neither `--lang` nor the workbook says one.
 fn coreduce(args: &[&str], dir: &Path) -> Output {
+    coreduce_in_locale(args, dir, "C")
+}
+
+fn coreduce_in_locale(args: &[&str], dir: &Path, locale: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_coreduce"))
         .args(args)
         .current_dir(dir)
+        .env("LANG", locale)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .output()
         .unwrap()
 }
@@ -139,10 +148,127 @@ fn template_validate_inventory_end_to_end() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(p.join("r.json")).unwrap()).unwrap();
     assert_eq!(json["inventories"].as_array().unwrap().len(), 4);
-    // Never over the input.
+    // Never over the input; the study is Chinese, so the refusal is too,
+    // and in English on request.
     let o = coreduce(&["inventory", "study.xlsx", "--out", "study.xlsx"], p);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).1.contains("refusing to write"));
+    assert!(
+        text(&o).1.starts_with("错误：拒绝写入“study.xlsx”"),
+        "{:?}",
+        text(&o)
+    );
+    let o = coreduce(
+        &[
+            "inventory",
+            "study.xlsx",
+            "--out",
+            "study.xlsx",
+            "--lang",
+            "en",
+        ],
+        p,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("refusing to write"), "{:?}", text(&o));
+}
+
+/// Issue 16: a Chinese study (the zh template) hears Chinese on the
+/// terminal: the validation line, the warnings and the findings, with the
+/// same cell references as in English; `--lang en` switches back, and a
+/// Chinese terminal gets Chinese for a file that is not there.
+#[test]
+fn a_chinese_study_is_answered_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    assert!(
+        coreduce(&["template", "--out", "study.xlsx", "--lang", "zh"], p)
+            .status
+            .success()
+    );
+    let o = coreduce(&["validate", "study.xlsx"], p);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.starts_with("study.xlsx：无错误（4 个设施年份，"),
+        "{out}"
+    );
+    assert!(
+        out.contains("警告（1 次）：固体燃料“raw_coal”采用缺省低位发热量"),
+        "{out}"
+    );
+    assert!(!out.contains("warning"), "{out}");
+    let o = coreduce(&["validate", "study.xlsx", "--lang", "en"], p);
+    let (out, _) = text(&o);
+    assert!(
+        out.starts_with("study.xlsx: clean (4 facility-years, "),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning (1×): default NCV used for solid fuel 'raw_coal'"),
+        "{out}"
+    );
+    let o = coreduce(&["inventory", "study.xlsx", "--out", "r.csv"], p);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("已写入 r.csv（4 个设施年份，"), "{out}");
+    assert!(
+        err.contains("条警告（全部列在 warnings 工作表和 JSON 输出中）"),
+        "{err}"
+    );
+    // The CSV keeps its stable English field names.
+    let csv = std::fs::read_to_string(p.join("r.csv")).unwrap();
+    assert!(csv.starts_with("facility_id,year,sector,process,source,substance"));
+
+    // A finding in a workbook that says `language zh`: Chinese, same cell.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("settings").unwrap();
+    for (r, (k, v)) in [("key", "value"), ("gwp", "AR5"), ("language", "zh")]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(r as u32, 0, *k).unwrap();
+        ws.write_string(r as u32, 1, *v).unwrap();
+    }
+    let ws = wb.add_worksheet().set_name("facilities").unwrap();
+    ws.write_string(0, 0, "facility_id").unwrap();
+    ws.write_string(0, 1, "sector").unwrap();
+    ws.write_string(1, 0, "A").unwrap();
+    ws.write_string(1, 1, "ceramics").unwrap();
+    let ws = wb.add_worksheet().set_name("activity").unwrap();
+    for (c, h) in ["facility_id", "year", "item", "value", "unit"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "A").unwrap();
+    ws.write_number(1, 1, 2022).unwrap();
+    ws.write_string(1, 2, "output").unwrap();
+    ws.write_number(1, 3, 1000).unwrap();
+    ws.write_string(1, 4, "t").unwrap();
+    wb.save(p.join("bad.xlsx")).unwrap();
+    let o = coreduce(&["validate", "bad.xlsx"], p);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.starts_with("bad.xlsx："), "{out}");
+    assert!(out.contains("  - activity!D2："), "{out}");
+    assert!(!out.contains("output is in"), "{out}");
+    let o = coreduce(&["validate", "bad.xlsx", "--lang", "en"], p);
+    assert!(
+        text(&o).0.contains(
+            "activity!D2: output is in 't' (mass), but ceramics output is measured in 'm2' (area)"
+        ),
+        "{:?}",
+        text(&o)
+    );
+    // Nothing to read the language from: the terminal's.
+    let o = coreduce_in_locale(&["validate", "missing.xlsx"], p, "zh_CN.UTF-8");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).1.starts_with("错误：missing.xlsx："),
+        "{:?}",
+        text(&o)
+    );
 }
 
 #[test]

@@ -581,14 +581,14 @@ fn located_error(e: &Error) -> Result<(), String> {
             .iter()
             .try_for_each(|d| located(&d.location, &d.to_string())),
         // Messages about a request (a measure or scenario setting) name it.
-        Error::Request(m) if !m.is_empty() => Ok(()),
+        Error::Request(m) if !m.en.is_empty() => Ok(()),
         other => Err(format!("an error without a place: {other:?}")),
     }
 }
 
 fn located(l: &Location, text: &str) -> Result<(), String> {
     match l {
-        Location::Api { what } if what.is_empty() => Err(format!("empty place: {text}")),
+        Location::Api { what } if what.en.is_empty() => Err(format!("empty place: {text}")),
         Location::File { path, .. } if path.is_empty() => Err(format!("empty place: {text}")),
         _ => Ok(()),
     }
@@ -612,7 +612,7 @@ fn run_case(sheets: &[Sheet], roadmap: bool) -> Result<(), String> {
             return Ok(());
         }
         Err(WorkbookError::Unreadable { path, reason }) => {
-            return if path.is_empty() || reason.is_empty() {
+            return if path.is_empty() || reason.en.is_empty() {
                 Err("unreadable without a reason".into())
             } else {
                 Ok(())

@@ -110,7 +110,11 @@ fn words_units_and_places_give_the_same_inventory_as_codes() {
     assert_same_numbers(&words.inventories, &codes.inventories);
     // every technology was recognised: no notice about one
     assert!(
-        !words.study.notices.iter().any(|n| n.contains("technology")),
+        !words
+            .study
+            .notices
+            .iter()
+            .any(|n| n.en.contains("technology")),
         "{:?}",
         words.study.notices
     );
@@ -194,7 +198,7 @@ fn three_years_of_history_give_the_base_year_roadmap_not_their_sum() {
             .study
             .notices
             .iter()
-            .any(|n| n.contains("no 'base_year'") && n.contains("2022")),
+            .any(|n| n.en.contains("no 'base_year'") && n.en.contains("2022")),
         "{:?}",
         three.study.notices
     );
@@ -246,9 +250,19 @@ fn places_resolve_to_their_prefecture_and_keep_the_county() {
         assert_eq!(p.county.map(|c| c.name.as_str()), county, "{text}");
     }
     let err = s.place("市中区").unwrap_err();
-    assert!(err.contains("内江") && err.contains("乐山"), "{err}");
+    assert!(err.en.contains("内江") && err.en.contains("乐山"), "{err}");
+    // The same question in Chinese, with the same prefectures.
+    let zh = err.get(coreduce::Lang::Zh);
+    assert!(
+        zh.contains("内江") && zh.contains("乐山") && zh.contains("市中区"),
+        "{zh}"
+    );
     let err = s.place("Jiajang").unwrap_err();
-    assert!(err.contains("did you mean 'Jiajiang'"), "{err}");
+    assert!(err.en.contains("did you mean 'Jiajiang'"), "{err}");
+    assert!(
+        err.get(coreduce::Lang::Zh).contains("是否应为“Jiajiang”"),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -22,6 +22,7 @@ mod item_names;
 mod kiln_nox;
 mod marks;
 mod measures;
+mod messages;
 mod nitrogen_basis;
 mod one_view;
 mod overflow;

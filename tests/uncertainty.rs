@@ -111,12 +111,15 @@ fn same_seed_same_numbers_on_one_and_two_threads() {
 fn bad_distributions_are_errors_naming_the_factor_or_cell() {
     assert!(Uncertainty::parse("normal:-1", dec!(5))
         .unwrap_err()
+        .en
         .contains("negative"));
     assert!(Uncertainty::parse("lognormal:1.5", dec!(-2))
         .unwrap_err()
+        .en
         .contains("positive value"));
     assert!(Uncertainty::parse("triangular:3;1;2", dec!(2))
         .unwrap_err()
+        .en
         .contains("low ≤ mode ≤ high"));
     // In a workbook: the uncertainty cell is named.
     let dir = tempfile::tempdir().unwrap();

@@ -633,11 +633,15 @@ fn unknown_technology_elsewhere_is_inferred_from_the_fuels_with_a_notice() {
         .study
         .notices
         .iter()
-        .find(|n| n.contains("technology"))
+        .find(|n| n.en.contains("technology"))
         .unwrap();
     assert_eq!(
-        notice,
+        notice.en,
         "facilities!D2: technology 'old chain-grate thing' of F-01 is not one baijiu knows; 'coal_boiler' is used, inferred from its fuel.raw_coal"
+    );
+    assert_eq!(
+        notice.get(coreduce::Lang::Zh),
+        "facilities!D2：设施 F-01 的技术“old chain-grate thing”不在 baijiu 行业的技术列表中；采用“coal_boiler”，由其燃料 fuel.raw_coal 推断"
     );
 }
 
@@ -670,7 +674,7 @@ fn missing_settings_keys_fall_back_to_defaults_said_once() {
     let run = run_workbook(&path, &f, &s).unwrap();
     // gwp is given by the helper's settings sheet; the others are defaults
     assert_eq!(
-        run.study.notices,
+        run.study.notices.iter().map(|n| n.en.as_str()).collect::<Vec<_>>(),
         vec![
             "settings: no 'grid_factor'; the default grid.sc.avg (Sichuan's average grid factor of each year) is used",
             "settings: no 'view'; the default footprint (scope 1 + 2) is used",

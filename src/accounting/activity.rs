@@ -4,6 +4,14 @@
 
 use super::*;
 
+/// `'item': problem` in both languages.
+fn item_problem(item: &str, problem: &Text) -> Text {
+    Text::new(
+        format!("'{item}': {}", problem.en),
+        format!("“{item}”：{}", problem.get(Lang::Zh)),
+    )
+}
+
 impl<'a> Work<'a> {
     pub(super) fn fuel_ids(&self) -> Vec<&'a str> {
         self.sectors.fuel_ids()
@@ -11,7 +19,12 @@ impl<'a> Work<'a> {
 
     pub(super) fn here(&self) -> Location {
         Location::Api {
-            what: format!("facility '{}' year {}", self.fy.facility_id, self.fy.year),
+            what: tr!(
+                "facility '{}' year {}",
+                "设施“{}” {} 年",
+                self.fy.facility_id,
+                self.fy.year
+            ),
         }
     }
 
@@ -50,18 +63,27 @@ impl<'a> Work<'a> {
             let (item, node) = split_node(&a.item);
             let Some(spec) = item_spec(item, &fuels) else {
                 errors.push(
-                    DataError::new(a.location.clone(), format!("unknown item '{item}'")).with_hint(
-                        did_you_mean(item, item_examples(&fuels).iter().map(String::as_str)),
-                    ),
+                    DataError::new(
+                        a.location.clone(),
+                        tr!("unknown item '{item}'", "未知项目“{item}”"),
+                    )
+                    .with_hint(did_you_mean(
+                        item,
+                        item_examples(&fuels).iter().map(String::as_str),
+                    )),
                 );
                 continue;
             };
             if let Some(n) = node {
                 if self.sector.node(n).is_none() {
+                    let sector_id = &self.sector.id;
                     errors.push(
                         DataError::new(
                             a.location.clone(),
-                            format!("unknown node '{n}' for sector {}", self.sector.id),
+                            tr!(
+                                "unknown node '{n}' for sector {sector_id}",
+                                "行业 {sector_id} 中没有节点“{n}”"
+                            ),
                         )
                         .with_hint(did_you_mean(
                             n,
@@ -78,37 +100,43 @@ impl<'a> Work<'a> {
                 match q.value_in(&canonical) {
                     Ok(v) if v < Decimal::ZERO => errors.push(DataError::new(
                         a.location.clone(),
-                        format!("output is negative ({})", q),
+                        tr!("output is negative ({q})", "产量为负值（{q}）"),
                     )),
-                    Ok(v) if v > crate::units::MAX_MAGNITUDE => errors.push(DataError::new(
-                        a.location.clone(),
-                        format!(
-                            "output: {}",
-                            crate::units::magnitude_problem(v, canonical.symbol())
-                                .unwrap_or_default()
-                        ),
-                    )),
+                    Ok(v) if v > crate::units::MAX_MAGNITUDE => {
+                        let m = crate::units::magnitude_problem(v, canonical.symbol())
+                            .unwrap_or_default();
+                        errors.push(DataError::new(
+                            a.location.clone(),
+                            Text::new(
+                                format!("output: {}", m.en),
+                                format!("产量：{}", m.get(Lang::Zh)),
+                            ),
+                        ))
+                    }
                     Ok(v) => {
                         if output.is_some() {
                             errors.push(DataError::new(
                                 a.location.clone(),
-                                "output is given twice for this facility-year",
+                                tr!(
+                                    "output is given twice for this facility-year",
+                                    "本设施年份的产量填写了两次"
+                                ),
                             ));
                         }
                         output = Some(v);
                         output_at = Some(a.location.clone());
                     }
-                    Err(_) => errors.push(DataError::new(
-                        a.location.clone(),
-                        format!(
-                            "output is in '{}' ({}), but {} output is measured in '{}' ({})",
-                            q.unit,
-                            q.unit.dims(),
-                            self.sector.id,
-                            canonical,
-                            canonical.dims()
-                        ),
-                    )),
+                    Err(_) => {
+                        let (unit, dims) = (&q.unit, q.unit.dims());
+                        let (sector_id, canonical_dims) = (&self.sector.id, canonical.dims());
+                        errors.push(DataError::new(
+                            a.location.clone(),
+                            tr!(
+                                "output is in '{unit}' ({dims}), but {sector_id} output is measured in '{canonical}' ({canonical_dims})",
+                                "产量的单位为“{unit}”（{dims}），但 {sector_id} 行业的产量以“{canonical}”（{canonical_dims}）计量"
+                            ),
+                        ))
+                    }
                 }
                 continue;
             }
@@ -118,14 +146,13 @@ impl<'a> Work<'a> {
                 || (spec.kind == ItemKind::Amount
                     && per_output.as_ref().is_some_and(|p| q.unit.compatible(p)));
             if !dims_ok {
+                let (unit, dims) = (&q.unit, q.unit.dims());
+                let canonical_dims = canonical.dims();
                 errors.push(DataError::new(
                     a.location.clone(),
-                    format!(
-                        "'{item}' is in '{}' ({}), which cannot be converted to '{}' ({})",
-                        q.unit,
-                        q.unit.dims(),
-                        canonical,
-                        canonical.dims()
+                    tr!(
+                        "'{item}' is in '{unit}' ({dims}), which cannot be converted to '{canonical}' ({canonical_dims})",
+                        "“{item}”的单位为“{unit}”（{dims}），无法换算为“{canonical}”（{canonical_dims}）"
                     ),
                 ));
                 continue;
@@ -134,34 +161,47 @@ impl<'a> Work<'a> {
                 let v = match q.value_in(&canonical) {
                     Ok(v) => v,
                     Err(e) => {
-                        errors.push(DataError::new(a.location.clone(), format!("'{item}': {e}")));
+                        errors.push(DataError::new(
+                            a.location.clone(),
+                            item_problem(item, &unit_text(&e)),
+                        ));
                         continue;
                     }
                 };
                 if let Some(m) = crate::units::magnitude_problem(v, canonical.symbol()) {
-                    errors.push(DataError::new(a.location.clone(), format!("'{item}': {m}")));
+                    errors.push(DataError::new(a.location.clone(), item_problem(item, &m)));
                     continue;
                 }
                 let is_fraction = canonical.dims() == Dims::NONE;
                 if is_fraction && (v < Decimal::ZERO || v > Decimal::ONE) {
                     errors.push(DataError::new(
                         a.location.clone(),
-                        format!("'{item}' must lie between 0 and 1 (0–100 %), got {q}"),
+                        tr!(
+                            "'{item}' must lie between 0 and 1 (0–100 %), got {q}",
+                            "“{item}”须介于 0 与 1 之间（0–100 %），实际为 {q}"
+                        ),
                     ));
                     continue;
                 }
                 if !is_fraction && v < Decimal::ZERO {
                     errors.push(DataError::new(
                         a.location.clone(),
-                        format!("'{item}' cannot be negative, got {q}"),
+                        tr!(
+                            "'{item}' cannot be negative, got {q}",
+                            "“{item}”不能为负值，实际为 {q}"
+                        ),
                     ));
                     continue;
                 }
                 let key = (item.to_string(), node.unwrap_or("").to_string());
                 if self.props.contains_key(&key) {
+                    let full = &a.item;
                     errors.push(DataError::new(
                         a.location.clone(),
-                        format!("'{}' is given twice for this facility-year", a.item),
+                        tr!(
+                            "'{full}' is given twice for this facility-year",
+                            "本设施年份的“{full}”填写了两次"
+                        ),
                     ));
                     continue;
                 }
@@ -170,7 +210,10 @@ impl<'a> Work<'a> {
                 if q.value < Decimal::ZERO {
                     errors.push(DataError::new(
                         a.location.clone(),
-                        format!("'{item}' cannot be negative, got {q}"),
+                        tr!(
+                            "'{item}' cannot be negative, got {q}",
+                            "“{item}”不能为负值，实际为 {q}"
+                        ),
                     ));
                     continue;
                 }
@@ -180,10 +223,10 @@ impl<'a> Work<'a> {
                     .or_else(|_| q.value_in(per_output.as_ref().unwrap_or(&canonical)));
                 let problem = match in_canonical {
                     Ok(v) => crate::units::magnitude_problem(v, canonical.symbol()),
-                    Err(e) => Some(e.to_string()),
+                    Err(e) => Some(unit_text(&e)),
                 };
                 if let Some(m) = problem {
-                    errors.push(DataError::new(a.location.clone(), format!("'{item}': {m}")));
+                    errors.push(DataError::new(a.location.clone(), item_problem(item, &m)));
                     continue;
                 }
                 measured.push((
@@ -198,11 +241,12 @@ impl<'a> Work<'a> {
             if output_rows > 0 {
                 return Err(Error::from_findings(errors));
             }
+            let label = &self.sector.output_label;
             errors.push(DataError::new(
                 self.here(),
-                format!(
-                    "no 'output' for this facility-year (in {})",
-                    self.sector.output_label
+                tr!(
+                    "no 'output' for this facility-year (in {label})",
+                    "本设施年份缺少“output”（产量，单位：{label}）"
                 ),
             ));
             return Err(Error::from_findings(errors));
@@ -213,13 +257,14 @@ impl<'a> Work<'a> {
         if output.is_zero() {
             // Legal (a plant idle all year), but every per-output amount,
             // intensity and measure cost of this facility-year becomes zero.
-            self.warnings.push(Warning {
-                location: output_at.unwrap_or_else(|| self.here()).to_string(),
-                message: format!(
-                    "output is 0 {}: amounts given per unit of output, intensities and measure costs are zero for this facility-year (was the plant idle, or is the cell wrong?)",
-                    self.sector.output_unit
+            let unit = &self.sector.output_unit;
+            self.warnings.push(Warning::new(
+                output_at.unwrap_or_else(|| self.here()),
+                tr!(
+                    "output is 0 {unit}: amounts given per unit of output, intensities and measure costs are zero for this facility-year (was the plant idle, or is the cell wrong?)",
+                    "产量为 0 {unit}：本设施年份按单位产量给出的量、排放强度和措施成本均为零（是停产，还是单元格填错了？）"
                 ),
-            });
+            ));
         }
         // Normalise measured amounts to totals in canonical units.
         let mut seen = BTreeSet::new();
@@ -237,15 +282,23 @@ impl<'a> Work<'a> {
                         })
                     })
             }
-            .map_err(|e| Error::Data(DataError::new(loc.clone(), format!("'{item}': {e}"))))?;
+            .map_err(|e| {
+                Error::Data(DataError::new(
+                    loc.clone(),
+                    item_problem(&item, &unit_text(&e)),
+                ))
+            })?;
             if let Some(m) = crate::units::magnitude_problem(total, canonical.symbol()) {
-                return Err(Error::Data(DataError::new(loc, format!("'{item}': {m}"))));
+                return Err(Error::Data(DataError::new(loc, item_problem(&item, &m))));
             }
             let key = (item.clone(), node.clone().unwrap_or_default());
             if !seen.insert(key) {
                 return Err(Error::Data(DataError::new(
                     loc,
-                    format!("'{item}' is given twice for this facility-year"),
+                    tr!(
+                        "'{item}' is given twice for this facility-year",
+                        "本设施年份的“{item}”填写了两次"
+                    ),
                 )));
             }
             self.measured.push((item, node, total, loc));
@@ -273,12 +326,16 @@ pub(super) fn factor_edits(
             Edit::ScaleFactor { id, multiplier } => {
                 let id = expand(id, sector, ctx);
                 let Some(f) = copy.find(&id) else { continue };
-                let Some(new) = f.value.checked_mul(*multiplier) else {
+                let old = f.value;
+                let Some(new) = old.checked_mul(*multiplier) else {
                     return Err(Error::Data(DataError::new(
                         Location::Api {
-                            what: format!("measure edit of '{id}'"),
+                            what: tr!("measure edit of '{id}'", "措施对“{id}”的修改"),
                         },
-                        format!("{} × {multiplier} is out of range", f.value),
+                        tr!(
+                            "{old} × {multiplier} is out of range",
+                            "{old} × {multiplier} 超出数值范围"
+                        ),
                     )));
                 };
                 (id, new, format!("measure edit: × {multiplier}"))
@@ -286,6 +343,7 @@ pub(super) fn factor_edits(
             Edit::SetFactor { id, value, weight } => {
                 let id = expand(id, sector, ctx);
                 let Some(f) = copy.find(&id) else { continue };
+                let old = f.value;
                 let Some(new) = value
                     .checked_sub(f.value)
                     .and_then(|d| weight.checked_mul(d))
@@ -293,11 +351,11 @@ pub(super) fn factor_edits(
                 else {
                     return Err(Error::Data(DataError::new(
                         Location::Api {
-                            what: format!("measure edit of '{id}'"),
+                            what: tr!("measure edit of '{id}'", "措施对“{id}”的修改"),
                         },
-                        format!(
-                            "{} toward {value} (weight {weight}) is out of range",
-                            f.value
+                        tr!(
+                            "{old} toward {value} (weight {weight}) is out of range",
+                            "{old} 向 {value} 调整（权重 {weight}）超出数值范围"
                         ),
                     )));
                 };
@@ -316,7 +374,7 @@ pub(super) fn factor_edits(
             unit,
             &text,
             Location::Api {
-                what: format!("measure edit of '{id}'"),
+                what: tr!("measure edit of '{id}'", "措施对“{id}”的修改"),
             },
         )
         .map_err(Error::Data)?;

@@ -49,17 +49,20 @@ impl<'a> Work<'a> {
             let id = format!("fuel.{table}.{fuel}.{short}");
             if let Some(f) = self.lib.find(&id) {
                 let v = f.unit.convert(f.value, &target).map_err(|e| {
-                    Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}")))
+                    Error::Data(DataError::new(
+                        self.here(),
+                        factor_problem(&id, &Text::from(&e)),
+                    ))
                 })?;
                 return Ok((v, Some(id), None));
             }
         }
+        let (ed, tables) = (self.ctx.edition, edition.fuel_tables.join(", "));
         Err(Error::Data(DataError::new(
             self.here(),
-            format!(
-                "no default {prop} for fuel '{fuel}' in the {} tables ({}): give '{item}'",
-                self.ctx.edition,
-                edition.fuel_tables.join(", ")
+            tr!(
+                "no default {prop} for fuel '{fuel}' in the {ed} tables ({tables}): give '{item}'",
+                "{ed} 版本的燃料表（{tables}）中没有燃料“{fuel}”的 {prop} 缺省值：请填写“{item}”"
             ),
         )))
     }
@@ -77,7 +80,7 @@ impl<'a> Work<'a> {
             let fuel = self.sectors.fuel(fuel_id).cloned().ok_or_else(|| {
                 Error::Data(DataError::new(
                     self.here(),
-                    format!("unknown fuel '{fuel_id}'"),
+                    tr!("unknown fuel '{fuel_id}'", "未知燃料“{fuel_id}”"),
                 ))
             })?;
             let src = self.recipe(Method::Combustion, &node)?;
@@ -116,13 +119,14 @@ impl<'a> Work<'a> {
             if fuel.state == FuelState::Solid && !fuel.biogenic && ncv_at.is_none() && !warned_solid
             {
                 warned_solid = true;
-                self.warnings.push(Warning {
-                    location: self.here().to_string(),
-                    message: format!(
-                        "default NCV used for solid fuel '{}': solid-fuel defaults differ by up to ±13 % between guideline tables; give the measured fuel.{}.ncv",
-                        fuel.id, fuel.id
+                let fuel_id = &fuel.id;
+                self.warnings.push(Warning::new(
+                    self.here(),
+                    tr!(
+                        "default NCV used for solid fuel '{fuel_id}': solid-fuel defaults differ by up to ±13 % between guideline tables; give the measured fuel.{fuel_id}.ncv",
+                        "固体燃料“{fuel_id}”采用缺省低位发热量：各指南表中固体燃料缺省值相差可达 ±13 %；请填写实测的 fuel.{fuel_id}.ncv"
                     ),
-                });
+                ));
             }
             let mut inputs = vec![InputUsed {
                 item: item.clone(),
@@ -227,7 +231,10 @@ impl<'a> Work<'a> {
                         .mul(&ef)
                         .and_then(|q| q.value_in(&Unit::parse("t")?))
                         .map_err(|e| {
-                            Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}")))
+                            Error::Data(DataError::new(
+                                self.here(),
+                                factor_problem(&id, &Text::from(&e)),
+                            ))
                         })?;
                     let mut inp = vec![inputs[0].clone()];
                     let mut ids = entry.factor_ids.clone();

@@ -19,15 +19,18 @@ impl<'a> Work<'a> {
     ) -> crate::Result<(Decimal, String)> {
         match grid {
             GridFactor::Value(q) => {
-                let bad = |m: String| {
+                let bad = |m: Text| {
                     Error::Data(DataError::new(
                         self.here(),
-                        format!("settings grid_factor {q}: {m}"),
+                        Text::new(
+                            format!("settings grid_factor {q}: {}", m.en),
+                            format!("settings 工作表 grid_factor {q}：{}", m.get(Lang::Zh)),
+                        ),
                     ))
                 };
                 let v = q
                     .value_in(&Unit::parse("tCO2/MWh")?)
-                    .map_err(|e| bad(e.to_string()))?;
+                    .map_err(|e| bad(Text::from(&e)))?;
                 if let Some(m) = crate::units::magnitude_problem(v, "tCO2/MWh") {
                     return Err(bad(m));
                 }
@@ -59,18 +62,22 @@ impl<'a> Work<'a> {
                     return Err(Error::Data(
                         DataError::new(
                             self.here(),
-                            format!("unknown grid factor '{id}' (neither a factor nor a series with years)"),
+                            tr!(
+                                "unknown grid factor '{id}' (neither a factor nor a series with years)",
+                                "未知电网排放因子“{id}”（既不是因子，也不是按年份的因子序列）"
+                            ),
                         )
                         .with_hint(did_you_mean(id, self.lib.ids())),
                     ));
                 };
                 if warn {
-                    self.warnings.push(Warning {
-                        location: self.here().to_string(),
-                        message: format!(
-                            "no grid factor '{year_id}': the nearest year {y} ('{chosen}') is used"
+                    self.warnings.push(Warning::new(
+                        self.here(),
+                        tr!(
+                            "no grid factor '{year_id}': the nearest year {y} ('{chosen}') is used",
+                            "没有电网排放因子“{year_id}”：采用最近年份 {y} 的因子（“{chosen}”）"
                         ),
-                    });
+                    ));
                 }
                 let (v, id) = self.factor_in(&chosen, "tCO2/MWh")?;
                 Ok((v, id))

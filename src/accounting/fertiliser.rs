@@ -18,17 +18,20 @@ impl<'a> Work<'a> {
             .collect();
         let mut get = |k: &str| -> crate::Result<Decimal> {
             let t = src.param(k, ed).ok_or_else(|| {
+                let source = &src.id;
                 Error::Data(DataError::new(
                     src.location.clone(),
-                    format!("source '{}' needs parameter '{k}'", src.id),
+                    tr!(
+                        "source '{source}' needs parameter '{k}'",
+                        "排放源“{source}”缺少参数“{k}”"
+                    ),
                 ))
             })?;
             let (v, unit, id) = self.factor(t)?;
-            let bad =
-                |m: String| Error::Data(DataError::new(self.here(), format!("factor '{id}': {m}")));
+            let bad = |m: Text| Error::Data(DataError::new(self.here(), factor_problem(&id, &m)));
             let v = unit
                 .convert(v, &Unit::one())
-                .map_err(|e| bad(e.to_string()))?;
+                .map_err(|e| bad(Text::from(&e)))?;
             let basis = crate::units::nitrogen_basis(&unit).map_err(bad)?;
             let v = self.mul(format_args!("factor '{id}' on the N basis"), v, basis)?;
             ids.push(id);

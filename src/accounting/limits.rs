@@ -42,7 +42,10 @@ impl Work<'_> {
                 self.mul("concentration", mass, dec!(1000000000))?,
                 *flow,
             )?;
-            let mut basis = "at the measured O2 (give stack.o2 and stack.o2_ref to correct it)";
+            let mut basis = tr!(
+                "at the measured O2 (give stack.o2 and stack.o2_ref to correct it)",
+                "按实测含氧量（填写 stack.o2 和 stack.o2_ref 可折算）"
+            );
             if let (Some((o2, _)), Some((o2_ref, _))) = (
                 self.prop("stack.o2", &c.node),
                 self.prop("stack.o2_ref", &c.node),
@@ -53,26 +56,21 @@ impl Work<'_> {
                         conc,
                         self.div("O2 correction", dec!(0.21) - o2_ref, dec!(0.21) - o2)?,
                     )?;
-                    basis = "at the reference O2";
+                    basis = tr!("at the reference O2", "按基准含氧量折算");
                 }
             }
             if conc > limit {
-                found.push(format!(
-                    "{} at {}: {} mg/m3 {basis}, above the limit {} mg/m3 ({id})",
-                    c.substance.code(),
-                    c.node,
-                    conc.round_dp(1).normalize(),
-                    limit.normalize()
+                let (code, node) = (c.substance.code(), &c.node);
+                let (conc, limit) = (conc.round_dp(1).normalize(), limit.normalize());
+                let (basis_en, basis_zh) = (&basis.en, basis.get(Lang::Zh));
+                found.push(Text::new(
+                    format!("{code} at {node}: {conc} mg/m3 {basis_en}, above the limit {limit} mg/m3 ({id}): check the control efficiency and the stack flow, or the plant does not meet its emission standard"),
+                    format!("{node} 的 {code}：{conc} mg/m3（{basis_zh}），超过限值 {limit} mg/m3（{id}）：请核对治理效率和烟气量，否则该厂未达到排放标准"),
                 ));
             }
         }
         for f in found {
-            self.warnings.push(Warning {
-                location: self.here().to_string(),
-                message: format!(
-                    "{f}: check the control efficiency and the stack flow, or the plant does not meet its emission standard"
-                ),
-            });
+            self.warnings.push(Warning::new(self.here(), f));
         }
         Ok(())
     }

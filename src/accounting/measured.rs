@@ -60,9 +60,13 @@ impl<'a> Work<'a> {
                             from: at,
                         });
                         let Some((o2, at)) = self.prop("stack.o2", &node) else {
+                            let code = sub.code();
                             return Err(Error::Data(DataError::new(
                                 self.here(),
-                                format!("stack.{}.concentration_ref at '{node}' needs the measured stack.o2 to convert it back", sub.code()),
+                                tr!(
+                                    "stack.{code}.concentration_ref at '{node}' needs the measured stack.o2 to convert it back",
+                                    "“{node}”的 stack.{code}.concentration_ref 需要实测的 stack.o2 才能换算回实测含氧量下的浓度"
+                                ),
                             )));
                         };
                         inputs.push(InputUsed {
@@ -74,7 +78,13 @@ impl<'a> Work<'a> {
                         });
                         let o2_ref = match self.prop("stack.o2_ref", &node) {
                             Some((v, at)) => {
-                                inputs.push(InputUsed { item: "stack.o2_ref".into(), value: v, unit: "fraction".into(), origin: InputOrigin::Measured, from: at });
+                                inputs.push(InputUsed {
+                                    item: "stack.o2_ref".into(),
+                                    value: v,
+                                    unit: "fraction".into(),
+                                    origin: InputOrigin::Measured,
+                                    from: at,
+                                });
                                 v
                             }
                             // The ceramics standard's reference O2 is the default there;
@@ -86,16 +96,23 @@ impl<'a> Work<'a> {
                                 v
                             }
                             None => {
+                                let code = sub.code();
                                 return Err(Error::Data(DataError::new(
                                     self.here(),
-                                    format!("stack.{}.concentration_ref at '{node}' needs stack.o2_ref (the reference O2 of the standard)", sub.code()),
-                                )))
+                                    tr!(
+                                        "stack.{code}.concentration_ref at '{node}' needs stack.o2_ref (the reference O2 of the standard)",
+                                        "“{node}”的 stack.{code}.concentration_ref 需要 stack.o2_ref（排放标准规定的基准含氧量）"
+                                    ),
+                                )));
                             }
                         };
                         if o2_ref >= twenty_one || o2 >= twenty_one {
                             return Err(Error::Data(DataError::new(
                                 self.here(),
-                                "oxygen contents must be below 21 % for the O2 correction",
+                                tr!(
+                                    "oxygen contents must be below 21 % for the O2 correction",
+                                    "进行含氧量折算时，含氧量必须低于 21 %"
+                                ),
                             )));
                         }
                         let what = "O2-corrected concentration = C_ref × (21 − O2) / (21 − O2_ref)";
@@ -111,14 +128,14 @@ impl<'a> Work<'a> {
                 self.rows
                     .retain(|r| !(r.substance == sub.code() && r.node == node));
                 if self.rows.len() != before {
-                    self.warnings.push(Warning {
-                        location: flow.from.clone(),
-                        message: format!(
-                            "the stack measurement of {} at '{node}' replaces {} computed row(s)",
-                            sub.code(),
-                            before - self.rows.len()
+                    let (code, replaced) = (sub.code(), before - self.rows.len());
+                    self.warnings.push(Warning::new(
+                        flow.from.clone(),
+                        tr!(
+                            "the stack measurement of {code} at '{node}' replaces {replaced} computed row(s)",
+                            "“{node}”处 {code} 的烟囱实测值替代了 {replaced} 行计算结果"
                         ),
-                    });
+                    ));
                 }
                 let memo = sub.category() == Category::Memo;
                 self.rows.push(Row {
@@ -159,13 +176,14 @@ impl<'a> Work<'a> {
                 !(r.substance == sub.code() && r.scope != 2 && (node.is_empty() || r.node == node))
             });
             if self.rows.len() != before {
-                self.warnings.push(Warning {
-                    location: e.from.clone(),
-                    message: format!(
-                        "measured {item} replaces {} computed row(s)",
-                        before - self.rows.len()
+                let replaced = before - self.rows.len();
+                self.warnings.push(Warning::new(
+                    e.from.clone(),
+                    tr!(
+                        "measured {item} replaces {replaced} computed row(s)",
+                        "实测的 {item} 替代了 {replaced} 行计算结果"
                     ),
-                });
+                ));
             }
             let memo = sub.category() == Category::Memo;
             self.rows.push(Row {

@@ -34,6 +34,8 @@ use crate::factors::FactorLibrary;
 use crate::graph::items::{item_examples, item_spec, split_node, ItemKind};
 use crate::graph::{expand, Context, FuelState, Method, Sector, SectorLibrary, Source};
 use crate::substance::{Category, Substance};
+use crate::text::{Lang, Text};
+use crate::tr;
 use crate::units::{Dims, Quantity, Unit};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -48,6 +50,19 @@ const CO2_PER_CH4: (Decimal, Decimal) = (dec!(44), dec!(16));
 const N2O_PER_N: (Decimal, Decimal) = (dec!(44), dec!(28));
 /// SO2 formed per unit of sulfur burnt, 64/32 = 2 (accounting rules 9 and 10).
 const SO2_PER_S: Decimal = dec!(2);
+
+/// A unit error as a text in both languages.
+fn unit_text(e: &crate::units::UnitError) -> Text {
+    Text::from(e)
+}
+
+/// `factor 'id': problem` in both languages.
+fn factor_problem(id: &str, problem: &Text) -> Text {
+    Text::new(
+        format!("factor '{id}': {}", problem.en),
+        format!("因子“{id}”：{}", problem.get(Lang::Zh)),
+    )
+}
 
 /// `a × num / den`, multiplying first so that exact inputs stay exact; None
 /// when the product leaves the range of a `Decimal`.
@@ -66,8 +81,9 @@ impl Work<'_> {
     fn out_of_range(&self, what: impl fmt::Display, op: String) -> Error {
         Error::Data(DataError::new(
             self.here(),
-            format!(
-                "{what}: {op} is out of range (larger than about 7.9e28): check the magnitudes and units of the values involved"
+            tr!(
+                "{what}: {op} is out of range (larger than about 7.9e28): check the magnitudes and units of the values involved",
+                "{what}：{op} 超出数值范围（大于约 7.9e28）：请核对所涉数值的量级和单位"
             ),
         ))
     }
@@ -81,7 +97,10 @@ impl Work<'_> {
         if b.is_zero() {
             return Err(Error::Data(DataError::new(
                 self.here(),
-                format!("{what}: {a} / 0 is a division by zero"),
+                tr!(
+                    "{what}: {a} / 0 is a division by zero",
+                    "{what}：{a} / 0 除数为零"
+                ),
             )));
         }
         a.checked_div(b)
@@ -176,7 +195,12 @@ pub fn inventory_with_edits(
     edits: &[Edit],
 ) -> crate::Result<Inventory> {
     let here = Location::Api {
-        what: format!("facility '{}' year {}", fy.facility_id, fy.year),
+        what: tr!(
+            "facility '{}' year {}",
+            "设施“{}” {} 年",
+            fy.facility_id,
+            fy.year
+        ),
     };
     let sector = sectors
         .get(&fy.sector)
@@ -189,13 +213,14 @@ pub fn inventory_with_edits(
             .id
             .clone(),
         _ => {
-            warnings.push(Warning {
-                location: here.to_string(),
-                message: format!(
-                    "no technology given: the sector default '{}' is assumed",
-                    sector.default_technology
+            let default = &sector.default_technology;
+            warnings.push(Warning::new(
+                &here,
+                tr!(
+                    "no technology given: the sector default '{default}' is assumed",
+                    "未填写技术：按行业缺省技术“{default}”计"
                 ),
-            });
+            ));
             sector.default_technology.clone()
         }
     };
@@ -205,10 +230,14 @@ pub fn inventory_with_edits(
         .cloned()
         .unwrap_or_else(|| sector.default_edition.clone());
     let Some(ed) = sector.editions.get(&edition) else {
+        let sector_id = &sector.id;
         return Err(Error::Data(
             DataError::new(
                 here,
-                format!("unknown edition '{edition}' for sector {}", sector.id),
+                tr!(
+                    "unknown edition '{edition}' for sector {sector_id}",
+                    "行业 {sector_id} 没有版本“{edition}”"
+                ),
             )
             .with_hint(did_you_mean(
                 &edition,
@@ -217,15 +246,14 @@ pub fn inventory_with_edits(
         ));
     };
     if ed.gwp != settings.gwp.key() {
-        warnings.push(Warning {
-            location: here.to_string(),
-            message: format!(
-                "the {} guideline uses {} GWPs; CO2e here uses the study's {} set",
-                edition,
-                ed.gwp.to_uppercase(),
-                settings.gwp.key().to_uppercase()
+        let (guideline_gwp, study_gwp) = (ed.gwp.to_uppercase(), settings.gwp.key().to_uppercase());
+        warnings.push(Warning::new(
+            &here,
+            tr!(
+                "the {edition} guideline uses {guideline_gwp} GWPs; CO2e here uses the study's {study_gwp} set",
+                "{edition} 指南采用 {guideline_gwp} 全球增温潜势（GWP）；此处 CO2e 按本研究的 {study_gwp} 取值计算"
             ),
-        });
+        ));
     }
     let ctx = Context {
         edition: &edition,
@@ -256,7 +284,7 @@ pub fn inventory_with_edits(
     // A unit error (a conversion out of range) gets the facility-year as its place.
     let here = work.here();
     let located = |e: Error| match e {
-        Error::Unit(u) => Error::Data(DataError::new(here.clone(), u.to_string())),
+        Error::Unit(u) => Error::Data(DataError::new(here.clone(), Text::from(&u))),
         e => e,
     };
     let output = work.read_activity().map_err(located)?;
@@ -335,21 +363,19 @@ impl Work<'_> {
             if factors.iter().all(|f| confirmed(f.confidence)) {
                 continue;
             }
-            let list: Vec<String> = factors
+            let list = factors
                 .iter()
                 .map(|f| format!("{} = {} {} ({})", f.id, f.value, f.unit, f.confidence))
-                .collect();
-            found.push(format!(
-                "fuel '{fuel}' has no default in the {own} table of this edition; its defaults come from the {table} table: {}; give the measured fuel.{fuel}.ncv, .carbon_content and .oxidation",
-                list.join(", ")
+                .collect::<Vec<String>>()
+                .join(", ");
+            found.push(tr!(
+                "fuel '{fuel}' has no default in the {own} table of this edition; its defaults come from the {table} table: {list}; give the measured fuel.{fuel}.ncv, .carbon_content and .oxidation",
+                "燃料“{fuel}”在本版本的 {own} 表中没有缺省值；其缺省值取自 {table} 表：{list}；请填写实测的 fuel.{fuel}.ncv、.carbon_content 和 .oxidation"
             ));
         }
-        let here = self.here().to_string();
+        let here = self.here();
         for message in found {
-            self.warnings.push(Warning {
-                location: here.clone(),
-                message,
-            });
+            self.warnings.push(Warning::new(&here, message));
         }
     }
 
@@ -382,13 +408,14 @@ impl Work<'_> {
                 format!("{} = {} {} (alternative: {alt})", f.id, f.value, f.unit)
             })
             .collect();
-        self.warnings.push(Warning {
-            location: self.here().to_string(),
-            message: format!(
-                "this result rests on default(s) whose sources disagree (marked conflicting): {}; give measured values or choose another edition (`coreduce factors show ID`)",
-                list.join("; ")
+        let list = list.join("; ");
+        self.warnings.push(Warning::new(
+            self.here(),
+            tr!(
+                "this result rests on default(s) whose sources disagree (marked conflicting): {list}; give measured values or choose another edition (`coreduce factors show ID`)",
+                "本结果所用的缺省值来源之间不一致（标记为 conflicting）：{list}；请填写实测值或选用其他版本（`coreduce factors show ID`）"
             ),
-        });
+        ));
     }
 }
 
@@ -509,7 +536,7 @@ pub fn compute(
     if let GridFactor::Value(q) = &study.settings.grid {
         let problem = Unit::parse("tCO2/MWh")
             .and_then(|u| q.value_in(&u))
-            .map_err(|e| e.to_string())
+            .map_err(|e| Text::from(&e))
             .and_then(|v| match crate::units::magnitude_problem(v, "tCO2/MWh") {
                 Some(m) => Err(m),
                 None => Ok(()),
@@ -519,7 +546,10 @@ pub fn compute(
                 Location::Sheet {
                     sheet: "settings".into(),
                 },
-                format!("grid_factor {q}: {m}"),
+                Text::new(
+                    format!("grid_factor {q}: {}", m.en),
+                    format!("grid_factor {q}：{}", m.get(Lang::Zh)),
+                ),
             )));
         }
     }

@@ -6,17 +6,22 @@ use super::*;
 impl<'a> Work<'a> {
     pub(super) fn factor_source(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
         let node = self.sector.node(&src.node).ok_or_else(|| {
+            let node = &src.node;
             Error::Data(DataError::new(
                 src.location.clone(),
-                format!("unknown node '{}'", src.node),
+                tr!("unknown node '{node}'", "未知节点“{node}”"),
             ))
         })?;
         let basis = Quantity::new(self.node_activity(&src.node), node.unit.clone());
         let ed = self.ctx.edition;
         let Some(template) = src.param("factor", ed) else {
+            let source = &src.id;
             return Err(Error::Data(DataError::new(
                 src.location.clone(),
-                format!("source '{}' needs parameter 'factor'", src.id),
+                tr!(
+                    "source '{source}' needs parameter 'factor'",
+                    "排放源“{source}”缺少参数“factor”"
+                ),
             )));
         };
         let (v, u, id) = self.factor(template)?;
@@ -26,7 +31,7 @@ impl<'a> Work<'a> {
             .map_err(|e| {
                 Error::Data(DataError::new(
                     src.location.clone(),
-                    format!("factor '{id}': {e}"),
+                    factor_problem(&id, &Text::from(&e)),
                 ))
             })?;
         let mut ids = vec![id];

@@ -8,11 +8,15 @@ impl<'a> Work<'a> {
     pub(super) fn anode(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
         let p = self.node_activity(&src.node);
         let ed = self.ctx.edition;
+        let source = &src.id;
         let param = |name: &str| {
             src.param(name, ed).ok_or_else(|| {
                 Error::Data(DataError::new(
                     src.location.clone(),
-                    format!("source '{}' needs parameter '{name}'", src.id),
+                    tr!(
+                        "source '{source}' needs parameter '{name}'",
+                        "排放源“{source}”缺少参数“{name}”"
+                    ),
                 ))
             })
         };
@@ -111,7 +115,10 @@ impl<'a> Work<'a> {
                 other => {
                     return Err(Error::Data(DataError::new(
                         src.location.clone(),
-                        format!("the anode method gives CO2 and SO2, not {other}"),
+                        tr!(
+                            "the anode method gives CO2 and SO2, not {other}",
+                            "阳极法只计算 CO2 和 SO2，不计算 {other}"
+                        ),
                     )))
                 }
             }
@@ -122,11 +129,15 @@ impl<'a> Work<'a> {
     pub(super) fn pfc(&mut self, settings: &Settings, src: &Source) -> crate::Result<()> {
         let p = self.node_activity(&src.node);
         let ed = self.ctx.edition;
+        let source = &src.id;
         let param = |name: &str| {
             src.param(name, ed).ok_or_else(|| {
                 Error::Data(DataError::new(
                     src.location.clone(),
-                    format!("source '{}' needs parameter '{name}'", src.id),
+                    tr!(
+                        "source '{source}' needs parameter '{name}'",
+                        "排放源“{source}”缺少参数“{name}”"
+                    ),
                 ))
             })
         };

@@ -23,9 +23,12 @@ impl<'a> Work<'a> {
     pub(super) fn factor_in(&self, template: &str, unit: &str) -> crate::Result<(Decimal, String)> {
         let (v, u, id) = self.factor(template)?;
         let target = Unit::parse(unit)?;
-        let value = u
-            .convert(v, &target)
-            .map_err(|e| Error::Data(DataError::new(self.here(), format!("factor '{id}': {e}"))))?;
+        let value = u.convert(v, &target).map_err(|e| {
+            Error::Data(DataError::new(
+                self.here(),
+                factor_problem(&id, &unit_text(&e)),
+            ))
+        })?;
         Ok((value, id))
     }
 
@@ -55,9 +58,10 @@ impl<'a> Work<'a> {
         let mut defaults: BTreeMap<(String, String), Entry> = BTreeMap::new();
         for input in self.sector.inputs_for(self.ctx.technology) {
             let node = self.sector.node(&input.node).ok_or_else(|| {
+                let n = &input.node;
                 Error::Data(DataError::new(
                     self.here(),
-                    format!("unknown node '{}'", input.node),
+                    tr!("unknown node '{n}'", "未知节点“{n}”"),
                 ))
             })?;
             let mut ids = Vec::new();
@@ -67,10 +71,14 @@ impl<'a> Work<'a> {
                 .map_err(Error::Data)?;
             let s = Quantity::new(activity[&input.node], node.unit.clone());
             let canonical = self.canonical_unit(&input.item);
+            let item = &input.item;
             let value = s.mul(&per)?.value_in(&canonical).map_err(|e| {
                 Error::Data(DataError::new(
                     input.amount.location.clone(),
-                    format!("default input '{}': {e}", input.item),
+                    Text::new(
+                        format!("default input '{item}': {e}"),
+                        format!("缺省输入“{item}”：{}", e.text(Lang::Zh)),
+                    ),
                 ))
             })?;
             let from = if ids.is_empty() {
@@ -81,12 +89,13 @@ impl<'a> Work<'a> {
             let key = (input.item.clone(), input.node.clone());
             match defaults.get_mut(&key) {
                 Some(e) => {
-                    e.value = e.value.checked_add(value).ok_or_else(|| {
+                    let old = e.value;
+                    e.value = old.checked_add(value).ok_or_else(|| {
                         Error::Data(DataError::new(
                             input.amount.location.clone(),
-                            format!(
-                                "default input '{}': {} + {value} is out of range",
-                                input.item, e.value
+                            tr!(
+                                "default input '{item}': {old} + {value} is out of range",
+                                "缺省输入“{item}”：{old} + {value} 超出数值范围"
                             ),
                         ))
                     })?
@@ -124,8 +133,9 @@ impl<'a> Work<'a> {
             if node.is_some() && facility_level.contains(item.as_str()) {
                 return Err(Error::Data(DataError::new(
                     loc.clone(),
-                    format!(
-                        "'{item}' is given both for the facility and for a node: give one or the other"
+                    tr!(
+                        "'{item}' is given both for the facility and for a node: give one or the other",
+                        "“{item}”同时按设施和按节点填写：请只填写其中之一"
                     ),
                 )));
             }
@@ -195,13 +205,14 @@ impl<'a> Work<'a> {
             .keys()
             .any(|(i, _)| i == "electricity.purchased");
         if sector_uses_fuel && !has_fuel && !has_power {
-            self.warnings.push(Warning {
-                location: self.here().to_string(),
-                message: format!(
-                    "technology '{}' has no Tier 1 energy default: give the measured fuel (fuel.<f>) and electricity",
-                    self.ctx.technology
+            let technology = self.ctx.technology;
+            self.warnings.push(Warning::new(
+                self.here(),
+                tr!(
+                    "technology '{technology}' has no Tier 1 energy default: give the measured fuel (fuel.<f>) and electricity",
+                    "技术“{technology}”没有 Tier 1 能耗缺省值：请填写实测燃料（fuel.<f>）和电力"
                 ),
-            });
+            ));
         }
         Ok(())
     }
@@ -214,13 +225,14 @@ impl<'a> Work<'a> {
                 Edit::ScaleFactor { id, .. } | Edit::SetFactor { id, .. } => {
                     let full = expand(id, self.sector, self.ctx);
                     if !self.lib.contains(&full) {
-                        self.warnings.push(Warning {
-                            location: self.here().to_string(),
-                            message: format!(
-                                "measure edit of '{full}' has no effect: the {} edition has no such factor",
-                                self.ctx.edition
+                        let edition = self.ctx.edition;
+                        self.warnings.push(Warning::new(
+                            self.here(),
+                            tr!(
+                                "measure edit of '{full}' has no effect: the {edition} edition has no such factor",
+                                "措施对“{full}”的修改不起作用：{edition} 版本没有该因子"
                             ),
-                        });
+                        ));
                     }
                 }
                 Edit::Scale {
@@ -232,7 +244,10 @@ impl<'a> Work<'a> {
                         v.checked_mul(*multiplier).ok_or_else(|| {
                             Error::Data(DataError::new(
                                 here.clone(),
-                                format!("measure edit: '{i}' {v} × {multiplier} is out of range"),
+                                tr!(
+                                    "measure edit: '{i}' {v} × {multiplier} is out of range",
+                                    "措施修改：“{i}” {v} × {multiplier} 超出数值范围"
+                                ),
                             ))
                         })
                     };
@@ -266,19 +281,26 @@ impl<'a> Work<'a> {
                         let Some(entry) = self.amounts.get_mut(&key) else {
                             continue;
                         };
-                        let Some(moved) = entry.value.checked_mul(*share) else {
+                        let old = entry.value;
+                        let Some(moved) = old.checked_mul(*share) else {
                             return Err(Error::Data(DataError::new(
                                 here.clone(),
-                                format!("measure edit: switch {from} → {to}: {} × {share} is out of range", entry.value),
+                                tr!(
+                                    "measure edit: switch {from} → {to}: {old} × {share} is out of range",
+                                    "措施修改：由 {from} 替代为 {to}：{old} × {share} 超出数值范围"
+                                ),
                             )));
                         };
                         if moved.is_zero() {
                             continue;
                         }
-                        let Some(left) = entry.value.checked_sub(moved) else {
+                        let Some(left) = old.checked_sub(moved) else {
                             return Err(Error::Data(DataError::new(
                                 here.clone(),
-                                format!("measure edit: switch {from} → {to}: {} − {moved} is out of range", entry.value),
+                                tr!(
+                                    "measure edit: switch {from} → {to}: {old} − {moved} is out of range",
+                                    "措施修改：由 {from} 替代为 {to}：{old} − {moved} 超出数值范围"
+                                ),
                             )));
                         };
                         entry.value = left;
@@ -293,10 +315,14 @@ impl<'a> Work<'a> {
                                 from: format!("switched from {from}"),
                                 factor_ids: Vec::new(),
                             });
-                        let Some(sum) = target.value.checked_add(added) else {
+                        let before = target.value;
+                        let Some(sum) = before.checked_add(added) else {
                             return Err(Error::Data(DataError::new(
                                 here.clone(),
-                                format!("measure edit: switch {from} → {to}: {} + {added} is out of range", target.value),
+                                tr!(
+                                    "measure edit: switch {from} → {to}: {before} + {added} is out of range",
+                                    "措施修改：由 {from} 替代为 {to}：{before} + {added} 超出数值范围"
+                                ),
                             )));
                         };
                         target.value = sum;
@@ -310,7 +336,13 @@ impl<'a> Work<'a> {
                     let unit = self.canonical_unit(item);
                     let per = unit.div(&self.sector.output_unit)?;
                     let value = per_output.value_in(&per).map_err(|e| {
-                        Error::Data(DataError::new(self.here(), format!("added {item}: {e}")))
+                        Error::Data(DataError::new(
+                            self.here(),
+                            Text::new(
+                                format!("added {item}: {e}"),
+                                format!("新增 {item}：{}", e.text(Lang::Zh)),
+                            ),
+                        ))
                     })?;
                     let value =
                         self.mul(format_args!("measure edit: added {item}"), value, output)?;
@@ -326,12 +358,13 @@ impl<'a> Work<'a> {
                             from: "measure".into(),
                             factor_ids: Vec::new(),
                         });
-                    let Some(sum) = entry.value.checked_add(value) else {
+                    let old = entry.value;
+                    let Some(sum) = old.checked_add(value) else {
                         return Err(Error::Data(DataError::new(
                             here.clone(),
-                            format!(
-                                "measure edit: added {item}: {} + {value} is out of range",
-                                entry.value
+                            tr!(
+                                "measure edit: added {item}: {old} + {value} is out of range",
+                                "措施修改：新增 {item}：{old} + {value} 超出数值范围"
                             ),
                         )));
                     };
@@ -360,7 +393,10 @@ impl<'a> Work<'a> {
                             .ok_or_else(|| {
                                 Error::Data(DataError::new(
                                     here.clone(),
-                                    format!("measure edit: control efficiency {efficiency} of {item} is out of range"),
+                                    tr!(
+                                        "measure edit: control efficiency {efficiency} of {item} is out of range",
+                                        "措施修改：{item} 的治理效率 {efficiency} 超出数值范围"
+                                    ),
                                 ))
                             })
                     };
@@ -430,7 +466,10 @@ impl<'a> Work<'a> {
                 let f = fuel_of(from).ok_or_else(|| {
                     Error::Data(DataError::new(
                         self.here(),
-                        format!("switch from '{from}' on an energy basis needs a fuel"),
+                        tr!(
+                            "switch from '{from}' on an energy basis needs a fuel",
+                            "按能量基准由“{from}”替代时，“{from}”须为燃料"
+                        ),
                     ))
                 })?;
                 from_q.mul(&ncv(&f)?)?
@@ -452,7 +491,10 @@ impl<'a> Work<'a> {
         out.value_in(&to_unit).map_err(|e| {
             Error::Data(DataError::new(
                 self.here(),
-                format!("switch {from} → {to}: {e}"),
+                Text::new(
+                    format!("switch {from} → {to}: {e}"),
+                    format!("由 {from} 替代为 {to}：{}", e.text(Lang::Zh)),
+                ),
             ))
         })
     }
@@ -565,21 +607,28 @@ impl<'a> Work<'a> {
             );
             self.default_controls
                 .insert((item, c.node.clone()), id.clone());
-            said.push(format!(
-                "{} at {} {} %",
-                c.substance.code(),
-                c.node,
-                (eta * Decimal::ONE_HUNDRED).normalize()
+            let (code, node) = (c.substance.code(), &c.node);
+            let percent = (eta * Decimal::ONE_HUNDRED).normalize();
+            said.push(tr!(
+                "{code} at {node} {percent} %",
+                "{node} 处 {code} {percent} %"
             ));
         }
         if !said.is_empty() {
-            self.warnings.push(Warning {
-                location: self.here().to_string(),
-                message: format!(
-                    "no control given, so the sector's default controls are assumed ({}): the pollutant figures are those of a typically controlled plant; give control.<SUBSTANCE>.efficiency (0 % for none) where the plant differs",
-                    said.join(", ")
+            let join = |lang: Lang, sep: &str| {
+                said.iter()
+                    .map(|t| t.get(lang))
+                    .collect::<Vec<_>>()
+                    .join(sep)
+            };
+            let (said, said_zh) = (join(Lang::En, ", "), join(Lang::Zh, "，"));
+            self.warnings.push(Warning::new(
+                self.here(),
+                Text::new(
+                    format!("no control given, so the sector's default controls are assumed ({said}): the pollutant figures are those of a typically controlled plant; give control.<SUBSTANCE>.efficiency (0 % for none) where the plant differs"),
+                    format!("未填写治理设施，按行业缺省治理水平计（{said_zh}）：污染物数据为典型治理水平工厂的数值；如本厂不同，请填写 control.<SUBSTANCE>.efficiency（无治理填 0 %）"),
                 ),
-            });
+            ));
         }
         Ok(())
     }
@@ -592,11 +641,12 @@ impl<'a> Work<'a> {
             .find(|s| s.method == method && s.node == node)
             .or_else(|| sector.sources.iter().find(|s| s.method == method))
             .ok_or_else(|| {
+                let id = &sector.id;
                 Error::Data(DataError::new(
                     Location::file(&sector.path),
-                    format!(
-                        "sector {} has no {method:?} source for node '{node}'",
-                        sector.id
+                    tr!(
+                        "sector {id} has no {method:?} source for node '{node}'",
+                        "行业 {id} 在节点“{node}”没有 {method:?} 排放源"
                     ),
                 ))
             })

@@ -99,11 +99,12 @@ impl Work<'_> {
                     .then(|| s.item_factor(item, edition).map(|t| (s, t)))
                     .flatten()
             }) else {
+                let sector_id = &sector.id;
                 return Err(Error::Data(DataError::new(
                     self.here(),
-                    format!(
-                        "a control uses the reagent '{item}', but sector {} has no carbonate source for it",
-                        sector.id
+                    tr!(
+                        "a control uses the reagent '{item}', but sector {sector_id} has no carbonate source for it",
+                        "治理设施使用了脱硫剂“{item}”，但行业 {sector_id} 没有对应的碳酸盐排放源"
                     ),
                 )));
             };

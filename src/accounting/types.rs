@@ -1,6 +1,7 @@
 //! Inputs and results of the inventory engine.
 
 use crate::study::{GwpSet, View};
+use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -48,11 +49,47 @@ pub struct Row {
     pub inputs: Vec<InputUsed>,
 }
 
-/// A warning attached to a facility-year.
+/// A warning attached to a facility-year. `location` and `message` are
+/// English (the JSON's stable text); the Chinese of both comes from the same
+/// [`crate::tr!`] call and is what a Chinese study's xlsx, report and
+/// terminal show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     pub location: String,
     pub message: String,
+    #[serde(skip)]
+    pub location_zh: Option<String>,
+    #[serde(skip)]
+    pub message_zh: Option<String>,
+}
+
+impl Warning {
+    /// A warning at a place (a [`crate::Location`] or a text) with its message.
+    pub fn new(location: impl Into<Text>, message: impl Into<Text>) -> Self {
+        let (location, message) = (location.into(), message.into());
+        Warning {
+            location: location.en,
+            message: message.en,
+            location_zh: location.zh,
+            message_zh: message.zh,
+        }
+    }
+
+    /// The place in `lang`.
+    pub fn location_in(&self, lang: Lang) -> &str {
+        match (lang, &self.location_zh) {
+            (Lang::Zh, Some(zh)) => zh,
+            _ => &self.location,
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match (lang, &self.message_zh) {
+            (Lang::Zh, Some(zh)) => zh,
+            _ => &self.message,
+        }
+    }
 }
 
 /// Totals of one facility-year.
@@ -167,6 +204,8 @@ impl Inventory {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WarningGroup {
     pub message: String,
+    #[serde(skip)]
+    pub message_zh: Option<String>,
     pub count: usize,
     /// (facility id, year) of the first facility-years, in study order
     pub examples: Vec<(String, i32)>,
@@ -183,6 +222,7 @@ pub fn group_warnings(inventories: &[Inventory], examples: usize) -> Vec<Warning
                 .entry(w.message.as_str())
                 .or_insert_with(|| WarningGroup {
                     message: w.message.clone(),
+                    message_zh: w.message_zh.clone(),
                     count: 0,
                     examples: Vec::new(),
                 });

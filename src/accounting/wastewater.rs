@@ -62,12 +62,13 @@ impl<'a> Work<'a> {
         let generated = self.product(what, &[net_cod, b0, mcf])?;
         let mut ch4 = self.sub(what, generated, recovered)?;
         if ch4 < Decimal::ZERO {
-            self.warnings.push(Warning {
-                location: self.here().to_string(),
-                message: format!(
-                    "recovered CH4 ({recovered} t) exceeds the CH4 generated ({generated} t): emission set to 0; check biogas.ch4_recovered"
+            self.warnings.push(Warning::new(
+                self.here(),
+                tr!(
+                    "recovered CH4 ({recovered} t) exceeds the CH4 generated ({generated} t): emission set to 0; check biogas.ch4_recovered",
+                    "回收的 CH4（{recovered} t）超过产生的 CH4（{generated} t）：排放量按 0 计；请核对 biogas.ch4_recovered"
                 ),
-            });
+            ));
             ch4 = Decimal::ZERO;
         }
         let tier = if used.origin == InputOrigin::Measured {

@@ -14,9 +14,15 @@ pub(crate) fn warning_lines(invs: &[Inventory], mode: WarningsArg) -> Vec<String
         return invs
             .iter()
             .flat_map(|i| {
-                i.warnings
-                    .iter()
-                    .map(move |w| format!("  warning: {} {}: {}", i.facility_id, i.year, w.message))
+                i.warnings.iter().map(move |w| {
+                    say(tr!(
+                        "  warning: {} {}: {}",
+                        "  警告：{} {} 年：{}",
+                        i.facility_id,
+                        i.year,
+                        w.message_in(message_lang())
+                    ))
+                })
             })
             .collect();
     }
@@ -31,19 +37,23 @@ pub(crate) fn warning_lines(invs: &[Inventory], mode: WarningsArg) -> Vec<String
             } else {
                 ""
             };
-            format!(
-                "  warning ({}×): {} [{}{more}]",
-                g.count,
-                g.message,
-                first.join(", ")
-            )
+            let (count, first) = (g.count, first.join(", "));
+            let message = match (message_lang(), &g.message_zh) {
+                (coreduce::Lang::Zh, Some(zh)) => zh,
+                _ => &g.message,
+            };
+            say(tr!(
+                "  warning ({count}×): {message} [{first}{more}]",
+                "  警告（{count} 次）：{message} [{first}{more}]"
+            ))
         })
         .collect();
     if groups.len() > WARNING_GROUPS_SHOWN {
-        lines.push(format!(
-            "  … {} more distinct warnings (--warnings all lists every one)",
-            groups.len() - WARNING_GROUPS_SHOWN
-        ));
+        let more = groups.len() - WARNING_GROUPS_SHOWN;
+        lines.push(say(tr!(
+            "  … {more} more distinct warnings (--warnings all lists every one)",
+            "  …… 另有 {more} 种警告（--warnings all 列出全部）"
+        )));
     }
     lines
 }
@@ -59,22 +69,26 @@ pub(crate) fn inventory_to_file(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     let study = coreduce::workbook::read(workbook, lib, sectors)?;
+    study_lang(&study.language);
     print_notices(&study.notices);
-    let invalid = |findings| {
-        anyhow::anyhow!(
-            "{}",
-            coreduce::workbook::WorkbookError::Invalid {
-                path: workbook.display().to_string(),
-                findings,
-            }
-        )
+    let invalid = |findings| WorkbookError::Invalid {
+        path: workbook.display().to_string(),
+        findings,
+        language: coreduce::Lang::of_setting(&study.language),
     };
     let lib = study.factors(lib).map_err(invalid)?;
     // Findings keep the workbook's name in their header.
-    let located = |e: coreduce::Error| match e {
-        coreduce::Error::Data(e) => coreduce::Error::Request(invalid(vec![e]).to_string()),
-        coreduce::Error::Invalid(es) => coreduce::Error::Request(invalid(es).to_string()),
-        e => e,
+    let located = |e: coreduce::Error| {
+        let findings = match e {
+            coreduce::Error::Data(e) => vec![e],
+            coreduce::Error::Invalid(es) => es,
+            e => return e,
+        };
+        let e = invalid(findings);
+        coreduce::Error::request(Text::new(
+            e.text(coreduce::Lang::En),
+            e.text(coreduce::Lang::Zh),
+        ))
     };
     let dir = path
         .parent()
@@ -96,7 +110,11 @@ pub(crate) fn inventory_to_file(
             path,
             &coreduce::report::ReportInput {
                 title: if study.name.is_empty() {
-                    format!("coreduce inventory: {}", workbook.display())
+                    say(tr!(
+                        "coreduce inventory: {}",
+                        "coreduce 排放清单：{}",
+                        workbook.display()
+                    ))
                 } else {
                     study.name.clone()
                 },
@@ -114,12 +132,15 @@ pub(crate) fn inventory_to_file(
         )?;
         Ok((run, report))
     })?;
-    out!("wrote {}", report.display());
+    out!("{}", say(tr!("wrote {}", "已写入 {}", report.display())));
+    let (facility_years, rows) = (run.inventories.len(), run.rows);
     out!(
-        "wrote {} ({} facility-years, {} rows)",
-        path.display(),
-        run.inventories.len(),
-        run.rows
+        "{}",
+        say(tr!(
+            "wrote {} ({facility_years} facility-years, {rows} rows)",
+            "已写入 {}（{facility_years} 个设施年份，{rows} 行）",
+            path.display()
+        ))
     );
     warn_count(&run.inventories, wmode);
     Ok(ExitCode::SUCCESS)
@@ -128,7 +149,13 @@ pub(crate) fn inventory_to_file(
 pub(crate) fn warn_count(invs: &[Inventory], mode: WarningsArg) {
     let warnings: usize = invs.iter().map(|i| i.warnings.len()).sum();
     if warnings > 0 {
-        eprintln!("{warnings} warning(s) (all of them in the warnings sheet and the JSON output):");
+        eprintln!(
+            "{}",
+            say(tr!(
+                "{warnings} warning(s) (all of them in the warnings sheet and the JSON output):",
+                "{warnings} 条警告（全部列在 warnings 工作表和 JSON 输出中）："
+            ))
+        );
         for line in warning_lines(invs, mode) {
             eprintln!("{line}");
         }
@@ -137,9 +164,10 @@ pub(crate) fn warn_count(invs: &[Inventory], mode: WarningsArg) {
 
 /// The reader's notices (settings left to their defaults, technologies
 /// inferred, the base year chosen), each once, on stderr.
-pub(crate) fn print_notices(notices: &[String]) {
+pub(crate) fn print_notices(notices: &[Text]) {
     for n in notices {
-        eprintln!("note: {n}");
+        let text = n.get(message_lang());
+        eprintln!("{}", say(tr!("note: {text}", "提示：{text}")));
     }
 }
 
@@ -151,6 +179,7 @@ pub(crate) fn base_year_run(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<coreduce::workbook::WorkbookRun> {
     let run = run_workbook(path, lib, sectors)?.base_year_only();
+    study_lang(&run.study.language);
     print_notices(&run.study.notices);
     Ok(run)
 }
@@ -163,12 +192,14 @@ pub(crate) fn validate(
 ) -> anyhow::Result<ExitCode> {
     let run = match run_workbook(path, lib, sectors) {
         Ok(run) => run,
-        Err(e @ WorkbookError::Unreadable { .. }) => bail!("{e}"),
+        Err(e @ WorkbookError::Unreadable { .. }) => return Err(e.into()),
         Err(e @ WorkbookError::Invalid { .. }) => {
-            out!("{e}");
+            workbook_lang(&e);
+            out!("{}", e.text(message_lang()));
             return Ok(ExitCode::from(1));
         }
     };
+    study_lang(&run.study.language);
     // The measures, scenarios and targets sheets, as `measures` and
     // `roadmap` would read them.
     let plans = coreduce::roadmap::check_plans(&run.study, &run.factors, sectors);
@@ -176,23 +207,28 @@ pub(crate) fn validate(
         let e = WorkbookError::Invalid {
             path: path.display().to_string(),
             findings: plans,
+            language: coreduce::Lang::of_setting(&run.study.language),
         };
-        out!("{e}");
+        out!("{}", e.text(message_lang()));
         return Ok(ExitCode::from(1));
     }
     let invs = &run.inventories;
     let count: usize = invs.iter().map(|i| i.warnings.len()).sum();
+    let facility_years = invs.len();
     out!(
-        "{}: clean ({} facility-years, {} warnings)",
-        path.display(),
-        invs.len(),
-        count
+        "{}",
+        say(tr!(
+            "{}: clean ({facility_years} facility-years, {count} warnings)",
+            "{}：无错误（{facility_years} 个设施年份，{count} 条警告）",
+            path.display()
+        ))
     );
     for line in warning_lines(invs, warnings) {
         out!("{line}");
     }
     for n in &run.study.notices {
-        out!("  note: {n}");
+        let text = n.get(message_lang());
+        out!("{}", say(tr!("  note: {text}", "  提示：{text}")));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -200,14 +236,14 @@ pub(crate) fn validate(
 pub(crate) fn print_summary(invs: &[Inventory]) {
     out!(
         "{:<14} {:>5} {:<10} {:>16} {:>14} {:>14} {:>12} {:>12}",
-        "facility",
-        "year",
-        "sector",
-        "CO2e t (view)",
-        "scope 2 t",
-        "energy tce",
-        "air eq.",
-        "water eq."
+        say(tr!("facility", "设施")),
+        say(tr!("year", "年份")),
+        say(tr!("sector", "行业")),
+        say(tr!("CO2e t (view)", "CO2e 吨（口径）")),
+        say(tr!("scope 2 t", "范围二 吨")),
+        say(tr!("energy tce", "能耗 tce")),
+        say(tr!("air eq.", "大气污染当量")),
+        say(tr!("water eq.", "水污染当量"))
     );
     for i in invs {
         let t = &i.totals;

@@ -17,15 +17,22 @@ pub(crate) fn decimal_arg(
         Some(b) => (b.trim_end(), true),
         None => (t.as_str(), false),
     };
-    let d = coreduce::units::parse_decimal_explained(body)
-        .map_err(|why| anyhow::anyhow!("--{name} '{t}' is not a number{why}"))?;
+    let d = coreduce::units::parse_decimal_explained(body).map_err(|why| {
+        fail(tr!(
+            "--{name} '{t}' is not a number{why}",
+            "--{name} “{t}”不是数字{why}"
+        ))
+    })?;
     let d = if percent {
         d / rust_decimal::Decimal::ONE_HUNDRED
     } else {
         d
     };
     if let Some(problem) = coreduce::study::MetricInputs::problem(&name.replace('-', "_"), d) {
-        bail!("--{name} {t} {problem}");
+        return Err(fail(Text::new(
+            format!("--{name} {t} {}", problem.en),
+            format!("--{name} {t} {}", problem.get(coreduce::Lang::Zh)),
+        )));
     }
     Ok(Some(d))
 }
@@ -42,7 +49,8 @@ pub(crate) fn measures_cmd(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     let run = base_year_run(path, lib, sectors)?;
-    let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
+    let library = MeasureLibrary::embedded(sectors)
+        .or_say(|| tr!("the built-in measures are invalid", "内置措施库无效"))?;
     let mut ms = coreduce::measures::settings_for(&run.study, &run.factors);
     if let Some(v) = decimal_arg("lambda", &lambda)? {
         ms.lambda = v;
@@ -57,22 +65,25 @@ pub(crate) fn measures_cmd(
             coreduce::Substance::parse(&p)
                 .map(|s| s.code().to_string())
                 .ok_or_else(|| {
-                    anyhow::anyhow!("unknown pollutant '{p}' (a substance code or APeq)")
+                    fail(tr!(
+                        "unknown pollutant '{p}' (a substance code or APeq)",
+                        "未知污染物“{p}”（应为物质代码或 APeq）"
+                    ))
                 })?
         };
     }
     let rep = coreduce::measures::report(&run, sectors, &library, &ms)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        .or_say(|| Text::neutral(path.display().to_string()))?;
     out!(
         "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
-        "measure",
-        "ΔCO2e t/a",
+        say(tr!("measure", "措施")),
+        say(tr!("ΔCO2e t/a", "ΔCO2e 吨/年")),
         format!("Δ{}", ms.pollutant),
-        "quad.",
-        "elasticity",
-        "CNY/t CO2e",
-        "adj. MAC",
-        "degree index"
+        say(tr!("quad.", "象限")),
+        say(tr!("elasticity", "弹性")),
+        say(tr!("CNY/t CO2e", "元/吨 CO2e")),
+        say(tr!("adj. MAC", "调整后边际成本")),
+        say(tr!("degree index", "协同度指数"))
     );
     for e in rep.alone.iter().chain(std::iter::once(&rep.package)) {
         if e.by_facility.is_empty() && !e.not_applicable.is_empty() {
@@ -85,14 +96,21 @@ pub(crate) fn measures_cmd(
             let why = if contract
                 && run.study.settings.scope2 == coreduce::study::Scope2Method::Location
             {
-                " (a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one: set scope2 = market in the settings sheet to count it)"
+                tr!(
+                    " (a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one: set scope2 = market in the settings sheet to count it)",
+                    "（绿电合同只降低基于市场法的范围二排放，而本研究按基于位置法计算：在 settings 工作表中设 scope2 = market 即可计入）"
+                )
             } else {
-                ""
+                Text::default()
             };
+            let (places, why) = (e.not_applicable.join(", "), why.get(message_lang()));
             out!(
-                "{:<28} not applicable: its edits change nothing at {}{why}",
-                e.measure,
-                e.not_applicable.join(", ")
+                "{}",
+                say(tr!(
+                    "{:<28} not applicable: its edits change nothing at {places}{why}",
+                    "{:<28} 不适用：其修改在 {places} 不产生任何变化{why}",
+                    e.measure
+                ))
             );
             continue;
         }
@@ -100,7 +118,7 @@ pub(crate) fn measures_cmd(
         let er = |k: &str| p.reduction.get(k).copied().unwrap_or_default();
         let show = |d: Option<rust_decimal::Decimal>| {
             d.map(|x| x.round_dp(1).to_string())
-                .unwrap_or_else(|| "undefined".into())
+                .unwrap_or_else(|| say(tr!("undefined", "无定义")))
         };
         out!(
             "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
@@ -113,16 +131,26 @@ pub(crate) fn measures_cmd(
             show(p.mac_adjusted),
             p.degree_index
                 .map(|x| x.round_dp(3).to_string())
-                .unwrap_or_else(|| "undefined".into()),
+                .unwrap_or_else(|| say(tr!("undefined", "无定义"))),
         );
     }
     if !rep.package.not_applicable.is_empty() {
+        let left_out = rep.package.not_applicable.join(", ");
         out!(
-            "left out of the package where they change nothing: {}",
-            rep.package.not_applicable.join(", ")
+            "{}",
+            say(tr!(
+                "left out of the package where they change nothing: {left_out}",
+                "不产生变化之处不纳入措施组合：{left_out}"
+            ))
         );
     }
-    out!("{}", coreduce::measures::DEGREE_INDEX_NOTE);
+    out!(
+        "{}",
+        match message_lang() {
+            coreduce::Lang::Zh => coreduce::measures::DEGREE_INDEX_NOTE_ZH,
+            coreduce::Lang::En => coreduce::measures::DEGREE_INDEX_NOTE,
+        }
+    );
     if let Some(out) = out {
         let dir = out
             .parent()
@@ -153,8 +181,8 @@ pub(crate) fn measures_cmd(
                 &[path],
             )
         })?;
-        out!("wrote {}", out.display());
-        out!("wrote {}", report.display());
+        out!("{}", say(tr!("wrote {}", "已写入 {}", out.display())));
+        out!("{}", say(tr!("wrote {}", "已写入 {}", report.display())));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,17 +16,18 @@ pub(crate) fn roadmap_cmd(
         None => {
             let study = coreduce::study::builtin::load("sichuan", lib, sectors)?;
             coreduce::accounting::compute(study, lib, sectors)
-                .context("the built-in study does not compute")?
+                .or_say(|| tr!("the built-in study does not compute", "内置研究无法计算"))?
         }
     };
     if workbook.is_some() && run.study.scenario_rows.is_empty() {
         use_scenario_templates(&mut run.study, lib, sectors)?;
     }
-    let library = MeasureLibrary::embedded(sectors).context("the built-in measures are invalid")?;
+    let library = MeasureLibrary::embedded(sectors)
+        .or_say(|| tr!("the built-in measures are invalid", "内置措施库无效"))?;
     let measures = coreduce::measures::all_measures(&run.study, sectors, &library, &run.factors)?;
     let ms = coreduce::measures::settings_for(&run.study, &run.factors);
     let rep = coreduce::roadmap::run(&run.study, &run.factors, sectors, &measures, &ms)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", run.study.path))?;
+        .or_say(|| Text::neutral(&run.study.path))?;
     let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
     let (odds, inventory_mc) = match monte_carlo {
         Some((runs, seed)) => {
@@ -83,12 +84,12 @@ pub(crate) fn roadmap_cmd(
     out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
     out!(
         "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
-        "scenario",
+        say(tr!("scenario", "情景")),
         format!("CO2e {}", rep.base_year),
         "CO2e 2030",
         "CO2e 2035",
         format!("CO2e {}", rep.end_year),
-        "peak year",
+        say(tr!("peak year", "达峰年")),
         "SO2 2030"
     );
     for sc in &rep.scenarios {
@@ -117,19 +118,21 @@ pub(crate) fn roadmap_cmd(
             at(&so2, 2030)
         );
         for a in &sc.attainment {
+            let (value, cap) = (a.value_in_year.round_dp(0), a.cap.round_dp(0));
+            let verdict = if a.met_in_year {
+                tr!("met", "达成")
+            } else {
+                tr!("missed ({value} > {cap})", "未达成（{value} > {cap}）")
+            };
             out!(
-                "    target {:<24} {}: {}",
-                a.target,
-                a.year,
-                if a.met_in_year {
-                    "met".to_string()
-                } else {
-                    format!(
-                        "missed ({} > {})",
-                        a.value_in_year.round_dp(0),
-                        a.cap.round_dp(0)
-                    )
-                }
+                "{}",
+                say(tr!(
+                    "    target {:<24} {}: {}",
+                    "    目标 {:<24} {} 年：{}",
+                    a.target,
+                    a.year,
+                    verdict.get(message_lang())
+                ))
             );
         }
     }
@@ -147,70 +150,100 @@ pub(crate) fn roadmap_cmd(
         let why = if contract
             && run.study.settings.scope2 == coreduce::study::Scope2Method::Location
         {
-            ": a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one (settings scope2 = market counts it)"
+            tr!(
+                ": a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one (settings scope2 = market counts it)",
+                "：绿电合同只降低基于市场法的范围二排放，而本研究按基于位置法计算（settings 中 scope2 = market 时计入）"
+            )
         } else {
-            ""
+            Text::default()
         };
+        let (plural, why) = (if n == 1 { "y" } else { "ies" }, why.get(message_lang()));
         out!(
-            "{m} changes nothing at {n} facilit{} and is not deployed there{why}",
-            if n == 1 { "y" } else { "ies" }
+            "{}",
+            say(tr!(
+                "{m} changes nothing at {n} facilit{plural} and is not deployed there{why}",
+                "{m} 在 {n} 个设施上不产生任何变化，不在这些设施部署{why}"
+            ))
         );
     }
     if let Some(lc) = &rep.least_cost {
-        out!("least cost ({}): {}", lc.scenario, lc.status);
+        out!(
+            "{}",
+            say(tr!(
+                "least cost ({}): {}",
+                "最低成本（{}）：{}",
+                lc.scenario,
+                lc.status
+            ))
+        );
         for e in &lc.explanations {
             out!("    {e}");
         }
         for p in &lc.prices {
             let range = match (p.unit_cost_low, p.unit_cost_high) {
-                (Some(lo), Some(hi)) => format!(
-                    " (candidates' unit costs {} … {})",
-                    lo.round_dp(1),
-                    hi.round_dp(1)
-                ),
-                _ => String::new(),
+                (Some(lo), Some(hi)) => {
+                    let (lo, hi) = (lo.round_dp(1), hi.round_dp(1));
+                    tr!(
+                        " (candidates' unit costs {lo} … {hi})",
+                        "（候选措施单位成本 {lo} … {hi}）"
+                    )
+                }
+                _ => Text::default(),
             };
-            out!(
-                "    marginal cost of '{}' ({} {}): {} CNY per t a year, {}–{}{}{}",
-                p.target,
-                p.substance,
+            let note = if p.note.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", p.note)
+            };
+            let (target, substance, year, cost, until) = (
+                &p.target,
+                &p.substance,
                 p.year,
                 p.marginal_cost.round_dp(1),
-                p.year,
                 p.holds_until,
-                range,
-                if p.note.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", p.note)
-                }
+            );
+            let range = range.get(message_lang());
+            out!(
+                "{}",
+                say(tr!(
+                    "    marginal cost of '{target}' ({substance} {year}): {cost} CNY per t a year, {year}–{until}{range}{note}",
+                    "    目标“{target}”（{substance} {year} 年）的边际成本：每吨每年 {cost} 元，{year}–{until} 年{range}{note}"
+                ))
             );
         }
+        let (total, end) = (lc.total_cost.round_dp(0), rep.end_year);
         out!(
-            "    (the LP's dual over the present value of one tonne a year while the tightening holds; total {} CNY present value of annualised costs to {})",
-            lc.total_cost.round_dp(0),
-            rep.end_year
+            "{}",
+            say(tr!(
+                "    (the LP's dual over the present value of one tonne a year while the tightening holds; total {total} CNY present value of annualised costs to {end})",
+                "    （线性规划对偶值除以约束收紧期间每年一吨的现值；至 {end} 年年化成本现值合计 {total} 元）"
+            ))
         );
     }
     if let Some(o) = &odds {
+        let (runs, seed) = (o.runs, o.seed);
         out!(
-            "probability that each target is met ({} runs, seed {}; factors and activity drawn, plans held fixed):",
-            o.runs,
-            o.seed
+            "{}",
+            say(tr!(
+                "probability that each target is met ({runs} runs, seed {seed}; factors and activity drawn, plans held fixed):",
+                "各目标的达成概率（{runs} 次运行，随机种子 {seed}；因子和活动数据随机抽样，规划保持不变）："
+            ))
         );
         for x in &o.odds {
+            let (probability, median, cap) = (x.probability * 100.0, x.median, x.cap.round_dp(0));
             out!(
-                "    {:<12} {:<16} {:>3.0} %   (median {:.0} against the cap {})",
-                x.scenario,
-                x.target,
-                x.probability * 100.0,
-                x.median,
-                x.cap.round_dp(0)
+                "{}",
+                say(tr!(
+                    "    {:<12} {:<16} {probability:>3.0} %   (median {median:.0} against the cap {cap})",
+                    "    {:<12} {:<16} {probability:>3.0} %   （中位数 {median:.0}，上限 {cap}）",
+                    x.scenario,
+                    x.target
+                ))
             );
         }
     }
     for f in files {
-        out!("wrote {}", f.display());
+        out!("{}", say(tr!("wrote {}", "已写入 {}", f.display())));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -224,11 +257,12 @@ fn use_scenario_templates(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<()> {
     let rows = coreduce::study::builtin::scenario_templates("sichuan", lib, sectors)?;
-    let said = format!(
-        "no scenarios sheet in {}: the built-in scenario templates (bau, policy, enhanced) of the Sichuan study run on your facilities; their assumptions (sectors/study/sichuan.toml) follow. Add a scenarios sheet (coreduce template) to state your own.",
-        study.path
+    let path = &study.path;
+    let said = tr!(
+        "no scenarios sheet in {path}: the built-in scenario templates (bau, policy, enhanced) of the Sichuan study run on your facilities; their assumptions (sectors/study/sichuan.toml) follow. Add a scenarios sheet (coreduce template) to state your own.",
+        "{path} 中没有情景（scenarios）工作表：以下按四川研究的内置情景模板（bau 基准、policy 政策、enhanced 强化）对您的设施进行计算，其假设（sectors/study/sichuan.toml）列在下面。如需设定自己的情景，请添加情景工作表（coreduce template）。"
     );
-    out!("{said}");
+    out!("{}", say(said.clone()));
     let deploys = |r: &&coreduce::study::ScenarioRow| {
         matches!(r.field.as_str(), "deploy" | "anchor" | "x_max" | "ramp")
     };
@@ -254,10 +288,16 @@ fn use_scenario_templates(
             .filter(|r| r.scenario == kind && deploys(r))
             .filter_map(|r| r.target.as_deref())
             .collect();
-        out!(
-            "  {kind}: deploys {} measures where they apply ({})",
+        let (count, list) = (
             deployed.len(),
-            deployed.into_iter().collect::<Vec<_>>().join(", ")
+            deployed.into_iter().collect::<Vec<_>>().join(", "),
+        );
+        out!(
+            "{}",
+            say(tr!(
+                "  {kind}: deploys {count} measures where they apply ({list})",
+                "  {kind}：在适用的设施上部署 {count} 项措施（{list}）"
+            ))
         );
     }
     study.notices.push(said);
@@ -280,7 +320,12 @@ fn draws(
     coreduce::uncertainty::roadmap::RoadmapOdds,
     coreduce::uncertainty::McReport,
 )> {
-    let located = |e: coreduce::Error| anyhow::anyhow!("{}: {e}", run.study.path);
+    let located = |e: coreduce::Error| {
+        anyhow::Error::new(Said {
+            text: Text::neutral(&run.study.path),
+            source: Some(e.into()),
+        })
+    };
     let odds = coreduce::uncertainty::roadmap::roadmap_odds(
         &run.study,
         &run.factors,

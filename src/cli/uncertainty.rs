@@ -34,20 +34,26 @@ pub(crate) fn uncertainty_cmd(
         b.finish_and_clear();
     }
     let secs = started.elapsed().as_secs_f64();
-    out!(
-        "{} runs, seed {}, {} uncertain inputs, {:.0} runs/s",
+    let (runs, seed, inputs, speed) = (
         rep.runs,
         rep.seed,
         rep.inputs,
-        rep.runs as f64 / secs.max(1e-9)
+        rep.runs as f64 / secs.max(1e-9),
+    );
+    out!(
+        "{}",
+        say(tr!(
+            "{runs} runs, seed {seed}, {inputs} uncertain inputs, {speed:.0} runs/s",
+            "{runs} 次运行，随机种子 {seed}，{inputs} 个不确定输入，每秒 {speed:.0} 次"
+        ))
     );
     out!(
         "{:<10} {:<20} {:<8} {:>16} {:>16} {:>16} {:>16} {:>9} {:>9}",
-        "level",
-        "key",
-        "subst.",
-        "exact",
-        "mean",
+        say(tr!("level", "层级")),
+        say(tr!("key", "对象")),
+        say(tr!("subst.", "物质")),
+        say(tr!("exact", "精确值")),
+        say(tr!("mean", "均值")),
         "2.5 %",
         "97.5 %",
         "±MC %",
@@ -77,12 +83,30 @@ pub(crate) fn uncertainty_cmd(
             );
         }
     }
-    out!("±MC: half the Monte Carlo 95 % interval; ±A1: IPCC Approach 1 (error propagation), both as % of the exact value");
-    out!("tornado of the province CO2e (each input at its 2.5th and 97.5th percentile, the rest central):");
+    out!(
+        "{}",
+        say(tr!(
+            "±MC: half the Monte Carlo 95 % interval; ±A1: IPCC Approach 1 (error propagation), both as % of the exact value",
+            "±MC：蒙特卡洛 95 % 区间的一半；±A1：IPCC 方法 1（误差传递）；均为占精确值的百分比"
+        ))
+    );
+    out!(
+        "{}",
+        say(tr!(
+            "tornado of the province CO2e (each input at its 2.5th and 97.5th percentile, the rest central):",
+            "全省 CO2e 的龙卷风图（每个输入分别取其第 2.5 和第 97.5 百分位，其余取中值）："
+        ))
+    );
     for b in rep.tornado.iter().take(10) {
         out!("  {:<60} {:>16.1} {:>16.1}", b.input, b.low, b.high);
     }
-    out!("sensitivity of the province CO2e (Spearman ρ, share of variance):");
+    out!(
+        "{}",
+        say(tr!(
+            "sensitivity of the province CO2e (Spearman ρ, share of variance):",
+            "全省 CO2e 的敏感性（Spearman ρ，方差贡献份额）："
+        ))
+    );
     for s in rep.sensitivity.iter().take(10) {
         out!(
             "  {:<60} {:>7.3} {:>6.1} %",
@@ -93,7 +117,7 @@ pub(crate) fn uncertainty_cmd(
     }
     if let Some(out) = out {
         coreduce::export::write_uncertainty(&out, &rep, &[path])?;
-        out!("wrote {}", out.display());
+        out!("{}", say(tr!("wrote {}", "已写入 {}", out.display())));
         let report = coreduce::report::write_beside(
             &out,
             &coreduce::report::ReportInput {
@@ -114,7 +138,7 @@ pub(crate) fn uncertainty_cmd(
             },
             &[path],
         )?;
-        out!("wrote {}", report.display());
+        out!("{}", say(tr!("wrote {}", "已写入 {}", report.display())));
     }
     Ok(ExitCode::SUCCESS)
 }

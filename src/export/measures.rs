@@ -5,6 +5,7 @@
 use super::{num, opt, WriteText};
 use crate::error::{Error, Result};
 use crate::output::{atomic_write, neutralise};
+use crate::tr;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::path::Path;
 
@@ -101,7 +102,8 @@ pub fn write_measures(
         "csv" => atomic_write(path, protected, |tmp| {
             let f = std::fs::File::create(tmp).map_err(|e| io(tmp, e))?;
             let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
-            let err = |e: csv::Error| Error::Request(format!("cannot write CSV: {e}"));
+            let err =
+                |e: csv::Error| Error::request(tr!("cannot write CSV: {e}", "无法写入 CSV：{e}"));
             w.write_record(MEASURE_COLUMNS).map_err(err)?;
             for r in measure_rows(rep) {
                 w.write_record(&r).map_err(err)?;
@@ -110,17 +112,19 @@ pub fn write_measures(
         }),
         "json" => {
             let text = serde_json::to_string_pretty(rep)
-                .map_err(|e| Error::Request(format!("cannot write JSON: {e}")))?;
+                .map_err(|e| Error::request(tr!("cannot write JSON: {e}", "无法写入 JSON：{e}")))?;
             atomic_write(path, protected, |tmp| {
                 std::fs::write(tmp, text).map_err(|e| io(tmp, e))
             })
         }
         "xlsx" => atomic_write(path, protected, |tmp| {
-            measures_xlsx(tmp, rep)
-                .map_err(|e| Error::Request(format!("cannot write the workbook: {e}")))
+            measures_xlsx(tmp, rep).map_err(|e| {
+                Error::request(tr!("cannot write the workbook: {e}", "无法写入工作簿：{e}"))
+            })
         }),
-        other => Err(Error::Request(format!(
-            "unknown output format '.{other}': use .xlsx, .csv or .json"
+        other => Err(Error::request(tr!(
+            "unknown output format '.{other}': use .xlsx, .csv or .json",
+            "未知的输出格式“.{other}”：请使用 .xlsx、.csv 或 .json"
         ))),
     }
 }

@@ -4,6 +4,7 @@
 use super::{num, WriteText};
 use crate::error::{Error, Result};
 use crate::output::{atomic_write, neutralise};
+use crate::tr;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -290,7 +291,7 @@ fn iamc_table_to<W: std::io::Write>(
     w: W,
 ) -> Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    let err = |e: csv::Error| Error::Request(format!("cannot write CSV: {e}"));
+    let err = |e: csv::Error| Error::request(tr!("cannot write CSV: {e}", "无法写入 CSV：{e}"));
     let mut head: Vec<String> = ["Model", "Scenario", "Region", "Variable", "Unit"]
         .iter()
         .map(|s| s.to_string())
@@ -306,7 +307,7 @@ fn iamc_table_to<W: std::io::Write>(
         out.write_record(&rec).map_err(err)?;
     }
     out.flush()
-        .map_err(|e| Error::Request(format!("cannot write CSV: {e}")))
+        .map_err(|e| Error::request(tr!("cannot write CSV: {e}", "无法写入 CSV：{e}")))
 }
 
 /// Writes the roadmap outputs into a folder: roadmap.xlsx (tables and native
@@ -341,21 +342,23 @@ pub fn write_roadmap(
     written.push(own_path);
     let json_path = dir.join("roadmap.json");
     let text = serde_json::to_string_pretty(rep)
-        .map_err(|e| Error::Request(format!("cannot write JSON: {e}")))?;
+        .map_err(|e| Error::request(tr!("cannot write JSON: {e}", "无法写入 JSON：{e}")))?;
     atomic_write(&json_path, protected, |tmp| {
         std::fs::write(tmp, &text).map_err(|e| io(tmp, e))
     })?;
     written.push(json_path);
     let iamc_xlsx = dir.join("iamc.xlsx");
     atomic_write(&iamc_xlsx, protected, |tmp| {
-        iamc_xlsx_file(tmp, rep, sectors)
-            .map_err(|e| Error::Request(format!("cannot write the workbook: {e}")))
+        iamc_xlsx_file(tmp, rep, sectors).map_err(|e| {
+            Error::request(tr!("cannot write the workbook: {e}", "无法写入工作簿：{e}"))
+        })
     })?;
     written.push(iamc_xlsx);
     let xlsx = dir.join("roadmap.xlsx");
     atomic_write(&xlsx, protected, |tmp| {
-        roadmap_xlsx(tmp, rep, macc, sectors)
-            .map_err(|e| Error::Request(format!("cannot write the workbook: {e}")))
+        roadmap_xlsx(tmp, rep, macc, sectors).map_err(|e| {
+            Error::request(tr!("cannot write the workbook: {e}", "无法写入工作簿：{e}"))
+        })
     })?;
     written.push(xlsx);
     Ok(written)
@@ -769,8 +772,10 @@ pub fn write_roadmap_odds(
     let path = dir.join("roadmap-uncertainty.json");
     atomic_write(&path, protected, |tmp| {
         let f = std::fs::File::create(tmp).map_err(|e| io(tmp, e))?;
-        serde_json::to_writer_pretty(std::io::BufWriter::new(f), odds)
-            .map_err(|e| Error::Request(format!("{}: {e}", tmp.display())))
+        serde_json::to_writer_pretty(std::io::BufWriter::new(f), odds).map_err(|e| {
+            let path = tmp.display();
+            Error::request(tr!("{path}: {e}", "{path}：无法写入（{e}）"))
+        })
     })?;
     written.push(path);
     Ok(written)

@@ -4,6 +4,8 @@
 use super::{Confidence, Dataset, Factor, Origin, Source, Uncertainty};
 use crate::error::{did_you_mean, DataError, Error, Location, Result};
 use crate::substance::Substance;
+use crate::text::{Lang, Text};
+use crate::tr;
 use crate::units::{parse_decimal, Unit};
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
@@ -70,22 +72,23 @@ pub const MAX_DATASET_FILE_BYTES: u64 = 16 * 1024 * 1024;
 fn read_bounded(p: &Path) -> Result<String> {
     use std::io::Read;
     let refuse =
-        |why: String| Error::Data(DataError::new(Location::file(p.display().to_string()), why));
+        |why: Text| Error::Data(DataError::new(Location::file(p.display().to_string()), why));
     let io = |source| Error::Io {
         path: p.display().to_string(),
         source,
     };
     let meta = std::fs::metadata(p).map_err(io)?;
     if !meta.is_file() {
-        return Err(refuse(
-            "not a regular file (a device, a pipe or a folder): a dataset file must be a text file"
-                .into(),
-        ));
+        return Err(refuse(tr!(
+            "not a regular file (a device, a pipe or a folder): a dataset file must be a text file",
+            "不是普通文件（而是设备、管道或文件夹）：数据集文件须为文本文件"
+        )));
     }
     let too_big = || {
-        refuse(format!(
-            "larger than {} MB, the bound for a dataset file: split the dataset",
-            MAX_DATASET_FILE_BYTES / (1024 * 1024)
+        let mb = MAX_DATASET_FILE_BYTES / (1024 * 1024);
+        refuse(tr!(
+            "larger than {mb} MB, the bound for a dataset file: split the dataset",
+            "大于数据集文件的上限 {mb} MB：请拆分该数据集"
         ))
     };
     if meta.len() > MAX_DATASET_FILE_BYTES {
@@ -101,9 +104,10 @@ fn read_bounded(p: &Path) -> Result<String> {
         return Err(too_big());
     }
     String::from_utf8(bytes).map_err(|e| {
-        refuse(format!(
-            "not UTF-8 text (byte {} is not valid): save the file as UTF-8",
-            e.utf8_error().valid_up_to()
+        let byte = e.utf8_error().valid_up_to();
+        refuse(tr!(
+            "not UTF-8 text (byte {byte} is not valid): save the file as UTF-8",
+            "不是 UTF-8 文本（偏移 {byte} 处的字节无效）：请将文件另存为 UTF-8 编码"
         ))
     })
 }
@@ -133,7 +137,10 @@ pub(crate) fn dir_files(dir: &Path) -> Result<Vec<(String, String)>> {
     if out.is_empty() {
         return Err(Error::Data(DataError::new(
             Location::file(dir.display().to_string()),
-            "no factor datasets found (expected <dataset>/dataset.toml and <dataset>/factors.csv)",
+            tr!(
+                "no factor datasets found (expected <dataset>/dataset.toml and <dataset>/factors.csv)",
+                "未找到排放因子数据集（应有 <dataset>/dataset.toml 和 <dataset>/factors.csv）"
+            ),
         )));
     }
     Ok(out)
@@ -164,7 +171,10 @@ pub fn load_dataset_files(
         let (Some(toml_file), Some(csv_file)) = (toml_file, csv_file) else {
             findings.push(DataError::new(
                 Location::file(dir.clone()),
-                "a dataset folder needs both dataset.toml and factors.csv",
+                tr!(
+                    "a dataset folder needs both dataset.toml and factors.csv",
+                    "数据集文件夹须同时包含 dataset.toml 和 factors.csv"
+                ),
             ));
             continue;
         };
@@ -184,11 +194,12 @@ pub fn load_dataset_files(
         };
         let folder = dir.rsplit('/').next().unwrap_or(&dir).to_string();
         if meta.id != folder {
+            let id = &meta.id;
             findings.push(DataError::new(
                 Location::file(&toml_file.0),
-                format!(
-                    "dataset id '{}' differs from its folder name '{folder}'",
-                    meta.id
+                tr!(
+                    "dataset id '{id}' differs from its folder name '{folder}'",
+                    "数据集编号“{id}”与其文件夹名“{folder}”不一致"
                 ),
             ));
         }
@@ -219,12 +230,13 @@ fn parse_csv(
     match reader.headers() {
         Ok(h) if h.iter().eq(HEADER.iter().copied()) => {}
         Ok(h) => {
+            let want = HEADER.join(",");
+            let found = h.iter().collect::<Vec<_>>().join(",");
             findings.push(DataError::new(
                 Location::line(path, 1),
-                format!(
-                    "header must be '{}', found '{}'",
-                    HEADER.join(","),
-                    h.iter().collect::<Vec<_>>().join(",")
+                tr!(
+                    "header must be '{want}', found '{found}'",
+                    "表头须为“{want}”，实际为“{found}”"
                 ),
             ));
             return;
@@ -248,32 +260,50 @@ fn parse_csv(
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         let here = Location::line(path, line);
         if record.len() != HEADER.len() {
+            let (want, found) = (HEADER.len(), record.len());
             findings.push(DataError::new(
                 here,
-                format!("expected {} fields, found {}", HEADER.len(), record.len()),
+                tr!(
+                    "expected {want} fields, found {found}",
+                    "应有 {want} 个字段，实际为 {found} 个"
+                ),
             ));
             continue;
         }
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
         let id = field(0);
-        let mut row_errors = Vec::new();
+        // Every problem of the row, each a finding at its line.
+        let mut row_errors: Vec<DataError> = Vec::new();
+        let at = || here.clone();
         if id.is_empty()
             || !id
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
         {
-            row_errors.push(format!(
-                "factor id '{id}' must be lower-case letters, digits, '.', '_' or '-'"
+            row_errors.push(DataError::new(
+                at(),
+                tr!(
+                    "factor id '{id}' must be lower-case letters, digits, '.', '_' or '-'",
+                    "排放因子编号“{id}”只能由小写字母、数字、“.”、“_”或“-”组成"
+                ),
             ));
         }
         if let Some(first) = first_line.get(&id) {
-            row_errors.push(format!(
-                "factor id '{id}' is defined twice in this file (first on line {first}): keep one row"
+            row_errors.push(DataError::new(
+                at(),
+                tr!(
+                    "factor id '{id}' is defined twice in this file (first on line {first}): keep one row",
+                    "排放因子编号“{id}”在此文件中定义了两次（首次在第 {first} 行）：请只保留一行"
+                ),
             ));
         } else if let Some(prev) = &previous_id {
             if id.as_str() < prev.as_str() {
-                row_errors.push(format!(
-                    "rows must be sorted by id: '{id}' comes after '{prev}'"
+                row_errors.push(DataError::new(
+                    at(),
+                    tr!(
+                        "rows must be sorted by id: '{id}' comes after '{prev}'",
+                        "各行须按编号排序：“{id}”不应排在“{prev}”之后"
+                    ),
                 ));
             }
         }
@@ -281,18 +311,25 @@ fn parse_csv(
         previous_id = Some(id.clone());
         let value = parse_decimal(&field(1));
         if value.is_none() {
-            row_errors.push(format!("value '{}' is not a decimal number", field(1)));
+            let text = field(1);
+            row_errors.push(DataError::new(
+                at(),
+                tr!(
+                    "value '{text}' is not a decimal number",
+                    "数值“{text}”不是十进制数"
+                ),
+            ));
         }
         let unit = match Unit::parse(&field(2)) {
             Ok(u) => Some(u),
             Err(e) => {
-                row_errors.push(e.to_string());
+                row_errors.push(DataError::new(at(), Text::from(&e)));
                 None
             }
         };
         if let (Some(v), Some(u)) = (value, &unit) {
             if let Some(problem) = super::value_problem(&id, v, u) {
-                row_errors.push(problem);
+                row_errors.push(DataError::new(at(), problem));
             }
         }
         let substance = if field(3).is_empty() {
@@ -301,52 +338,68 @@ fn parse_csv(
             match Substance::parse(&field(3)) {
                 Some(s) => Some(s),
                 None => {
-                    row_errors.push(format!(
-                        "unknown substance '{}'{}",
-                        field(3),
-                        did_you_mean(&field(3), Substance::codes())
-                            .map(|s| format!(" ({s})"))
-                            .unwrap_or_default()
-                    ));
+                    let sub = field(3);
+                    row_errors.push(
+                        DataError::new(at(), tr!("unknown substance '{sub}'", "未知物质“{sub}”"))
+                            .with_hint(did_you_mean(&sub, Substance::codes())),
+                    );
                     None
                 }
             }
         };
         let confidence = Confidence::parse(&field(6));
         if confidence.is_none() {
-            row_errors.push(format!(
-                "confidence '{}' is not one of verified, secondary, conflicting, derived, unverified, assumption",
-                field(6)
+            let mark = field(6);
+            row_errors.push(DataError::new(
+                at(),
+                tr!(
+                    "confidence '{mark}' is not one of verified, secondary, conflicting, derived, unverified, assumption",
+                    "可信度“{mark}”不是 verified、secondary、conflicting、derived、unverified、assumption 之一"
+                ),
             ));
         }
         let source_key = field(7);
         let source = dataset.sources.get(&source_key).cloned();
         if source.is_none() {
-            row_errors.push(format!(
-                "source '{source_key}' is not defined in dataset.toml [sources]{}",
-                did_you_mean(&source_key, dataset.sources.keys().map(String::as_str))
-                    .map(|s| format!(" ({s})"))
-                    .unwrap_or_default()
-            ));
+            row_errors.push(
+                DataError::new(
+                    at(),
+                    tr!(
+                        "source '{source_key}' is not defined in dataset.toml [sources]",
+                        "来源“{source_key}”未在 dataset.toml 的 [sources] 中定义"
+                    ),
+                )
+                .with_hint(did_you_mean(
+                    &source_key,
+                    dataset.sources.keys().map(String::as_str),
+                )),
+            );
         }
         if field(4).is_empty() {
-            row_errors.push("edition is empty".into());
+            row_errors.push(DataError::new(
+                at(),
+                tr!("edition is empty", "版本（edition）为空"),
+            ));
         }
         let uncertainty = match (field(11).as_str(), value) {
             ("", _) => None,
             (text, Some(v)) => match Uncertainty::parse(text, v) {
                 Ok(u) => Some(u),
                 Err(e) => {
-                    row_errors.push(format!("factor '{id}': {e}"));
+                    row_errors.push(DataError::new(
+                        at(),
+                        Text::new(
+                            format!("factor '{id}': {}", e.en),
+                            format!("排放因子“{id}”：{}", e.get(Lang::Zh)),
+                        ),
+                    ));
                     None
                 }
             },
             (_, None) => None,
         };
         if !row_errors.is_empty() {
-            for e in row_errors {
-                findings.push(DataError::new(here.clone(), e));
-            }
+            findings.extend(row_errors);
             continue;
         }
         let (Some(value), Some(unit), Some(confidence), Some(source)) =

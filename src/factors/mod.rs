@@ -12,6 +12,8 @@ pub use load::{load_dataset_files, EMBEDDED_FACTORS, MAX_DATASET_FILE_BYTES};
 
 use crate::error::{did_you_mean, DataError, Error, Location, Result};
 use crate::substance::Substance;
+use crate::text::{Lang, Text};
+use crate::tr;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
@@ -113,17 +115,23 @@ impl Source {
     /// Why this source cannot support `mark`, or None: `verified` needs the
     /// official text read; `secondary` needs a faithful copy or two
     /// independent secondary sources (the rules of the reference notes).
-    pub fn cannot_support(&self, mark: Confidence) -> Option<String> {
+    pub fn cannot_support(&self, mark: Confidence) -> Option<Text> {
         match mark {
-            Confidence::Verified if self.seen != Seen::Official => Some(format!(
-                "marked verified, but the official text was not read ({})",
-                match self.seen {
-                    Seen::FaithfulCopy => "a faithful copy was",
-                    _ => "one secondary source was",
-                }
-            )),
+            Confidence::Verified if self.seen != Seen::Official => Some(match self.seen {
+                Seen::FaithfulCopy => tr!(
+                    "marked verified, but the official text was not read (a faithful copy was)",
+                    "标为 verified，但未查阅官方原文（查阅的是忠实副本）"
+                ),
+                _ => tr!(
+                    "marked verified, but the official text was not read (one secondary source was)",
+                    "标为 verified，但未查阅官方原文（查阅的是一份二手来源）"
+                ),
+            }),
             Confidence::Secondary if self.seen == Seen::Secondary && self.independent < 2 => {
-                Some("marked secondary, but it rests on one secondary source (a transcription, report or code), which supports unverified only".into())
+                Some(tr!(
+                    "marked secondary, but it rests on one secondary source (a transcription, report or code), which supports unverified only",
+                    "标为 secondary，但仅依据一份二手来源（转录件、报告或代码），只能支持 unverified"
+                ))
             }
             _ => None,
         }
@@ -173,29 +181,35 @@ impl Uncertainty {
     ///
     /// A plain percentage (`5%`, `±5%`, `± 5 %`, `+/-5%`) is the IPCC way of
     /// writing a spread: the half-width of the 95 % interval, i.e. `pct95:5`.
-    pub fn parse(text: &str, value: Decimal) -> std::result::Result<Uncertainty, String> {
+    pub fn parse(text: &str, value: Decimal) -> std::result::Result<Uncertainty, Text> {
         if let Some(pct) = plain_percentage(text) {
             return Uncertainty::parse(&format!("pct95:{pct}"), value);
         }
         let (kind, params) = text.split_once(':').ok_or_else(|| {
-            format!(
-                "uncertainty '{text}' is not of the form kind:parameters (e.g. pct95:5) or a percentage (±5%)"
+            tr!(
+                "uncertainty '{text}' is not of the form kind:parameters (e.g. pct95:5) or a percentage (±5%)",
+                "不确定性“{text}”的格式应为 类型:参数（如 pct95:5）或百分数（如 ±5%）"
             )
         })?;
         let nums: Vec<Decimal> = params
             .split(';')
             .map(|p| {
-                crate::units::parse_decimal(p)
-                    .ok_or_else(|| format!("uncertainty parameter '{p}' is not a number"))
+                crate::units::parse_decimal(p).ok_or_else(|| {
+                    tr!(
+                        "uncertainty parameter '{p}' is not a number",
+                        "不确定性参数“{p}”不是数字"
+                    )
+                })
             })
             .collect::<std::result::Result<_, _>>()?;
         let want = |n: usize| {
-            if nums.len() == n {
+            let got = nums.len();
+            if got == n {
                 Ok(())
             } else {
-                Err(format!(
-                    "uncertainty '{kind}' takes {n} parameter(s), got {}",
-                    nums.len()
+                Err(tr!(
+                    "uncertainty '{kind}' takes {n} parameter(s), got {got}",
+                    "不确定性类型“{kind}”需要 {n} 个参数，实际给出 {got} 个"
                 ))
             }
         };
@@ -203,7 +217,7 @@ impl Uncertainty {
             "pct95" => {
                 want(1)?;
                 if nums[0] < Decimal::ZERO {
-                    return Err("a negative spread is not allowed".into());
+                    return Err(tr!("a negative spread is not allowed", "不确定性范围不能为负"));
                 }
                 Uncertainty::Pct95 {
                     half_width_pct: nums[0],
@@ -212,24 +226,24 @@ impl Uncertainty {
             "normal" => {
                 want(1)?;
                 if nums[0] < Decimal::ZERO {
-                    return Err("a negative standard deviation is not allowed".into());
+                    return Err(tr!("a negative standard deviation is not allowed", "标准差不能为负"));
                 }
                 Uncertainty::Normal { sd: nums[0] }
             }
             "lognormal" => {
                 want(1)?;
                 if nums[0] < Decimal::ONE {
-                    return Err("a geometric standard deviation must be at least 1".into());
+                    return Err(tr!("a geometric standard deviation must be at least 1", "几何标准差不能小于 1"));
                 }
                 if value <= Decimal::ZERO {
-                    return Err("a lognormal needs a positive value".into());
+                    return Err(tr!("a lognormal needs a positive value", "对数正态分布要求数值为正"));
                 }
                 Uncertainty::Lognormal { gsd: nums[0] }
             }
             "uniform" => {
                 want(2)?;
                 if nums[0] > nums[1] {
-                    return Err("uniform bounds are reversed".into());
+                    return Err(tr!("uniform bounds are reversed", "均匀分布的上下限颠倒"));
                 }
                 Uncertainty::Uniform {
                     low: nums[0],
@@ -239,7 +253,7 @@ impl Uncertainty {
             "triangular" => {
                 want(3)?;
                 if !(nums[0] <= nums[1] && nums[1] <= nums[2]) {
-                    return Err("triangular needs low ≤ mode ≤ high".into());
+                    return Err(tr!("triangular needs low ≤ mode ≤ high", "三角分布须满足 low ≤ mode ≤ high"));
                 }
                 Uncertainty::Triangular {
                     low: nums[0],
@@ -248,8 +262,9 @@ impl Uncertainty {
                 }
             }
             other => {
-                return Err(format!(
-                    "unknown uncertainty kind '{other}' (pct95, normal, lognormal, uniform, triangular)"
+                return Err(tr!(
+                    "unknown uncertainty kind '{other}' (pct95, normal, lognormal, uniform, triangular)",
+                    "未知的不确定性类型“{other}”（可用 pct95、normal、lognormal、uniform、triangular）"
                 ))
             }
         };
@@ -339,19 +354,21 @@ pub struct Dataset {
 /// within ±10^15 in base units ([`crate::units::MAX_MAGNITUDE`]).
 /// Checked wherever a value enters: dataset files, a workbook's `factors`
 /// sheet, and `factors check`. None when the value is in range.
-pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Option<String> {
+pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Option<Text> {
     // Every factor is bounded in its base unit (see `units::MAX_MAGNITUDE`).
     let in_base = value.checked_mul(unit.scale());
     if in_base.is_none_or(|v| v.abs() > crate::units::MAX_MAGNITUDE) {
-        return Some(format!(
-            "'{id}' is {value} {unit}: out of range (factor values are limited to ±1e15 in base units, far above any real factor)"
+        return Some(tr!(
+            "'{id}' is {value} {unit}: out of range (factor values are limited to ±1e15 in base units, far above any real factor)",
+            "“{id}”为 {value} {unit}：超出取值范围（排放因子数值按基本单位计限于 ±1e15，远高于任何实际排放因子）"
         ));
     }
     let last = id.rsplit('.').next().unwrap_or(id);
     if id.starts_with("pev.") {
         if value <= Decimal::ZERO {
-            return Some(format!(
-                "'{id}' is {value} {unit}: a pollution-equivalent value must be greater than 0 (emissions are divided by it)"
+            return Some(tr!(
+                "'{id}' is {value} {unit}: a pollution-equivalent value must be greater than 0 (emissions are divided by it)",
+                "“{id}”为 {value} {unit}：污染当量值须大于 0（排放量要除以该值）"
             ));
         }
     } else if last == "of" {
@@ -360,8 +377,9 @@ pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Opt
             .and_then(|f| unit.convert(value, &f).ok())
             .unwrap_or(value);
         if fraction < Decimal::ZERO || fraction > Decimal::ONE {
-            return Some(format!(
-                "'{id}' is {value} {unit}: an oxidation fraction must be between 0 and 1 (0 % and 100 %)"
+            return Some(tr!(
+                "'{id}' is {value} {unit}: an oxidation fraction must be between 0 and 1 (0 % and 100 %)",
+                "“{id}”为 {value} {unit}：碳氧化率须在 0 与 1 之间（0 % 至 100 %）"
             ));
         }
     } else if (id.starts_with("grid.")
@@ -371,18 +389,27 @@ pub fn value_problem(id: &str, value: Decimal, unit: &crate::units::Unit) -> Opt
         || crate::units::Unit::parse("tCO2/MWh").is_ok_and(|u| u.compatible(unit)))
         && value < Decimal::ZERO
     {
-        let what = if last == "ncv" {
-            "a net calorific value"
+        return Some(if last == "ncv" {
+            tr!(
+                "'{id}' is {value} {unit}: a net calorific value cannot be negative",
+                "“{id}”为 {value} {unit}：低位发热量不能为负"
+            )
         } else if last == "cc" {
-            "a carbon content"
+            tr!(
+                "'{id}' is {value} {unit}: a carbon content cannot be negative",
+                "“{id}”为 {value} {unit}：含碳量不能为负"
+            )
         } else if id.starts_with("grid.") || id.starts_with("heat.") {
-            "a grid or heat emission factor"
+            tr!(
+                "'{id}' is {value} {unit}: a grid or heat emission factor cannot be negative",
+                "“{id}”为 {value} {unit}：电网或热力排放因子不能为负"
+            )
         } else {
-            "an emission factor per unit of energy"
-        };
-        return Some(format!(
-            "'{id}' is {value} {unit}: {what} cannot be negative"
-        ));
+            tr!(
+                "'{id}' is {value} {unit}: an emission factor per unit of energy cannot be negative",
+                "“{id}”为 {value} {unit}：单位能量的排放因子不能为负"
+            )
+        });
     }
     None
 }
@@ -420,11 +447,13 @@ impl FactorLibrary {
         }
         for f in factors {
             if let Some(prev) = lib.factors.get(&f.id) {
+                let id = &f.id;
+                let (first, first_zh) = (&prev.location, prev.location.text(Lang::Zh));
                 findings.push(DataError::new(
                     f.location.clone(),
-                    format!(
-                        "duplicate factor id '{}' (first at {})",
-                        f.id, prev.location
+                    Text::new(
+                        format!("duplicate factor id '{id}' (first at {first})"),
+                        format!("排放因子编号“{id}”重复（首次出现于 {first_zh}）"),
                     ),
                 ));
                 continue;
@@ -452,11 +481,15 @@ impl FactorLibrary {
         let mut first: BTreeMap<&str, &Location> = BTreeMap::new();
         for f in &factors {
             if let Some(prev) = first.insert(&f.id, &f.location) {
+                let id = &f.id;
+                let prev_zh = prev.text(Lang::Zh);
                 findings.push(DataError::new(
                     f.location.clone(),
-                    format!(
-                        "factor '{}' is defined twice in this folder (also at {prev}): keep one",
-                        f.id
+                    Text::new(
+                        format!(
+                            "factor '{id}' is defined twice in this folder (also at {prev}): keep one"
+                        ),
+                        format!("排放因子“{id}”在此文件夹中定义了两次（另见 {prev_zh}）：请只保留一个"),
                     ),
                 ));
             }
@@ -495,13 +528,12 @@ impl FactorLibrary {
             ..e
         })?;
         if !base.unit.compatible(&unit) {
+            let (factor_unit, dims) = (&base.unit, base.unit.dims());
             return Err(DataError::new(
                 location,
-                format!(
-                    "override of '{id}' is in '{}' but the factor is in '{}' ({})",
-                    unit,
-                    base.unit,
-                    base.unit.dims()
+                tr!(
+                    "override of '{id}' is in '{unit}' but the factor is in '{factor_unit}' ({dims})",
+                    "“{id}”的替换值单位为“{unit}”，但该排放因子的单位为“{factor_unit}”（{dims}）"
                 ),
             ));
         }
@@ -554,9 +586,9 @@ impl FactorLibrary {
         self.factors.get(id).ok_or_else(|| {
             DataError::new(
                 Location::Api {
-                    what: "factor library".into(),
+                    what: tr!("factor library", "排放因子库"),
                 },
-                format!("unknown factor '{id}'"),
+                tr!("unknown factor '{id}'", "未知排放因子“{id}”"),
             )
             .with_hint(did_you_mean(id, self.ids()))
         })
@@ -581,7 +613,7 @@ impl FactorLibrary {
 
     /// The library factors whose mark their source cannot support, with why
     /// (`factors check` lists them; overrides are marked assumption anyway).
-    pub fn unsupported_marks(&self) -> Vec<(&Factor, String)> {
+    pub fn unsupported_marks(&self) -> Vec<(&Factor, Text)> {
         self.iter()
             .filter(|f| !f.origin.is_override())
             .filter_map(|f| f.source.cannot_support(f.confidence).map(|why| (f, why)))
@@ -617,22 +649,26 @@ impl FactorLibrary {
         let mut out = Vec::new();
         for f in self.iter() {
             let here = || f.location.clone();
+            let id = &f.id;
             if f.confidence == Confidence::Conflicting && f.alternative.trim().is_empty() {
                 out.push(DataError::new(
                     here(),
-                    format!("'{}' is marked conflicting but names no alternative", f.id),
+                    tr!(
+                        "'{id}' is marked conflicting but names no alternative",
+                        "“{id}”标为 conflicting，但未给出替代值（alternative）"
+                    ),
                 ));
             }
             if matches!(f.confidence, Confidence::Derived | Confidence::Assumption)
                 && f.note.trim().is_empty()
             {
-                out.push(DataError::new(
-                    here(),
-                    format!(
-                        "'{}' is marked {} but its note gives no arithmetic or reason",
-                        f.id, f.confidence
-                    ),
-                ));
+                out.push(DataError::new(here(), {
+                    let mark = f.confidence;
+                    tr!(
+                        "'{id}' is marked {mark} but its note gives no arithmetic or reason",
+                        "“{id}”标为 {mark}，但其 note 未给出计算过程或理由"
+                    )
+                }));
             }
             if let Some(problem) = value_problem(&f.id, f.value, &f.unit) {
                 out.push(DataError::new(here(), problem));
@@ -640,7 +676,7 @@ impl FactorLibrary {
             if f.source.title.trim().is_empty() {
                 out.push(DataError::new(
                     here(),
-                    format!("'{}' has a source with no title", f.id),
+                    tr!("'{id}' has a source with no title", "“{id}”的来源没有标题"),
                 ));
             }
         }

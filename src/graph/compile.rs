@@ -2,6 +2,8 @@
 //! and turned into a [`Sector`], every problem named by file and line.
 
 use super::*;
+use crate::text::Text;
+use crate::tr;
 
 pub(super) fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> DataError {
     let line = e
@@ -32,20 +34,21 @@ pub(super) fn compile(
     let mut errs = Vec::new();
     let meta = &file.sector;
     let output_unit = Unit::parse(meta.output_unit.get_ref()).unwrap_or_else(|e| {
-        errs.push(DataError::new(sp.at(&meta.output_unit), e.to_string()));
+        errs.push(DataError::new(sp.at(&meta.output_unit), Text::from(&e)));
         Unit::one()
     });
     let mut nodes = Vec::new();
     let mut seen = BTreeSet::new();
     for n in &file.node {
         if !seen.insert(n.id.get_ref().clone()) {
+            let id = n.id.get_ref();
             errs.push(DataError::new(
                 sp.at(&n.id),
-                format!("duplicate node '{}'", n.id.get_ref()),
+                tr!("duplicate node '{id}'", "节点“{id}”重复"),
             ));
         }
         let unit = Unit::parse(n.unit.get_ref()).unwrap_or_else(|e| {
-            errs.push(DataError::new(sp.at(&n.unit), e.to_string()));
+            errs.push(DataError::new(sp.at(&n.unit), Text::from(&e)));
             Unit::one()
         });
         nodes.push(Node {
@@ -59,8 +62,9 @@ pub(super) fn compile(
     let node_ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let check_node = |s: &Spanned<String>, errs: &mut Vec<DataError>| {
         if !node_ids.contains(&s.get_ref().as_str()) {
+            let node = s.get_ref();
             errs.push(
-                DataError::new(sp.at(s), format!("unknown node '{}'", s.get_ref()))
+                DataError::new(sp.at(s), tr!("unknown node '{node}'", "未知节点“{node}”"))
                     .with_hint(did_you_mean(s.get_ref(), node_ids.iter().copied())),
             );
         }
@@ -85,9 +89,13 @@ pub(super) fn compile(
         v.iter()
             .map(|t| {
                 if !tech_ids.contains(&t.get_ref().as_str()) {
+                    let tech = t.get_ref();
                     errs.push(
-                        DataError::new(sp.at(t), format!("unknown technology '{}'", t.get_ref()))
-                            .with_hint(did_you_mean(t.get_ref(), tech_ids.iter().copied())),
+                        DataError::new(
+                            sp.at(t),
+                            tr!("unknown technology '{tech}'", "未知技术“{tech}”"),
+                        )
+                        .with_hint(did_you_mean(t.get_ref(), tech_ids.iter().copied())),
                     );
                 }
                 t.get_ref().clone()
@@ -95,20 +103,22 @@ pub(super) fn compile(
             .collect()
     };
     if !tech_ids.contains(&meta.default_technology.get_ref().as_str()) {
+        let tech = meta.default_technology.get_ref();
         errs.push(DataError::new(
             sp.at(&meta.default_technology),
-            format!(
-                "default technology '{}' is not declared",
-                meta.default_technology.get_ref()
+            tr!(
+                "default technology '{tech}' is not declared",
+                "缺省技术“{tech}”未声明"
             ),
         ));
     }
     if !meta.edition.contains_key(meta.default_edition.get_ref()) {
+        let edition = meta.default_edition.get_ref();
         errs.push(DataError::new(
             sp.at(&meta.default_edition),
-            format!(
-                "default edition '{}' is not declared",
-                meta.default_edition.get_ref()
+            tr!(
+                "default edition '{edition}' is not declared",
+                "缺省版本“{edition}”未声明"
             ),
         ));
     }
@@ -131,9 +141,10 @@ pub(super) fn compile(
     let amount = |a: &AmountDef, at: Location, errs: &mut Vec<DataError>| -> Amount {
         let value = a.value.as_ref().map(|v| {
             parse_decimal(v.get_ref()).unwrap_or_else(|| {
+                let text = v.get_ref();
                 errs.push(DataError::new(
                     sp.at(v),
-                    format!("'{}' is not a decimal number", v.get_ref()),
+                    tr!("'{text}' is not a decimal number", "“{text}”不是十进制数"),
                 ));
                 Decimal::ZERO
             })
@@ -141,18 +152,24 @@ pub(super) fn compile(
         if value.is_some() == (!a.factors.is_empty() || !a.divide_by.is_empty()) {
             errs.push(DataError::new(
                 at.clone(),
-                "an amount needs either `factors` or `value` (with `unit` and `note`), not both",
+                tr!(
+                    "an amount needs either `factors` or `value` (with `unit` and `note`), not both",
+                    "数量须在 `factors` 与 `value`（附 `unit` 和 `note`）中择一给出"
+                ),
             ));
         }
         if value.is_some() && (a.unit.is_none() || a.note.trim().is_empty()) {
             errs.push(DataError::new(
                 at.clone(),
-                "a literal amount needs a `unit` and a `note` saying why it holds",
+                tr!(
+                    "a literal amount needs a `unit` and a `note` saying why it holds",
+                    "直接给定数值的数量须有 `unit`，并以 `note` 说明其依据"
+                ),
             ));
         }
         if let Some(u) = &a.unit {
             if let Err(e) = Unit::parse(u.get_ref()) {
-                errs.push(DataError::new(sp.at(u), e.to_string()));
+                errs.push(DataError::new(sp.at(u), Text::from(&e)));
             }
         }
         Amount {
@@ -171,7 +188,10 @@ pub(super) fn compile(
         if f.from.get_ref() == f.to.get_ref() {
             errs.push(DataError::new(
                 sp.at(&f.from),
-                "a flow cannot go from a node to itself",
+                tr!(
+                    "a flow cannot go from a node to itself",
+                    "流的起点和终点不能是同一节点"
+                ),
             ));
         }
         let technology = check_techs(&f.technology, &mut errs);
@@ -188,10 +208,11 @@ pub(super) fn compile(
     for i in &file.input {
         check_node(&i.node, &mut errs);
         if items::item_spec(i.item.get_ref(), fuels).is_none() {
+            let item = i.item.get_ref();
             errs.push(
                 DataError::new(
                     sp.at(&i.item),
-                    format!("unknown item '{}'", i.item.get_ref()),
+                    tr!("unknown item '{item}'", "未知数据项“{item}”"),
                 )
                 .with_hint(did_you_mean(
                     i.item.get_ref(),
@@ -212,9 +233,10 @@ pub(super) fn compile(
         check_node(&c.node, &mut errs);
         let technology = check_techs(&c.technology, &mut errs);
         let Some(substance) = Substance::parse(c.substance.get_ref()) else {
+            let sub = c.substance.get_ref();
             errs.push(DataError::new(
                 sp.at(&c.substance),
-                format!("unknown substance '{}'", c.substance.get_ref()),
+                tr!("unknown substance '{sub}'", "未知物质“{sub}”"),
             ));
             continue;
         };
@@ -232,17 +254,19 @@ pub(super) fn compile(
     for s in &file.source {
         check_node(&s.node, &mut errs);
         if !source_ids.insert(s.id.get_ref().clone()) {
+            let id = s.id.get_ref();
             errs.push(DataError::new(
                 sp.at(&s.id),
-                format!("duplicate source '{}'", s.id.get_ref()),
+                tr!("duplicate source '{id}'", "排放源“{id}”重复"),
             ));
         }
         let method = Method::parse(s.method.get_ref());
         if method.is_none() {
+            let name = s.method.get_ref();
             errs.push(
                 DataError::new(
                     sp.at(&s.method),
-                    format!("unknown method '{}'", s.method.get_ref()),
+                    tr!("unknown method '{name}'", "未知核算方法“{name}”"),
                 )
                 .with_hint(did_you_mean(s.method.get_ref(), Method::NAMES)),
             );
@@ -251,10 +275,16 @@ pub(super) fn compile(
         for x in &s.substances {
             match Substance::parse(x.get_ref()) {
                 Some(sub) => substances.push(sub),
-                None => errs.push(
-                    DataError::new(sp.at(x), format!("unknown substance '{}'", x.get_ref()))
-                        .with_hint(did_you_mean(x.get_ref(), Substance::codes())),
-                ),
+                None => {
+                    let sub = x.get_ref();
+                    errs.push(
+                        DataError::new(
+                            sp.at(x),
+                            tr!("unknown substance '{sub}'", "未知物质“{sub}”"),
+                        )
+                        .with_hint(did_you_mean(sub, Substance::codes())),
+                    )
+                }
             }
         }
         let fuel_table = |tables: &BTreeMap<String, BTreeMap<String, Spanned<String>>>,
@@ -265,7 +295,10 @@ pub(super) fn compile(
                     errs.push(
                         DataError::new(
                             sp.at(&s.id),
-                            format!("unknown fuel '{fuel}' in pollutants"),
+                            tr!(
+                                "unknown fuel '{fuel}' in pollutants",
+                                "pollutants 中有未知燃料“{fuel}”"
+                            ),
                         )
                         .with_hint(did_you_mean(fuel, fuels.iter().copied())),
                     );
@@ -278,7 +311,7 @@ pub(super) fn compile(
                         }
                         None => errs.push(DataError::new(
                             sp.at(id),
-                            format!("unknown substance '{sub}'"),
+                            tr!("unknown substance '{sub}'", "未知物质“{sub}”"),
                         )),
                     }
                 }
@@ -292,7 +325,10 @@ pub(super) fn compile(
             if !node_ids.contains(&node.as_str()) {
                 errs.push(DataError::new(
                     sp.at(&s.id),
-                    format!("unknown node '{node}' in pollutants_by_node"),
+                    tr!(
+                        "unknown node '{node}' in pollutants_by_node",
+                        "pollutants_by_node 中有未知节点“{node}”"
+                    ),
                 ));
             }
             pollutants_by_node.insert(node.clone(), fuel_table(tables, &mut errs));
@@ -305,7 +341,7 @@ pub(super) fn compile(
             if items::item_spec(item, fuels).is_none() {
                 errs.push(DataError::new(
                     sp.at(&s.id),
-                    format!("unknown item '{item}'"),
+                    tr!("unknown item '{item}'", "未知数据项“{item}”"),
                 ));
             }
         }

@@ -3,6 +3,17 @@
 //! county and prefecture names), with did-you-mean on a miss.
 
 use super::*;
+use crate::text::{Lang, Text};
+use crate::tr;
+
+/// A did-you-mean appended to a message: ` (hint)` in English, `（hint）` in
+/// Chinese, or nothing in both.
+pub(super) fn hint_suffix(hint: Option<String>) -> (String, String) {
+    match hint.map(Text::from) {
+        Some(h) => (format!(" ({})", h.en), format!("（{}）", h.get(Lang::Zh))),
+        None => (String::new(), String::new()),
+    }
+}
 
 /// A place resolved to its prefecture, with the county where one was named.
 #[derive(Debug, Clone, Copy)]
@@ -76,9 +87,13 @@ impl SectorLibrary {
                     for r in &f.region {
                         for c in &r.cities {
                             if !f.city.iter().any(|x| &x.id == c) {
+                                let region = &r.id;
                                 findings.push(DataError::new(
                                     Location::file(path),
-                                    format!("region '{}' names unknown city '{c}'", r.id),
+                                    tr!(
+                                        "region '{region}' names unknown city '{c}'",
+                                        "区域“{region}”列出了未知的市（州）“{c}”"
+                                    ),
                                 ));
                             }
                         }
@@ -97,17 +112,23 @@ impl SectorLibrary {
             for (i, row) in r.deserialize::<County>().enumerate() {
                 match row {
                     Ok(c) if cities.iter().any(|x| x.id == c.prefecture) => counties.push(c),
-                    Ok(c) => findings.push(DataError::new(
-                        Location::file(path),
-                        format!(
-                            "county {} {} names unknown city '{}'",
-                            c.code, c.name, c.prefecture
-                        ),
-                    )),
-                    Err(e) => findings.push(DataError::new(
-                        Location::file(path),
-                        format!("row {}: {e}", i + 1),
-                    )),
+                    Ok(c) => {
+                        let (code, county, city) = (&c.code, &c.name, &c.prefecture);
+                        findings.push(DataError::new(
+                            Location::file(path),
+                            tr!(
+                                "county {code} {county} names unknown city '{city}'",
+                                "县级行政区 {code} {county} 所属的市（州）“{city}”不存在"
+                            ),
+                        ))
+                    }
+                    Err(e) => {
+                        let row = i + 1;
+                        findings.push(DataError::new(
+                            Location::file(path),
+                            tr!("row {row}: {e}", "第 {row} 行：{e}"),
+                        ))
+                    }
                 }
             }
         }
@@ -121,9 +142,13 @@ impl SectorLibrary {
         let fuel_ids: Vec<&str> = fuels.iter().map(|f| f.id.as_str()).collect();
         for i in &items {
             if crate::graph::items::item_spec(&i.id, &fuel_ids).is_none() {
+                let item = &i.id;
                 findings.push(DataError::new(
                     Location::file("sectors/items.toml"),
-                    format!("names for unknown item '{}'", i.id),
+                    tr!(
+                        "names for unknown item '{item}'",
+                        "为未知活动数据项“{item}”定义了名称"
+                    ),
                 ));
             }
         }
@@ -161,7 +186,7 @@ impl SectorLibrary {
     }
 
     /// A sector by id or alias (`aluminium`, `电解铝`, `Al`), with did-you-mean.
-    pub fn get(&self, name: &str) -> std::result::Result<&Sector, String> {
+    pub fn get(&self, name: &str) -> std::result::Result<&Sector, Text> {
         let t = name.trim();
         self.sectors
             .values()
@@ -171,12 +196,12 @@ impl SectorLibrary {
                     || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(t))
             })
             .ok_or_else(|| {
-                let hint = did_you_mean(t, self.sectors.keys().map(String::as_str))
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default();
-                format!(
-                    "unknown sector '{t}'{hint}; known: {}",
-                    self.sectors.keys().cloned().collect::<Vec<_>>().join(", ")
+                let (hint_en, hint_zh) =
+                    hint_suffix(did_you_mean(t, self.sectors.keys().map(String::as_str)));
+                let known = self.sectors.keys().cloned().collect::<Vec<_>>().join(", ");
+                Text::new(
+                    format!("unknown sector '{t}'{hint_en}; known: {known}"),
+                    format!("未知行业“{t}”{hint_zh}；可选行业：{known}"),
                 )
             })
     }
@@ -227,7 +252,7 @@ impl SectorLibrary {
     }
 
     /// A Sichuan city by id, Chinese name (with or without 市/州) or English name.
-    pub fn city(&self, name: &str) -> std::result::Result<&City, String> {
+    pub fn city(&self, name: &str) -> std::result::Result<&City, Text> {
         let t = name.trim();
         let bare = t.trim_end_matches(['市', '州']);
         let norm = |s: &str| s.to_lowercase().replace([' ', '\'', '-'], "");
@@ -240,10 +265,12 @@ impl SectorLibrary {
                     || norm(&c.name_en).starts_with(&format!("{}(", norm(t)))
             })
             .ok_or_else(|| {
-                let hint = did_you_mean(t, self.cities.iter().map(|c| c.id.as_str()))
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default();
-                format!("'{t}' is not one of Sichuan's 21 prefecture-level cities{hint}")
+                let (hint_en, hint_zh) =
+                    hint_suffix(did_you_mean(t, self.cities.iter().map(|c| c.id.as_str())));
+                Text::new(
+                    format!("'{t}' is not one of Sichuan's 21 prefecture-level cities{hint_en}"),
+                    format!("“{t}”不是四川省 21 个市（州）之一{hint_zh}"),
+                )
             })
     }
 
@@ -253,7 +280,7 @@ impl SectorLibrary {
     /// `夹江`, `乐山市夹江县`, `凉山州会理市`, `Jiajiang`), which is kept as the
     /// county. A name shared by divisions of several prefectures (`市中区`) is
     /// an error listing them; a name that matches nothing gets a did-you-mean.
-    pub fn place(&self, name: &str) -> std::result::Result<Place<'_>, String> {
+    pub fn place(&self, name: &str) -> std::result::Result<Place<'_>, Text> {
         let t: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut s = t.as_str();
         for p in ["四川省", "四川", "Sichuan Province", "Sichuan"] {
@@ -325,9 +352,10 @@ impl SectorLibrary {
                     .iter()
                     .find(|c| c.id == one.prefecture)
                     .ok_or_else(|| {
-                        format!(
-                            "county {} names unknown city '{}'",
-                            one.name, one.prefecture
+                        let (county, city) = (&one.name, &one.prefecture);
+                        tr!(
+                            "county {county} names unknown city '{city}'",
+                            "县级行政区 {county} 所属的市（州）“{city}”不存在"
                         )
                     })?,
                 county: Some(one),
@@ -340,29 +368,27 @@ impl SectorLibrary {
                     .chain(self.cities.iter().map(|c| c.id.as_str()))
                     .chain(self.counties.iter().map(|c| c.name.as_str()))
                     .chain(self.counties.iter().map(|c| c.pinyin.as_str()));
-                let hint = did_you_mean(s, names)
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default();
-                Err(format!(
-                    "'{t}' is not one of Sichuan's {} prefecture-level cities or {} county-level divisions{hint}",
-                    self.cities.len(),
-                    self.counties.len()
+                let (hint_en, hint_zh) = hint_suffix(did_you_mean(s, names));
+                let (cities, counties) = (self.cities.len(), self.counties.len());
+                Err(Text::new(
+                    format!("'{t}' is not one of Sichuan's {cities} prefecture-level cities or {counties} county-level divisions{hint_en}"),
+                    format!("“{t}”不是四川省 {cities} 个市（州）或 {counties} 个县级行政区之一{hint_zh}"),
                 ))
             }
             many => {
-                let list = many
+                let (list, list_zh): (Vec<String>, Vec<String>) = many
                     .iter()
                     .map(|c| {
                         let city = self.cities.iter().find(|x| x.id == c.prefecture);
-                        format!(
-                            "{} in {} ({})",
-                            c.name,
-                            city.map(|x| x.name_zh.as_str()).unwrap_or(&c.prefecture),
-                            city.map(|x| x.name_en.as_str()).unwrap_or(""),
+                        let zh = city.map(|x| x.name_zh.as_str()).unwrap_or(&c.prefecture);
+                        let en = city.map(|x| x.name_en.as_str()).unwrap_or("");
+                        (
+                            format!("{} in {zh} ({en})", c.name),
+                            format!("{zh}{}", c.name),
                         )
                     })
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                    .unzip();
+                let (list, list_zh) = (list.join(", "), list_zh.join("、"));
                 let example = many
                     .first()
                     .and_then(|c| self.cities.iter().find(|x| x.id == c.prefecture))
@@ -372,9 +398,10 @@ impl SectorLibrary {
                         format!("{bare}{suffix}{county_text}")
                     })
                     .unwrap_or_default();
-                Err(format!(
-                    "'{t}' is ambiguous: it names {} county-level divisions, {list}; write the prefecture with it (e.g. '{example}')",
-                    many.len()
+                let n = many.len();
+                Err(Text::new(
+                    format!("'{t}' is ambiguous: it names {n} county-level divisions, {list}; write the prefecture with it (e.g. '{example}')"),
+                    format!("“{t}”有歧义：有 {n} 个县级行政区同名（{list_zh}）；请连同所属市（州）一起填写（如“{example}”）"),
                 ))
             }
         }

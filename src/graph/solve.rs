@@ -3,7 +3,10 @@
 //! loops such as baijiu's biogas to the boiler stay), and amounts evaluated
 //! from factor chains.
 
+use super::library::hint_suffix;
 use super::*;
+use crate::text::Text;
+use crate::tr;
 
 impl Sector {
     /// The node with this id.
@@ -16,7 +19,7 @@ impl Sector {
     /// case, spaces and punctuation. Free text that is no name maps to the
     /// technology whose longest name it contains (`strong-aroma solid-state,
     /// gas boiler` → `gas_boiler`), when that is one technology only.
-    pub fn technology(&self, name: &str) -> std::result::Result<&Technology, String> {
+    pub fn technology(&self, name: &str) -> std::result::Result<&Technology, Text> {
         let t = name.trim();
         let f = fold_name(t);
         let names = |x: &'_ Technology| {
@@ -62,27 +65,30 @@ impl Sector {
                 return Ok(one);
             }
         }
-        let hint = did_you_mean(t, self.technologies.iter().map(|x| x.id.as_str()))
-            .map(|h| format!(" ({h})"))
-            .unwrap_or_default();
-        let ambiguous = match &best {
-            Some((_, v)) if v.len() > 1 => format!(
-                " (it could be {})",
-                v.iter()
-                    .map(|x| x.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
-            _ => String::new(),
+        let (hint_en, hint_zh) = hint_suffix(did_you_mean(
+            t,
+            self.technologies.iter().map(|x| x.id.as_str()),
+        ));
+        let (ambiguous_en, ambiguous_zh) = match &best {
+            Some((_, v)) if v.len() > 1 => {
+                let ids = v.iter().map(|x| x.id.as_str()).collect::<Vec<_>>();
+                (
+                    format!(" (it could be {})", ids.join(" or ")),
+                    format!("（可能是 {}）", ids.join(" 或 ")),
+                )
+            }
+            _ => (String::new(), String::new()),
         };
-        Err(format!(
-            "unknown technology '{t}' for sector {}{ambiguous}{hint}; known: {}",
-            self.id,
-            self.technologies
-                .iter()
-                .map(|x| x.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+        let sector = &self.id;
+        let known = self
+            .technologies
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Err(Text::new(
+            format!("unknown technology '{t}' for sector {sector}{ambiguous_en}{hint_en}; known: {known}"),
+            format!("行业 {sector} 没有技术“{t}”{ambiguous_zh}{hint_zh}；可选技术：{known}"),
         ))
     }
 
@@ -183,7 +189,7 @@ impl Sector {
     ) -> std::result::Result<Quantity, DataError> {
         if let Some(v) = a.value {
             let unit = Unit::parse(a.unit.as_deref().unwrap_or("1"))
-                .map_err(|e| DataError::new(a.location.clone(), e.to_string()))?;
+                .map_err(|e| DataError::new(a.location.clone(), Text::from(&e)))?;
             return Ok(Quantity::new(v, unit));
         }
         let mut q: Option<Quantity> = None;
@@ -203,7 +209,7 @@ impl Sector {
                 None => next,
                 Some(q) => q
                     .mul(&next)
-                    .map_err(|e| DataError::new(a.location.clone(), e.to_string()))?,
+                    .map_err(|e| DataError::new(a.location.clone(), Text::from(&e)))?,
             });
         }
         let mut q = q.unwrap_or_else(|| Quantity::new(Decimal::ONE, Unit::one()));
@@ -216,7 +222,7 @@ impl Sector {
             used.push(id);
             q = q
                 .div(&Quantity::new(f.value, f.unit.clone()))
-                .map_err(|e| DataError::new(a.location.clone(), e.to_string()))?;
+                .map_err(|e| DataError::new(a.location.clone(), Text::from(&e)))?;
         }
         Ok(q)
     }
@@ -277,18 +283,16 @@ impl Sector {
             let want = self.nodes[num]
                 .unit
                 .div(&self.nodes[den].unit)
-                .map_err(|e| DataError::new(f.amount.location.clone(), e.to_string()))?;
+                .map_err(|e| DataError::new(f.amount.location.clone(), Text::from(&e)))?;
             let coeff = q.value_in(&want).map_err(|_| {
+                let (from, to) = (&f.from, &f.to);
+                let (unit, dims) = (&q.unit, q.unit.dims());
+                let (num_unit, den_unit) = (&self.nodes[num].unit, &self.nodes[den].unit);
                 DataError::new(
                     f.amount.location.clone(),
-                    format!(
-                        "unit mismatch along the edge {} → {}: the amount is in '{}' ({}), but the edge needs '{}' per '{}'",
-                        f.from,
-                        f.to,
-                        q.unit,
-                        q.unit.dims(),
-                        self.nodes[num].unit,
-                        self.nodes[den].unit
+                    tr!(
+                        "unit mismatch along the edge {from} → {to}: the amount is in '{unit}' ({dims}), but the edge needs '{num_unit}' per '{den_unit}'",
+                        "流向 {from} → {to} 的单位不一致：数量的单位为“{unit}”（{dims}），而该流向需要每“{den_unit}”对应的“{num_unit}”"
                     ),
                 )
             })?;
@@ -296,32 +300,38 @@ impl Sector {
                 .checked_mul(sign)
                 .and_then(|c| m[row][col].checked_add(c))
                 .ok_or_else(|| {
+                    let (from, to) = (&f.from, &f.to);
                     DataError::new(
                         f.amount.location.clone(),
-                        format!(
-                            "the flow {} → {} of {coeff} is out of range: check the factor values it uses",
-                            f.from, f.to
+                        tr!(
+                            "the flow {from} → {to} of {coeff} is out of range: check the factor values it uses",
+                            "流向 {from} → {to} 的数量 {coeff} 超出数值范围：请核对其所用的因子值"
                         ),
                     )
                 })?;
         }
         let mut rhs = vec![Decimal::ZERO; n];
         rhs[index[self.reference_node.as_str()]] = output;
+        let sector = &self.id;
         let s = gauss(m, rhs).map_err(|e| match e {
             Gauss::Singular => DataError::new(
                 Location::file(&self.path),
-                format!(
-                    "the flow system of sector '{}' is singular: a loop supplies itself one-for-one",
-                    self.id
+                tr!(
+                    "the flow system of sector '{sector}' is singular: a loop supplies itself one-for-one",
+                    "行业“{sector}”的物料流方程组奇异：存在一个按 1:1 自我供给的循环"
                 ),
             ),
             Gauss::Overflow => DataError::new(
                 Location::Api {
-                    what: format!("sector '{}' flow solve", self.id),
+                    what: crate::tr!(
+                        "sector '{}' flow solve",
+                        "行业“{}”物料流求解",
+                        self.id
+                    ),
                 },
-                format!(
-                    "solving the flows of sector '{}' for an output of {output} is out of range (larger than about 7.9e28): check the output and the factor values",
-                    self.id
+                tr!(
+                    "solving the flows of sector '{sector}' for an output of {output} is out of range (larger than about 7.9e28): check the output and the factor values",
+                    "按产量 {output} 求解行业“{sector}”的物料流时超出数值范围（大于约 7.9e28）：请核对产量和因子值"
                 ),
             ),
         })?;
@@ -353,11 +363,12 @@ impl Sector {
             for ix in self.graph.node_indices() {
                 if !comp.contains(&ix) {
                     let node = &self.nodes[self.graph[ix]];
+                    let (node, reference) = (&node.id, &self.reference_node);
                     out.insert(DataError::new(
                         Location::file(&self.path),
-                        format!(
-                            "node '{}' is dangling: no flow connects it to the reference node '{}'",
-                            node.id, self.reference_node
+                        tr!(
+                            "node '{node}' is dangling: no flow connects it to the reference node '{reference}'",
+                            "节点“{node}”孤立：没有任何流向将其与基准节点“{reference}”相连"
                         ),
                     ));
                 }
@@ -399,12 +410,13 @@ impl Sector {
                     for id in ids {
                         let full = expand(id, self, ctx);
                         if !lib.contains(&full) {
+                            let (source, technology) = (&s.id, &tech.id);
                             out.insert(
                                 DataError::new(
                                     s.location.clone(),
-                                    format!(
-                                        "unknown factor '{full}' (source '{}', edition {edition}, technology {})",
-                                        s.id, tech.id
+                                    tr!(
+                                        "unknown factor '{full}' (source '{source}', edition {edition}, technology {technology})",
+                                        "未知因子“{full}”（排放源“{source}”，版本 {edition}，技术 {technology}）"
                                     ),
                                 )
                                 .with_hint(did_you_mean(&full, lib.ids())),
@@ -420,10 +432,14 @@ impl Sector {
                     for id in std::iter::once(&c.efficiency).chain(c.limit.as_ref()) {
                         let full = expand(id, self, ctx);
                         if !lib.contains(&full) {
+                            let (code, technology) = (c.substance.code(), &tech.id);
                             out.insert(
                                 DataError::new(
                                     c.location.clone(),
-                                    format!("unknown factor '{full}' (default control of {}, technology {})", c.substance.code(), tech.id),
+                                    tr!(
+                                        "unknown factor '{full}' (default control of {code}, technology {technology})",
+                                        "未知因子“{full}”（{code} 的缺省治理设施，技术 {technology}）"
+                                    ),
                                 )
                                 .with_hint(did_you_mean(&full, lib.ids())),
                             );
@@ -435,7 +451,10 @@ impl Sector {
                     if !lib.ids().any(|id| id.starts_with(&prefix)) {
                         out.insert(DataError::new(
                             Location::file(&self.path),
-                            format!("edition {edition} names fuel table '{table}', which has no factors"),
+                            tr!(
+                                "edition {edition} names fuel table '{table}', which has no factors",
+                                "版本 {edition} 指定的燃料表“{table}”中没有任何因子"
+                            ),
                         ));
                     }
                 }

@@ -9,6 +9,8 @@
 //! vanish.
 
 use crate::study::Edit;
+use crate::text::{Lang, Text};
+use crate::tr;
 use crate::units::MAX_MAGNITUDE;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -27,34 +29,65 @@ pub const MAX_LIFETIME: u32 = 100;
 /// margin of 10^4, and output (≤ 10^15) × cost stays within a `Decimal`.
 pub const MAX_COST_PER_OUTPUT: Decimal = dec!(1_000_000_000);
 
-fn fraction(what: &str, v: Decimal) -> Option<String> {
-    (v < Decimal::ZERO || v > Decimal::ONE)
-        .then(|| format!("{what} must lie between 0 and 1 (0–100 %), not {v}"))
+/// A message about `what` (a quantity named in both languages): `en` and
+/// `zh` make each language's text from the name in that language.
+fn about(what: &Text, en: impl FnOnce(&str) -> String, zh: impl FnOnce(&str) -> String) -> Text {
+    Text::new(en(&what.en), zh(what.get(Lang::Zh)))
 }
 
-fn multiplier(what: &str, m: Decimal) -> Option<String> {
+fn fraction(what: Text, v: Decimal) -> Option<Text> {
+    (v < Decimal::ZERO || v > Decimal::ONE).then(|| {
+        about(
+            &what,
+            |w| format!("{w} must lie between 0 and 1 (0–100 %), not {v}"),
+            |w| format!("{w}须在 0 到 1（0–100 %）之间，现为 {v}"),
+        )
+    })
+}
+
+fn multiplier(what: Text, m: Decimal) -> Option<Text> {
     if m < Decimal::ZERO {
-        Some(format!(
-            "{what} cannot be negative ({m}): a multiplier of 0.8 means −20 %, 0 removes it"
+        Some(about(
+            &what,
+            |w| {
+                format!(
+                    "{w} cannot be negative ({m}): a multiplier of 0.8 means −20 %, 0 removes it"
+                )
+            },
+            |w| format!("{w}不能为负数（{m}）：系数 0.8 表示减少 20 %，0 表示完全去除"),
         ))
     } else if m > MAX_MULTIPLIER {
-        Some(format!(
-            "{what} {m} is out of range: at most {MAX_MULTIPLIER} (0.8 means −20 %; write 80 % as 0.8)"
+        Some(about(
+            &what,
+            |w| {
+                format!("{w} {m} is out of range: at most {MAX_MULTIPLIER} (0.8 means −20 %; write 80 % as 0.8)")
+            },
+            |w| {
+                format!("{w} {m} 超出范围：最大为 {MAX_MULTIPLIER}（0.8 表示减少 20 %；80 % 应写作 0.8）")
+            },
         ))
     } else {
         None
     }
 }
 
-fn magnitude(what: &str, v: Decimal) -> Option<String> {
-    (v.abs() > MAX_MAGNITUDE).then(|| format!("{what} {v} is out of range: at most ±1e15"))
+fn magnitude(what: Text, v: Decimal) -> Option<Text> {
+    (v.abs() > MAX_MAGNITUDE).then(|| {
+        about(
+            &what,
+            |w| format!("{w} {v} is out of range: at most ±1e15"),
+            |w| format!("{w} {v} 超出范围：绝对值最大为 1e15"),
+        )
+    })
 }
 
 /// Why an edit's value cannot be used, or None.
-pub fn edit_problem(edit: &Edit) -> Option<String> {
+pub fn edit_problem(edit: &Edit) -> Option<Text> {
     match edit {
-        Edit::Scale { multiplier: m, .. } => multiplier("a scale multiplier", *m),
-        Edit::ScaleFactor { multiplier: m, .. } => multiplier("a factor multiplier", *m),
+        Edit::Scale { multiplier: m, .. } => multiplier(tr!("a scale multiplier", "缩放系数"), *m),
+        Edit::ScaleFactor { multiplier: m, .. } => {
+            multiplier(tr!("a factor multiplier", "因子缩放系数"), *m)
+        }
         Edit::Switch {
             from,
             to,
@@ -63,56 +96,79 @@ pub fn edit_problem(edit: &Edit) -> Option<String> {
             ..
         } => {
             if from.trim() == to.trim() {
-                return Some(format!(
-                    "the switch turns '{from}' into itself: name the item it switches to (from>to)"
+                return Some(tr!(
+                    "the switch turns '{from}' into itself: name the item it switches to (from>to)",
+                    "替代措施把“{from}”替代为其自身：请写明替代后的项目（from>to）"
                 ));
             }
             if ratio.value < Decimal::ZERO {
-                return Some(format!("a switch ratio cannot be negative ({ratio})"));
+                return Some(tr!(
+                    "a switch ratio cannot be negative ({ratio})",
+                    "替代比例不能为负数（{ratio}）"
+                ));
             }
-            fraction("a switch share", *share).or_else(|| magnitude("a switch ratio", ratio.value))
+            fraction(tr!("a switch share", "替代份额"), *share)
+                .or_else(|| magnitude(tr!("a switch ratio", "替代比例"), ratio.value))
         }
         Edit::Control {
             efficiency,
             sorbent,
             ..
-        } => fraction("a control efficiency", *efficiency).or_else(|| {
+        } => fraction(tr!("a control efficiency", "治理效率"), *efficiency).or_else(|| {
             // A feed ratio below 1 would remove more than the reagent can bind.
             sorbent
                 .as_ref()
-                .filter(|s| s.ratio < Decimal::ONE || s.ratio > Decimal::TEN)
-                .map(|s| format!("a sorbent feed ratio must be from 1 to 10, not {}", s.ratio))
+                .map(|s| s.ratio)
+                .filter(|r| *r < Decimal::ONE || *r > Decimal::TEN)
+                .map(|r| {
+                    tr!(
+                        "a sorbent feed ratio must be from 1 to 10, not {r}",
+                        "吸收剂投加比须在 1 到 10 之间，现为 {r}"
+                    )
+                })
         }),
-        Edit::GreenPower { share } => fraction("a green power share", *share),
+        Edit::GreenPower { share } => fraction(tr!("a green power share", "绿电比例"), *share),
         Edit::Add { per_output, .. } => {
             if per_output.value < Decimal::ZERO {
-                return Some(format!(
-                    "an added amount cannot be negative ({per_output}): use scale to reduce an item"
+                return Some(tr!(
+                    "an added amount cannot be negative ({per_output}): use scale to reduce an item",
+                    "新增量不能为负数（{per_output}）：减少某一项目请用 scale"
                 ));
             }
-            magnitude("an added amount", per_output.value)
+            magnitude(tr!("an added amount", "新增量"), per_output.value)
         }
         Edit::SetFactor { value, .. } => {
             if *value < Decimal::ZERO {
-                return Some(format!("a factor value cannot be negative ({value})"));
+                return Some(tr!(
+                    "a factor value cannot be negative ({value})",
+                    "因子值不能为负数（{value}）"
+                ));
             }
-            magnitude("a factor value", *value)
+            magnitude(tr!("a factor value", "因子值"), *value)
         }
     }
 }
 
 /// Why a lifetime (in years, as given) cannot be used, or None.
-pub fn lifetime_problem(years: Decimal) -> Option<String> {
+pub fn lifetime_problem(years: Decimal) -> Option<Text> {
     let whole = years.fract().is_zero();
     (!whole || years < Decimal::ONE || years > Decimal::from(MAX_LIFETIME)).then(|| {
-        format!("lifetime must be a whole number of years from 1 to {MAX_LIFETIME}, not {years}")
+        tr!(
+            "lifetime must be a whole number of years from 1 to {MAX_LIFETIME}, not {years}",
+            "寿命期须为 1 到 {MAX_LIFETIME} 之间的整数年，现为 {years}"
+        )
     })
 }
 
-/// Why a cost per unit of output cannot be used, or None.
-pub fn cost_problem(what: &str, per_output: Decimal) -> Option<String> {
+/// Why a cost per unit of output cannot be used, or None; `what` names the
+/// cost in both languages.
+pub fn cost_problem(what: Text, per_output: Decimal) -> Option<Text> {
     (per_output.abs() > MAX_COST_PER_OUTPUT).then(|| {
-        format!("{what} {per_output} per unit of output is out of range: at most ±1e9 (CNY per t, m2 or case)")
+        about(
+            &what,
+            |w| format!("{w} {per_output} per unit of output is out of range: at most ±1e9 (CNY per t, m2 or case)"),
+            |w| format!("{w}（单位产品）{per_output} 超出范围：绝对值最大为 1e9（元/t、元/m2 或元/箱）"),
+        )
     })
 }
 
@@ -155,12 +211,13 @@ pub fn factor_id_problems(
                 factors.contains(id)
             };
             if !known {
+                let measure = &m.id;
                 out.push(
                     crate::error::DataError::new(
                         m.location.clone(),
-                        format!(
-                            "measure '{}' edits factor '{id}', which the factor library does not have: the edit would change nothing",
-                            m.id
+                        tr!(
+                            "measure '{measure}' edits factor '{id}', which the factor library does not have: the edit would change nothing",
+                            "措施“{measure}”修改的因子“{id}”不在因子库中：该修改不起任何作用"
                         ),
                     )
                     .with_hint(crate::error::did_you_mean(id, factors.ids())),
@@ -204,8 +261,8 @@ mod tests {
         assert!(lifetime_problem(dec!(0)).is_some());
         assert!(lifetime_problem(dec!(2.5)).is_some());
         assert_eq!(lifetime_problem(dec!(100)), None);
-        assert!(cost_problem("capex", dec!(1_000_000_000_000_000)).is_some());
-        assert_eq!(cost_problem("capex", dec!(-25000)), None);
+        assert!(cost_problem("capex".into(), dec!(1_000_000_000_000_000)).is_some());
+        assert_eq!(cost_problem("capex".into(), dec!(-25000)), None);
     }
 
     #[test]

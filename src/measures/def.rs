@@ -1,12 +1,14 @@
 //! The TOML schema of `sectors/measures/<sector>.toml` and its compilation
 //! into [`Measure`]s (shared with the workbook's `measures` sheet).
 
-use super::{CostItem, Measure};
+use super::{unit_error_text, CostItem, Measure};
 use crate::error::{did_you_mean, DataError, Location};
 use crate::factors::Confidence;
 use crate::graph::SectorLibrary;
 use crate::study::{Edit, Sorbent};
 use crate::substance::Substance;
+use crate::text::{Lang, Text};
+use crate::tr;
 use crate::units::{parse_decimal, Quantity, Unit};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -115,17 +117,22 @@ pub(crate) fn compile(
         let here = at(m.id.span());
         let dec = |s: &Spanned<String>, what: &str, errs: &mut Vec<DataError>| {
             parse_decimal(s.get_ref()).unwrap_or_else(|| {
+                let v = s.get_ref();
                 errs.push(DataError::new(
                     at(s.span()),
-                    format!("{what} '{}' is not a decimal number", s.get_ref()),
+                    tr!(
+                        "{what} '{v}' is not a decimal number",
+                        "{what}“{v}”不是有效的十进制数"
+                    ),
                 ));
                 Decimal::ZERO
             })
         };
         let Ok(sector) = sectors.get(m.sector.get_ref()) else {
+            let name = m.sector.get_ref();
             errs.push(DataError::new(
                 at(m.sector.span()),
-                format!("unknown sector '{}'", m.sector.get_ref()),
+                tr!("unknown sector '{name}'", "未知行业“{name}”"),
             ));
             continue;
         };
@@ -140,20 +147,24 @@ pub(crate) fn compile(
         if max_penetration < Decimal::ZERO || max_penetration > Decimal::ONE {
             errs.push(DataError::new(
                 at(m.max_penetration.span()),
-                "max_penetration must lie between 0 and 1",
+                tr!(
+                    "max_penetration must lie between 0 and 1",
+                    "max_penetration 须在 0 到 1 之间"
+                ),
             ));
         }
         let confidence = Confidence::parse(m.confidence.get_ref()).unwrap_or_else(|| {
+            let c = m.confidence.get_ref();
             errs.push(DataError::new(
                 at(m.confidence.span()),
-                format!("unknown confidence '{}'", m.confidence.get_ref()),
+                tr!("unknown confidence '{c}'", "未知可信度等级“{c}”"),
             ));
             Confidence::Assumption
         });
         let per_output = |c: &CostDef, errs: &mut Vec<DataError>| -> CostItem {
             let value = dec(&c.value, "cost", errs);
             let unit = Unit::parse(c.unit.get_ref()).unwrap_or_else(|e| {
-                errs.push(DataError::new(at(c.unit.span()), e.to_string()));
+                errs.push(DataError::new(at(c.unit.span()), unit_error_text(&e)));
                 Unit::one()
             });
             let want = Unit::parse("CNY")
@@ -162,17 +173,18 @@ pub(crate) fn compile(
             let value = match unit.convert(value, &want) {
                 Ok(v) => v,
                 Err(_) => {
+                    let out = &sector.output_unit;
                     errs.push(DataError::new(
                         at(c.unit.span()),
-                        format!(
-                            "cost unit '{unit}' must be money per {} of output (e.g. CNY/{})",
-                            sector.output_unit, sector.output_unit
+                        tr!(
+                            "cost unit '{unit}' must be money per {out} of output (e.g. CNY/{out})",
+                            "成本单位“{unit}”须为每 {out} 产品的货币金额（如 CNY/{out}）"
                         ),
                     ));
                     Decimal::ZERO
                 }
             };
-            if let Some(problem) = super::check::cost_problem("cost", value) {
+            if let Some(problem) = super::check::cost_problem(tr!("cost", "成本"), value) {
                 errs.push(DataError::new(at(c.value.span()), problem));
             }
             CostItem {
@@ -227,17 +239,21 @@ fn compile_edit(
     dec: &DecFn<'_>,
     errs: &mut Vec<DataError>,
 ) -> Option<Edit> {
-    let need = |what: &str, errs: &mut Vec<DataError>| {
+    let need = |what: Text, errs: &mut Vec<DataError>| {
+        let kind = e.kind.get_ref();
         errs.push(DataError::new(
             at.clone(),
-            format!("a '{}' edit needs '{what}'", e.kind.get_ref()),
+            Text::new(
+                format!("a '{kind}' edit needs '{}'", what.en),
+                format!("“{kind}”类修改需要：{}", what.get(Lang::Zh)),
+            ),
         ));
     };
     let check_node = |n: &Option<String>, errs: &mut Vec<DataError>| {
         if let Some(n) = n {
             if sector.node(n).is_none() {
                 errs.push(
-                    DataError::new(at.clone(), format!("unknown node '{n}'"))
+                    DataError::new(at.clone(), tr!("unknown node '{n}'", "未知节点“{n}”"))
                         .with_hint(did_you_mean(n, sector.nodes.iter().map(|x| x.id.as_str()))),
                 );
             }
@@ -247,14 +263,17 @@ fn compile_edit(
         let base = i.strip_suffix('*').map(|p| format!("{p}natural_gas"));
         let probe = base.as_deref().unwrap_or(i);
         if crate::graph::items::item_spec(probe, fuels).is_none() {
-            errs.push(DataError::new(at.clone(), format!("unknown item '{i}'")));
+            errs.push(DataError::new(
+                at.clone(),
+                tr!("unknown item '{i}'", "未知项目“{i}”"),
+            ));
         }
     };
     check_node(&e.node, errs);
     Some(match e.kind.get_ref().as_str() {
         "scale" => {
             let (Some(item), Some(m)) = (&e.item, &e.multiplier) else {
-                need("item and multiplier", errs);
+                need(tr!("item and multiplier", "item 和 multiplier"), errs);
                 return None;
             };
             check_item(item, errs);
@@ -268,13 +287,16 @@ fn compile_edit(
             let (Some(from), Some(to), Some(ratio), Some(unit)) =
                 (&e.from, &e.to, &e.ratio, &e.unit)
             else {
-                need("from, to, ratio and unit", errs);
+                need(
+                    tr!("from, to, ratio and unit", "from、to、ratio 和 unit"),
+                    errs,
+                );
                 return None;
             };
             check_item(from, errs);
             check_item(to, errs);
             let ratio = Quantity::parse(dec(ratio, "ratio", errs), unit.get_ref())
-                .map_err(|x| errs.push(DataError::new(at.clone(), x.to_string())))
+                .map_err(|x| errs.push(DataError::new(at.clone(), unit_error_text(&x))))
                 .ok()?;
             Edit::Switch {
                 from: from.clone(),
@@ -290,13 +312,17 @@ fn compile_edit(
         }
         "control" => {
             let (Some(sub), Some(eta)) = (&e.substance, &e.efficiency) else {
-                need("substance and efficiency", errs);
+                need(
+                    tr!("substance and efficiency", "substance 和 efficiency"),
+                    errs,
+                );
                 return None;
             };
             let Some(substance) = Substance::parse(sub.get_ref()) else {
+                let sub = sub.get_ref();
                 errs.push(DataError::new(
                     at.clone(),
-                    format!("unknown substance '{}'", sub.get_ref()),
+                    tr!("unknown substance '{sub}'", "未知物质“{sub}”"),
                 ));
                 return None;
             };
@@ -311,7 +337,13 @@ fn compile_edit(
                     })
                 }
                 _ => {
-                    need("sorbent, sorbent_factor and sorbent_ratio together", errs);
+                    need(
+                        tr!(
+                            "sorbent, sorbent_factor and sorbent_ratio together",
+                            "sorbent、sorbent_factor 和 sorbent_ratio 三项同时给出"
+                        ),
+                        errs,
+                    );
                     return None;
                 }
             };
@@ -324,7 +356,7 @@ fn compile_edit(
         }
         "green_power" => {
             let Some(share) = &e.share else {
-                need("share", errs);
+                need(tr!("share", "share（份额）"), errs);
                 return None;
             };
             Edit::GreenPower {
@@ -335,12 +367,15 @@ fn compile_edit(
             let (Some(item), Some(node), Some(value), Some(unit)) =
                 (&e.item, &e.node, &e.value, &e.unit)
             else {
-                need("item, node, value and unit", errs);
+                need(
+                    tr!("item, node, value and unit", "item、node、value 和 unit"),
+                    errs,
+                );
                 return None;
             };
             check_item(item, errs);
             let q = Quantity::parse(dec(value, "value", errs), unit.get_ref())
-                .map_err(|x| errs.push(DataError::new(at.clone(), x.to_string())))
+                .map_err(|x| errs.push(DataError::new(at.clone(), unit_error_text(&x))))
                 .ok()?;
             Edit::Add {
                 item: item.clone(),
@@ -350,7 +385,7 @@ fn compile_edit(
         }
         "scale_factor" => {
             let (Some(id), Some(m)) = (&e.id, &e.multiplier) else {
-                need("id and multiplier", errs);
+                need(tr!("id and multiplier", "id 和 multiplier"), errs);
                 return None;
             };
             Edit::ScaleFactor {
@@ -360,7 +395,7 @@ fn compile_edit(
         }
         "set_factor" => {
             let (Some(id), Some(v)) = (&e.id, &e.value) else {
-                need("id and value", errs);
+                need(tr!("id and value", "id 和 value"), errs);
                 return None;
             };
             Edit::SetFactor {
@@ -371,8 +406,11 @@ fn compile_edit(
         }
         other => {
             errs.push(
-                DataError::new(at.clone(), format!("unknown edit kind '{other}'"))
-                    .with_hint(did_you_mean(other, EDIT_KINDS)),
+                DataError::new(
+                    at.clone(),
+                    tr!("unknown edit kind '{other}'", "未知修改类型“{other}”"),
+                )
+                .with_hint(did_you_mean(other, EDIT_KINDS)),
             );
             return None;
         }

@@ -24,7 +24,9 @@ use crate::error::{DataError, Error, Location};
 use crate::factors::{Confidence, FactorLibrary};
 use crate::graph::SectorLibrary;
 use crate::study::{Edit, FacilityYear, Settings};
-use crate::units::Quantity;
+use crate::text::{Lang, Text};
+use crate::tr;
+use crate::units::{Quantity, UnitError};
 use include_dir::{include_dir, Dir};
 use metrics::{crf, relative, unit_cost, Elasticity, Quadrant};
 use rust_decimal::Decimal;
@@ -157,31 +159,46 @@ impl Measure {
             .and_then(|c| c.checked_mul(output))
             .and_then(|c| c.checked_mul(x))
             .ok_or_else(|| {
+                let id = &self.id;
                 out_of_range(
                     self.location.clone(),
-                    format!(
-                        "measure '{}': its annual cost for an output of {output}",
-                        self.id
+                    tr!(
+                        "measure '{id}': its annual cost for an output of {output}",
+                        "措施“{id}”：产量为 {output} 时的年化成本"
                     ),
                 )
             })
     }
 }
 
+/// A unit error as a text in both languages.
+pub(crate) fn unit_error_text(e: &UnitError) -> Text {
+    Text::new(e.to_string(), e.text(Lang::Zh))
+}
+
 /// An overflow in the metrics: the place and what was being computed.
-fn out_of_range(at: Location, what: String) -> Error {
+fn out_of_range(at: Location, what: Text) -> Error {
     Error::Data(DataError::new(
         at,
-        format!("{what} is out of range (larger than about 7.9e28): check the magnitudes and units of the values involved"),
+        Text::new(
+            format!(
+                "{} is out of range (larger than about 7.9e28): check the magnitudes and units of the values involved",
+                what.en
+            ),
+            format!(
+                "{}超出数值范围（大于约 7.9e28）：请检查相关数值的数量级和单位",
+                what.get(Lang::Zh)
+            ),
+        ),
     ))
 }
 
 /// `a + b`, `a − b`, `a × b` of the metrics, an overflow named by `what`.
-fn checked(v: Option<Decimal>, what: impl FnOnce() -> String) -> crate::Result<Decimal> {
+fn checked(v: Option<Decimal>, what: impl FnOnce() -> Text) -> crate::Result<Decimal> {
     v.ok_or_else(|| {
         out_of_range(
             Location::Api {
-                what: "measure metrics".into(),
+                what: tr!("measure metrics", "措施指标"),
             },
             what(),
         )
@@ -232,9 +249,13 @@ impl MeasureLibrary {
         let mut seen = BTreeMap::new();
         for m in &measures {
             if let Some(first) = seen.insert(m.id.clone(), m.location.clone()) {
+                let id = &m.id;
                 errs.push(DataError::new(
                     m.location.clone(),
-                    format!("duplicate measure id '{}' (first at {first})", m.id),
+                    tr!(
+                        "duplicate measure id '{id}' (first at {first})",
+                        "措施 id“{id}”重复（首次出现于 {first}）"
+                    ),
                 ));
             }
         }
@@ -315,16 +336,17 @@ fn ser_pairs<S: serde::Serializer>(
 
 impl Totals2 {
     fn add(&mut self, base: &Inventory, with: &Inventory, cost: Decimal) -> crate::Result<()> {
-        let here = || {
-            format!(
-                "the totals up to facility '{}' year {}",
-                base.facility_id, base.year
+        let (facility, year) = (&base.facility_id, base.year);
+        let total = |k: &str| {
+            tr!(
+                "the totals up to facility '{facility}' year {year} of {k}",
+                "累计至设施“{facility}”（{year} 年）的 {k} 合计"
             )
         };
         let mut put = |k: &str, a: Decimal, b: Decimal| -> crate::Result<()> {
             let e = self.pairs.entry(k.to_string()).or_default();
-            e.0 = checked(e.0.checked_add(a), || format!("{} of {k}", here()))?;
-            e.1 = checked(e.1.checked_add(b), || format!("{} of {k}", here()))?;
+            e.0 = checked(e.0.checked_add(a), || total(k))?;
+            e.1 = checked(e.1.checked_add(b), || total(k))?;
             Ok(())
         };
         let keys: std::collections::BTreeSet<&String> = base
@@ -348,10 +370,16 @@ impl Totals2 {
         put("WPeq", base.totals.wpeq, with.totals.wpeq)?;
         put("energy_tce", base.totals.energy_tce, with.totals.energy_tce)?;
         self.cost = checked(self.cost.checked_add(cost), || {
-            format!("{} of cost", here())
+            tr!(
+                "the totals up to facility '{facility}' year {year} of cost",
+                "累计至设施“{facility}”（{year} 年）的成本合计"
+            )
         })?;
         self.output = checked(self.output.checked_add(base.output), || {
-            format!("{} of output", here())
+            tr!(
+                "the totals up to facility '{facility}' year {year} of output",
+                "累计至设施“{facility}”（{year} 年）的产量合计"
+            )
         })?;
         Ok(())
     }
@@ -405,7 +433,9 @@ impl Metrics {
         let mut reduction = BTreeMap::new();
         let mut rel = BTreeMap::new();
         for (k, (a, b)) in &t.pairs {
-            let er = checked(a.checked_sub(*b), || format!("the reduction of {k}"))?;
+            let er = checked(a.checked_sub(*b), || {
+                tr!("the reduction of {k}", "{k} 的减排量")
+            })?;
             reduction.insert(k.clone(), er);
             if let Some(r) = relative(er, *a) {
                 rel.insert(k.clone(), r);
@@ -420,7 +450,12 @@ impl Metrics {
             ms.lambda
                 .checked_mul(er_co2e)
                 .and_then(|v| v.checked_add(er("APeq"))),
-            || "EReq = ΔAPeq + λ·ΔCO2e".into(),
+            || {
+                tr!(
+                    "EReq = ΔAPeq + λ·ΔCO2e",
+                    "综合减排当量 EReq = ΔAPeq + λ·ΔCO2e"
+                )
+            },
         )?;
         // Co-benefit value: shadow prices where the user set them, else the
         // avoided environmental tax on the pollution equivalents.
@@ -433,7 +468,7 @@ impl Metrics {
                 er(sub)
                     .checked_mul(price)
                     .and_then(|v| v.checked_add(value)),
-                || format!("the co-benefit value of {sub}"),
+                || tr!("the co-benefit value of {sub}", "{sub} 的协同效益价值"),
             )?;
         }
         let weights = ms.index_weights;
@@ -451,12 +486,12 @@ impl Metrics {
         for (r, w) in comps.iter().filter_map(|(r, w)| r.map(|r| (*r, *w))) {
             weighted = checked(
                 r.checked_mul(w).and_then(|v| v.checked_add(weighted)),
-                || "the degree index".into(),
+                || tr!("the degree index", "协同度指数"),
             )?;
         }
         let degree_index = (!wsum.is_zero()).then(|| weighted / wsum);
         let net_cost = checked(t.cost.checked_sub(value), || {
-            "the cost net of co-benefits".into()
+            tr!("the cost net of co-benefits", "扣除协同效益后的净成本")
         })?;
         Ok(Metrics {
             pollutant: ms.pollutant.clone(),
@@ -549,7 +584,10 @@ pub fn evaluate(
             }
             edits.extend(own);
             let c = m.annual_cost(base.output, x, ms.discount_rate)?;
-            cost = checked(cost.checked_add(c), || format!("the cost of '{}'", m.id))?;
+            let id = &m.id;
+            cost = checked(cost.checked_add(c), || {
+                tr!("the cost of '{id}'", "措施“{id}”的成本")
+            })?;
         }
         if edits.is_empty() {
             continue;
@@ -762,11 +800,15 @@ pub fn from_rows(
         };
         for r in rows {
             let at = r.location.clone();
+            let field = &r.field;
             let val = |errs: &mut Vec<DataError>| {
                 r.value.ok_or_else(|| {
                     errs.push(DataError::new(
                         r.value_location.clone(),
-                        format!("'{}' needs a number in the value column", r.field),
+                        tr!(
+                            "'{field}' needs a number in the value column",
+                            "“{field}”需要在 value 列填写数值"
+                        ),
                     ))
                 })
             };
@@ -774,7 +816,7 @@ pub fn from_rows(
                 r.target.clone().ok_or_else(|| {
                     errs.push(DataError::new(
                         at.clone(),
-                        format!("'{}' needs a target", r.field),
+                        tr!("'{field}' needs a target", "“{field}”需要填写 target"),
                     ))
                 })
             };
@@ -782,15 +824,24 @@ pub fn from_rows(
                 let v = val(errs).ok()?;
                 let u = r.unit.clone().unwrap_or_else(|| "1".into());
                 Quantity::parse(v, &u)
-                    .map_err(|e| errs.push(DataError::new(r.value_location.clone(), e.to_string())))
+                    .map_err(|e| {
+                        errs.push(DataError::new(
+                            r.value_location.clone(),
+                            unit_error_text(&e),
+                        ))
+                    })
                     .ok()
             };
             if let Some(n) = &r.node {
                 if sector.node(n).is_none() {
+                    let sector_id = &sector.id;
                     errs.push(
                         DataError::new(
                             at.clone(),
-                            format!("unknown process '{n}' for sector {}", sector.id),
+                            tr!(
+                                "unknown process '{n}' for sector {sector_id}",
+                                "行业 {sector_id} 中没有工序“{n}”"
+                            ),
                         )
                         .with_hint(did_you_mean(n, sector.nodes.iter().map(|x| x.id.as_str()))),
                     );
@@ -803,7 +854,7 @@ pub fn from_rows(
                     .and_then(|u| u.div(&sector.output_unit))
                     .ok()?;
                 match q.value_in(&want) {
-                    Ok(v) => match check::cost_problem(&r.field, v) {
+                    Ok(v) => match check::cost_problem(Text::from(field.as_str()), v) {
                         Some(problem) => {
                             errs.push(DataError::new(r.value_location.clone(), problem));
                             None
@@ -814,11 +865,12 @@ pub fn from_rows(
                         }),
                     },
                     Err(_) => {
+                        let out = &sector.output_unit;
                         errs.push(DataError::new(
                             r.value_location.clone(),
-                            format!(
-                                "'{}' must be money per {} of output (e.g. CNY/{})",
-                                r.field, sector.output_unit, sector.output_unit
+                            tr!(
+                                "'{field}' must be money per {out} of output (e.g. CNY/{out})",
+                                "“{field}”须为每 {out} 产品的货币金额（如 CNY/{out}）"
                             ),
                         ));
                         None
@@ -843,7 +895,13 @@ pub fn from_rows(
                 "switch" => {
                     let Ok(t) = target(&mut errs) else { continue };
                     let Some((from, to)) = t.split_once('>') else {
-                        errs.push(DataError::new(at.clone(), format!("switch target '{t}' must read from>to, e.g. fuel.raw_coal>fuel.natural_gas")));
+                        errs.push(DataError::new(
+                            at.clone(),
+                            tr!(
+                                "switch target '{t}' must read from>to, e.g. fuel.raw_coal>fuel.natural_gas",
+                                "替代目标“{t}”应写为 from>to，如 fuel.raw_coal>fuel.natural_gas"
+                            ),
+                        ));
                         continue;
                     };
                     if let Some(ratio) = qty(&mut errs) {
@@ -865,8 +923,11 @@ pub fn from_rows(
                     let Ok(t) = target(&mut errs) else { continue };
                     let Some(substance) = Substance::parse(&t) else {
                         errs.push(
-                            DataError::new(at.clone(), format!("unknown substance '{t}'"))
-                                .with_hint(did_you_mean(&t, Substance::codes())),
+                            DataError::new(
+                                at.clone(),
+                                tr!("unknown substance '{t}'", "未知物质“{t}”"),
+                            )
+                            .with_hint(did_you_mean(&t, Substance::codes())),
                         );
                         continue;
                     };
@@ -942,7 +1003,10 @@ pub fn from_rows(
                         if v < Decimal::ZERO || v > Decimal::ONE {
                             errs.push(DataError::new(
                                 r.value_location.clone(),
-                                "max_penetration must lie between 0 and 1 (0–100 %)",
+                                tr!(
+                                    "max_penetration must lie between 0 and 1 (0–100 %)",
+                                    "max_penetration 须在 0 到 1（0–100 %）之间"
+                                ),
                             ));
                         }
                         m.max_penetration = v;
@@ -956,7 +1020,10 @@ pub fn from_rows(
                             (problem, _) => errs.push(DataError::new(
                                 r.value_location.clone(),
                                 problem.unwrap_or_else(|| {
-                                    format!("lifetime {v} is not a number of years")
+                                    tr!(
+                                        "lifetime {v} is not a number of years",
+                                        "寿命期 {v} 不是有效的年数"
+                                    )
                                 }),
                             )),
                         }
@@ -986,19 +1053,28 @@ pub fn from_rows(
                             Some(c) => m.confidence = c,
                             None => errs.push(DataError::new(
                                 at.clone(),
-                                format!("unknown confidence '{t}'"),
+                                tr!("unknown confidence '{t}'", "未知可信度等级“{t}”"),
                             )),
                         }
                     }
                 }
                 other => errs.push(
-                    DataError::new(at.clone(), format!("unknown measure field '{other}'"))
-                        .with_hint(did_you_mean(other, FIELDS)),
+                    DataError::new(
+                        at.clone(),
+                        tr!("unknown measure field '{other}'", "未知措施字段“{other}”"),
+                    )
+                    .with_hint(did_you_mean(other, FIELDS)),
                 ),
             }
         }
         if m.edits.is_empty() {
-            errs.push(DataError::new(m.location.clone(), format!("measure '{id}' has no edits (scale, switch, control, green_power, add, scale_factor, set_factor)")));
+            errs.push(DataError::new(
+                m.location.clone(),
+                tr!(
+                    "measure '{id}' has no edits (scale, switch, control, green_power, add, scale_factor, set_factor)",
+                    "措施“{id}”没有任何修改项（scale、switch、control、green_power、add、scale_factor、set_factor）"
+                ),
+            ));
         }
         out.push(m);
     }

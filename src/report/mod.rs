@@ -20,12 +20,8 @@ use std::fmt::Write;
 /// any other file of that name is never overwritten.
 pub const GENERATOR: &str = "<meta name=\"generator\" content=\"coreduce\">";
 
-/// Report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Zh,
-}
+/// Report language: the crate's one language type.
+pub use crate::text::Lang;
 
 /// HTML-escapes text.
 pub fn esc(s: &str) -> String {
@@ -827,9 +823,13 @@ pub fn render(input: &ReportInput<'_>) -> String {
         .inventories
         .iter()
         .flat_map(|i| {
-            i.warnings
-                .iter()
-                .map(move |w| vec![i.facility_id.clone(), i.year.to_string(), w.message.clone()])
+            i.warnings.iter().map(move |w| {
+                vec![
+                    i.facility_id.clone(),
+                    i.year.to_string(),
+                    w.message_in(input.lang).to_string(),
+                ]
+            })
         })
         .take(MAX_ROWS)
         .collect();
@@ -1158,9 +1158,10 @@ pub fn write_report(
     if path.exists() {
         let old = std::fs::read_to_string(&path).unwrap_or_default();
         if !old.contains(GENERATOR) {
-            return Err(crate::Error::Request(format!(
-                "'{}' exists and was not written by coreduce: move it away or choose another output folder",
-                path.display()
+            let shown = path.display();
+            return Err(crate::Error::request(crate::tr!(
+                "'{shown}' exists and was not written by coreduce: move it away or choose another output folder",
+                "“{shown}”已存在且并非由 coreduce 生成：请将其移走，或另选输出文件夹"
             )));
         }
     }

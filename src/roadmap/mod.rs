@@ -19,6 +19,8 @@ use crate::graph::SectorLibrary;
 use crate::measures::{Measure, MetricSettings, Metrics, Totals2};
 use crate::study::{FacilityYear, GridFactor, Settings};
 use crate::study::{ScenarioRow, Study};
+use crate::text::{Lang, Text};
+use crate::tr;
 use crate::units::{Quantity, Unit};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -40,14 +42,15 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn parse(text: Option<&str>, sectors: &SectorLibrary) -> Result<Scope, String> {
+    fn parse(text: Option<&str>, sectors: &SectorLibrary) -> Result<Scope, Text> {
         let t = text.unwrap_or("all").trim();
         if t.is_empty() || t.eq_ignore_ascii_case("all") || t == "province" || t == "全省" {
             return Ok(Scope::All);
         }
         let (kind, id) = t.split_once(':').ok_or_else(|| {
-            format!(
-                "scope '{t}' must read all, sector:<id>, city:<id>, county:<name>, region:<id> or facility:<id>"
+            tr!(
+                "scope '{t}' must read all, sector:<id>, city:<id>, county:<name>, region:<id> or facility:<id>",
+                "范围“{t}”应写为 all、sector:<id>、city:<id>、county:<name>、region:<id> 或 facility:<id>"
             )
         })?;
         let id = id.trim();
@@ -56,10 +59,11 @@ impl Scope {
             "city" => Scope::City(sectors.city(id)?.id.clone()),
             "county" => {
                 let place = sectors.place(id)?;
+                let city = &place.city.id;
                 let county = place.county.ok_or_else(|| {
-                    format!(
-                        "'{id}' names the city {}, not a county-level division; write city:{id} for the whole city",
-                        place.city.id
+                    tr!(
+                        "'{id}' names the city {city}, not a county-level division; write city:{id} for the whole city",
+                        "“{id}”是市（州）{city}，不是县级行政区；如指全市，请写 city:{id}"
                     )
                 })?;
                 Scope::County(county.name.clone())
@@ -70,19 +74,23 @@ impl Scope {
                     .iter()
                     .find(|r| r.id == id || r.name_zh == id || r.name_en.eq_ignore_ascii_case(id))
                     .ok_or_else(|| {
-                        format!(
-                            "unknown region '{id}'{}",
-                            did_you_mean(id, sectors.regions.iter().map(|r| r.id.as_str()))
-                                .map(|h| format!(" ({h})"))
-                                .unwrap_or_default()
+                        let hint = did_you_mean(id, sectors.regions.iter().map(|r| r.id.as_str()))
+                            .map(Text::from);
+                        let (hint_en, hint_zh) = hint.map_or_else(Default::default, |h| {
+                            (format!(" ({})", h.en), format!("（{}）", h.get(Lang::Zh)))
+                        });
+                        Text::new(
+                            format!("unknown region '{id}'{hint_en}"),
+                            format!("未知经济区“{id}”{hint_zh}"),
                         )
                     })?;
                 Scope::Region(r.id.clone())
             }
             "facility" => Scope::Facility(id.to_string()),
             other => {
-                return Err(format!(
-                    "unknown scope kind '{other}' (sector, city, county, region, facility)"
+                return Err(tr!(
+                    "unknown scope kind '{other}' (sector, city, county, region, facility)",
+                    "未知范围类型“{other}”（可用 sector、city、county、region、facility）"
                 ))
             }
         })
@@ -276,13 +284,14 @@ impl Roadmap {
     }
 }
 
-fn unit_value(v: Decimal, unit: Option<&str>, want: &str) -> Result<Decimal, String> {
+fn unit_value(v: Decimal, unit: Option<&str>, want: &str) -> Result<Decimal, Text> {
+    use crate::measures::unit_error_text;
     match unit {
         None | Some("") | Some("fraction") => Ok(v),
         Some(u) => {
-            let from = Unit::parse(u).map_err(|e| e.to_string())?;
-            let to = Unit::parse(want).map_err(|e| e.to_string())?;
-            from.convert(v, &to).map_err(|e| e.to_string())
+            let from = Unit::parse(u).map_err(|e| unit_error_text(&e))?;
+            let to = Unit::parse(want).map_err(|e| unit_error_text(&e))?;
+            from.convert(v, &to).map_err(|e| unit_error_text(&e))
         }
     }
 }
@@ -311,10 +320,16 @@ pub fn compile(
             Some(y) if (base_year + 1..=2100).contains(&y) => end_year = y,
             _ => errs.push(DataError::new(
                 r.value_location.clone(),
-                format!(
-                    "horizon {} must be a year after the base year {base_year}, up to 2100",
-                    r.value.map_or_else(|| "(empty)".into(), |v| v.to_string())
-                ),
+                match r.value {
+                    Some(v) => tr!(
+                        "horizon {v} must be a year after the base year {base_year}, up to 2100",
+                        "horizon {v} 须为基准年 {base_year} 之后、不晚于 2100 年的年份"
+                    ),
+                    None => tr!(
+                        "horizon (empty) must be a year after the base year {base_year}, up to 2100",
+                        "horizon 为空，须填写基准年 {base_year} 之后、不晚于 2100 年的年份"
+                    ),
+                },
             )),
         }
     }
@@ -381,6 +396,7 @@ pub fn compile(
         let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
         for r in rows {
             let at = r.location.clone();
+            let field = &r.field;
             let scope = match Scope::parse(r.scope.as_deref(), sectors) {
                 Ok(x) => x,
                 Err(m) => {
@@ -392,7 +408,7 @@ pub fn compile(
                 r.value.ok_or_else(|| {
                     errs.push(DataError::new(
                         r.value_location.clone(),
-                        format!("'{}' needs a value", r.field),
+                        tr!("'{field}' needs a value", "“{field}”需要填写数值"),
                     ))
                 })
             };
@@ -400,7 +416,7 @@ pub fn compile(
                 r.year.ok_or_else(|| {
                     errs.push(DataError::new(
                         at.clone(),
-                        format!("'{}' needs a year", r.field),
+                        tr!("'{field}' needs a year", "“{field}”需要填写年份"),
                     ))
                 })
             };
@@ -408,7 +424,10 @@ pub fn compile(
                 let Some(t) = &r.target else {
                     errs.push(DataError::new(
                         at.clone(),
-                        format!("'{}' needs a measure id in target", r.field),
+                        tr!(
+                            "'{field}' needs a measure id in target",
+                            "“{field}”需要在 target 中填写措施 id"
+                        ),
                     ));
                     return None;
                 };
@@ -416,7 +435,7 @@ pub fn compile(
                     Some(t.clone())
                 } else {
                     errs.push(
-                        DataError::new(at.clone(), format!("unknown measure '{t}'"))
+                        DataError::new(at.clone(), tr!("unknown measure '{t}'", "未知措施“{t}”"))
                             .with_hint(did_you_mean(t, measures.iter().map(|m| m.id.as_str()))),
                     );
                     None
@@ -484,8 +503,11 @@ pub fn compile(
                     }
                 }
                 other => errs.push(
-                    DataError::new(at, format!("unknown scenario field '{other}'"))
-                        .with_hint(did_you_mean(other, FIELDS)),
+                    DataError::new(
+                        at,
+                        tr!("unknown scenario field '{other}'", "未知情景字段“{other}”"),
+                    )
+                    .with_hint(did_you_mean(other, FIELDS)),
                 ),
             }
         }
@@ -498,7 +520,10 @@ pub fn compile(
                     Location::Sheet {
                         sheet: "scenarios".into(),
                     },
-                    format!("penetrations of '{m}' in scenario '{id}' must lie in 0–1"),
+                    tr!(
+                        "penetrations of '{m}' in scenario '{id}' must lie in 0–1",
+                        "情景“{id}”中措施“{m}”的普及率须在 0–1 之间"
+                    ),
                 ));
             }
             // A deployment grows from nothing in the base year to its first
@@ -522,18 +547,22 @@ pub fn compile(
                     Location::Sheet {
                         sheet: "scenarios".into(),
                     },
-                    format!("S-curve of '{m}' in scenario '{id}' needs an x_max row"),
+                    tr!(
+                        "S-curve of '{m}' in scenario '{id}' needs an x_max row",
+                        "情景“{id}”中措施“{m}”的 S 曲线缺少 x_max 行"
+                    ),
                 ));
                 continue;
             };
             let mut list = list;
             list.sort();
             if list.len() != 2 {
+                let found = list.len();
                 errs.push(DataError::new(
                     at,
-                    format!(
-                        "S-curve of '{m}' in scenario '{id}' needs exactly two anchors, found {}",
-                        list.len()
+                    tr!(
+                        "S-curve of '{m}' in scenario '{id}' needs exactly two anchors, found {found}",
+                        "情景“{id}”中措施“{m}”的 S 曲线须有且仅有两个锚点（anchor），现有 {found} 个"
                     ),
                 ));
                 continue;
@@ -543,7 +572,13 @@ pub fn compile(
                     let scope = scopes.get(&m).cloned().unwrap_or(Scope::All);
                     s.deployments.push((m, scope, Deployment::SCurve(c)));
                 }
-                Err(e) => errs.push(DataError::new(at, format!("'{m}' in scenario '{id}': {e}"))),
+                Err(e) => errs.push(DataError::new(
+                    at,
+                    Text::new(
+                        format!("'{m}' in scenario '{id}': {}", e.en),
+                        format!("情景“{id}”中的措施“{m}”：{}", e.get(Lang::Zh)),
+                    ),
+                )),
             }
         }
         if kind == "least_cost" {
@@ -574,7 +609,10 @@ pub fn compile(
                 None => {
                     errs.push(DataError::new(
                         t.substance_location.clone(),
-                        format!("unknown substance '{s}' (CO2e, APeq, WPeq or a substance code)"),
+                        tr!(
+                            "unknown substance '{s}' (CO2e, APeq, WPeq or a substance code)",
+                            "未知物质“{s}”（可用 CO2e、APeq、WPeq 或物质代码）"
+                        ),
                     ));
                     continue;
                 }
@@ -1089,7 +1127,7 @@ pub fn check_plans(
         Error::Invalid(ds) => ds,
         other => vec![DataError::new(
             Location::file(&study.path),
-            other.to_string(),
+            Text::new(other.to_string(), other.text(Lang::Zh)),
         )],
     };
     let library = match crate::measures::MeasureLibrary::embedded(sectors) {
@@ -1107,8 +1145,18 @@ pub fn check_plans(
 /// an error naming the quantity and year, never a panic.
 fn sum(a: Decimal, b: Decimal, what: &str, year: i32) -> crate::Result<Decimal> {
     a.checked_add(b).ok_or_else(|| {
-        Error::Request(format!(
-            "the roadmap's sum of {what} in {year} is out of range (larger than about 7.9e28): check the magnitudes and units of the inputs"
+        let what_zh = if what == "cost" {
+            "成本".to_string()
+        } else {
+            format!(" {what} ")
+        };
+        Error::request(Text::new(
+            format!(
+                "the roadmap's sum of {what} in {year} is out of range (larger than about 7.9e28): check the magnitudes and units of the inputs"
+            ),
+            format!(
+                "路线图中 {year} 年{what_zh}的合计超出数值范围（大于约 7.9e28）：请检查输入值的数量级和单位"
+            ),
         ))
     })
 }
@@ -1230,9 +1278,9 @@ mod tests {
             );
         }
         let err = Scope::parse(Some("county:乐山"), &sectors).unwrap_err();
-        assert!(err.contains("city:乐山"), "{err}");
+        assert!(err.en.contains("city:乐山"), "{err}");
         let err = Scope::parse(Some("county:市中区"), &sectors).unwrap_err();
-        assert!(err.contains("ambiguous"), "{err}");
+        assert!(err.en.contains("ambiguous"), "{err}");
         // the county ranks between the city and the facility for overlapping rows
         assert!(Scope::City("leshan".into()).rank() < Scope::County("夹江县".into()).rank());
         assert!(Scope::County("夹江县".into()).rank() < Scope::Facility("x".into()).rank());

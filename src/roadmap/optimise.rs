@@ -17,6 +17,7 @@ use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
 use crate::measures::{Measure, MetricSettings};
 use crate::study::Study;
+use crate::tr;
 use good_lp::{
     clarabel, constraint, solvers::DualValues, variable, variables, Expression, ResolutionError,
     Solution, SolutionWithDual, SolverModel, Variable,
@@ -299,7 +300,12 @@ pub fn least_cost(
                 )];
                 return Ok(empty);
             }
-            Err(e) => return Err(Error::Request(format!("the least-cost solver failed: {e}"))),
+            Err(e) => {
+                return Err(Error::request(tr!(
+                    "the least-cost solver failed: {e}",
+                    "最低成本求解器运行失败：{e}"
+                )))
+            }
         };
         // Exact check of every target with the chosen deployment.
         let achieved = exact_reductions(

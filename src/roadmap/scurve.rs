@@ -6,6 +6,8 @@
 //! x/(x_max − x) grow by the same factor every year, so
 //! odds(t) = odds₁ · (odds₂/odds₁)^((t − t₁)/(t₂ − t₁)).
 
+use crate::text::Text;
+use crate::tr;
 use rust_decimal::{Decimal, MathematicalOps};
 use serde::Serialize;
 
@@ -28,15 +30,17 @@ impl SCurve {
         x_max: Decimal,
         (t1, x1): (i32, Decimal),
         (t2, x2): (i32, Decimal),
-    ) -> Result<SCurve, String> {
+    ) -> Result<SCurve, Text> {
         if t1 >= t2 {
-            return Err(format!(
-                "S-curve anchors need two different years in order, got {t1} and {t2}"
+            return Err(tr!(
+                "S-curve anchors need two different years in order, got {t1} and {t2}",
+                "S 曲线的两个锚点须为先后不同的两个年份，现为 {t1} 和 {t2}"
             ));
         }
         if !(Decimal::ZERO < x1 && x1 < x2 && x2 < x_max) {
-            return Err(format!(
-                "S-curve anchors need 0 < x1 < x2 < x_max, got x1 = {x1}, x2 = {x2}, x_max = {x_max}"
+            return Err(tr!(
+                "S-curve anchors need 0 < x1 < x2 < x_max, got x1 = {x1}, x2 = {x2}, x_max = {x_max}",
+                "S 曲线的锚点须满足 0 < x1 < x2 < x_max，现为 x1 = {x1}，x2 = {x2}，x_max = {x_max}"
             ));
         }
         Ok(SCurve {

@@ -9,6 +9,8 @@ use crate::error::{DataError, Location};
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
 use crate::study::{Activity, FacilityYear, GwpSet, Settings};
+use crate::text::{Lang, Text};
+use crate::tr;
 use crate::units::{parse_decimal, Quantity};
 use include_dir::{include_dir, Dir};
 use rust_decimal::Decimal;
@@ -107,7 +109,7 @@ pub fn load(name: &str, factors: &FactorLibrary, sectors: &SectorLibrary) -> cra
         .ok_or_else(|| {
             Error::Data(DataError::new(
                 Location::file(path.clone()),
-                "no such built-in study",
+                tr!("no such built-in study", "没有此内置研究"),
             ))
         })?;
     from_text(&path, text, factors, sectors)
@@ -176,29 +178,37 @@ pub fn from_text(
     for a in &file.activity {
         let here = at(a.value.span());
         let Some(fac) = facilities.iter().find(|f| &f.id == a.facility.get_ref()) else {
+            let facility = a.facility.get_ref();
             findings.push(DataError::new(
                 at(a.facility.span()),
-                format!("unknown facility '{}'", a.facility.get_ref()),
+                tr!("unknown facility '{facility}'", "未知设施“{facility}”"),
             ));
             continue;
         };
         if a.note.trim().is_empty() {
             findings.push(DataError::new(
                 here.clone(),
-                "every number of the built-in study needs a note with its source or assumption",
+                tr!(
+                    "every number of the built-in study needs a note with its source or assumption",
+                    "内置研究的每个数值都须附注释，说明其来源或假设"
+                ),
             ));
         }
         let Some(v) = parse_decimal(a.value.get_ref()) else {
+            let value = a.value.get_ref();
             findings.push(DataError::new(
                 here,
-                format!("'{}' is not a number", a.value.get_ref()),
+                tr!("'{value}' is not a number", "“{value}”不是数字"),
             ));
             continue;
         };
         let q = match Quantity::parse(v, &a.unit) {
             Ok(q) => q,
             Err(e) => {
-                findings.push(DataError::new(here, e.to_string()));
+                findings.push(DataError::new(
+                    here,
+                    Text::new(e.to_string(), e.text(Lang::Zh)),
+                ));
                 continue;
             }
         };
@@ -228,7 +238,10 @@ pub fn from_text(
         if s.note.trim().is_empty() {
             findings.push(DataError::new(
                 here.clone(),
-                "every scenario row needs a note with its source or assumption",
+                tr!(
+                    "every scenario row needs a note with its source or assumption",
+                    "每一情景行都须附注释，说明其来源或假设"
+                ),
             ));
         }
         let (value, unit) = match &s.value {
@@ -238,7 +251,7 @@ pub fn from_text(
                 None => {
                     findings.push(DataError::new(
                         here.clone(),
-                        format!("'{v}' is not a number"),
+                        tr!("'{v}' is not a number", "“{v}”不是数字"),
                     ));
                     continue;
                 }
@@ -263,7 +276,11 @@ pub fn from_text(
     for t in &file.target {
         let here = at(t.id.span());
         let Some(cap) = parse_decimal(&t.cap) else {
-            findings.push(DataError::new(here, format!("'{}' is not a number", t.cap)));
+            let cap = &t.cap;
+            findings.push(DataError::new(
+                here,
+                tr!("'{cap}' is not a number", "“{cap}”不是数字"),
+            ));
             continue;
         };
         target_rows.push(TargetRow {

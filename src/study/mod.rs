@@ -9,6 +9,8 @@ pub mod builtin;
 
 use crate::error::{DataError, Location};
 use crate::factors::FactorLibrary;
+use crate::text::Text;
+use crate::tr;
 use crate::units::{Quantity, Unit};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -166,7 +168,7 @@ impl FacilityYear {
             item: item.into(),
             quantity: Quantity::parse(value, unit)?,
             location: Location::Api {
-                what: format!("{} {} {item}", self.facility_id, self.year),
+                what: format!("{} {} {item}", self.facility_id, self.year).into(),
             },
             uncertainty: None,
         });
@@ -298,7 +300,7 @@ pub struct Study {
     pub target_rows: Vec<TargetRow>,
     /// Things the reader assumed, each said once (a setting left to its
     /// default, a technology inferred from the fuels).
-    pub notices: Vec<String>,
+    pub notices: Vec<Text>,
 }
 
 /// One row of the `scenarios` sheet: scenario | kind | field | scope | target |
@@ -345,13 +347,19 @@ pub const MAX_METRIC_WEIGHT: Decimal = rust_decimal_macros::dec!(1_000_000);
 impl MetricInputs {
     /// Why a metric setting's value cannot be used, or None: the words
     /// follow the key and the value as the user typed them.
-    pub fn problem(key: &str, v: Decimal) -> Option<&'static str> {
+    pub fn problem(key: &str, v: Decimal) -> Option<Text> {
         if v < Decimal::ZERO {
-            Some("cannot be negative")
+            Some(tr!("cannot be negative", "不能为负数"))
         } else if key == "discount_rate" && v > Decimal::ONE {
-            Some("is out of range: give the rate as a fraction between 0 and 1 (0.08 for 8 %) or as a percentage (8%)")
+            Some(tr!(
+                "is out of range: give the rate as a fraction between 0 and 1 (0.08 for 8 %) or as a percentage (8%)",
+                "超出范围：折现率应填 0 至 1 之间的小数（8 % 填 0.08）或百分数（8%）"
+            ))
         } else if v > MAX_METRIC_WEIGHT {
-            Some("is out of range: at most 1,000,000")
+            Some(tr!(
+                "is out of range: at most 1,000,000",
+                "超出范围：最大为 1,000,000"
+            ))
         } else {
             None
         }
@@ -412,11 +420,18 @@ impl Study {
             self.facility_years.iter().map(|f| f.year).collect();
         // without the setting, the reader has already said which year is used
         if s.facility_years.len() < before && self.base_year.is_some() {
-            s.notices.push(format!(
-                "the activity sheet has {} years ({}); the base year {y} is used, the others are not added to it",
-                years.len(),
-                years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
-            ));
+            let count = years.len();
+            let list = years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let notice = tr!(
+                "the activity sheet has {count} years ({list}); the base year {y} is used, the others are not added to it",
+                "activity 工作表含 {count} 个年份（{list}）；采用基准年 {y}，其他年份不计入"
+            );
+            // `notices` holds English text (see `Study::notices`)
+            s.notices.push(notice);
         }
         s
     }

@@ -17,6 +17,8 @@ use crate::error::{DataError, Error, Location};
 use crate::factors::{FactorLibrary, Uncertainty};
 use crate::graph::SectorLibrary;
 use crate::study::{FacilityYear, Settings};
+use crate::text::{Lang, Text};
+use crate::tr;
 use crate::units::Quantity;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -53,23 +55,27 @@ fn f(d: Decimal) -> f64 {
 }
 
 /// Draws one value; quantities are never negative (a draw below zero is 0).
-pub fn draw(u: &Uncertainty, value: f64, rng: &mut impl Rng) -> Result<f64, String> {
+/// The error is the distribution's own message (English) or a [`Text`].
+pub fn draw(u: &Uncertainty, value: f64, rng: &mut impl Rng) -> Result<f64, Text> {
     let v = match u {
         Uncertainty::Pct95 { half_width_pct } => {
             let sd = value.abs() * f(*half_width_pct) / 100.0 / 1.96;
             Normal::new(value, sd)
-                .map_err(|e| e.to_string())?
+                .map_err(|e| Text::from(e.to_string()))?
                 .sample(rng)
         }
         Uncertainty::Normal { sd } => Normal::new(value, f(*sd))
-            .map_err(|e| e.to_string())?
+            .map_err(|e| Text::from(e.to_string()))?
             .sample(rng),
         Uncertainty::Lognormal { gsd } => {
             if value <= 0.0 {
-                return Err("a lognormal needs a positive value".into());
+                return Err(tr!(
+                    "a lognormal needs a positive value",
+                    "对数正态分布要求数值为正"
+                ));
             }
             LogNormal::new(value.ln(), f(*gsd).ln())
-                .map_err(|e| e.to_string())?
+                .map_err(|e| Text::from(e.to_string()))?
                 .sample(rng)
         }
         Uncertainty::Uniform { low, high } => {
@@ -77,7 +83,9 @@ pub fn draw(u: &Uncertainty, value: f64, rng: &mut impl Rng) -> Result<f64, Stri
             if a == b {
                 a
             } else {
-                Uniform::new(a, b).map_err(|e| e.to_string())?.sample(rng)
+                Uniform::new(a, b)
+                    .map_err(|e| Text::from(e.to_string()))?
+                    .sample(rng)
             }
         }
         Uncertainty::Triangular { low, mode, high } => {
@@ -86,7 +94,7 @@ pub fn draw(u: &Uncertainty, value: f64, rng: &mut impl Rng) -> Result<f64, Stri
                 a
             } else {
                 Triangular::new(a, b, m)
-                    .map_err(|e| e.to_string())?
+                    .map_err(|e| Text::from(e.to_string()))?
                     .sample(rng)
             }
         }
@@ -328,9 +336,13 @@ pub(crate) fn draw_into(
     let mut drawn = Vec::with_capacity(tracked.iter().filter(|t| **t).count());
     for (i, track) in ins.iter().zip(tracked) {
         let v = draw(&i.dist, i.value, &mut rng).map_err(|m| {
+            let name = &i.name;
             Error::Data(DataError::new(
                 i.location.clone(),
-                format!("{}: {m}", i.name),
+                Text::new(
+                    format!("{name}: {}", m.en),
+                    format!("{name}：{}", m.get(Lang::Zh)),
+                ),
             ))
         })?;
         if *track {
@@ -341,11 +353,12 @@ pub(crate) fn draw_into(
         let d = Decimal::from_f64(v)
             .filter(|d| d.abs() <= crate::units::MAX_MAGNITUDE)
             .ok_or_else(|| {
+                let name = &i.name;
                 Error::Data(DataError::new(
                     i.location.clone(),
-                    format!(
-                        "{}: a Monte Carlo draw of {v:e} is out of range (values are limited to ±1e15): narrow the spread",
-                        i.name
+                    tr!(
+                        "{name}: a Monte Carlo draw of {v:e} is out of range (values are limited to ±1e15): narrow the spread",
+                        "{name}：蒙特卡洛抽样值 {v:e} 超出范围（数值上限为 ±1e15），请缩小分布范围"
                     ),
                 ))
             })?;
@@ -417,7 +430,10 @@ pub fn monte_carlo(
     progress: &(dyn Fn() + Sync),
 ) -> crate::Result<McReport> {
     if runs == 0 {
-        return Err(Error::Request("--runs must be at least 1".into()));
+        return Err(Error::request(tr!(
+            "--runs must be at least 1",
+            "--runs 至少为 1"
+        )));
     }
     let ins = inputs(base, fys, lib);
     let sector_of: Vec<(String, String)> = fys
@@ -483,11 +499,24 @@ pub fn monte_carlo(
             ] {
                 let sum = exact.entry(key.clone()).or_default();
                 *sum = sum.checked_add(v).ok_or_else(|| {
+                    let (level, name, substance) = (&key.0, &key.1, &key.2);
+                    let level_zh = match level.as_str() {
+                        "facility" => "设施",
+                        "sector" => "行业",
+                        "province" => "省",
+                        other => other,
+                    };
                     Error::Data(DataError::new(
                         Location::Api {
-                            what: format!("{} '{}' {}", key.0, key.1, key.2),
+                            what: Text::new(
+                                format!("{level} '{name}' {substance}"),
+                                format!("{level_zh}“{name}” {substance}"),
+                            ),
                         },
-                        format!("the total {sum} + {v} is out of range (larger than about 7.9e28)"),
+                        tr!(
+                            "the total {sum} + {v} is out of range (larger than about 7.9e28)",
+                            "合计 {sum} + {v} 超出范围（大于约 7.9e28）"
+                        ),
                     ))
                 })?;
             }

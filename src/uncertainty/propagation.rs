@@ -15,6 +15,7 @@ use crate::error::{DataError, Error};
 use crate::factors::{FactorLibrary, Uncertainty};
 use crate::graph::SectorLibrary;
 use crate::study::{FacilityYear, Settings};
+use crate::tr;
 use crate::units::Quantity;
 use rayon::prelude::*;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
@@ -117,11 +118,12 @@ impl Mover<'_> {
         let d = Decimal::from_f64(value)
             .filter(|d| d.abs() <= crate::units::MAX_MAGNITUDE)
             .ok_or_else(|| {
+                let name = &input.name;
                 Error::Data(DataError::new(
                     input.location.clone(),
-                    format!(
-                        "{}: {value:e} is out of range (values are limited to ±1e15): narrow the spread",
-                        input.name
+                    tr!(
+                        "{name}: {value:e} is out of range (values are limited to ±1e15): narrow the spread",
+                        "{name}：{value:e} 超出范围（数值上限为 ±1e15），请缩小分布范围"
                     ),
                 ))
             })?;

@@ -15,6 +15,7 @@ use crate::graph::SectorLibrary;
 use crate::measures::Measure;
 use crate::roadmap::{self, optimise::LeastCost, Roadmap, Scope};
 use crate::study::Study;
+use crate::tr;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::Distribution;
@@ -84,11 +85,12 @@ impl PathSpreads {
             match lib.find(id) {
                 None => Ok(0.0),
                 Some(x) if x.value < Decimal::ZERO => {
+                    let value = x.value;
                     Err(Error::Data(crate::error::DataError::new(
                         x.location.clone(),
-                        format!(
-                            "{id} = {}: a spread cannot be negative; give 0 for none",
-                            x.value
+                        tr!(
+                            "{id} = {value}: a spread cannot be negative; give 0 for none",
+                            "{id} = {value}：分布范围不能为负；无分布时填 0"
                         ),
                     )))
                 }
@@ -156,7 +158,10 @@ pub fn roadmap_odds(
     seed: u64,
 ) -> crate::Result<RoadmapOdds> {
     if runs == 0 {
-        return Err(Error::Request("--runs must be at least 1".into()));
+        return Err(Error::request(tr!(
+            "--runs must be at least 1",
+            "--runs 至少为 1"
+        )));
     }
     let mut rm = roadmap::compile(study, sectors, measures).map_err(Error::from_findings)?;
     rm.find_inert(study, lib, sectors, measures)?;

@@ -2,6 +2,8 @@
 //! only where they are unambiguous), and amounts written by the one rule every
 //! output follows (exact within 15 significant digits, else rounded).
 
+use crate::text::{Lang, Text};
+use crate::tr;
 use rust_decimal::Decimal;
 
 /// Significant digits of an amount as written in every output.
@@ -67,8 +69,10 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 /// [`parse_decimal`], with the reason a text is refused (to append to
 /// "'…' is not a number"). Only unambiguous forms are read: a comma (or a
 /// space) may only group the integer digits in threes (`1,234,567.5`); `1,2`,
-/// `,5`, `1.234,5` and `1,2,3` are refused rather than guessed.
-pub fn parse_decimal_explained(text: &str) -> Result<Decimal, String> {
+/// `,5`, `1.234,5` and `1,2,3` are refused rather than guessed. The reason
+/// is in both languages (empty where there is nothing more to say than "not
+/// a number").
+pub fn parse_decimal_explained(text: &str) -> Result<Decimal, Text> {
     let folded: String = text
         .trim()
         .chars()
@@ -88,7 +92,7 @@ pub fn parse_decimal_explained(text: &str) -> Result<Decimal, String> {
         .trim_start();
     let negative = folded.starts_with('-');
     if unsigned.is_empty() {
-        return Err(String::new());
+        return Err(Text::default());
     }
     let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
         Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
@@ -98,13 +102,29 @@ pub fn parse_decimal_explained(text: &str) -> Result<Decimal, String> {
         Some((i, f)) => (i, Some(f)),
         None => (mantissa, None),
     };
-    let type_it = ": type the decimal separator as a point and group thousands in threes, e.g. 1234.5 or 1,234.5";
+    // The reason, then how to type the number.
+    let refused = |why: Text| {
+        let type_it = tr!(
+            ": type the decimal separator as a point and group thousands in threes, e.g. 1234.5 or 1,234.5",
+            "；请以小数点“.”作小数分隔符，整数部分按三位一组分隔千位，如 1234.5 或 1,234.5"
+        );
+        Text::new(
+            format!("{}{}", why.en, type_it.en),
+            format!("{}{}", why.get(Lang::Zh), type_it.get(Lang::Zh)),
+        )
+    };
     if frac.is_some_and(|f| f.contains([',', ' ', '.'])) {
-        return Err(if frac.is_some_and(|f| f.contains(',')) {
-            format!(": a comma after the decimal point is ambiguous{type_it}")
+        return Err(refused(if frac.is_some_and(|f| f.contains(',')) {
+            tr!(
+                ": a comma after the decimal point is ambiguous",
+                "：小数点后的逗号含义不明"
+            )
         } else {
-            format!(": more than one decimal point or a separator after it{type_it}")
-        });
+            tr!(
+                ": more than one decimal point or a separator after it",
+                "：有多个小数点，或小数点后有分隔符"
+            )
+        }));
     }
     let digits: String = if int.contains([',', ' ']) {
         let sep_kinds = int.contains(',') as u8 + int.contains(' ') as u8;
@@ -115,11 +135,17 @@ pub fn parse_decimal_explained(text: &str) -> Result<Decimal, String> {
             && groups[1..].iter().all(|g| g.len() == 3)
             && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
         if !grouped {
-            return Err(if int.contains(',') {
-                format!(": a comma may only separate thousands{type_it}")
+            return Err(refused(if int.contains(',') {
+                tr!(
+                    ": a comma may only separate thousands",
+                    "：逗号只能用作千位分隔符"
+                )
             } else {
-                format!(": spaces may only separate thousands{type_it}")
-            });
+                tr!(
+                    ": spaces may only separate thousands",
+                    "：空格只能用作千位分隔符"
+                )
+            }));
         }
         groups.concat()
     } else {
@@ -142,5 +168,5 @@ pub fn parse_decimal_explained(text: &str) -> Result<Decimal, String> {
         }
         None => plain.parse::<Decimal>().ok(),
     };
-    parsed.ok_or_else(String::new)
+    parsed.ok_or_else(Text::default)
 }

@@ -17,6 +17,8 @@
 //! amount of one year, which is how a rate given for an annual activity item
 //! is read.
 
+use crate::text::{Lang, Text};
+use crate::tr;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::fmt;
@@ -47,10 +49,11 @@ pub const GJ_PER_MWH: Decimal = dec!(3.6);
 pub const MAX_MAGNITUDE: Decimal = dec!(1_000_000_000_000_000);
 
 /// Why `value` (in `unit`) is outside ±[`MAX_MAGNITUDE`], or None.
-pub fn magnitude_problem(value: Decimal, unit: &str) -> Option<String> {
+pub fn magnitude_problem(value: Decimal, unit: &str) -> Option<Text> {
     if value.abs() > MAX_MAGNITUDE {
-        Some(format!(
-            "{value} {unit} is out of range: values are limited to ±1e15 in their canonical unit (far above any real facility-year)"
+        Some(tr!(
+            "{value} {unit} is out of range: values are limited to ±1e15 in their canonical unit (far above any real facility-year)",
+            "{value} {unit} 超出取值范围：数值按其标准单位计限于 ±1e15（远高于任何实际设施年度的数值）"
         ))
     } else {
         None
@@ -208,6 +211,50 @@ pub enum UnitError {
     /// A result too large for a 96-bit decimal.
     #[error("arithmetic overflow in {0}")]
     Overflow(String),
+}
+
+impl UnitError {
+    /// The error in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            UnitError::Unknown { input, suggestion } => {
+                let hint = suggestion
+                    .as_ref()
+                    .map(|s| {
+                        let zh = crate::suggest::suggestion_zh(s).unwrap_or_else(|| s.clone());
+                        format!("（{zh}）")
+                    })
+                    .unwrap_or_default();
+                format!("未知单位“{input}”{hint}")
+            }
+            UnitError::Incompatible {
+                left,
+                left_dims,
+                right,
+                right_dims,
+            } => format!(
+                "“{left}”（{left_dims}）与“{right}”（{right_dims}）量纲不同，不能合并或换算"
+            ),
+            UnitError::DivisionByZero(q) => format!("除数为零：“{q}”"),
+            UnitError::Overflow(what) => format!("{what} 的计算超出数值范围（溢出）"),
+        }
+    }
+}
+
+/// The error in both languages (a finding's message).
+impl From<&UnitError> for Text {
+    fn from(e: &UnitError) -> Self {
+        Text::new(e.to_string(), e.text(Lang::Zh))
+    }
+}
+
+impl From<UnitError> for Text {
+    fn from(e: UnitError) -> Self {
+        Text::from(&e)
+    }
 }
 
 /// One known unit spelling.
@@ -693,7 +740,7 @@ fn joined(parts: &[&str]) -> String {
 /// multiplied by 28/44 (the N2O-N in N2O). The tag is the only place the two
 /// differ, so a factor given in real kg N2O is converted once, not twice.
 /// Any other tag is an error naming the two accepted forms.
-pub fn nitrogen_basis(unit: &Unit) -> Result<Decimal, String> {
+pub fn nitrogen_basis(unit: &Unit) -> Result<Decimal, Text> {
     let symbol = unit.symbol();
     let numerator = symbol.split('/').next().unwrap_or_default().trim();
     let tag = ["万t", "kg", "kt", "mg", "g", "t"]
@@ -704,8 +751,9 @@ pub fn nitrogen_basis(unit: &Unit) -> Result<Decimal, String> {
     match tag {
         "" | "N" | "N2O-N" | "N2ON" => Ok(Decimal::ONE),
         "N2O" => Ok(dec!(28) / dec!(44)),
-        other => Err(format!(
-            "'{symbol}' names '{other}': a nitrogen emission factor is kg N2O-N per kg N (kgN2O-N/kgN, the IPCC basis) or kg N2O per kg N (kgN2O/kgN)"
+        other => Err(tr!(
+            "'{symbol}' names '{other}': a nitrogen emission factor is kg N2O-N per kg N (kgN2O-N/kgN, the IPCC basis) or kg N2O per kg N (kgN2O/kgN)",
+            "“{symbol}”标注的是“{other}”：氮排放因子应为每 kg N 的 kg N2O-N（kgN2O-N/kgN，IPCC 的基准）或每 kg N 的 kg N2O（kgN2O/kgN）"
         )),
     }
 }

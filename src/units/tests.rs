@@ -199,10 +199,11 @@ fn only_unambiguous_number_text_is_read() {
         "1,2", ",5", "1.234,5", "1,2,3", "1,23", "12,34.5", "1.2.3", "1 2", "1, 234", "1,",
     ] {
         let why = parse_decimal_explained(text).unwrap_err();
-        assert!(why.contains("type"), "{text}: {why}");
+        assert!(why.en.contains("type"), "{text}: {why}");
     }
     assert!(parse_decimal_explained("1,2")
         .unwrap_err()
+        .en
         .contains("e.g. 1234.5 or 1,234.5"));
 }
 

@@ -24,14 +24,20 @@ pub(super) fn read_activity(
         }
         let at_f = t.col_at(r, "facility_id");
         let Some(fid) = t.text(r, "facility_id") else {
-            findings.push(DataError::new(at_f, "the facility id is empty"));
+            findings.push(DataError::new(
+                at_f,
+                tr!("the facility id is empty", "设施编号为空"),
+            ));
             continue;
         };
         let Some(facility) = facilities.get(&fid) else {
             findings.push(
                 DataError::new(
                     at_f,
-                    format!("facility '{fid}' is not listed in the facilities sheet"),
+                    tr!(
+                        "facility '{fid}' is not listed in the facilities sheet",
+                        "设施“{fid}”未列在 facilities 工作表中"
+                    ),
                 )
                 .with_hint(did_you_mean(&fid, facilities.keys().map(String::as_str))),
             );
@@ -48,12 +54,15 @@ pub(super) fn read_activity(
             Ok(Some(_)) => {
                 findings.push(DataError::new(
                     at_y,
-                    "the year must be a whole year between 1990 and 2100",
+                    tr!(
+                        "the year must be a whole year between 1990 and 2100",
+                        "年份必须是 1990 至 2100 之间的整数年份"
+                    ),
                 ));
                 continue;
             }
             Ok(None) => {
-                findings.push(DataError::new(at_y, "the year is empty"));
+                findings.push(DataError::new(at_y, tr!("the year is empty", "年份为空")));
                 continue;
             }
             Err(e) => {
@@ -63,7 +72,7 @@ pub(super) fn read_activity(
         };
         let at_i = t.col_at(r, "item");
         let Some(item_text) = t.text(r, "item") else {
-            findings.push(DataError::new(at_i, "the item is empty"));
+            findings.push(DataError::new(at_i, tr!("the item is empty", "项目为空")));
             continue;
         };
         // An item written as a name (外购电力, purchased electricity, 原煤)
@@ -84,7 +93,7 @@ pub(super) fn read_activity(
         let (item, node) = split_node(&item_text);
         let Some(spec) = item_spec(item, &fuels) else {
             findings.push(
-                DataError::new(at_i, format!("unknown item '{item}'"))
+                DataError::new(at_i, tr!("unknown item '{item}'", "未知项目“{item}”"))
                     .with_hint(did_you_mean(item, examples.iter().map(String::as_str))),
             );
             continue;
@@ -92,10 +101,14 @@ pub(super) fn read_activity(
         if let Some(n) = node {
             if let Ok(sec) = sectors.get(&facility.sector) {
                 if sec.node(n).is_none() {
+                    let sector = &sec.id;
                     findings.push(
                         DataError::new(
                             at_i,
-                            format!("unknown process '{n}' for sector {}", sec.id),
+                            tr!(
+                                "unknown process '{n}' for sector {sector}",
+                                "行业 {sector} 中没有工序“{n}”"
+                            ),
                         )
                         .with_hint(did_you_mean(n, sec.nodes.iter().map(|x| x.id.as_str()))),
                     );
@@ -107,7 +120,10 @@ pub(super) fn read_activity(
         if let Some(first) = seen.get(&key) {
             findings.push(DataError::new(
                 at_i,
-                format!("'{item_text}' for {fid} in {year} is repeated (first at {first}); rows are not summed"),
+                tr!(
+                    "'{item_text}' for {fid} in {year} is repeated (first at {first}); rows are not summed",
+                    "{fid} 在 {year} 年的“{item_text}”重复出现（首次出现在 {first}）；重复的行不会相加"
+                ),
             ));
             continue;
         }
@@ -117,7 +133,7 @@ pub(super) fn read_activity(
         let (value, pct) = match t.number(r, "value") {
             Ok(Some(v)) => v,
             Ok(None) => {
-                findings.push(DataError::new(at_v, "the value is empty"));
+                findings.push(DataError::new(at_v, tr!("the value is empty", "数值为空")));
                 continue;
             }
             Err(e) => {
@@ -136,13 +152,16 @@ pub(super) fn read_activity(
             (Some(u), true) => {
                 findings.push(DataError::new(
                     at_v,
-                    format!("the value is written as a percentage but its unit is '{u}'"),
+                    tr!(
+                        "the value is written as a percentage but its unit is '{u}'",
+                        "数值以百分比形式填写，但其单位为“{u}”"
+                    ),
                 ));
                 continue;
             }
             (Some(u), false) => u,
             (None, false) => {
-                findings.push(DataError::new(at_u, "the unit is empty"));
+                findings.push(DataError::new(at_u, tr!("the unit is empty", "单位为空")));
                 continue;
             }
         };
@@ -151,7 +170,10 @@ pub(super) fn read_activity(
             Ok(u) if u.is_per_year() && spec.kind == ItemKind::Amount => u.annual().unwrap_or(u),
             Ok(u) => u,
             Err(e) => {
-                findings.push(DataError::new(at_u, e.to_string()));
+                findings.push(DataError::new(
+                    at_u,
+                    Text::new(e.to_string(), e.text(Lang::Zh)),
+                ));
                 continue;
             }
         };
@@ -163,11 +185,12 @@ pub(super) fn read_activity(
             && value <= Decimal::ONE
         {
             let as_percent = (value * Decimal::ONE_HUNDRED).normalize();
+            let v = value.normalize();
             findings.push(DataError::new(
                 at_v,
-                format!(
-                    "{} in a '%' row reads as {} % or, if the cell was typed as '{as_percent}%' (a percent-formatted cell), as {as_percent} %; this file's number formats cannot be read: type the value as text ('{as_percent}%' or '{} %'), or give the unit 'fraction'",
-                    value.normalize(), value.normalize(), value.normalize()
+                tr!(
+                    "{v} in a '%' row reads as {v} % or, if the cell was typed as '{as_percent}%' (a percent-formatted cell), as {as_percent} %; this file's number formats cannot be read: type the value as text ('{as_percent}%' or '{v} %'), or give the unit 'fraction'",
+                    "单位为“%”的行中的 {v} 可读作 {v} %；若该单元格是以“{as_percent}%”输入的（百分比格式单元格），则应读作 {as_percent} %；本文件的数字格式无法读取：请以文本形式填写数值（“{as_percent}%”或“{v} %”），或将单位写为“fraction”"
                 ),
             ));
             continue;
@@ -178,7 +201,10 @@ pub(super) fn read_activity(
                 Err(m) => {
                     findings.push(DataError::new(
                         t.col_at(r, "uncertainty"),
-                        format!("uncertainty '{text}': {m}"),
+                        Text::new(
+                            format!("uncertainty '{text}': {}", m.en),
+                            format!("不确定性“{text}”：{}", m.get(Lang::Zh)),
+                        ),
                     ));
                     continue;
                 }
@@ -188,7 +214,10 @@ pub(super) fn read_activity(
         if unit.symbol() == "%" && (value > Decimal::ONE_HUNDRED || value < Decimal::ZERO) {
             findings.push(DataError::new(
                 at_v,
-                format!("a percentage must lie between 0 and 100, got {value} %"),
+                tr!(
+                    "a percentage must lie between 0 and 100, got {value} %",
+                    "百分比必须在 0 至 100 之间，实际为 {value} %"
+                ),
             ));
             continue;
         }

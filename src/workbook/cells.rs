@@ -154,11 +154,19 @@ pub(super) fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>,
         Data::Int(i) => Ok(Some((Decimal::from(*i), false))),
         Data::Float(f) => {
             if !f.is_finite() {
-                return Err(DataError::new(at.clone(), "the number is not finite"));
+                return Err(DataError::new(
+                    at.clone(),
+                    tr!("the number is not finite", "该数值不是有限数"),
+                ));
             }
             parse_decimal(&float_text(*f))
                 .map(|v| Some((v, false)))
-                .ok_or_else(|| DataError::new(at.clone(), format!("number {f} is out of range")))
+                .ok_or_else(|| {
+                    DataError::new(
+                        at.clone(),
+                        tr!("number {f} is out of range", "数值 {f} 超出范围"),
+                    )
+                })
         }
         Data::String(s) => {
             let t = s.trim();
@@ -178,21 +186,39 @@ pub(super) fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>,
                         && body
                             .chars()
                             .all(|c| c.is_ascii_digit() || "+-.eE, ".contains(c));
-                    if why.is_empty() && numeric {
-                        DataError::new(at.clone(), format!("number {t} is out of range"))
+                    if why.en.is_empty() && numeric {
+                        DataError::new(
+                            at.clone(),
+                            tr!("number {t} is out of range", "数值 {t} 超出范围"),
+                        )
                     } else {
-                        DataError::new(at.clone(), format!("'{t}' is not a number{why}"))
+                        DataError::new(
+                            at.clone(),
+                            Text::new(
+                                format!("'{t}' is not a number{}", why.en),
+                                format!("“{t}”不是数值{}", why.get(Lang::Zh)),
+                            ),
+                        )
                     }
                 })
         }
         Data::Error(e) => Err(DataError::new(
             at.clone(),
-            format!("the cell holds the error value {e}: fix the formula or type the value"),
+            tr!(
+                "the cell holds the error value {e}: fix the formula or type the value",
+                "单元格中为错误值 {e}：请修改公式或直接填写数值"
+            ),
         )),
-        Data::Bool(b) => Err(DataError::new(at.clone(), format!("'{b}' is not a number"))),
+        Data::Bool(b) => Err(DataError::new(
+            at.clone(),
+            tr!("'{b}' is not a number", "“{b}”不是数值"),
+        )),
         Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err(DataError::new(
             at.clone(),
-            "the cell holds a date or time, not a number",
+            tr!(
+                "the cell holds a date or time, not a number",
+                "单元格中为日期或时间，而不是数值"
+            ),
         )),
     }
 }
@@ -254,9 +280,9 @@ impl Table<'_> {
                 if matches!(d, Data::Float(_) | Data::Int(_))
                     && self.is_percent_formatted(row, name) =>
             {
-                let pct = v
-                    .checked_mul(Decimal::ONE_HUNDRED)
-                    .ok_or_else(|| DataError::new(at, "the percentage is out of range"))?;
+                let pct = v.checked_mul(Decimal::ONE_HUNDRED).ok_or_else(|| {
+                    DataError::new(at, tr!("the percentage is out of range", "百分数超出范围"))
+                })?;
                 Ok(Some((pct.normalize(), true)))
             }
             other => Ok(other),
@@ -292,7 +318,10 @@ pub(super) fn table<'a>(
             Location::Sheet {
                 sheet: sheet.into(),
             },
-            "the sheet is empty: it needs a header row",
+            tr!(
+                "the sheet is empty: it needs a header row",
+                "工作表为空：须有表头行"
+            ),
         ));
         return None;
     };
@@ -319,11 +348,12 @@ pub(super) fn table<'a>(
                 let at = |col: usize| {
                     Location::cell(sheet, start.0 + header_row as u32, start.1 + col as u32)
                 };
+                let first_at = at(first);
                 duplicates.push(DataError::new(
                     at(c),
-                    format!(
-                        "a second '{canon}' column (the first is at {}): keep one, or rename the other (e.g. to 'note')",
-                        at(first)
+                    tr!(
+                        "a second '{canon}' column (the first is at {first_at}): keep one, or rename the other (e.g. to 'note')",
+                        "第二个“{canon}”列（第一个位于 {first_at}）：请只保留一列，或将另一列改名（如改为“note”）"
                     ),
                 ));
             } else {
@@ -336,12 +366,13 @@ pub(super) fn table<'a>(
     for (canon, names, required) in spec {
         if *required && !cols.contains_key(canon) {
             ok = false;
+            let alt = names.get(1).unwrap_or(canon);
             findings.push(
                 DataError::new(
                     Location::cell(sheet, start.0 + header_row as u32, start.1),
-                    format!(
-                        "missing column '{canon}' (or '{}') in the header row",
-                        names.get(1).unwrap_or(canon)
+                    tr!(
+                        "missing column '{canon}' (or '{alt}') in the header row",
+                        "表头行中缺少“{canon}”列（或“{alt}”列）"
                     ),
                 )
                 .with_hint(did_you_mean(canon, headers.iter().map(String::as_str))),
@@ -349,14 +380,14 @@ pub(super) fn table<'a>(
         }
     }
     if range.height() > limits.rows {
+        let (rows, max) = (range.height(), limits.rows);
         findings.push(DataError::new(
             Location::Sheet {
                 sheet: sheet.into(),
             },
-            format!(
-                "the sheet has {} rows; at most {} are read: split the study",
-                range.height(),
-                limits.rows
+            tr!(
+                "the sheet has {rows} rows; at most {max} are read: split the study",
+                "工作表共有 {rows} 行，最多读取 {max} 行：请拆分本研究"
             ),
         ));
         return None;
@@ -394,9 +425,10 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
     findings: &mut Vec<DataError>,
 ) -> Result<Range<Data>, DataError> {
     let unreadable = |e: &dyn std::fmt::Display| {
+        let why = first_line(&e.to_string());
         DataError::new(
             Location::Sheet { sheet: name.into() },
-            format!("cannot read the sheet: {}", first_line(&e.to_string())),
+            tr!("cannot read the sheet: {why}", "无法读取该工作表：{why}"),
         )
     };
     /// 1048576 → "1,048,576".
@@ -422,11 +454,12 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
             _ => 0,
         };
         if too_long > MAX_CELL_CHARS {
+            let chars = grouped(too_long as u64);
             findings.push(DataError::new(
                 at(),
-                format!(
-                    "the text is {} characters long, more than Excel's limit of 32,767 per cell: shorten it (the cell is read as empty)",
-                    grouped(too_long as u64)
+                tr!(
+                    "the text is {chars} characters long, more than Excel's limit of 32,767 per cell: shorten it (the cell is read as empty)",
+                    "文本长度为 {chars} 个字符，超过 Excel 每个单元格 32,767 个字符的上限：请缩短（该单元格按空值读取）"
                 ),
             ));
             return Ok(());
@@ -435,23 +468,22 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
         let rows = u64::from(nr1 - nr0) + 1;
         let cols = u64::from(nc1 - nc0) + 1;
         if rows > limits.rows as u64 {
+            let (rows, max) = (grouped(rows), limits.rows);
             return Err(DataError::new(
                 at(),
-                format!(
-                    "a value {} rows from the sheet's first row; at most {} are read: delete stray cells below the table, or split the study",
-                    grouped(rows),
-                    limits.rows
+                tr!(
+                    "a value {rows} rows from the sheet's first row; at most {max} are read: delete stray cells below the table, or split the study",
+                    "有数值位于距工作表首行 {rows} 行处，最多读取 {max} 行：请删除表格下方的零散单元格，或拆分本研究"
                 ),
             ));
         }
         if cols > u64::from(MAX_COLS) || rows * cols > MAX_CELLS {
+            let (rows, cols, cells) = (grouped(rows), grouped(cols), grouped(MAX_CELLS));
             return Err(DataError::new(
                 at(),
-                format!(
-                    "a value here makes the sheet's used range {} rows by {} columns; at most {MAX_COLS} columns and {} cells are read: delete the stray cells outside the table",
-                    grouped(rows),
-                    grouped(cols),
-                    grouped(MAX_CELLS)
+                tr!(
+                    "a value here makes the sheet's used range {rows} rows by {cols} columns; at most {MAX_COLS} columns and {cells} cells are read: delete the stray cells outside the table",
+                    "此处的数值使工作表的已用区域达到 {rows} 行 × {cols} 列，最多读取 {MAX_COLS} 列、{cells} 个单元格：请删除表格以外的零散单元格"
                 ),
             ));
         }
@@ -528,14 +560,33 @@ pub(super) fn unique_id(
     findings: &mut Vec<DataError>,
 ) -> Option<(String, Location)> {
     let at = t.col_at(r, col);
+    // The kind of row in Chinese (callers pass the English word).
+    let what_zh = match what {
+        "facility" => "设施",
+        "factor" => "因子",
+        "measure" => "措施",
+        "scenario" => "情景",
+        "target" => "目标",
+        other => other,
+    };
     let Some(id) = t.text(r, col) else {
-        findings.push(DataError::new(at, format!("the {what} id is empty")));
+        findings.push(DataError::new(
+            at,
+            Text::new(
+                format!("the {what} id is empty"),
+                format!("{what_zh}编号为空"),
+            ),
+        ));
         return None;
     };
     if let Some(first) = seen.insert(id.clone(), at.clone()) {
+        let first_zh = first.text(Lang::Zh);
         findings.push(DataError::new(
             at,
-            format!("{what} '{id}' is repeated (first at {first})"),
+            Text::new(
+                format!("{what} '{id}' is repeated (first at {first})"),
+                format!("{what_zh}“{id}”重复（首次出现于 {first_zh}）"),
+            ),
         ));
         return None;
     }
@@ -554,7 +605,7 @@ pub(super) fn required_number(
     match t.number(r, col) {
         Ok(Some((v, pct))) => Some((if pct { v / Decimal::ONE_HUNDRED } else { v }, at)),
         Ok(None) => {
-            findings.push(DataError::new(at, format!("the {col} is empty")));
+            findings.push(DataError::new(at, tr!("the {col} is empty", "{col} 为空")));
             None
         }
         Err(e) => {
@@ -574,7 +625,10 @@ pub(super) fn year_of(d: &Data, at: &Location) -> Result<Option<i32>, DataError>
         }
         Some(_) => Err(DataError::new(
             at.clone(),
-            "the year must be a whole year between 1990 and 2100",
+            tr!(
+                "the year must be a whole year between 1990 and 2100",
+                "年份须为 1990 至 2100 之间的整数年份"
+            ),
         )),
     }
 }

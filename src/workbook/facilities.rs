@@ -9,7 +9,7 @@ use super::*;
 pub(super) struct PendingTechnology {
     pub(super) facility: String,
     pub(super) text: String,
-    pub(super) message: String,
+    pub(super) message: Text,
     pub(super) location: Location,
 }
 
@@ -33,7 +33,10 @@ pub(super) fn read_facilities(
             None => {
                 findings.push(DataError::new(
                     at_s,
-                    "the sector is empty (baijiu, aluminium, tobacco or ceramics)",
+                    tr!(
+                        "the sector is empty (baijiu, aluminium, tobacco or ceramics)",
+                        "行业为空（应为 baijiu、aluminium、tobacco 或 ceramics）"
+                    ),
                 ));
                 continue;
             }
@@ -74,7 +77,10 @@ pub(super) fn read_facilities(
             Ok(Some((v, _))) if v < Decimal::ZERO => {
                 findings.push(DataError::new(
                     t.col_at(r, "capacity"),
-                    format!("capacity cannot be negative ({v}): give the production capacity, or leave the cell empty"),
+                    tr!(
+                        "capacity cannot be negative ({v}): give the production capacity, or leave the cell empty",
+                        "产能不能为负数（{v}）：请填写生产能力，或将该单元格留空"
+                    ),
                 ));
                 None
             }
@@ -86,14 +92,17 @@ pub(super) fn read_facilities(
                         None => q,
                     }),
                     Err(e) => {
-                        findings.push(DataError::new(t.col_at(r, "capacity_unit"), e.to_string()));
+                        findings.push(DataError::new(
+                            t.col_at(r, "capacity_unit"),
+                            Text::new(e.to_string(), e.text(Lang::Zh)),
+                        ));
                         None
                     }
                 },
                 None => {
                     findings.push(DataError::new(
                         t.col_at(r, "capacity_unit"),
-                        "capacity needs its unit",
+                        tr!("capacity needs its unit", "产能须注明单位"),
                     ));
                     None
                 }
@@ -142,11 +151,18 @@ pub(super) fn resolve_technologies(
             .cloned()
             .unwrap_or_else(|| sector.default_edition.clone());
         if sector.method_needs_technology(&edition) {
+            let sector_id = &sector.id;
             findings.push(DataError::new(
                 p.location,
-                format!(
-                    "{}. The {edition} method of {} depends on the technology (its factors are per technology or cell type), and it cannot be inferred from the activity",
-                    p.message, sector.id
+                Text::new(
+                    format!(
+                        "{}. The {edition} method of {sector_id} depends on the technology (its factors are per technology or cell type), and it cannot be inferred from the activity",
+                        p.message.en
+                    ),
+                    format!(
+                        "{}。{sector_id} 的 {edition} 方法取决于技术（其因子按技术或电解槽型分列），无法根据活动数据推断",
+                        p.message.get(Lang::Zh)
+                    ),
                 ),
             ));
             continue;
@@ -163,15 +179,28 @@ pub(super) fn resolve_technologies(
             })
             .collect();
         let (id, why) = match sector.infer_technology(&fuels) {
-            Some((t, fuel)) => (t.id.clone(), format!("inferred from its fuel.{fuel}")),
+            Some((t, fuel)) => (
+                t.id.clone(),
+                tr!("inferred from its fuel.{fuel}", "由其燃料 fuel.{fuel} 推断"),
+            ),
             None => (
                 sector.default_technology.clone(),
-                "the sector default (no fuel in its activity indicates one)".to_string(),
+                tr!(
+                    "the sector default (no fuel in its activity indicates one)",
+                    "采用行业缺省技术（其活动数据中没有可据以判断的燃料）"
+                ),
             ),
         };
-        study.notices.push(format!(
-            "{}: technology '{}' of {} is not one {} knows; '{id}' is used, {why}",
-            p.location, p.text, p.facility, sector.id
+        let (location, text, facility, sector_id) = (&p.location, &p.text, &p.facility, &sector.id);
+        study.notices.push(Text::new(
+            format!(
+                "{location}: technology '{text}' of {facility} is not one {sector_id} knows; '{id}' is used, {}",
+                why.en
+            ),
+            format!(
+                "{location}：设施 {facility} 的技术“{text}”不在 {sector_id} 行业的技术列表中；采用“{id}”，{}",
+                why.get(Lang::Zh)
+            ),
         ));
         study.facilities[fi].technology = Some(id.clone());
         for fy in study

@@ -44,6 +44,8 @@ use crate::factors::FactorLibrary;
 use crate::graph::items::{item_examples, item_spec, split_node, ItemKind};
 use crate::graph::SectorLibrary;
 use crate::study::{Activity, FacilityYear, GridFactor, GwpSet, Settings, View};
+use crate::text::{Lang, Text};
+use crate::tr;
 use crate::units::{parse_decimal, Quantity, Unit};
 use calamine::{Data, Range, Reader};
 use rust_decimal::prelude::ToPrimitive;
@@ -81,18 +83,60 @@ impl Default for Limits {
     }
 }
 
-/// Why a workbook could not be used.
+/// Why a workbook could not be used. `Display` is English; [`WorkbookError::text`]
+/// gives either language, and [`WorkbookError::language`] the workbook's own.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkbookError {
     /// The file cannot be opened as a workbook at all.
     #[error("{path}: {reason}")]
-    Unreadable { path: String, reason: String },
+    Unreadable { path: String, reason: Text },
     /// The workbook was read, and these problems were found (all of them).
-    #[error("{path}: {} problem{} found:\n{}", .findings.len(), if .findings.len() == 1 { "" } else { "s" }, list(.findings))]
+    #[error("{path}: {}", crate::error::findings_text(.findings, Lang::En))]
     Invalid {
         path: String,
         findings: Vec<DataError>,
+        /// The workbook's language: its `language` setting, else Chinese
+        /// where its sheets are named in Chinese (the zh template's are)
+        language: Lang,
     },
+}
+
+impl WorkbookError {
+    /// The error in `lang`, with the same places.
+    pub fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (_, Lang::En) => self.to_string(),
+            (WorkbookError::Unreadable { path, reason }, Lang::Zh) => {
+                format!("{path}：{}", reason.get(lang))
+            }
+            (WorkbookError::Invalid { path, findings, .. }, Lang::Zh) => {
+                format!("{path}：{}", crate::error::findings_text(findings, lang))
+            }
+        }
+    }
+
+    /// The language the workbook is written in, where it says or shows one.
+    pub fn language(&self) -> Option<Lang> {
+        match self {
+            WorkbookError::Invalid { language, .. } => Some(*language),
+            WorkbookError::Unreadable { .. } => None,
+        }
+    }
+}
+
+/// A workbook's language: its `language` setting where given, else Chinese
+/// where a sheet name is Chinese.
+fn workbook_language(setting: Option<&str>, sheet_names: &[String]) -> Lang {
+    if let Some(language) = setting {
+        Lang::of_setting(language)
+    } else if sheet_names
+        .iter()
+        .any(|n| n.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+    {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
 }
 
 /// An empty required cell that holds a formula was written by a program
@@ -120,18 +164,13 @@ fn explain_uncomputed_formulas<RS: std::io::Read + std::io::Seek>(
             .filter(|t| !t.trim().is_empty());
         if let Some(formula) = formula {
             let shown: String = formula.chars().take(60).collect();
-            f.message = format!(
-                "the cell holds the formula ={shown} but no computed value (the program that wrote the file did not calculate it): open the workbook in Excel, WPS or LibreOffice and save it, or type the value"
+            let message = tr!(
+                "the cell holds the formula ={shown} but no computed value (the program that wrote the file did not calculate it): open the workbook in Excel, WPS or LibreOffice and save it, or type the value",
+                "该单元格含公式 ={shown}，但没有计算结果（写入该文件的程序未进行计算）：请在 Excel、WPS 或 LibreOffice 中打开该工作簿并保存，或直接填写数值"
             );
+            f.set_message(message);
         }
     }
-}
-
-fn list(f: &[DataError]) -> String {
-    f.iter()
-        .map(|e| format!("  - {e}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 // The study's domain types (facilities, overrides, scenario, target and
@@ -142,29 +181,31 @@ pub use crate::study::{
 
 /// Checks size limits before any parsing: the file, and for zip-based formats
 /// the total decompressed size declared by the archive.
-fn check_size(path: &Path, limits: &Limits) -> Result<(), String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+fn check_size(path: &Path, limits: &Limits) -> Result<(), Text> {
+    let os = |e: std::io::Error| Text::from(e.to_string());
+    let meta = std::fs::metadata(path).map_err(os)?;
     if !meta.is_file() {
-        return Err("not a file".into());
+        return Err(tr!("not a file", "不是文件"));
     }
     if meta.len() > limits.file_bytes {
-        return Err(format!(
-            "the file is {} bytes; the limit is {} bytes ({} MB)",
-            meta.len(),
-            limits.file_bytes,
-            limits.file_bytes / 1_048_576
+        let size = meta.len();
+        let limit = limits.file_bytes;
+        let mb = limit / 1_048_576;
+        return Err(tr!(
+            "the file is {size} bytes; the limit is {limit} bytes ({mb} MB)",
+            "文件大小为 {size} 字节；上限为 {limit} 字节（{mb} MB）"
         ));
     }
     let mut head = [0u8; 4];
-    let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let n = f.read(&mut head).map_err(|e| e.to_string())?;
+    let mut f = std::fs::File::open(path).map_err(os)?;
+    let n = f.read(&mut head).map_err(os)?;
     let is_zip = n == 4 && head == *b"PK\x03\x04";
     let is_ole = n == 4 && head == [0xD0, 0xCF, 0x11, 0xE0];
     if !is_zip && !is_ole {
-        return Err(
-            "not a workbook: the file is not an xlsx, xlsm, xls or ods spreadsheet (save it from Excel, WPS or LibreOffice in one of those formats)"
-                .into(),
-        );
+        return Err(tr!(
+            "not a workbook: the file is not an xlsx, xlsm, xls or ods spreadsheet (save it from Excel, WPS or LibreOffice in one of those formats)",
+            "不是工作簿：该文件不是 xlsx、xlsm、xls 或 ods 电子表格（请用 Excel、WPS 或 LibreOffice 另存为其中一种格式）"
+        ));
     }
     if is_zip {
         archive::check_zip(path, limits)?;
@@ -195,15 +236,16 @@ pub fn read_with_limits(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| shown.clone());
-    let unreadable = |reason: String| WorkbookError::Unreadable {
+    let unreadable = |reason: Text| WorkbookError::Unreadable {
         path: shown.clone(),
         reason,
     };
     check_size(path, limits).map_err(&unreadable)?;
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
-        unreadable(format!(
-            "not a readable workbook (xlsx, xlsm, xls or ods): {}",
-            first_line(&e.to_string())
+        let reason = first_line(&e.to_string());
+        unreadable(tr!(
+            "not a readable workbook (xlsx, xlsm, xls or ods): {reason}",
+            "不是可读取的工作簿（xlsx、xlsm、xls 或 ods）：{reason}"
         ))
     })?;
     let names = wb.sheet_names().to_vec();
@@ -219,7 +261,10 @@ pub fn read_with_limits(
                 Location::Sheet {
                     sheet: name.clone(),
                 },
-                format!("a second '{kind}' sheet: keep one"),
+                tr!(
+                    "a second '{kind}' sheet: keep one",
+                    "第二个“{kind}”工作表：只保留一个"
+                ),
             ));
             continue;
         }
@@ -235,15 +280,27 @@ pub fn read_with_limits(
         }
     }
     if names.is_empty() || (ranges.is_empty() && other_sheets.is_empty()) {
+        let found = if names.is_empty() {
+            tr!("none", "无")
+        } else {
+            Text::from(names.join(", "))
+        };
         return Err(WorkbookError::Invalid {
             path: shown,
             findings: vec![DataError::new(
                 Location::file(file_name.clone()),
-                format!(
-                    "the workbook has no study sheets (found: {}); expected 'facilities' and 'activity' (设施, 活动数据): run `coreduce template` for a blank one",
-                    if names.is_empty() { "none".into() } else { names.join(", ") }
+                Text::new(
+                    format!(
+                        "the workbook has no study sheets (found: {}); expected 'facilities' and 'activity' (设施, 活动数据): run `coreduce template` for a blank one",
+                        found.en
+                    ),
+                    format!(
+                        "工作簿中没有研究所需的工作表（现有：{}）；应有“facilities”和“activity”（设施、活动数据）：运行 `coreduce template` 可得到空白工作簿",
+                        found.get(Lang::Zh)
+                    ),
                 ),
             )],
+            language: workbook_language(None, &names),
         });
     }
     for required in ["settings", "facilities", "activity"] {
@@ -256,7 +313,10 @@ pub fn read_with_limits(
             findings.push(
                 DataError::new(
                     Location::file(file_name.clone()),
-                    format!("missing sheet '{required}' (or '{alt}')"),
+                    tr!(
+                        "missing sheet '{required}' (or '{alt}')",
+                        "缺少工作表“{required}”（或“{alt}”）"
+                    ),
                 )
                 .with_hint(did_you_mean(required, names.iter().map(String::as_str))),
             );
@@ -323,11 +383,16 @@ pub fn read_with_limits(
         let years: std::collections::BTreeSet<i32> =
             study.facility_years.iter().map(|f| f.year).collect();
         if !years.is_empty() && !years.contains(&y) {
+            let listed = years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             findings.push(DataError::new(
                 at.clone(),
-                format!(
-                    "base_year {y} has no activity rows (the activity sheet has {}): roadmap, measures and uncertainty start from the base year's activity",
-                    years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+                tr!(
+                    "base_year {y} has no activity rows (the activity sheet has {listed}): roadmap, measures and uncertainty start from the base year's activity",
+                    "基准年 base_year {y} 没有活动数据行（activity 工作表中的年份为 {listed}）：路线图、措施和不确定性分析均以基准年的活动数据为起点"
                 ),
             ));
         }
@@ -343,7 +408,7 @@ pub fn read_with_limits(
                     .map(|x| x.0.clone())
                     .unwrap_or_default(),
             },
-            "no facilities listed",
+            tr!("no facilities listed", "未列出任何设施"),
         ));
     }
     if findings.is_empty() {
@@ -355,6 +420,12 @@ pub fn read_with_limits(
         Err(WorkbookError::Invalid {
             path: shown,
             findings,
+            language: workbook_language(
+                seen_settings
+                    .contains_key("language")
+                    .then_some(study.language.as_str()),
+                &names,
+            ),
         })
     }
 }

@@ -19,7 +19,7 @@ pub(super) fn read_factors(
         };
         let Ok(base) = factors.get(&id) else {
             findings.push(
-                DataError::new(at_id, format!("unknown factor '{id}'"))
+                DataError::new(at_id, tr!("unknown factor '{id}'", "未知因子“{id}”"))
                     .with_hint(did_you_mean(&id, factors.ids())),
             );
             continue;
@@ -31,28 +31,33 @@ pub(super) fn read_factors(
         let unit = match t.text(r, "unit").map(|u| Unit::parse(&u)) {
             Some(Ok(u)) => u,
             Some(Err(e)) => {
-                findings.push(DataError::new(at_u, e.to_string()));
+                findings.push(DataError::new(
+                    at_u,
+                    Text::new(e.to_string(), e.text(Lang::Zh)),
+                ));
                 continue;
             }
             None => {
+                let lib_unit = &base.unit;
                 findings.push(DataError::new(
                     at_u,
-                    format!(
-                        "the unit is empty (the library factor is in '{}')",
-                        base.unit
+                    tr!(
+                        "the unit is empty (the library factor is in '{lib_unit}')",
+                        "单位为空（因子库中该因子的单位为“{lib_unit}”）"
                     ),
                 ));
                 continue;
             }
         };
         if !unit.compatible(&base.unit) {
+            let dims = unit.dims();
+            let lib_unit = &base.unit;
+            let lib_dims = base.unit.dims();
             findings.push(DataError::new(
                 at_u,
-                format!(
-                    "unit '{unit}' ({}) does not fit factor '{id}', which is in '{}' ({})",
-                    unit.dims(),
-                    base.unit,
-                    base.unit.dims()
+                tr!(
+                    "unit '{unit}' ({dims}) does not fit factor '{id}', which is in '{lib_unit}' ({lib_dims})",
+                    "单位“{unit}”（{dims}）与因子“{id}”不相符，该因子的单位为“{lib_unit}”（{lib_dims}）"
                 ),
             ));
             continue;
@@ -74,11 +79,17 @@ pub(super) fn read_measures(t: &Table<'_>, study: &mut Study, findings: &mut Vec
         }
         let at = t.col_at(r, "measure_id");
         let Some(id) = t.text(r, "measure_id") else {
-            findings.push(DataError::new(at, "the measure id is empty"));
+            findings.push(DataError::new(
+                at,
+                tr!("the measure id is empty", "措施编号为空"),
+            ));
             continue;
         };
         let Some(field) = t.text(r, "field") else {
-            findings.push(DataError::new(t.col_at(r, "field"), "the field is empty"));
+            findings.push(DataError::new(
+                t.col_at(r, "field"),
+                tr!("the field is empty", "字段为空"),
+            ));
             continue;
         };
         let at_v = t.col_at(r, "value");
@@ -127,12 +138,15 @@ pub(super) fn read_scenarios(t: &Table<'_>, study: &mut Study, findings: &mut Ve
         let Some(scenario) = t.text(r, "scenario") else {
             findings.push(DataError::new(
                 t.col_at(r, "scenario"),
-                "the scenario is empty",
+                tr!("the scenario is empty", "情景为空"),
             ));
             continue;
         };
         let Some(field) = t.text(r, "field") else {
-            findings.push(DataError::new(t.col_at(r, "field"), "the field is empty"));
+            findings.push(DataError::new(
+                t.col_at(r, "field"),
+                tr!("the field is empty", "字段为空"),
+            ));
             continue;
         };
         let year = match year_of(t.get(r, "year"), &t.col_at(r, "year")) {
@@ -177,13 +191,19 @@ pub(super) fn read_targets(t: &Table<'_>, study: &mut Study, findings: &mut Vec<
         }
         let at = t.col_at(r, "target_id");
         let Some(id) = t.text(r, "target_id") else {
-            findings.push(DataError::new(at, "the target id is empty"));
+            findings.push(DataError::new(
+                at,
+                tr!("the target id is empty", "目标编号为空"),
+            ));
             continue;
         };
         let year = match year_of(t.get(r, "year"), &t.col_at(r, "year")) {
             Ok(Some(y)) => y,
             Ok(None) => {
-                findings.push(DataError::new(t.col_at(r, "year"), "the year is empty"));
+                findings.push(DataError::new(
+                    t.col_at(r, "year"),
+                    tr!("the year is empty", "年份为空"),
+                ));
                 continue;
             }
             Err(e) => {

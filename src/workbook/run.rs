@@ -7,6 +7,7 @@ use crate::accounting::{compute, ComputedStudy};
 use crate::error::{DataError, Error, Location};
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
+use crate::text::{Lang, Text};
 
 /// A workbook study, computed (the engine's [`ComputedStudy`]).
 pub type WorkbookRun = ComputedStudy;
@@ -19,22 +20,18 @@ pub fn run_workbook(
     sectors: &SectorLibrary,
 ) -> Result<WorkbookRun, WorkbookError> {
     let study = super::read(path, factors, sectors)?;
-    compute(study, factors, sectors).map_err(|e| match e {
-        Error::Data(e) => invalid(path, vec![e]),
-        Error::Invalid(es) => invalid(path, es),
-        e => invalid(
-            path,
-            vec![DataError::new(
-                Location::file(path.display().to_string()),
-                e.to_string(),
-            )],
-        ),
-    })
-}
-
-fn invalid(path: &std::path::Path, findings: Vec<DataError>) -> WorkbookError {
-    WorkbookError::Invalid {
+    let language = Lang::of_setting(&study.language);
+    let invalid = |findings| WorkbookError::Invalid {
         path: path.display().to_string(),
         findings,
-    }
+        language,
+    };
+    compute(study, factors, sectors).map_err(|e| match e {
+        Error::Data(e) => invalid(vec![e]),
+        Error::Invalid(es) => invalid(es),
+        e => invalid(vec![DataError::new(
+            Location::file(path.display().to_string()),
+            Text::new(e.to_string(), e.text(Lang::Zh)),
+        )]),
+    })
 }

@@ -40,7 +40,10 @@ pub(super) fn read_settings(
             continue;
         }
         let Some(key) = t.text(r, "key") else {
-            findings.push(DataError::new(t.col_at(r, "key"), "the key is empty"));
+            findings.push(DataError::new(
+                t.col_at(r, "key"),
+                tr!("the key is empty", "参数名（key）为空"),
+            ));
             continue;
         };
         let key = key.to_lowercase();
@@ -48,7 +51,10 @@ pub(super) fn read_settings(
         if let Some(first) = seen.insert(key.clone(), t.col_at(r, "key")) {
             findings.push(DataError::new(
                 t.col_at(r, "key"),
-                format!("setting '{key}' is repeated (first at {first})"),
+                tr!(
+                    "setting '{key}' is repeated (first at {first})",
+                    "设置项“{key}”重复（首次出现于 {first}）"
+                ),
             ));
             continue;
         }
@@ -59,14 +65,17 @@ pub(super) fn read_settings(
                 Ok(y) if (1990..=2100).contains(&y) => study.base_year = Some(y),
                 _ => findings.push(DataError::new(
                     at,
-                    format!("base_year '{value}' is not a year"),
+                    tr!("base_year '{value}' is not a year", "base_year“{value}”不是有效年份"),
                 )),
             },
             "gwp" => match GwpSet::parse(&value) {
                 Some(g) => study.settings.gwp = g,
                 None => findings.push(DataError::new(
                     at,
-                    format!("gwp '{value}' is not one of SAR, AR4, AR5, AR6"),
+                    tr!(
+                        "gwp '{value}' is not one of SAR, AR4, AR5, AR6",
+                        "gwp“{value}”不是 SAR、AR4、AR5、AR6 之一"
+                    ),
                 )),
             },
             "view" => match value.to_lowercase().as_str() {
@@ -74,7 +83,10 @@ pub(super) fn read_settings(
                 "footprint" | "足迹" | "全口径" => study.settings.view = View::Footprint,
                 _ => findings.push(DataError::new(
                     at,
-                    format!("view '{value}' is not 'compliance' or 'footprint'"),
+                    tr!(
+                        "view '{value}' is not 'compliance' or 'footprint'",
+                        "view“{value}”不是“compliance”或“footprint”"
+                    ),
                 )),
             },
             "scope2" => match value.trim().to_lowercase().replace(['-', '_', ' '], "").as_str() {
@@ -86,7 +98,10 @@ pub(super) fn read_settings(
                 }
                 _ => findings.push(DataError::new(
                     at,
-                    format!("scope2 '{value}' is not 'location' (grid average, the official methods' rule) or 'market' (green-power contracts at 0, the rest at the residual factor)"),
+                    tr!(
+                        "scope2 '{value}' is not 'location' (grid average, the official methods' rule) or 'market' (green-power contracts at 0, the rest at the residual factor)",
+                        "scope2“{value}”既不是“location”（按电网平均排放因子，即官方核算方法的规则），也不是“market”（绿电合同电量计为 0，其余电量按剩余电网排放因子计）"
+                    ),
                 )),
             },
             "language" => match value.to_lowercase().as_str() {
@@ -99,7 +114,10 @@ pub(super) fn read_settings(
                 }
                 _ => findings.push(DataError::new(
                     at,
-                    format!("language '{value}' is not zh or en"),
+                    tr!(
+                        "language '{value}' is not zh or en",
+                        "language“{value}”不是 zh 或 en"
+                    ),
                 )),
             },
             "grid_factor" | "heat_factor" | "residual_grid_factor" => {
@@ -109,14 +127,17 @@ pub(super) fn read_settings(
                         let Some(u) = unit else {
                             findings.push(DataError::new(
                                 t.col_at(r, "unit"),
-                                format!("a numeric {key} needs its unit (e.g. tCO2/MWh)"),
+                                tr!(
+                                    "a numeric {key} needs its unit (e.g. tCO2/MWh)",
+                                    "以数值填写的 {key} 须注明单位（如 tCO2/MWh）"
+                                ),
                             ));
                             continue;
                         };
                         match Quantity::parse(v, &u) {
                             Ok(_) if v < Decimal::ZERO => findings.push(DataError::new(
                                 t.col_at(r, "value"),
-                                format!("{key} {v} cannot be negative"),
+                                tr!("{key} {v} cannot be negative", "{key} {v} 不能为负数"),
                             )),
                             Ok(q) if q.unit.compatible(&Unit::parse("tCO2/MWh").unwrap_or_else(|_| Unit::one())) => {
                                 if key == "grid_factor" {
@@ -125,11 +146,20 @@ pub(super) fn read_settings(
                                     study.settings.residual_grid = GridFactor::Value(q)
                                 }
                             }
-                            Ok(q) => findings.push(DataError::new(
+                            Ok(q) => {
+                                let unit = &q.unit;
+                                findings.push(DataError::new(
+                                    t.col_at(r, "unit"),
+                                    tr!(
+                                        "{key} unit '{unit}' is not a mass per energy (e.g. tCO2/MWh)",
+                                        "{key} 的单位“{unit}”不是单位能量的质量（如 tCO2/MWh）"
+                                    ),
+                                ))
+                            }
+                            Err(e) => findings.push(DataError::new(
                                 t.col_at(r, "unit"),
-                                format!("{key} unit '{}' is not a mass per energy (e.g. tCO2/MWh)", q.unit),
+                                Text::new(e.to_string(), e.text(Lang::Zh)),
                             )),
-                            Err(e) => findings.push(DataError::new(t.col_at(r, "unit"), e.to_string())),
                         }
                     }
                     _ => {
@@ -145,7 +175,7 @@ pub(super) fn read_settings(
                             }
                         } else {
                             findings.push(
-                                DataError::new(at, format!("unknown factor '{id}'"))
+                                DataError::new(at, tr!("unknown factor '{id}'", "未知因子“{id}”"))
                                     .with_hint(did_you_mean(&id, factors.ids())),
                             );
                         }
@@ -161,17 +191,20 @@ pub(super) fn read_settings(
                             .editions
                             .insert(s.id.clone(), value.trim().to_string());
                     }
-                    Ok(s) => findings.push(
-                        DataError::new(
-                            at,
-                            format!(
-                                "'{value}' is not an edition of {} ({})",
-                                s.id,
-                                s.editions.keys().cloned().collect::<Vec<_>>().join(", ")
-                            ),
+                    Ok(s) => {
+                        let sid = &s.id;
+                        let list = s.editions.keys().cloned().collect::<Vec<_>>().join(", ");
+                        findings.push(
+                            DataError::new(
+                                at,
+                                tr!(
+                                    "'{value}' is not an edition of {sid} ({list})",
+                                    "“{value}”不是 {sid} 的版本（可选版本：{list}）"
+                                ),
+                            )
+                            .with_hint(did_you_mean(&value, s.editions.keys().map(String::as_str))),
                         )
-                        .with_hint(did_you_mean(&value, s.editions.keys().map(String::as_str))),
-                    ),
+                    }
                     Err(m) => findings.push(DataError::new(t.col_at(r, "key"), m)),
                 }
             }
@@ -184,7 +217,13 @@ pub(super) fn read_settings(
                             v
                         };
                         if let Some(problem) = crate::study::MetricInputs::problem(&key, v) {
-                            findings.push(DataError::new(at, format!("{key} {v} {problem}")));
+                            findings.push(DataError::new(
+                                at,
+                                Text::new(
+                                    format!("{key} {v} {}", problem.en),
+                                    format!("{key} {v} {}", problem.get(Lang::Zh)),
+                                ),
+                            ));
                             continue;
                         }
                         let m = &mut study.metric;
@@ -195,7 +234,7 @@ pub(super) fn read_settings(
                             _ => m.value_water_eq = Some(v),
                         }
                     }
-                    Ok(None) => findings.push(DataError::new(at, format!("{key} is empty"))),
+                    Ok(None) => findings.push(DataError::new(at, tr!("{key} is empty", "{key} 为空"))),
                     Err(e) => findings.push(e),
                 }
             }
@@ -213,8 +252,9 @@ pub(super) fn read_settings(
                         None => findings.push(
                             DataError::new(
                                 at,
-                                format!(
-                                    "coordinate_pollutant '{v}' is not a substance code or APeq"
+                                tr!(
+                                    "coordinate_pollutant '{v}' is not a substance code or APeq",
+                                    "coordinate_pollutant“{v}”不是物质代码或 APeq"
                                 ),
                             )
                             .with_hint(did_you_mean(v, crate::substance::Substance::codes())),
@@ -231,12 +271,18 @@ pub(super) fn read_settings(
                     }
                     _ => findings.push(DataError::new(
                         at,
-                        format!("index_weights '{value}' must be three numbers from 0 to 1,000,000 for CO2e, air and water equivalents, e.g. 0.5,0.3,0.2"),
+                        tr!(
+                            "index_weights '{value}' must be three numbers from 0 to 1,000,000 for CO2e, air and water equivalents, e.g. 0.5,0.3,0.2",
+                            "index_weights“{value}”须为 3 个 0 至 1,000,000 之间的数，依次对应 CO2e、大气污染当量和水污染当量，如 0.5,0.3,0.2"
+                        ),
                     )),
                 }
             }
             other => findings.push(
-                DataError::new(t.col_at(r, "key"), format!("unknown setting '{other}'"))
+                DataError::new(
+                    t.col_at(r, "key"),
+                    tr!("unknown setting '{other}'", "未知设置项“{other}”"),
+                )
                     .with_hint(did_you_mean(other, SETTING_KEYS.iter().copied())),
             ),
         }
@@ -247,29 +293,49 @@ pub(super) fn read_settings(
 /// One notice per setting left to its documented default.
 pub(super) fn default_notices(study: &mut Study, seen: &BTreeMap<String, Location>) {
     for (key, default) in [
-        ("gwp", "AR5 (the set of MEE 2024)"),
+        (
+            "gwp",
+            tr!(
+                "AR5 (the set of MEE 2024)",
+                "AR5（生态环境部 2024 年指南所用取值）"
+            ),
+        ),
         (
             "grid_factor",
-            "grid.sc.avg (Sichuan's average grid factor of each year)",
+            tr!(
+                "grid.sc.avg (Sichuan's average grid factor of each year)",
+                "grid.sc.avg（四川省各年平均电网排放因子）"
+            ),
         ),
-        ("view", "footprint (scope 1 + 2)"),
+        (
+            "view",
+            tr!("footprint (scope 1 + 2)", "footprint（范围一 + 范围二）"),
+        ),
     ] {
         if !seen.contains_key(key) {
-            study.notices.push(format!(
-                "settings: no '{key}'; the default {default} is used"
+            study.notices.push(Text::new(
+                format!("settings: no '{key}'; the default {} is used", default.en),
+                format!(
+                    "settings：未填写“{key}”；采用缺省值 {}",
+                    default.get(Lang::Zh)
+                ),
             ));
         }
     }
     if !seen.contains_key("base_year") {
         if let Some(y) = study.chosen_base_year() {
-            study.notices.push(format!(
-                "settings: no 'base_year'; the latest year of the activity sheet, {y}, is the base year of roadmap, measures and uncertainty{}",
-                if study.facility_years.iter().any(|f| f.year != y) {
-                    " (the other years are not added to it)"
-                } else {
-                    ""
-                }
-            ));
+            let other_years = study.facility_years.iter().any(|f| f.year != y);
+            study.notices.push(if other_years {
+                tr!(
+                    "settings: no 'base_year'; the latest year of the activity sheet, {y}, is the base year of roadmap, measures and uncertainty (the other years are not added to it)",
+                    "settings：未填写“base_year”；以活动数据工作表中最近的年份 {y} 作为路线图、措施和不确定性分析的基准年（其他年份不计入）"
+                )
+            } else {
+                tr!(
+                    "settings: no 'base_year'; the latest year of the activity sheet, {y}, is the base year of roadmap, measures and uncertainty",
+                    "settings：未填写“base_year”；以活动数据工作表中最近的年份 {y} 作为路线图、措施和不确定性分析的基准年"
+                )
+            });
         }
     }
 }

@@ -5,20 +5,17 @@
 use crate::error::{Error, Result};
 use crate::graph::items::item_examples;
 use crate::graph::SectorLibrary;
+use crate::tr;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, Format, Formula, Note, Workbook, Worksheet, XlsxError,
 };
 use std::path::Path;
 
 /// The language of sheet names, headers and instructions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Zh,
-}
+pub use crate::text::Lang;
 
 fn xl(e: XlsxError) -> Error {
-    Error::Request(format!("cannot write the workbook: {e}"))
+    Error::request(tr!("cannot write the workbook: {e}", "无法写入工作簿：{e}"))
 }
 
 struct Names {
@@ -167,13 +164,14 @@ pub fn write_template(
     force: bool,
 ) -> Result<()> {
     if path.exists() && !force {
-        return Err(Error::Request(format!(
-            "'{}' exists: choose another --out, or pass --force to replace it",
-            path.display()
+        let shown = path.display();
+        return Err(Error::request(tr!(
+            "'{shown}' exists: choose another --out, or pass --force to replace it",
+            "“{shown}”已存在：请另选 --out，或加上 --force 以替换该文件"
         )));
     }
     let sector = match sector {
-        Some(s) => Some(sectors.get(s).map_err(Error::Request)?.id.clone()),
+        Some(s) => Some(sectors.get(s).map_err(Error::request)?.id.clone()),
         None => None,
     };
     crate::output::atomic_write(path, &[], |tmp| {
