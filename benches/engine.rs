@@ -88,6 +88,7 @@ fn workbook_to_format(c: &mut Criterion) {
                     &lib,
                     &s,
                     &study.facility_years,
+                    coreduce::Lang::En,
                 )
                 .unwrap()
             })

@@ -218,6 +218,45 @@ fn a_chinese_study_is_answered_in_chinese() {
     // The CSV keeps its stable English field names.
     let csv = std::fs::read_to_string(p.join("r.csv")).unwrap();
     assert!(csv.starts_with("facility_id,year,sector,process,source,substance"));
+    // The report beside it gives the warnings in Chinese.
+    let html = std::fs::read_to_string(p.join("report.html")).unwrap();
+    assert!(html.contains("固体燃料“raw_coal”采用缺省低位发热量"));
+    assert!(!html.contains("default NCV used for solid fuel"));
+    // The xlsx: Chinese headers and warnings under the same sheet names.
+    let o = coreduce(&["inventory", "study.xlsx", "--out", "r.xlsx"], p);
+    assert!(o.status.success(), "{:?}", text(&o));
+    use calamine::Reader as _;
+    let mut book = calamine::open_workbook_auto(p.join("r.xlsx")).unwrap();
+    let first_row = |book: &mut calamine::Sheets<_>, sheet: &str| -> Vec<String> {
+        let range = book.worksheet_range(sheet).unwrap();
+        range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    };
+    let summary = first_row(&mut book, "summary");
+    assert_eq!(&summary[..4], ["设施编号", "名称", "行业", "技术"]);
+    assert!(summary.contains(&"范围二 CO2，基于市场法（吨）".to_string()));
+    let by_facility = first_row(&mut book, "by-facility");
+    assert!(
+        by_facility.contains(&"CO2e（吨）".to_string()),
+        "{by_facility:?}"
+    );
+    assert_eq!(
+        first_row(&mut book, "warnings"),
+        ["设施编号", "年份", "位置", "警告"]
+    );
+    let warnings = book.worksheet_range("warnings").unwrap();
+    let texts: Vec<String> = warnings.rows().skip(1).map(|r| r[3].to_string()).collect();
+    assert!(
+        texts.iter().any(|t| t.starts_with("固体燃料“raw_coal”")),
+        "{texts:?}"
+    );
+    let places: Vec<String> = warnings.rows().skip(1).map(|r| r[2].to_string()).collect();
+    assert!(places.iter().all(|p| p.starts_with("设施“")), "{places:?}");
 
     // A finding in a workbook that says `language zh`: Chinese, same cell.
     let mut wb = rust_xlsxwriter::Workbook::new();

@@ -104,6 +104,7 @@ pub(crate) fn inventory_to_file(
             &lib,
             sectors,
             &study.facility_years,
+            message_lang(),
         )
         .map_err(located)?;
         let report = coreduce::report::write_beside(

@@ -34,6 +34,7 @@ use crate::error::{Error, Result};
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
 use crate::output::atomic_write;
+use crate::text::Lang;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -85,13 +86,20 @@ impl Format {
         }
     }
 
-    /// Opens a writer of this format on `path` (a fresh temporary file).
-    pub fn open(self, path: &Path, lib: &FactorLibrary) -> Result<Box<dyn InventoryWriter>> {
+    /// Opens a writer of this format on `path` (a fresh temporary file);
+    /// `lang` is the language of the xlsx headers and warnings (CSV and JSON
+    /// keep their stable English field names).
+    pub fn open(
+        self,
+        path: &Path,
+        lib: &FactorLibrary,
+        lang: Lang,
+    ) -> Result<Box<dyn InventoryWriter>> {
         Ok(match self {
             Format::Csv => Box::new(self::csv::CsvWriter::create(path, lib, b',')?),
             Format::Tsv => Box::new(self::csv::CsvWriter::create(path, lib, b'\t')?),
             Format::Json => Box::new(self::json::JsonWriter::create(path)?),
-            Format::Xlsx => Box::new(self::xlsx::XlsxWriter::create(path, lib)?),
+            Format::Xlsx => Box::new(self::xlsx::XlsxWriter::create(path, lib, lang)?),
         })
     }
 }
@@ -129,7 +137,8 @@ pub struct WrittenRun {
 pub const BATCH: usize = 512;
 
 /// Computes every facility-year and writes the inventory to `path` (format by
-/// extension) as it goes. All or nothing: on any finding no file is left.
+/// extension) as it goes, the xlsx in `lang`. All or nothing: on any
+/// finding no file is left.
 /// `protected` paths (the inputs) are never written.
 pub fn write_inventory_run(
     path: &Path,
@@ -138,6 +147,7 @@ pub fn write_inventory_run(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
     facility_years: &[FacilityYear],
+    lang: Lang,
 ) -> Result<WrittenRun> {
     let format = Format::of_path(path)?;
     let mut run = WrittenRun {
@@ -146,7 +156,7 @@ pub fn write_inventory_run(
         rows: 0,
     };
     atomic_write(path, protected, |tmp| {
-        let mut writer = format.open(tmp, lib)?;
+        let mut writer = format.open(tmp, lib, lang)?;
         inventories_in_batches(settings, lib, sectors, facility_years, BATCH, |batch| {
             writer.write(batch)?;
             keep_summaries(&mut run, batch);
@@ -195,7 +205,7 @@ pub fn write_results(
     let format = Format::of_path(path)?;
     let factor_ids: BTreeSet<String> = inventories.iter().flat_map(|i| i.factor_ids()).collect();
     atomic_write(path, protected, |tmp| {
-        let mut writer = format.open(tmp, lib)?;
+        let mut writer = format.open(tmp, lib, Lang::En)?;
         writer.write(inventories)?;
         writer.finish(&RunSummary {
             inventories,

@@ -10,6 +10,7 @@ use crate::accounting::Inventory;
 use crate::error::Result;
 use crate::factors::FactorLibrary;
 use crate::output::neutralise;
+use crate::text::Lang;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -37,19 +38,99 @@ pub(crate) struct XlsxWriter {
     overrides: BTreeSet<String>,
     number: Format,
     bold: Format,
+    lang: Lang,
 }
 
-fn headers(ws: &mut Worksheet, cols: &[&str], bold: &Format) -> std::result::Result<(), XlsxError> {
+/// The Chinese of every fixed column header of the inventory workbook, for
+/// a Chinese study (`language zh`): the sheets keep their English names and
+/// the CSV and JSON their English field names, so scripts read all studies
+/// alike, while people read the headers in their language.
+const HEADERS_ZH: &[(&str, &str)] = &[
+    ("facility_id", "设施编号"),
+    ("name", "名称"),
+    ("year", "年份"),
+    ("sector", "行业"),
+    ("process", "工序"),
+    ("source", "排放源"),
+    ("substance", "物质"),
+    ("amount", "排放量"),
+    ("amount_outside_view", "口径外排放量"),
+    ("unit", "单位"),
+    ("tier", "层级（Tier）"),
+    ("factor_ids", "因子编号"),
+    ("scope", "范围"),
+    ("in_view", "计入口径"),
+    ("city", "市（州）"),
+    ("county", "县（市、区）"),
+    ("technology", "技术"),
+    ("edition", "核算版本"),
+    ("overrides", "覆盖的因子"),
+    ("output", "产量"),
+    ("output_unit", "产量单位"),
+    ("CO2e (t, view)", "CO2e（吨，按口径）"),
+    ("scope 1 CO2e", "范围一 CO2e（吨）"),
+    ("scope 2 CO2e", "范围二 CO2e（吨）"),
+    ("biogenic CO2 memo", "生物质 CO2（备忘项，吨）"),
+    ("energy (tce)", "综合能耗（吨标准煤）"),
+    ("air pollution eq.", "大气污染当量"),
+    ("water pollution eq.", "水污染当量"),
+    ("CO2e per output", "单位产品 CO2e"),
+    ("GWP", "GWP 取值"),
+    ("view", "核算口径"),
+    ("grid factor", "电网排放因子"),
+    (
+        "scope 2 CO2, location-based (t)",
+        "范围二 CO2，基于位置法（吨）",
+    ),
+    (
+        "scope 2 CO2, market-based (t)",
+        "范围二 CO2，基于市场法（吨）",
+    ),
+    ("factor_id", "因子编号"),
+    ("value", "数值"),
+    ("confidence", "可信度"),
+    ("locator", "出处位置"),
+    ("origin", "来源类型"),
+    ("replaced value", "被替换的数值"),
+    ("note", "说明"),
+    ("where", "位置"),
+    ("warning", "警告"),
+];
+
+/// A column header in `lang`; by-facility's substance columns (`SO2 (t)`,
+/// `CO2_bio outside view (t)`) are formed the same way in Chinese.
+fn header_in(en: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return en.to_string();
+    }
+    if let Some((_, zh)) = HEADERS_ZH.iter().find(|(e, _)| *e == en) {
+        return zh.to_string();
+    }
+    if let Some(sub) = en.strip_suffix(" outside view (t)") {
+        return format!("{sub} 口径外（吨）");
+    }
+    if let Some(sub) = en.strip_suffix(" (t)") {
+        return format!("{sub}（吨）");
+    }
+    en.to_string()
+}
+
+fn headers(
+    ws: &mut Worksheet,
+    cols: &[&str],
+    bold: &Format,
+    lang: Lang,
+) -> std::result::Result<(), XlsxError> {
     for (c, h) in cols.iter().enumerate() {
         ws.set_column_width(c as u16, 16)?;
-        ws.write_text_with_format(0, c as u16, *h, bold)?;
+        ws.write_text_with_format(0, c as u16, header_in(h, lang), bold)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
 
 impl XlsxWriter {
-    pub(crate) fn create(path: &Path, lib: &FactorLibrary) -> Result<Self> {
+    pub(crate) fn create(path: &Path, lib: &FactorLibrary, lang: Lang) -> Result<Self> {
         let xe = |e: XlsxError| write_error(path, "xlsx", e);
         let mut wb = Workbook::new();
         // The constant-memory sheet's scratch file sits beside the output.
@@ -77,7 +158,7 @@ impl XlsxWriter {
             ws.set_name(*name).map_err(xe)?;
         }
         let ws = wb.worksheet_from_index(BY_PROCESS).map_err(xe)?;
-        headers(ws, &CSV_COLUMNS, &bold).map_err(xe)?;
+        headers(ws, &CSV_COLUMNS, &bold, lang).map_err(xe)?;
         Ok(XlsxWriter {
             wb,
             path: path.to_path_buf(),
@@ -87,6 +168,7 @@ impl XlsxWriter {
             overrides: override_ids(lib),
             number: Format::new().set_num_format("#,##0.000000"),
             bold,
+            lang,
         })
     }
 
@@ -99,6 +181,7 @@ impl XlsxWriter {
             overrides,
             number,
             bold,
+            lang,
             ..
         } = self;
         for inv in inventories {
@@ -111,7 +194,7 @@ impl XlsxWriter {
                     *by_process = wb.worksheets().len();
                     let ws = wb.add_worksheet_with_constant_memory();
                     ws.set_name(format!("by-process ({by_process_parts})"))?;
-                    headers(ws, &CSV_COLUMNS, bold)?;
+                    headers(ws, &CSV_COLUMNS, bold, *lang)?;
                     *next_row = 1;
                 }
                 let ws = wb.worksheet_from_index(*by_process)?;
@@ -157,7 +240,8 @@ impl XlsxWriter {
             self.next_row.saturating_sub(1).max(1),
             CSV_COLUMNS.len() as u16 - 1,
         )?;
-        let headers = |ws: &mut Worksheet, cols: &[&str]| headers(ws, cols, &bold);
+        let lang = self.lang;
+        let headers = |ws: &mut Worksheet, cols: &[&str]| headers(ws, cols, &bold, lang);
         // Summary: one row per facility-year.
         let ws = wb.worksheet_from_index(SUMMARY)?;
         let cols = [
@@ -317,8 +401,8 @@ impl XlsxWriter {
                 }
                 ws.write_text(r, 0, neutralise(&inv.facility_id))?;
                 ws.write_number(r, 1, inv.year)?;
-                ws.write_text(r, 2, neutralise(&w.location))?;
-                ws.write_text(r, 3, neutralise(&w.message))?;
+                ws.write_text(r, 2, neutralise(w.location_in(lang)))?;
+                ws.write_text(r, 3, neutralise(w.message_in(lang)))?;
                 r += 1;
             }
         }
