@@ -125,8 +125,8 @@ pub(crate) fn measures_cmd(
             e.measure,
             er("CO2e").round_dp(1),
             er(&ms.pollutant).round_dp(1),
-            p.quadrant.label(),
-            format!("{:?}", p.elasticity.class),
+            p.quadrant.name().get(message_lang()),
+            p.elasticity.class.name().get(message_lang()),
             show(p.cost_per_t_co2e),
             show(p.mac_adjusted),
             p.degree_index

@@ -3,6 +3,8 @@
 //! a tagged result, the capital recovery factor and unit costs. Nothing here
 //! returns NaN or infinity: undefined values are `None` or a tag.
 
+use crate::text::Text;
+use crate::tr;
 use rust_decimal::{Decimal, MathematicalOps};
 use serde::Serialize;
 
@@ -73,6 +75,16 @@ impl Quadrant {
             (Equal, _) => Quadrant::PollutantAxis,
         }
     }
+    /// Roman numeral or axis name in either language, for tables and plots.
+    pub fn name(self) -> Text {
+        match self {
+            Quadrant::GhgAxis => tr!("x axis", "x 轴"),
+            Quadrant::PollutantAxis => tr!("y axis", "y 轴"),
+            Quadrant::NoEffect => tr!("origin", "原点"),
+            q => Text::neutral(q.label()),
+        }
+    }
+
     /// Roman numeral or axis name, for tables and plots.
     pub fn label(self) -> &'static str {
         match self {
@@ -107,6 +119,26 @@ pub enum ElasticityClass {
     NoEffectOnGhg,
     /// Neither changes, or a baseline is zero so r is undefined.
     Undefined,
+}
+
+impl ElasticityClass {
+    /// What the class means, for tables and the report.
+    pub fn name(self) -> Text {
+        match self {
+            ElasticityClass::CoControlEqual => tr!("co-control, equal", "协同，等幅"),
+            ElasticityClass::CoControlGhgMore => tr!("co-control, GHG more", "协同，降碳更多"),
+            ElasticityClass::CoControlPollutantMore => {
+                tr!("co-control, pollutant more", "协同，减污更多")
+            }
+            ElasticityClass::TradeOff => tr!("trade-off", "此消彼长"),
+            ElasticityClass::BothIncrease => tr!("both increase", "双增"),
+            ElasticityClass::NoEffectOnPollutant => {
+                tr!("no effect on the pollutant", "对污染物无影响")
+            }
+            ElasticityClass::NoEffectOnGhg => tr!("no effect on GHG", "对温室气体无影响"),
+            ElasticityClass::Undefined => tr!("undefined", "无定义"),
+        }
+    }
 }
 
 /// The elasticity as a tagged result with both relative reductions beside it.

@@ -44,6 +44,14 @@ struct T {
 }
 
 impl T {
+    fn lang(&self) -> Lang {
+        if self.zh {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
     fn s<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
         if self.zh {
             zh
@@ -708,8 +716,8 @@ pub fn render(input: &ReportInput<'_>) -> String {
                     opt(p.relative.get("CO2e").copied(), &t),
                     opt(p.relative.get(&p.pollutant).copied(), &t),
                     opt(p.elasticity.value, &t),
-                    class_name(p.elasticity.class, &t).to_string(),
-                    quadrant_name(p.quadrant, &t).to_string(),
+                    class_name(p.elasticity.class, &t),
+                    quadrant_name(p.quadrant, &t),
                     opt(p.cost_per_t_co2e, &t),
                     opt(p.mac_adjusted, &t),
                     opt(p.degree_index, &t),
@@ -872,32 +880,13 @@ fn sector_name(sectors: &SectorLibrary, id: &str, t: &T) -> String {
 }
 
 /// What an elasticity class means, in the report's language.
-fn class_name(c: crate::measures::metrics::ElasticityClass, t: &T) -> &'static str {
-    use crate::measures::metrics::ElasticityClass as C;
-    match c {
-        C::CoControlEqual => t.s("co-control, equal", "协同，等幅"),
-        C::CoControlGhgMore => t.s("co-control, GHG more", "协同，降碳更多"),
-        C::CoControlPollutantMore => t.s("co-control, pollutant more", "协同，减污更多"),
-        C::TradeOff => t.s("trade-off", "此消彼长"),
-        C::BothIncrease => t.s("both increase", "双增"),
-        C::NoEffectOnPollutant => t.s("no effect on the pollutant", "对污染物无影响"),
-        C::NoEffectOnGhg => t.s("no effect on GHG", "对温室气体无影响"),
-        C::Undefined => t.s("undefined", "无定义"),
-    }
+fn class_name(c: crate::measures::metrics::ElasticityClass, t: &T) -> String {
+    c.name().get(t.lang()).to_string()
 }
 
 /// A quadrant of the co-control coordinate system, in the report's language.
-fn quadrant_name(q: crate::measures::metrics::Quadrant, t: &T) -> &'static str {
-    use crate::measures::metrics::Quadrant as Q;
-    match q {
-        Q::CoControl => "I",
-        Q::PollutantOnly => "II",
-        Q::BothIncrease => "III",
-        Q::GhgOnly => "IV",
-        Q::GhgAxis => t.s("x axis", "x 轴"),
-        Q::PollutantAxis => t.s("y axis", "y 轴"),
-        Q::NoEffect => t.s("origin", "原点"),
-    }
+fn quadrant_name(q: crate::measures::metrics::Quadrant, t: &T) -> String {
+    q.name().get(t.lang()).to_string()
 }
 
 /// The substances whose intervals the report shows.
