@@ -83,6 +83,15 @@ impl From<&str> for Text {
     }
 }
 
+/// Machine-readable outputs carry the English: a `Text` field serialises as
+/// its English string, so the JSON's shape and words do not depend on the
+/// study's language.
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.en)
+    }
+}
+
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.en)

@@ -440,7 +440,10 @@ fn roadmap_without_a_workbook_runs_the_builtin_study() {
     let o = coreduce(&["roadmap", "--out", "out"], dir.path());
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
-    assert!(out.contains("least cost (least_cost): solved"), "{out}");
+    assert!(
+        out.contains("least-cost deployment (least_cost): solved"),
+        "{out}"
+    );
     for f in ["roadmap.xlsx", "iamc.csv", "iamc.xlsx", "roadmap.json"] {
         assert!(dir.path().join("out").join(f).exists(), "{f}");
     }

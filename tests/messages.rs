@@ -7,7 +7,8 @@
 //! `format!`; no function returns a `String` error (`Err(format!(…))`); and
 //! every `tr!` has Chinese in its Chinese text and the same named
 //! placeholders in both, so neither language loses a value (a placeholder
-//! named `plural…` carries English grammar only and may be left out).
+//! named `plural…` carries English grammar only and may be left out; `x_zh`
+//! in the Chinese stands for `x` in the English, a value with a Chinese form).
 
 use std::path::{Path, PathBuf};
 
@@ -280,11 +281,20 @@ fn unmatched_pairs(path: &str, src: &str) -> Vec<String> {
                 "{path}:{line}: the Chinese text has no Chinese: \"{zh}\""
             ));
         }
-        if named_placeholders(&en) != named_placeholders(&zh) {
+        let zh_names: Vec<String> = {
+            let mut names: Vec<String> = named_placeholders(&zh)
+                .into_iter()
+                .map(|n| n.strip_suffix("_zh").map(str::to_string).unwrap_or(n))
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        };
+        if named_placeholders(&en) != zh_names {
             found.push(format!(
                 "{path}:{line}: placeholders differ: {:?} in English, {:?} in Chinese",
                 named_placeholders(&en),
-                named_placeholders(&zh)
+                zh_names
             ));
         }
     }

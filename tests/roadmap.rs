@@ -185,7 +185,7 @@ fn optimiser_finds_the_hand_worked_optimum() {
     assert!((pv - price * pv_years).abs() < 0.01 * price, "{pv}");
     assert_eq!(lc.prices[0].holds_until, 2026);
     assert!(lc.prices[0].binding);
-    assert!(lc.prices[0].note.is_empty(), "{}", lc.prices[0].note);
+    assert!(lc.prices[0].note.en.is_empty(), "{}", lc.prices[0].note);
     // Independent sources: the exact re-run meets the target.
     let sc = rep.scenarios.iter().find(|x| x.scenario == "lc").unwrap();
     assert!(sc.attainment[0].met_in_year, "{:?}", sc.attainment[0]);
@@ -258,7 +258,7 @@ fn discounted_duals_are_the_marginal_measure_s_unit_cost() {
             p.target
         );
         // Within the candidates' unit costs (m2's ≤ m3's): no note.
-        assert!(p.note.is_empty(), "{}", p.note);
+        assert!(p.note.en.is_empty(), "{}", p.note);
         assert!(p.unit_cost_high.unwrap().to_f64().unwrap() >= mac * 0.99);
     }
 }
@@ -309,9 +309,15 @@ fn an_infeasible_target_is_explained() {
     let lc = rep.least_cost.unwrap();
     assert_eq!(lc.status, "infeasible");
     let msg = &lc.explanations[0];
-    assert!(msg.starts_with("target 'co2e-2024' (CO2e ≤"), "{msg}");
-    assert!(msg.contains("in 2024, province) cannot be met"), "{msg}");
-    assert!(msg.ends_with("short by 100"), "{msg}");
+    assert!(msg.en.starts_with("target 'co2e-2024' (CO2e ≤"), "{msg}");
+    assert!(msg.en.contains("in 2024, province) cannot be met"), "{msg}");
+    assert!(msg.en.ends_with("short by 100"), "{msg}");
+    let zh = msg.get(coreduce::Lang::Zh);
+    assert!(zh.starts_with("目标“co2e-2024”（2024 年 CO2e ≤"), "{zh}");
+    assert!(
+        zh.contains("，全省）无法达成") && zh.ends_with("仍差 100"),
+        "{zh}"
+    );
 }
 
 #[test]
@@ -386,7 +392,7 @@ fn builtin_study_runs_and_its_iamc_table_parses_back() {
     for p in &lc.prices {
         let (lo, hi) = (p.unit_cost_low.unwrap(), p.unit_cost_high.unwrap());
         let inside = p.marginal_cost >= lo && p.marginal_cost <= hi;
-        assert!(inside || !p.note.is_empty(), "{p:?}");
+        assert!(inside || !p.note.en.is_empty(), "{p:?}");
         assert!(p.holds_until >= p.year && p.holds_until <= rep.end_year);
     }
 }

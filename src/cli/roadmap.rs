@@ -82,8 +82,9 @@ pub(crate) fn roadmap_cmd(
         Ok(files)
     })?;
     out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
+    let scenario_name = |id: &str, kind: &str| say(coreduce::roadmap::scenario_name(id, kind));
     out!(
-        "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
+        "{:<20} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
         say(tr!("scenario", "情景")),
         format!("CO2e {}", rep.base_year),
         "CO2e 2030",
@@ -101,8 +102,8 @@ pub(crate) fn roadmap_cmd(
                 .unwrap_or_else(|| "-".into())
         };
         out!(
-            "{:<12} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
-            sc.scenario,
+            "{:<20} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
+            scenario_name(&sc.scenario, &sc.kind),
             at(&s, rep.base_year),
             at(&s, 2030),
             at(&s, 2035),
@@ -167,17 +168,26 @@ pub(crate) fn roadmap_cmd(
         );
     }
     if let Some(lc) = &rep.least_cost {
+        let status = match lc.status.as_str() {
+            "solved" => tr!("solved", "已求解"),
+            "infeasible" => tr!(
+                "infeasible: the targets cannot all be met",
+                "无可行解：各目标无法同时达成"
+            ),
+            "no_targets" => tr!("no targets to meet", "没有需要达成的目标"),
+            other => Text::neutral(other),
+        };
         out!(
             "{}",
             say(tr!(
-                "least cost ({}): {}",
-                "最低成本（{}）：{}",
+                "least-cost deployment ({}): {}",
+                "最低成本部署（{}）：{}",
                 lc.scenario,
-                lc.status
+                status.get(message_lang())
             ))
         );
         for e in &lc.explanations {
-            out!("    {e}");
+            out!("    {}", e.get(message_lang()));
         }
         for p in &lc.prices {
             let range = match (p.unit_cost_low, p.unit_cost_high) {
@@ -190,10 +200,10 @@ pub(crate) fn roadmap_cmd(
                 }
                 _ => Text::default(),
             };
-            let note = if p.note.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", p.note)
+            let note = match p.note.get(message_lang()) {
+                "" => String::new(),
+                note if message_lang() == coreduce::Lang::Zh => format!("：{note}"),
+                note => format!(": {note}"),
             };
             let (target, substance, year, cost, until) = (
                 &p.target,
@@ -234,9 +244,15 @@ pub(crate) fn roadmap_cmd(
             out!(
                 "{}",
                 say(tr!(
-                    "    {:<12} {:<16} {probability:>3.0} %   (median {median:.0} against the cap {cap})",
-                    "    {:<12} {:<16} {probability:>3.0} %   （中位数 {median:.0}，上限 {cap}）",
-                    x.scenario,
+                    "    {:<20} {:<16} {probability:>3.0} %   (median {median:.0} against the cap {cap})",
+                    "    {:<20} {:<16} {probability:>3.0} %   （中位数 {median:.0}，上限 {cap}）",
+                    scenario_name(
+                        &x.scenario,
+                        rep.scenarios
+                            .iter()
+                            .find(|s| s.scenario == x.scenario)
+                            .map_or(x.scenario.as_str(), |s| s.kind.as_str())
+                    ),
                     x.target
                 ))
             );

@@ -608,7 +608,7 @@ fn roadmap_xlsx(
         ws.write_text(2, 1, &lc.method)?;
         let mut r = 4;
         for e in &lc.explanations {
-            ws.write_text(r, 0, e)?;
+            ws.write_text(r, 0, &e.en)?;
             r += 1;
         }
         ws.write_text_with_format(r, 0, "target", &bold)?;
@@ -634,7 +634,7 @@ fn roadmap_xlsx(
             if let Some(v) = p.unit_cost_high {
                 ws.write_number(r, 7, num(v))?;
             }
-            ws.write_text(r, 8, &p.note)?;
+            ws.write_text(r, 8, &p.note.en)?;
             r += 1;
         }
         r += 1;

@@ -317,18 +317,9 @@ pub fn render(input: &ReportInput<'_>) -> String {
         // Scenario names in the report's language; the id where the user
         // named a scenario of their own.
         let scenario_name = |id: &str, kind: &str| -> String {
-            let known = match kind {
-                "bau" => Some(t.s("business as usual", "基准情景")),
-                "policy" => Some(t.s("policy", "政策情景")),
-                "enhanced" => Some(t.s("enhanced", "强化情景")),
-                "least_cost" => Some(t.s("least cost", "最低成本情景")),
-                _ => None,
-            };
-            match known {
-                Some(name) if id == kind || id.eq_ignore_ascii_case("bau") => name.to_string(),
-                Some(name) => format!("{id} ({name})"),
-                None => id.to_string(),
-            }
+            crate::roadmap::scenario_name(id, kind)
+                .get(t.lang())
+                .to_string()
         };
         // Province-wide targets of the substance, marked on its chart.
         let marks = |substance: &str| -> Vec<svg::TargetMark> {
@@ -553,7 +544,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 })
             );
             for e in &lc.explanations {
-                let _ = write!(o, "<p class=\"warn\">{}</p>", esc(e));
+                let _ = write!(o, "<p class=\"warn\">{}</p>", esc(e.get(input.lang)));
             }
             let rows: Vec<Vec<String>> = lc
                 .prices
@@ -570,7 +561,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                         num(p.marginal_cost),
                         range,
                         num(p.shadow_price_pv),
-                        p.note.clone(),
+                        p.note.get(input.lang).to_string(),
                     ]
                 })
                 .collect();

@@ -134,6 +134,15 @@ impl Scope {
             Scope::Facility(f) => format!("facility:{f}"),
         }
     }
+
+    /// The scope for people: `province` / `全省`; the others as
+    /// [`Scope::label`] writes them (the form the scenarios sheet takes).
+    pub fn name(&self) -> Text {
+        match self {
+            Scope::All => tr!("province", "全省"),
+            other => Text::neutral(other.label()),
+        }
+    }
 }
 
 /// How a measure is deployed over the years.
@@ -1080,6 +1089,27 @@ pub fn attainment(
             }
         })
         .collect()
+}
+
+/// A scenario's name for people: the kind's name (`bau` → business as usual,
+/// 基准情景) where the id is the kind, `id (name)` where the user named a
+/// scenario of a known kind, else the id as the user wrote it.
+pub fn scenario_name(id: &str, kind: &str) -> Text {
+    let known = match kind {
+        "bau" => Some(tr!("business as usual", "基准情景")),
+        "policy" => Some(tr!("policy", "政策情景")),
+        "enhanced" => Some(tr!("enhanced", "强化情景")),
+        "least_cost" => Some(tr!("least cost", "最低成本情景")),
+        _ => None,
+    };
+    match known {
+        Some(name) if id == kind || id.eq_ignore_ascii_case("bau") => name,
+        Some(name) => Text::new(
+            format!("{id} ({})", name.en),
+            format!("{id}（{}）", name.get(Lang::Zh)),
+        ),
+        None => Text::neutral(id),
+    }
 }
 
 /// One scenario's results.

@@ -17,6 +17,7 @@ use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
 use crate::measures::{Measure, MetricSettings};
 use crate::study::Study;
+use crate::text::Text;
 use crate::tr;
 use good_lp::{
     clarabel, constraint, solvers::DualValues, variable, variables, Expression, ResolutionError,
@@ -55,7 +56,7 @@ pub struct TargetPrice {
     #[serde(with = "rust_decimal::serde::str_option")]
     pub unit_cost_high: Option<Decimal>,
     /// Why the marginal cost falls outside that range, where it does.
-    pub note: String,
+    pub note: Text,
 }
 
 /// The least-cost result.
@@ -74,7 +75,7 @@ pub struct LeastCost {
     #[serde(with = "rust_decimal::serde::str")]
     pub total_cost: Decimal,
     /// plain explanations when the targets cannot be met
-    pub explanations: Vec<String>,
+    pub explanations: Vec<Text>,
     pub method: String,
 }
 
@@ -262,16 +263,18 @@ pub fn least_cost(
             })
             .sum();
         if reach < need {
-            explanations.push(format!(
-                "target '{}' ({} ≤ {} in {}, {}) cannot be met: the baseline is {} and the candidate measures can cut at most {} by then (within their maximum penetration and ramp), short by {}",
-                t.id,
-                t.substance,
-                t.cap.round_dp(3).normalize(),
-                t.year,
-                t.scope.label(),
+            let (id, substance, year) = (&t.id, &t.substance, t.year);
+            let scope = t.scope.name();
+            let (scope, scope_zh) = (&scope.en, scope.get(crate::text::Lang::Zh));
+            let cap = t.cap.round_dp(3).normalize();
+            let (base, most, short) = (
                 base.round_dp(3).normalize(),
                 reach.round_dp(3).normalize(),
-                (need - reach).round_dp(3).normalize()
+                (need - reach).round_dp(3).normalize(),
+            );
+            explanations.push(tr!(
+                "target '{id}' ({substance} ≤ {cap} in {year}, {scope}) cannot be met: the baseline is {base} and the candidate measures can cut at most {most} by then (within their maximum penetration and ramp), short by {short}",
+                "目标“{id}”（{year} 年 {substance} ≤ {cap}，{scope_zh}）无法达成：基线为 {base}，候选措施到该年最多可削减 {most}（在其最大普及率和爬坡速度之内），仍差 {short}"
             ));
         }
     }
@@ -294,9 +297,14 @@ pub fn least_cost(
             Ok(x) => x,
             Err(ResolutionError::Infeasible) => {
                 empty.status = "infeasible".into();
-                empty.explanations = vec![format!(
-                    "each target can be met on its own, but not all together within the maximum penetrations and ramp limits: {}",
-                    targets.iter().map(|t| format!("'{}' ({} in {})", t.id, t.substance, t.year)).collect::<Vec<_>>().join(", ")
+                let list = targets
+                    .iter()
+                    .map(|t| format!("'{}' ({} {})", t.id, t.substance, t.year))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                empty.explanations = vec![tr!(
+                    "each target can be met on its own, but not all together within the maximum penetrations and ramp limits: {list}",
+                    "各目标单独均可达成，但在最大普及率和爬坡速度限制内无法同时达成：{list}"
                 )];
                 return Ok(empty);
             }
@@ -504,21 +512,27 @@ fn unit_cost_range(
 }
 
 /// Why a marginal cost falls outside its measures' unit costs, in words.
-fn price_note(binding: bool, mac: f64, low: Option<f64>, high: Option<f64>) -> String {
+fn price_note(binding: bool, mac: f64, low: Option<f64>, high: Option<f64>) -> Text {
     // Rounding of the solver: a thousandth of the range's scale.
     let tol = |v: f64| 1e-3 * v.abs().max(1.0);
     match (binding, low, high) {
-        (false, _, _) => {
-            "not binding: met without further cuts (by the baseline or the measures chosen for the other targets)".into()
-        }
-        (true, Some(lo), Some(hi)) if mac < lo - tol(lo) => format!(
-            "below the candidates' unit costs ({lo:.1} … {hi:.1}): the measures that make the cut also serve another binding target, whose price pays part of their cost"
+        (false, _, _) => tr!(
+            "not binding: met without further cuts (by the baseline or the measures chosen for the other targets)",
+            "非紧约束：无需进一步削减即可达成（由基线或为其他目标所选的措施实现）"
         ),
-        (true, Some(lo), Some(hi)) if mac > hi + tol(hi) => format!(
-            "above the candidates' unit costs ({lo:.1} … {hi:.1}): ramp limits force deployment before the target year, or measures overlapping on one source cut less together than alone (the need was raised to meet the cap exactly)"
+        (true, Some(lo), Some(hi)) if mac < lo - tol(lo) => tr!(
+            "below the candidates' unit costs ({lo:.1} … {hi:.1}): the measures that make the cut also serve another binding target, whose price pays part of their cost",
+            "低于候选措施的单位成本（{lo:.1} … {hi:.1}）：实现削减的措施同时服务于另一个紧约束目标，其影子价格分担了部分成本"
         ),
-        (true, Some(_), Some(_)) => String::new(),
-        _ => "no candidate cuts this substance in the target year".into(),
+        (true, Some(lo), Some(hi)) if mac > hi + tol(hi) => tr!(
+            "above the candidates' unit costs ({lo:.1} … {hi:.1}): ramp limits force deployment before the target year, or measures overlapping on one source cut less together than alone (the need was raised to meet the cap exactly)",
+            "高于候选措施的单位成本（{lo:.1} … {hi:.1}）：爬坡速度限制迫使措施在目标年之前部署，或作用于同一排放源的措施叠加后的削减小于各自单独的削减之和（已提高削减需求以恰好满足上限）"
+        ),
+        (true, Some(_), Some(_)) => Text::default(),
+        _ => tr!(
+            "no candidate cuts this substance in the target year",
+            "目标年没有任何候选措施削减该物质"
+        ),
     }
 }
 
