@@ -6,8 +6,9 @@
 //! The check reads the sources: every `crate::<module>` path and every
 //! `use super::…` that leaves a module folder is a dependency.
 
+use crate::common::sources;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Each top-level module with its layer; a module may depend only on lower
 /// layers, so no two modules import each other.
@@ -38,17 +39,6 @@ const LAYERS: &[(&str, u8)] = &[
 /// External crates that belong to adapters only.
 const ADAPTER_CRATES: &[&str] = &["calamine", "rust_xlsxwriter", "csv::", "zip::"];
 const ENGINE_LAYER_MAX: u8 = 11;
-
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            sources(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
 
 /// The top-level module a source file belongs to (`src/accounting/combustion.rs` → accounting).
 fn module_of(src: &Path, file: &Path) -> Option<String> {

@@ -2,7 +2,7 @@
 //! readable error line, and the commands the README promises.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// The binary in `dir`, under an English locale: messages follow the
 /// terminal's language where neither `--lang` nor the workbook says one.
@@ -11,12 +11,10 @@ fn coreduce(args: &[&str], dir: &Path) -> Output {
 }
 
 fn coreduce_in_locale(args: &[&str], dir: &Path, locale: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_coreduce"))
+    crate::common::coreduce_command()
         .args(args)
         .current_dir(dir)
         .env("LANG", locale)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
         .output()
         .unwrap()
 }
@@ -259,33 +257,7 @@ fn a_chinese_study_is_answered_in_chinese() {
     assert!(places.iter().all(|p| p.starts_with("设施“")), "{places:?}");
 
     // A finding in a workbook that says `language zh`: Chinese, same cell.
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet().set_name("settings").unwrap();
-    for (r, (k, v)) in [("key", "value"), ("gwp", "AR5"), ("language", "zh")]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(r as u32, 0, *k).unwrap();
-        ws.write_string(r as u32, 1, *v).unwrap();
-    }
-    let ws = wb.add_worksheet().set_name("facilities").unwrap();
-    ws.write_string(0, 0, "facility_id").unwrap();
-    ws.write_string(0, 1, "sector").unwrap();
-    ws.write_string(1, 0, "A").unwrap();
-    ws.write_string(1, 1, "ceramics").unwrap();
-    let ws = wb.add_worksheet().set_name("activity").unwrap();
-    for (c, h) in ["facility_id", "year", "item", "value", "unit"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    ws.write_string(1, 0, "A").unwrap();
-    ws.write_number(1, 1, 2022).unwrap();
-    ws.write_string(1, 2, "output").unwrap();
-    ws.write_number(1, 3, 1000).unwrap();
-    ws.write_string(1, 4, "t").unwrap();
-    wb.save(p.join("bad.xlsx")).unwrap();
+    ceramics_output_in_tonnes(&p.join("bad.xlsx"), &[("gwp", "AR5"), ("language", "zh")]);
     let o = coreduce(&["validate", "bad.xlsx"], p);
     let (out, _) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
@@ -310,24 +282,15 @@ fn a_chinese_study_is_answered_in_chinese() {
     );
 }
 
-#[test]
-fn validate_exit_codes_1_for_findings_2_for_unreadable() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path();
-    std::fs::write(p.join("notes.xlsx"), "hello").unwrap();
-    let o = coreduce(&["validate", "notes.xlsx"], p);
-    assert_eq!(o.status.code(), Some(2));
-    let (_, err) = text(&o);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    let o = coreduce(&["validate", "missing.xlsx"], p);
-    assert_eq!(o.status.code(), Some(2));
-    // A workbook with a finding: exit 1 and the cell in the message.
+/// A one-facility workbook whose ceramics output is given in tonnes (a
+/// finding at activity!D2), with these settings.
+fn ceramics_output_in_tonnes(path: &Path, settings: &[(&str, &str)]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet().set_name("settings").unwrap();
-    ws.write_string(0, 0, "key").unwrap();
-    ws.write_string(0, 1, "value").unwrap();
-    ws.write_string(1, 0, "gwp").unwrap();
-    ws.write_string(1, 1, "AR5").unwrap();
+    for (r, (k, v)) in [("key", "value")].iter().chain(settings).enumerate() {
+        ws.write_string(r as u32, 0, *k).unwrap();
+        ws.write_string(r as u32, 1, *v).unwrap();
+    }
     let ws = wb.add_worksheet().set_name("facilities").unwrap();
     ws.write_string(0, 0, "facility_id").unwrap();
     ws.write_string(0, 1, "sector").unwrap();
@@ -345,7 +308,22 @@ fn validate_exit_codes_1_for_findings_2_for_unreadable() {
     ws.write_string(1, 2, "output").unwrap();
     ws.write_number(1, 3, 1000).unwrap();
     ws.write_string(1, 4, "t").unwrap();
-    wb.save(p.join("bad.xlsx")).unwrap();
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn validate_exit_codes_1_for_findings_2_for_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("notes.xlsx"), "hello").unwrap();
+    let o = coreduce(&["validate", "notes.xlsx"], p);
+    assert_eq!(o.status.code(), Some(2));
+    let (_, err) = text(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let o = coreduce(&["validate", "missing.xlsx"], p);
+    assert_eq!(o.status.code(), Some(2));
+    // A workbook with a finding: exit 1 and the cell in the message.
+    ceramics_output_in_tonnes(&p.join("bad.xlsx"), &[("gwp", "AR5")]);
     let o = coreduce(&["validate", "bad.xlsx"], p);
     assert_eq!(o.status.code(), Some(1), "{:?}", text(&o));
     assert!(

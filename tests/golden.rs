@@ -83,7 +83,6 @@ use coreduce::units::written;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::str::FromStr;
 
 fn root() -> PathBuf {
@@ -91,7 +90,7 @@ fn root() -> PathBuf {
 }
 
 fn run(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_coreduce"))
+    let out = crate::common::coreduce_command()
         .args(args)
         .current_dir(root())
         .output()

@@ -19,7 +19,7 @@ fn sample() -> PathBuf {
 }
 
 fn coreduce(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_coreduce"))
+    crate::common::coreduce_command()
         .args(args)
         .current_dir(dir)
         .output()
@@ -468,7 +468,7 @@ fn a_full_standard_output_exits_non_zero() {
     let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
         return; // not Linux
     };
-    let o = Command::new(env!("CARGO_BIN_EXE_coreduce"))
+    let o = crate::common::coreduce_command()
         .args(["factors", "list"])
         .stdout(full)
         .output()
@@ -592,7 +592,7 @@ fn a_termination_signal_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let province = root().join("tests/golden/province-400-codes.xlsx");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coreduce"))
+    let mut child = crate::common::coreduce_command()
         .args(["inventory", province.to_str().unwrap(), "--out", "r.xlsx"])
         .current_dir(p)
         .stdout(std::process::Stdio::null())

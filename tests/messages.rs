@@ -10,18 +10,8 @@
 //! named `plural…` carries English grammar only and may be left out; `x_zh`
 //! in the Chinese stands for `x` in the English, a value with a Chinese form).
 
-use std::path::{Path, PathBuf};
-
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            sources(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
+use crate::common::sources;
+use std::path::Path;
 
 /// A source with its comments blanked out (newlines kept, so byte offsets
 /// give the same line numbers) and a mark on every byte inside a string or

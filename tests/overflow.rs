@@ -268,7 +268,7 @@ fn the_cli_exits_with_a_located_error_not_101() {
         if cmd == "uncertainty" {
             args.extend(["--runs", "2"]);
         }
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_coreduce"))
+        let o = crate::common::coreduce_command()
             .args(&args)
             .current_dir(dir.path())
             .output()

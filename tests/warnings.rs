@@ -2,10 +2,8 @@
 //! count and the first facility-years, at most a screenful on the terminal;
 //! `--warnings all` lists every one.
 
-use std::process::Command;
-
 fn validate(extra: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_coreduce"))
+    let out = crate::common::coreduce_command()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["validate", "tests/golden/province-400-codes.xlsx"])
         .args(extra)

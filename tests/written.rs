@@ -33,7 +33,7 @@ fn residues_of_exact_division_read_as_people_expect() {
 fn no_amount_in_the_csv_has_more_than_15_significant_digits() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("r.csv");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_coreduce"))
+    let out = crate::common::coreduce_command()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["inventory", "examples/sichuan-sample.xlsx", "--out"])
         .arg(&csv)
@@ -76,7 +76,7 @@ fn spreads_and_rates_are_read_as_people_write_them() {
     assert!(Uncertainty::parse("±-5%", ten).is_err());
     // --discount-rate 8% is the 0.08 of the workbook's settings.
     let run = |rate: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_coreduce"))
+        let out = crate::common::coreduce_command()
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args([
                 "measures",
@@ -102,7 +102,7 @@ fn the_macc_sheet_holds_costs_as_numbers() {
     use calamine::{open_workbook_auto, Data, Reader};
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("m.xlsx");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_coreduce"))
+    let status = crate::common::coreduce_command()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["measures", "examples/sichuan-sample.xlsx", "--out"])
         .arg(&out)

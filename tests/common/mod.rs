@@ -89,3 +89,26 @@ impl Book {
         self.0.save(path).unwrap();
     }
 }
+
+/// Every `.rs` file under `dir` (the source checks read them).
+pub fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            sources(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The `coreduce` binary under an English locale: what it prints follows the
+/// terminal's language where neither `--lang` nor the workbook says one, and
+/// the tests compare English text.
+pub fn coreduce_command() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_coreduce"));
+    c.env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c
+}
