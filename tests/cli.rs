@@ -255,6 +255,29 @@ fn a_chinese_study_is_answered_in_chinese() {
     );
     let places: Vec<String> = warnings.rows().skip(1).map(|r| r[2].to_string()).collect();
     assert!(places.iter().all(|p| p.starts_with("设施“")), "{places:?}");
+    // The measures: the table and the workbook in Chinese too.
+    let o = coreduce(&["measures", "study.xlsx", "--out", "m.xlsx"], p);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.starts_with("措施"), "{out}");
+    assert!(
+        out.contains("协同，减污更多") && !out.contains("CoControl"),
+        "{out}"
+    );
+    let mut book = calamine::open_workbook_auto(p.join("m.xlsx")).unwrap();
+    let head = first_row(&mut book, "measures");
+    assert_eq!(
+        &head[..5],
+        ["措施编号", "英文名称", "中文名称", "层级", "对象"]
+    );
+    let rows = book.worksheet_range("measures").unwrap();
+    let levels: Vec<String> = rows.rows().skip(1).map(|r| r[3].to_string()).collect();
+    assert!(
+        levels
+            .iter()
+            .all(|l| ["全省", "行业", "设施"].contains(&l.as_str())),
+        "{levels:?}"
+    );
 
     // A finding in a workbook that says `language zh`: Chinese, same cell.
     ceramics_output_in_tonnes(&p.join("bad.xlsx"), &[("gwp", "AR5"), ("language", "zh")]);

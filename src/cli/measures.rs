@@ -159,7 +159,7 @@ pub(crate) fn measures_cmd(
         // Both files land, or neither.
         let planned = [out.clone(), dir.join("report.html")];
         let report = coreduce::output::all_or_nothing(&planned, || {
-            coreduce::export::write_measures(&out, &rep, &[path])?;
+            coreduce::export::write_measures(&out, &rep, &[path], message_lang())?;
             coreduce::report::write_beside(
                 &out,
                 &coreduce::report::ReportInput {

@@ -5,6 +5,7 @@
 use super::{num, opt, WriteText};
 use crate::error::{Error, Result};
 use crate::output::{atomic_write, neutralise};
+use crate::text::{Lang, Text};
 use crate::tr;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::path::Path;
@@ -33,19 +34,72 @@ pub const MEASURE_COLUMNS: [&str; 20] = [
     "degree_index",
 ];
 
-/// Flattens a measure report into table rows (province, sector and facility).
-pub fn measure_rows(rep: &crate::measures::MeasureReport) -> Vec<Vec<String>> {
+/// The Chinese of the measures workbook's column headers (a Chinese study's
+/// xlsx; the CSV and JSON keep the English field names).
+const HEADERS_ZH: &[(&str, &str)] = &[
+    ("measure", "措施编号"),
+    ("name_en", "英文名称"),
+    ("name_zh", "中文名称"),
+    ("level", "层级"),
+    ("key", "对象"),
+    ("delta_co2e_t", "CO2e 减排量（吨）"),
+    ("r_co2e", "CO2e 相对减排率"),
+    ("delta_pollutant", "污染物减排量"),
+    ("pollutant", "污染物"),
+    ("delta_apeq", "大气污染当量减排量"),
+    ("delta_wpeq", "水污染当量减排量"),
+    ("quadrant", "象限"),
+    ("elasticity_class", "弹性类别"),
+    ("elasticity", "弹性系数"),
+    ("annual_cost_cny", "年化成本（元）"),
+    ("cny_per_t_co2e", "单位 CO2e 减排成本（元/吨）"),
+    ("cny_per_apeq", "单位大气污染当量减排成本（元）"),
+    ("co_benefit_value_cny", "协同效益价值（元）"),
+    (
+        "mac_adjusted_cny_per_t",
+        "计入协同效益的边际减排成本（元/吨）",
+    ),
+    ("degree_index", "协同度指数"),
+    ("potential_co2e_t", "CO2e 减排潜力（吨/年）"),
+    ("potential_apeq", "大气污染当量减排潜力"),
+    ("mac_adjusted", "计入协同效益的边际减排成本（元/吨）"),
+];
+
+fn header_in(en: &str, lang: Lang) -> &str {
+    match lang {
+        Lang::Zh => HEADERS_ZH
+            .iter()
+            .find(|(e, _)| *e == en)
+            .map_or(en, |(_, zh)| zh),
+        Lang::En => en,
+    }
+}
+
+/// Flattens a measure report into table rows (province, sector and facility),
+/// with the level, quadrant and elasticity class in `lang`.
+pub fn measure_rows(rep: &crate::measures::MeasureReport, lang: Lang) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut evals: Vec<&crate::measures::Evaluation> = rep.alone.iter().collect();
     evals.push(&rep.package);
     for e in evals {
-        let mut levels: Vec<(&str, String, &crate::measures::Metrics)> =
-            vec![("province", "Sichuan".into(), &e.province)];
-        levels.extend(e.by_sector.iter().map(|(k, m)| ("sector", k.clone(), m)));
+        let level_name = |en: &'static str, zh: &'static str| match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        };
+        let mut levels: Vec<(&str, String, &crate::measures::Metrics)> = vec![(
+            level_name("province", "全省"),
+            level_name("Sichuan", "四川省").into(),
+            &e.province,
+        )];
+        levels.extend(
+            e.by_sector
+                .iter()
+                .map(|(k, m)| (level_name("sector", "行业"), k.clone(), m)),
+        );
         levels.extend(
             e.by_facility
                 .iter()
-                .map(|(k, m)| ("facility", k.clone(), m)),
+                .map(|(k, m)| (level_name("facility", "设施"), k.clone(), m)),
         );
         for (level, key, m) in levels {
             let er = |k: &str| {
@@ -69,8 +123,14 @@ pub fn measure_rows(rep: &crate::measures::MeasureReport) -> Vec<Vec<String>> {
                 m.pollutant.clone(),
                 er("APeq"),
                 er("WPeq"),
-                m.quadrant.label().to_string(),
-                format!("{:?}", m.elasticity.class),
+                match lang {
+                    Lang::Zh => m.quadrant.name().get(lang).to_string(),
+                    Lang::En => m.quadrant.label().to_string(),
+                },
+                match lang {
+                    Lang::Zh => m.elasticity.class.name().get(lang).to_string(),
+                    Lang::En => format!("{:?}", m.elasticity.class),
+                },
                 opt(m.elasticity.value),
                 m.annual_cost.round_dp(2).normalize().to_string(),
                 opt(m.cost_per_t_co2e),
@@ -89,6 +149,7 @@ pub fn write_measures(
     path: &Path,
     rep: &crate::measures::MeasureReport,
     protected: &[&Path],
+    lang: Lang,
 ) -> Result<()> {
     let ext = path
         .extension()
@@ -105,7 +166,7 @@ pub fn write_measures(
             let err =
                 |e: csv::Error| Error::request(tr!("cannot write CSV: {e}", "无法写入 CSV：{e}"));
             w.write_record(MEASURE_COLUMNS).map_err(err)?;
-            for r in measure_rows(rep) {
+            for r in measure_rows(rep, Lang::En) {
                 w.write_record(&r).map_err(err)?;
             }
             w.flush().map_err(|e| io(tmp, e))
@@ -118,7 +179,7 @@ pub fn write_measures(
             })
         }
         "xlsx" => atomic_write(path, protected, |tmp| {
-            measures_xlsx(tmp, rep).map_err(|e| {
+            measures_xlsx(tmp, rep, lang).map_err(|e| {
                 Error::request(tr!("cannot write the workbook: {e}", "无法写入工作簿：{e}"))
             })
         }),
@@ -132,20 +193,30 @@ pub fn write_measures(
 fn measures_xlsx(
     path: &Path,
     rep: &crate::measures::MeasureReport,
+    lang: Lang,
 ) -> std::result::Result<(), XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet().set_name("measures")?;
     for (c, h) in MEASURE_COLUMNS.iter().enumerate() {
-        ws.write_text_with_format(0, c as u16, *h, &bold)?;
+        ws.write_text_with_format(0, c as u16, header_in(h, lang), &bold)?;
         ws.set_column_width(c as u16, 14)?;
     }
-    let rows = measure_rows(rep);
+    let rows = measure_rows(rep, lang);
+    // The word for a unit cost that does not exist (reduction ≤ 0).
+    let undefined = tr!("undefined", "无定义");
+    let undefined_in = |v: &str| {
+        if v == undefined.en {
+            undefined.get(lang).to_string()
+        } else {
+            v.to_string()
+        }
+    };
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             match v.parse::<f64>() {
                 Ok(x) if c >= 5 && !v.is_empty() => ws.write_number(r as u32 + 1, c as u16, x)?,
-                _ => ws.write_text(r as u32 + 1, c as u16, v)?,
+                _ => ws.write_text(r as u32 + 1, c as u16, undefined_in(v))?,
             };
         }
     }
@@ -168,7 +239,7 @@ fn measures_xlsx(
         "mac_adjusted",
     ];
     for (c, h) in cols.iter().enumerate() {
-        ws.write_text_with_format(0, c as u16, *h, &bold)?;
+        ws.write_text_with_format(0, c as u16, header_in(h, lang), &bold)?;
         ws.set_column_width(c as u16, 16)?;
     }
     for (r, s) in rep.macc.iter().enumerate() {
@@ -184,38 +255,63 @@ fn measures_xlsx(
         for (c, v) in [(6, s.cost_per_t_co2e), (7, s.mac_adjusted)] {
             match v {
                 Some(v) => ws.write_number(r, c, num(v))?,
-                None => ws.write_text(r, c, opt(None))?,
+                None => ws.write_text(r, c, undefined_in(&opt(None)))?,
             };
         }
     }
     ws.set_freeze_panes(1, 0)?;
     let ws = wb.add_worksheet().set_name("notes")?;
     ws.set_column_width(1, 120)?;
+    let weights = rep
+        .index_weights
+        .iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let axes = Text::new(
+        format!("{}; {}", rep.coordinate_axes.0.en, rep.coordinate_axes.1.en),
+        format!(
+            "{}；{}",
+            rep.coordinate_axes.0.get(Lang::Zh),
+            rep.coordinate_axes.1.get(Lang::Zh)
+        ),
+    );
     let notes = [
-        ("discount rate", rep.discount_rate.to_string()),
-        ("lambda (EReq = APeq + λ·CO2e)", rep.lambda.to_string()),
         (
-            "coordinate axes",
-            format!("{}; {}", rep.coordinate_axes.0, rep.coordinate_axes.1),
-        ),
-        ("co-benefit valuation", rep.co_benefit_valuation.clone()),
-        ("degree index", rep.degree_index.clone()),
-        (
-            "index weights (CO2e, air eq, water eq)",
-            rep.index_weights
-                .iter()
-                .map(|w| w.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            tr!("discount rate", "折现率"),
+            Text::neutral(rep.discount_rate.to_string()),
         ),
         (
-            "undefined",
-            "unit costs are undefined (not negative) where the reduction is ≤ 0".to_string(),
+            tr!(
+                "lambda (EReq = APeq + λ·CO2e)",
+                "λ 系数（EReq = APeq + λ·CO2e）"
+            ),
+            Text::neutral(rep.lambda.to_string()),
+        ),
+        (tr!("coordinate axes", "坐标轴"), axes),
+        (
+            tr!("co-benefit valuation", "协同效益估值"),
+            rep.co_benefit_valuation.clone(),
+        ),
+        (tr!("degree index", "协同度指数"), rep.degree_index.clone()),
+        (
+            tr!(
+                "index weights (CO2e, air eq, water eq)",
+                "指数权重（CO2e、大气污染当量、水污染当量）"
+            ),
+            Text::neutral(weights),
+        ),
+        (
+            tr!("undefined", "无定义"),
+            tr!(
+                "unit costs are undefined (not negative) where the reduction is ≤ 0",
+                "减排量 ≤ 0 时单位成本无定义（而非负值）"
+            ),
         ),
     ];
     for (r, (k, v)) in notes.iter().enumerate() {
-        ws.write_text_with_format(r as u32, 0, *k, &bold)?;
-        ws.write_text(r as u32, 1, v)?;
+        ws.write_text_with_format(r as u32, 0, k.get(lang), &bold)?;
+        ws.write_text(r as u32, 1, v.get(lang))?;
     }
     wb.save(path)
 }

@@ -1102,8 +1102,8 @@ pub struct MeasureReport {
     pub discount_rate: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub lambda: Decimal,
-    pub coordinate_axes: (String, String),
-    pub co_benefit_valuation: String,
+    pub coordinate_axes: (Text, Text),
+    pub co_benefit_valuation: Text,
     /// The avoided environmental-protection tax per air and water pollution
     /// equivalent, CNY (the co-benefit values when no shadow prices are given).
     #[serde(with = "rust_decimal::serde::str")]
@@ -1112,7 +1112,7 @@ pub struct MeasureReport {
     pub value_water_eq: Decimal,
     /// true where the user gave shadow prices per t instead
     pub shadow_prices: bool,
-    pub degree_index: String,
+    pub degree_index: Text,
     #[serde(serialize_with = "ser_weights")]
     pub index_weights: [Decimal; 3],
     pub measures: Vec<Measure>,
@@ -1198,21 +1198,25 @@ pub fn report(
         discount_rate: ms.discount_rate,
         lambda: ms.lambda,
         coordinate_axes: (
-            "x: CO2e reduction (t)".into(),
-            format!("y: {} reduction", ms.pollutant),
+            tr!("x: CO2e reduction (t)", "x：CO2e 减排量（吨）"),
+            tr!("y: {} reduction", "y：{} 减排量", ms.pollutant),
         ),
         co_benefit_valuation: if ms.shadow_prices.is_empty() {
-            format!(
-                "avoided environmental-protection tax: {} CNY per air pollution equivalent, {} CNY per water pollution equivalent (Sichuan rates)",
-                ms.value_air_eq, ms.value_water_eq
+            let (air, water) = (ms.value_air_eq, ms.value_water_eq);
+            tr!(
+                "avoided environmental-protection tax: {air} CNY per air pollution equivalent, {water} CNY per water pollution equivalent (Sichuan rates)",
+                "协同效益按避免的环境保护税计：每大气污染当量 {air} 元，每水污染当量 {water} 元（四川税额）"
             )
         } else {
-            "user shadow prices per t".into()
+            tr!(
+                "user shadow prices per t",
+                "协同效益按用户给定的每吨影子价格计"
+            )
         },
         value_air_eq: ms.value_air_eq,
         value_water_eq: ms.value_water_eq,
         shadow_prices: !ms.shadow_prices.is_empty(),
-        degree_index: DEGREE_INDEX_NOTE.into(),
+        degree_index: Text::new(DEGREE_INDEX_NOTE, DEGREE_INDEX_NOTE_ZH),
         index_weights: ms.index_weights,
         measures: applicable.into_iter().cloned().collect(),
         alone,

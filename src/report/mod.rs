@@ -678,15 +678,8 @@ pub fn render(input: &ReportInput<'_>) -> String {
             ),
         );
         o.push_str(&chart);
-        let valuation = match (t.zh, m.shadow_prices) {
-            (true, false) => format!(
-                "协同效益按避免的环境保护税计：每大气污染当量 {} 元，每水污染当量 {} 元（四川税额）",
-                m.value_air_eq, m.value_water_eq
-            ),
-            (true, true) => "协同效益按用户给定的每吨影子价格计".to_string(),
-            (false, _) => m.co_benefit_valuation.clone(),
-        };
-        let _ = write!(o, "<p class=\"stamp\">{}</p>", esc(&valuation));
+        let valuation = m.co_benefit_valuation.get(t.lang());
+        let _ = write!(o, "<p class=\"stamp\">{}</p>", esc(valuation));
         o.push_str("</section>");
         h2(&mut o, "elasticity");
         let rows: Vec<Vec<String>> = m
@@ -735,11 +728,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
         let _ = write!(
             o,
             "<p class=\"stamp\">{}</p>",
-            esc(if t.zh {
-                crate::measures::DEGREE_INDEX_NOTE_ZH
-            } else {
-                &m.degree_index
-            })
+            esc(m.degree_index.get(t.lang()))
         );
         o.push_str("</section>");
     }
