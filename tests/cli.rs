@@ -272,6 +272,23 @@ fn a_chinese_study_is_answered_in_chinese() {
     );
     let rows = book.worksheet_range("measures").unwrap();
     let levels: Vec<String> = rows.rows().skip(1).map(|r| r[3].to_string()).collect();
+    // The roadmap: its table and workbook name the scenarios in Chinese.
+    let o = coreduce(&["roadmap", "study.xlsx", "--out", "rm"], p);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        out.contains("\n基准情景 ") && out.contains("\n强化情景 "),
+        "{out}"
+    );
+    let mut book = calamine::open_workbook_auto(p.join("rm/roadmap.xlsx")).unwrap();
+    assert_eq!(
+        &first_row(&mut book, "peak-targets")[..3],
+        ["情景", "达峰年", "峰值 CO2e（吨）"]
+    );
+    assert_eq!(
+        &first_row(&mut book, "CO2e")[..3],
+        ["年份", "基准情景", "政策情景"]
+    );
     assert!(
         levels
             .iter()

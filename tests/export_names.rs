@@ -65,8 +65,9 @@ fn roadmap_xlsx_is_written_for_awkward_and_long_scenario_names() {
     rep.scenarios[1].scenario = format!("{long}-a");
     rep.scenarios[2].scenario = format!("{long}-b");
     let dir = tempfile::tempdir().unwrap();
-    let files = coreduce::export::write_roadmap(dir.path(), &rep, &[], &sectors, &[])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let files =
+        coreduce::export::write_roadmap(dir.path(), &rep, &[], &sectors, &[], coreduce::Lang::En)
+            .unwrap_or_else(|e| panic!("{e}"));
     let xlsx = dir.path().join("roadmap.xlsx");
     assert!(files.contains(&xlsx));
     let names = sheets(&xlsx);
@@ -136,7 +137,7 @@ fn roadmap_chart_titles_name_the_users_study() {
     let (mut rep, sectors) = builtin_roadmap();
     rep.study = "Jiajiang tile cluster".into();
     let dir = tempfile::tempdir().unwrap();
-    coreduce::export::write_roadmap(dir.path(), &rep, &[], &sectors, &[])
+    coreduce::export::write_roadmap(dir.path(), &rep, &[], &sectors, &[], coreduce::Lang::En)
         .unwrap_or_else(|e| panic!("{e}"));
     let file = std::fs::File::open(dir.path().join("roadmap.xlsx")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();

@@ -69,7 +69,15 @@ pub(crate) fn roadmap_cmd(
     let planned: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
     let files = coreduce::output::all_or_nothing(&planned, || {
         let mut files =
-            coreduce::export::write_roadmap(out, &rep, &mrep.macc, sectors, &protected)?;
+            // The workbook in the report's language (the study's, or --lang).
+            coreduce::export::write_roadmap(
+                out,
+                &rep,
+                &mrep.macc,
+                sectors,
+                &protected,
+                report_lang(rl, &run.study.language),
+            )?;
         files.push(coreduce::report::write_report(out, &html, &protected)?);
         if let Some(o) = &odds {
             files.extend(coreduce::export::write_roadmap_odds(out, o, &protected)?);

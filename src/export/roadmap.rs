@@ -4,6 +4,7 @@
 use super::{num, WriteText};
 use crate::error::{Error, Result};
 use crate::output::{atomic_write, neutralise};
+use crate::text::Lang;
 use crate::tr;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -318,6 +319,7 @@ pub fn write_roadmap(
     macc: &[crate::measures::MaccStep],
     sectors: &crate::graph::SectorLibrary,
     protected: &[&Path],
+    lang: Lang,
 ) -> Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Io {
         path: dir.display().to_string(),
@@ -356,7 +358,7 @@ pub fn write_roadmap(
     written.push(iamc_xlsx);
     let xlsx = dir.join("roadmap.xlsx");
     atomic_write(&xlsx, protected, |tmp| {
-        roadmap_xlsx(tmp, rep, macc, sectors).map_err(|e| {
+        roadmap_xlsx(tmp, rep, macc, sectors, lang).map_err(|e| {
             Error::request(tr!("cannot write the workbook: {e}", "无法写入工作簿：{e}"))
         })
     })?;
@@ -460,8 +462,20 @@ fn roadmap_xlsx(
     rep: &crate::roadmap::RoadmapReport,
     macc: &[crate::measures::MaccStep],
     sectors: &crate::graph::SectorLibrary,
+    lang: Lang,
 ) -> std::result::Result<(), XlsxError> {
     use rust_xlsxwriter::{Chart, ChartType};
+    // Headers and chart titles in the study's language; sheet names stay
+    // English (scripts and the IAMC sheet read them).
+    let l = |en: &'static str, zh: &'static str| if lang == Lang::Zh { zh } else { en };
+    // A scenario as the user wrote it (the key of their scenarios sheet); in
+    // Chinese, its name there.
+    let shown_scenario = |id: &str, kind: &str| match lang {
+        Lang::Zh => crate::roadmap::scenario_name(id, kind)
+            .get(lang)
+            .to_string(),
+        Lang::En => id.to_string(),
+    };
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let years: Vec<i32> = (rep.base_year..=rep.end_year).collect();
@@ -469,24 +483,31 @@ fn roadmap_xlsx(
     // Province trajectories by scenario, one sheet per quantity, each with a line chart.
     // Every chart is titled with the user's study, never a fixed name.
     for (sheet, key, what) in [
-        ("CO2e", "CO2e", "CO2e (t/yr)"),
-        ("SO2", "SO2", "SO2 (t/yr)"),
-        ("NOx", "NOx", "NOx (t/yr)"),
-        ("APeq", "APeq", "Air pollution equivalents (eq/yr)"),
+        ("CO2e", "CO2e", l("CO2e (t/yr)", "CO2e（吨/年）")),
+        ("SO2", "SO2", l("SO2 (t/yr)", "SO2（吨/年）")),
+        ("NOx", "NOx", l("NOx (t/yr)", "NOx（吨/年）")),
+        (
+            "APeq",
+            "APeq",
+            l(
+                "Air pollution equivalents (eq/yr)",
+                "大气污染当量（当量/年）",
+            ),
+        ),
     ] {
-        let title = format!("{what}, {}", rep.study);
+        let title = format!("{what}{}{}", l(", ", "，"), rep.study);
         let ws = wb.add_worksheet().set_name(sheet)?;
-        ws.write_text_with_format(0, 0, "year", &bold)?;
+        ws.write_text_with_format(0, 0, l("year", "年份"), &bold)?;
         for (i, y) in years.iter().enumerate() {
             ws.write_number(i as u32 + 1, 0, *y)?;
         }
         let mut chart = Chart::new(ChartType::Line);
         chart.title().set_name(&title);
-        chart.x_axis().set_name("year");
+        chart.x_axis().set_name(l("year", "年份"));
         chart.y_axis().set_name(key);
         for (c, sc) in rep.scenarios.iter().enumerate() {
             let col = c as u16 + 1;
-            ws.write_text_with_format(0, col, &sc.scenario, &bold)?;
+            ws.write_text_with_format(0, col, shown_scenario(&sc.scenario, &sc.kind), &bold)?;
             let s = crate::roadmap::series_of(&sc.points, key);
             for (i, y) in years.iter().enumerate() {
                 let v = s.get(y).copied().unwrap_or_default();
@@ -508,16 +529,24 @@ fn roadmap_xlsx(
     );
     for (sc, name) in rep.scenarios.iter().zip(names) {
         let ws = wb.add_worksheet().set_name(&name)?;
-        ws.write_text_with_format(0, 0, "year", &bold)?;
+        ws.write_text_with_format(0, 0, l("year", "年份"), &bold)?;
         for (i, y) in years.iter().enumerate() {
             ws.write_number(i as u32 + 1, 0, *y)?;
         }
         let mut chart = Chart::new(ChartType::AreaStacked);
-        let title = format!("CO2e by sector, {}", sc.scenario);
+        let scenario = shown_scenario(&sc.scenario, &sc.kind);
+        let title = match lang {
+            Lang::Zh => format!("分行业 CO2e，{scenario}"),
+            Lang::En => format!("CO2e by sector, {scenario}"),
+        };
         chart.title().set_name(title.as_str());
         for (c, sec) in sector_ids.iter().enumerate() {
             let col = c as u16 + 1;
-            ws.write_text_with_format(0, col, sec, &bold)?;
+            let sector_name = match (lang, sectors.sectors.get(sec)) {
+                (Lang::Zh, Some(s)) if !s.name_zh.is_empty() => s.name_zh.as_str(),
+                _ => sec.as_str(),
+            };
+            ws.write_text_with_format(0, col, sector_name, &bold)?;
             let mut by_year: BTreeMap<i32, Decimal> = BTreeMap::new();
             for p in sc.points.iter().filter(|p| &p.sector == sec) {
                 *by_year.entry(p.year).or_default() +=
@@ -538,17 +567,22 @@ fn roadmap_xlsx(
         }
         // The scenario's own name, whatever the sheet name had to become.
         let title_col = sector_ids.len() as u16 + 2;
-        ws.write_text_with_format(0, title_col, format!("scenario: {}", sc.scenario), &bold)?;
+        ws.write_text_with_format(
+            0,
+            title_col,
+            format!("{}{scenario}", l("scenario: ", "情景：")),
+            &bold,
+        )?;
         ws.insert_chart(1, title_col, &chart)?;
     }
     // Peak and targets.
     let ws = wb.add_worksheet().set_name("peak-targets")?;
     let heads = [
-        "scenario",
-        "peak year",
-        "peak CO2e (t)",
-        "plateau until",
-        "peaked",
+        l("scenario", "情景"),
+        l("peak year", "达峰年"),
+        l("peak CO2e (t)", "峰值 CO2e（吨）"),
+        l("plateau until", "平台期至"),
+        l("peaked", "已达峰"),
     ];
     for (c, h) in heads.iter().enumerate() {
         ws.write_text_with_format(0, c as u16, *h, &bold)?;
@@ -565,13 +599,13 @@ fn roadmap_xlsx(
     }
     let start = rep.scenarios.len() as u32 + 3;
     let heads = [
-        "target",
-        "scenario",
-        "year",
-        "cap",
-        "value in year",
-        "met in year",
-        "met from",
+        l(l("target", "目标"), "目标"),
+        l("scenario", "情景"),
+        l("year", "年份"),
+        l("cap", "上限"),
+        l("value in year", "当年数值"),
+        l("met in year", "当年达成"),
+        l("met from", "自该年起达成"),
     ];
     for (c, h) in heads.iter().enumerate() {
         ws.write_text_with_format(start, c as u16, *h, &bold)?;
@@ -595,31 +629,54 @@ fn roadmap_xlsx(
     // Least cost.
     if let Some(lc) = &rep.least_cost {
         let ws = wb.add_worksheet().set_name("least-cost")?;
-        ws.write_text_with_format(0, 0, "status", &bold)?;
+        ws.write_text_with_format(0, 0, l("status", "求解状态"), &bold)?;
         ws.write_text(0, 1, &lc.status)?;
         ws.write_text_with_format(
             1,
             0,
-            "net present value of annualised costs (CNY, base year)",
+            l(
+                "net present value of annualised costs (CNY, base year)",
+                "年化成本净现值（元，基准年价）",
+            ),
             &bold,
         )?;
         ws.write_number(1, 1, num(lc.total_cost))?;
-        ws.write_text_with_format(2, 0, "method", &bold)?;
+        ws.write_text_with_format(2, 0, l("method", "方法"), &bold)?;
         ws.write_text(2, 1, &lc.method)?;
         let mut r = 4;
         for e in &lc.explanations {
-            ws.write_text(r, 0, &e.en)?;
+            ws.write_text(r, 0, e.get(lang))?;
             r += 1;
         }
-        ws.write_text_with_format(r, 0, "target", &bold)?;
-        ws.write_text_with_format(r, 1, "year", &bold)?;
-        ws.write_text_with_format(r, 2, "marginal cost (CNY per t a year)", &bold)?;
-        ws.write_text_with_format(r, 3, "binding", &bold)?;
-        ws.write_text_with_format(r, 4, "holds until", &bold)?;
-        ws.write_text_with_format(r, 5, "dual, present value (CNY per t)", &bold)?;
-        ws.write_text_with_format(r, 6, "lowest unit cost (CNY per t)", &bold)?;
-        ws.write_text_with_format(r, 7, "highest unit cost (CNY per t)", &bold)?;
-        ws.write_text_with_format(r, 8, "note", &bold)?;
+        ws.write_text_with_format(r, 0, l(l("target", "目标"), "目标"), &bold)?;
+        ws.write_text_with_format(r, 1, l("year", "年份"), &bold)?;
+        ws.write_text_with_format(
+            r,
+            2,
+            l("marginal cost (CNY per t a year)", "边际成本（元/吨·年）"),
+            &bold,
+        )?;
+        ws.write_text_with_format(r, 3, l("binding", "紧约束"), &bold)?;
+        ws.write_text_with_format(r, 4, l("holds until", "有效至"), &bold)?;
+        ws.write_text_with_format(
+            r,
+            5,
+            l("dual, present value (CNY per t)", "对偶值现值（元/吨）"),
+            &bold,
+        )?;
+        ws.write_text_with_format(
+            r,
+            6,
+            l("lowest unit cost (CNY per t)", "最低单位成本（元/吨）"),
+            &bold,
+        )?;
+        ws.write_text_with_format(
+            r,
+            7,
+            l("highest unit cost (CNY per t)", "最高单位成本（元/吨）"),
+            &bold,
+        )?;
+        ws.write_text_with_format(r, 8, l("note", "说明"), &bold)?;
         r += 1;
         for p in &lc.prices {
             ws.write_text(r, 0, &p.target)?;
@@ -634,11 +691,11 @@ fn roadmap_xlsx(
             if let Some(v) = p.unit_cost_high {
                 ws.write_number(r, 7, num(v))?;
             }
-            ws.write_text(r, 8, &p.note.en)?;
+            ws.write_text(r, 8, p.note.get(lang))?;
             r += 1;
         }
         r += 1;
-        ws.write_text_with_format(r, 0, "measure", &bold)?;
+        ws.write_text_with_format(r, 0, l(l("measure", "措施"), "措施"), &bold)?;
         let dep_years: BTreeSet<i32> = lc.points.values().flat_map(|p| p.keys().copied()).collect();
         for (i, y) in dep_years.iter().enumerate() {
             ws.write_number_with_format(r, 1 + i as u16, *y, &bold)?;
@@ -656,10 +713,10 @@ fn roadmap_xlsx(
     // MACC of the base year.
     let ws = wb.add_worksheet().set_name("macc")?;
     for (c, h) in [
-        "measure",
-        "potential CO2e (t/yr)",
-        "CNY per t CO2e",
-        "co-benefit-adjusted MAC",
+        l(l("measure", "措施"), "措施"),
+        l("potential CO2e (t/yr)", "CO2e 减排潜力（吨/年）"),
+        l("CNY per t CO2e", "单位 CO2e 减排成本（元/吨）"),
+        l("co-benefit-adjusted MAC", "计入协同效益的边际减排成本"),
     ]
     .iter()
     .enumerate()
@@ -680,19 +737,20 @@ fn roadmap_xlsx(
     if !shown.is_empty() {
         let m = shown.len() as u32;
         let mut chart = Chart::new(ChartType::Column);
-        chart
-            .title()
-            .set_name("MACC (base year): CNY per t CO2e, plain and co-benefit-adjusted");
+        chart.title().set_name(l(
+            "MACC (base year): CNY per t CO2e, plain and co-benefit-adjusted",
+            "边际减排成本曲线（基准年）：单位 CO2e 减排成本，未计入与计入协同效益",
+        ));
         chart
             .add_series()
             .set_categories(("macc", 1, 0, m, 0))
             .set_values(("macc", 1, 2, m, 2))
-            .set_name("plain");
+            .set_name(l("plain", "未计入协同效益"));
         chart
             .add_series()
             .set_categories(("macc", 1, 0, m, 0))
             .set_values(("macc", 1, 3, m, 3))
-            .set_name("co-benefit-adjusted");
+            .set_name(l("co-benefit-adjusted", "计入协同效益"));
         ws.insert_chart(1, 5, &chart)?;
     }
     ws.set_column_width(0, 30)?;
