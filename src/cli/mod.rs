@@ -5,12 +5,14 @@ use super::*;
 
 mod factors;
 mod inventory;
+mod lang;
 mod measures;
 mod roadmap;
 mod uncertainty;
 
 pub(crate) use factors::*;
 pub(crate) use inventory::*;
+pub(crate) use lang::*;
 pub(crate) use measures::*;
 pub(crate) use roadmap::*;
 pub(crate) use uncertainty::*;
