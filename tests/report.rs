@@ -72,6 +72,33 @@ fn structure(html: &str) -> String {
     lines.join("\n")
 }
 
+/// The built-in study's report (its measures and roadmap computed once) in
+/// each of `langs`.
+fn builtin_reports(title: &str, langs: &[Lang]) -> Vec<String> {
+    let (f, s, run, lib) = builtin_run();
+    let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
+    let ms = MetricSettings::defaults(&f);
+    let rm = coreduce::roadmap::run(&run.study, &f, &s, &measures, &ms).unwrap();
+    let mrep = report(&run, &s, &lib, &ms).unwrap();
+    langs
+        .iter()
+        .map(|&lang| {
+            render(&ReportInput {
+                title: title.into(),
+                lang,
+                inventories: &run.inventories,
+                measures: Some(&mrep),
+                roadmap: Some(&rm),
+                roadmap_odds: None,
+                uncertainty: None,
+                factors: &f,
+                sectors: &s,
+                factors_used: None,
+            })
+        })
+        .collect()
+}
+
 /// The built-in study computed, with the libraries and the measure library.
 fn builtin_run() -> (
     coreduce::FactorLibrary,
@@ -94,24 +121,8 @@ fn builtin_run() -> (
 
 #[test]
 fn report_structure_of_the_builtin_study() {
-    let (f, s, run, lib) = builtin_run();
-    let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
-    let ms = MetricSettings::defaults(&f);
-    let rm = coreduce::roadmap::run(&run.study, &f, &s, &measures, &ms).unwrap();
-    let mrep = report(&run, &s, &lib, &ms).unwrap();
-    for lang in [Lang::En, Lang::Zh] {
-        let html = render(&ReportInput {
-            title: "Sichuan study".into(),
-            lang,
-            inventories: &run.inventories,
-            measures: Some(&mrep),
-            roadmap: Some(&rm),
-            roadmap_odds: None,
-            uncertainty: None,
-            factors: &f,
-            sectors: &s,
-            factors_used: None,
-        });
+    let reports = builtin_reports("Sichuan study", &[Lang::En, Lang::Zh]);
+    for (lang, html) in [Lang::En, Lang::Zh].into_iter().zip(reports) {
         assert!(html.matches("<svg").count() >= 10);
         let name = if lang == Lang::En {
             "structure_en"
@@ -196,23 +207,10 @@ fn macc_widths_sum_to_the_package_and_coordinate_labels_do_not_overlap() {
 /// same in the laid-out page.
 #[test]
 fn the_chinese_report_shows_names_not_ids() {
-    let (f, s, run, lib) = builtin_run();
+    let html = builtin_reports("四川研究", &[Lang::Zh]).remove(0);
+    // The ids that must not show: the study's measures, sectors, scenarios.
+    let (_, s, run, lib) = builtin_run();
     let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
-    let ms = MetricSettings::defaults(&f);
-    let rm = coreduce::roadmap::run(&run.study, &f, &s, &measures, &ms).unwrap();
-    let mrep = report(&run, &s, &lib, &ms).unwrap();
-    let html = render(&ReportInput {
-        title: "四川研究".into(),
-        lang: Lang::Zh,
-        inventories: &run.inventories,
-        measures: Some(&mrep),
-        roadmap: Some(&rm),
-        roadmap_odds: None,
-        uncertainty: None,
-        factors: &f,
-        sectors: &s,
-        factors_used: None,
-    });
     // The visible text of the sections to check: tags and the <title> of
     // each chart (a tooltip) removed.
     let mut text = String::new();

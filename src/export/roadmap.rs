@@ -30,6 +30,45 @@ pub fn iamc_rows(
     rep: &crate::roadmap::RoadmapReport,
     sectors: &crate::graph::SectorLibrary,
 ) -> (Vec<i32>, Vec<IamcRow>) {
+    iamc_table(rep, sectors, |p, put| {
+        let sector = iamc_sector(&p.sector);
+        // Each variable as a total and on its sector's line.
+        let mut both = |variable: &str, unit: &str, v: Decimal| {
+            put(variable.to_string(), unit, v);
+            put(format!("{variable}|{sector}"), unit, v);
+        };
+        for (k, v) in &p.totals {
+            let (var, unit) = match k.as_str() {
+                "energy_tce" => ("Final Energy|Industry".to_string(), "tce/yr".to_string()),
+                "APeq" => (
+                    "Pollution Equivalents|Air|Industry".to_string(),
+                    "eq/yr".to_string(),
+                ),
+                "WPeq" => (
+                    "Pollution Equivalents|Water|Industry".to_string(),
+                    "eq/yr".to_string(),
+                ),
+                sub => (format!("Emissions|{sub}|Industry"), format!("t {sub}/yr")),
+            };
+            both(&var, &unit, *v);
+        }
+        // Purchased electricity and heat: indirect, beside the study view's
+        // CO2e (which counts them).
+        if let Some(v) = p.split.get("CO2|Indirect") {
+            both("Emissions|CO2|Indirect|Industry", "t CO2/yr", *v);
+        }
+        both("Cost|Co-reduction Measures|Industry", "CNY/yr", p.cost);
+    })
+}
+
+/// What both IAMC tables share: per scenario, every point's variables
+/// (`variables` calls `put(variable, unit, value)`) in every region the point
+/// counts in, summed by (region, variable, unit) and year.
+fn iamc_table(
+    rep: &crate::roadmap::RoadmapReport,
+    sectors: &crate::graph::SectorLibrary,
+    mut variables: impl FnMut(&crate::roadmap::Point, &mut dyn FnMut(String, &str, Decimal)),
+) -> (Vec<i32>, Vec<IamcRow>) {
     let years: Vec<i32> = (rep.base_year..=rep.end_year).collect();
     let model = format!("coreduce {}", env!("CARGO_PKG_VERSION"));
     let mut rows = Vec::new();
@@ -38,52 +77,13 @@ pub fn iamc_rows(
         let mut table: BTreeMap<(String, String, String), BTreeMap<i32, Decimal>> = BTreeMap::new();
         for p in &sc.points {
             for region in regions_of(p, sectors) {
-                let sector = iamc_sector(&p.sector);
-                for (k, v) in &p.totals {
-                    let (var, unit) = match k.as_str() {
-                        "energy_tce" => ("Final Energy|Industry".to_string(), "tce/yr".to_string()),
-                        "APeq" => (
-                            "Pollution Equivalents|Air|Industry".to_string(),
-                            "eq/yr".to_string(),
-                        ),
-                        "WPeq" => (
-                            "Pollution Equivalents|Water|Industry".to_string(),
-                            "eq/yr".to_string(),
-                        ),
-                        sub => (format!("Emissions|{sub}|Industry"), format!("t {sub}/yr")),
-                    };
-                    for variable in [var.clone(), format!("{var}|{sector}")] {
-                        *table
-                            .entry((region.clone(), variable, unit.clone()))
-                            .or_default()
-                            .entry(p.year)
-                            .or_default() += *v;
-                    }
-                }
-                // Purchased electricity and heat: indirect, beside the
-                // study view's CO2e (which counts them).
-                if let Some(v) = p.split.get("CO2|Indirect") {
-                    for variable in [
-                        "Emissions|CO2|Indirect|Industry".to_string(),
-                        format!("Emissions|CO2|Indirect|Industry|{sector}"),
-                    ] {
-                        *table
-                            .entry((region.clone(), variable, "t CO2/yr".into()))
-                            .or_default()
-                            .entry(p.year)
-                            .or_default() += *v;
-                    }
-                }
-                for variable in [
-                    "Cost|Co-reduction Measures|Industry".to_string(),
-                    format!("Cost|Co-reduction Measures|Industry|{sector}"),
-                ] {
+                variables(p, &mut |variable, unit, v| {
                     *table
-                        .entry((region.clone(), variable, "CNY/yr".into()))
+                        .entry((region.clone(), variable, unit.to_string()))
                         .or_default()
                         .entry(p.year)
-                        .or_default() += p.cost;
-                }
+                        .or_default() += v;
+                });
             }
         }
         push_table(&mut rows, &model, &sc.scenario, &years, table);
@@ -183,84 +183,66 @@ pub fn iamc_common_rows(
     rep: &crate::roadmap::RoadmapReport,
     sectors: &crate::graph::SectorLibrary,
 ) -> (Vec<i32>, Vec<IamcRow>) {
-    let years: Vec<i32> = (rep.base_year..=rep.end_year).collect();
-    let model = format!("coreduce {}", env!("CARGO_PKG_VERSION"));
-    let mut rows = Vec::new();
-    for sc in &rep.scenarios {
-        let mut table: BTreeMap<(String, String, String), BTreeMap<i32, Decimal>> = BTreeMap::new();
-        let mut put = |region: &str, variable: String, unit: &str, year: i32, v: Decimal| {
-            *table
-                .entry((region.to_string(), variable, unit.to_string()))
-                .or_default()
-                .entry(year)
-                .or_default() += v;
+    iamc_table(rep, sectors, |p, put| {
+        let (emission_sector, energy_sector) = common_sector(&p.sector);
+        let split = |k: &str| p.split.get(k).copied().unwrap_or_default();
+        let total = |k: &str| p.totals.get(k).copied().unwrap_or_default();
+        let mut both = |variable: &str, sectoral: Option<String>, unit: &str, v: Decimal| {
+            put(variable.to_string(), unit, v);
+            if let Some(s) = sectoral {
+                put(s, unit, v);
+            }
         };
-        for p in &sc.points {
-            for region in regions_of(p, sectors) {
-                let (emission_sector, energy_sector) = common_sector(&p.sector);
-                let split = |k: &str| p.split.get(k).copied().unwrap_or_default();
-                let total = |k: &str| p.totals.get(k).copied().unwrap_or_default();
-                let mut both =
-                    |variable: &str, sectoral: Option<String>, unit: &str, v: Decimal| {
-                        put(&region, variable.to_string(), unit, p.year, v);
-                        if let Some(s) = sectoral {
-                            put(&region, s, unit, p.year, v);
-                        }
-                    };
+        both(
+            "Emissions|Kyoto Gases",
+            None,
+            "Mt CO2-equiv/yr",
+            split("Kyoto") * MT,
+        );
+        let (energy, process) = (split("CO2|Energy"), split("CO2|Process"));
+        both("Emissions|CO2", None, "Mt CO2/yr", (energy + process) * MT);
+        both(
+            "Emissions|CO2|Energy|Demand|Industry",
+            Some(format!(
+                "Emissions|CO2|Energy|Demand|Industry|{emission_sector}"
+            )),
+            "Mt CO2/yr",
+            energy * MT,
+        );
+        both(
+            "Emissions|CO2|Industrial Processes",
+            Some(format!(
+                "Emissions|CO2|Industrial Processes|{emission_sector}"
+            )),
+            "Mt CO2/yr",
+            process * MT,
+        );
+        for (code, name, unit, scale) in [
+            ("CH4", "CH4", "Mt CH4/yr", MT),
+            ("N2O", "N2O", "kt N2O/yr", KT),
+            ("CF4", "CF4", "kt CF4/yr", KT),
+            ("C2F6", "C2F6", "kt C2F6/yr", KT),
+            ("SO2", "Sulfur", "Mt SO2/yr", MT),
+            ("NOx", "NOx", "Mt NO2/yr", MT),
+            ("CO", "CO", "Mt CO/yr", MT),
+            ("NH3", "NH3", "Mt NH3/yr", MT),
+        ] {
+            if p.totals.contains_key(code) {
                 both(
-                    "Emissions|Kyoto Gases",
+                    &format!("Emissions|{name}"),
                     None,
-                    "Mt CO2-equiv/yr",
-                    split("Kyoto") * MT,
-                );
-                let (energy, process) = (split("CO2|Energy"), split("CO2|Process"));
-                both("Emissions|CO2", None, "Mt CO2/yr", (energy + process) * MT);
-                both(
-                    "Emissions|CO2|Energy|Demand|Industry",
-                    Some(format!(
-                        "Emissions|CO2|Energy|Demand|Industry|{emission_sector}"
-                    )),
-                    "Mt CO2/yr",
-                    energy * MT,
-                );
-                both(
-                    "Emissions|CO2|Industrial Processes",
-                    Some(format!(
-                        "Emissions|CO2|Industrial Processes|{emission_sector}"
-                    )),
-                    "Mt CO2/yr",
-                    process * MT,
-                );
-                for (code, name, unit, scale) in [
-                    ("CH4", "CH4", "Mt CH4/yr", MT),
-                    ("N2O", "N2O", "kt N2O/yr", KT),
-                    ("CF4", "CF4", "kt CF4/yr", KT),
-                    ("C2F6", "C2F6", "kt C2F6/yr", KT),
-                    ("SO2", "Sulfur", "Mt SO2/yr", MT),
-                    ("NOx", "NOx", "Mt NO2/yr", MT),
-                    ("CO", "CO", "Mt CO/yr", MT),
-                    ("NH3", "NH3", "Mt NH3/yr", MT),
-                ] {
-                    if p.totals.contains_key(code) {
-                        both(
-                            &format!("Emissions|{name}"),
-                            None,
-                            unit,
-                            total(code) * scale,
-                        );
-                    }
-                }
-                both(
-                    "Final Energy|Industry",
-                    Some(format!("Final Energy|{energy_sector}")),
-                    "EJ/yr",
-                    total("energy_tce") * EJ_PER_TCE,
+                    unit,
+                    total(code) * scale,
                 );
             }
         }
-        push_table(&mut rows, &model, &sc.scenario, &years, table);
-    }
-    (years, rows)
+        both(
+            "Final Energy|Industry",
+            Some(format!("Final Energy|{energy_sector}")),
+            "EJ/yr",
+            total("energy_tce") * EJ_PER_TCE,
+        );
+    })
 }
 
 /// Writes the IAMC common-definitions table as CSV to a writer.
