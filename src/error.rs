@@ -199,9 +199,10 @@ impl DataError {
     /// `place: message (hint)` in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         let mut out = format!(
-            "{}{} {}",
+            "{}{}{}",
             self.location.text(lang),
-            if lang == Lang::Zh { "：" } else { ":" },
+            // a full-width colon carries its own space
+            if lang == Lang::Zh { "：" } else { ": " },
             self.message_in(lang)
         );
         let hint = match (lang, self.zh.as_ref().and_then(|z| z.hint.as_ref())) {

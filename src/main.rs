@@ -381,13 +381,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         ),
         Command::Inventory { workbook, out } => match out {
             Some(path) => inventory_to_file(&workbook, &path, rl, wmode, &lib, &sectors),
-            None => {
-                let run = run_workbook(&workbook, &lib, &sectors)?;
-                print_notices(&run.study.notices);
-                print_summary(&run.inventories);
-                warn_count(&run.inventories, wmode);
-                Ok(ExitCode::SUCCESS)
-            }
+            None => inventory_to_terminal(&workbook, wmode, &lib, &sectors),
         },
     }
 }

@@ -277,7 +277,9 @@ fn a_chinese_study_is_answered_in_chinese() {
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
     assert!(
-        out.contains("\n基准情景 ") && out.contains("\n强化情景 "),
+        out.contains("\n基准情景 ")
+            && out.contains("\n政策情景 ")
+            && out.contains("（最低成本情景）"),
         "{out}"
     );
     let mut book = calamine::open_workbook_auto(p.join("rm/roadmap.xlsx")).unwrap();

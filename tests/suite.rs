@@ -40,4 +40,5 @@ mod uncertainty;
 mod warnings;
 mod workbook;
 mod written;
+mod zh_path;
 mod zipbomb;

@@ -234,30 +234,77 @@ pub(crate) fn validate(
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn print_summary(invs: &[Inventory]) {
+/// `coreduce inventory study.xlsx` with no `--out`: the totals per
+/// facility-year on the terminal, in the study's language.
+pub(crate) fn inventory_to_terminal(
+    path: &Path,
+    mode: WarningsArg,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<ExitCode> {
+    let run = run_workbook(path, lib, sectors)?;
+    study_lang(&run.study.language);
+    print_notices(&run.study.notices);
+    print_summary(&run.inventories, sectors);
+    warn_count(&run.inventories, mode);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn print_summary(invs: &[Inventory], sectors: &SectorLibrary) {
+    let lang = message_lang();
+    // Columns padded by display width, so Chinese sector names line up; the
+    // sector column as wide as its longest name.
+    let sector_width = invs
+        .iter()
+        .map(|i| {
+            unicode_width::UnicodeWidthStr::width(sectors.sector_name(&i.sector, lang).as_str())
+        })
+        .max()
+        .unwrap_or(0)
+        .max(10);
+    let line = |cells: [String; 8]| {
+        let widths = [14, 5, sector_width, 16, 14, 14, 12, 12];
+        let mut row = String::new();
+        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+            if i > 0 {
+                row.push(' ');
+            }
+            // ids and the sector name to the left, numbers to the right
+            row.push_str(&if i == 0 || i == 2 {
+                left(cell, width)
+            } else {
+                right(cell, width)
+            });
+        }
+        row
+    };
     out!(
-        "{:<14} {:>5} {:<10} {:>16} {:>14} {:>14} {:>12} {:>12}",
-        say(tr!("facility", "设施")),
-        say(tr!("year", "年份")),
-        say(tr!("sector", "行业")),
-        say(tr!("CO2e t (view)", "CO2e 吨（口径）")),
-        say(tr!("scope 2 t", "范围二 吨")),
-        say(tr!("energy tce", "能耗 tce")),
-        say(tr!("air eq.", "大气污染当量")),
-        say(tr!("water eq.", "水污染当量"))
+        "{}",
+        line([
+            say(tr!("facility", "设施")),
+            say(tr!("year", "年份")),
+            say(tr!("sector", "行业")),
+            say(tr!("CO2e t (view)", "CO2e 吨（口径）")),
+            say(tr!("scope 2 t", "范围二 吨")),
+            say(tr!("energy tce", "能耗 tce")),
+            say(tr!("air eq.", "大气污染当量")),
+            say(tr!("water eq.", "水污染当量")),
+        ])
     );
     for i in invs {
         let t = &i.totals;
         out!(
-            "{:<14} {:>5} {:<10} {:>16} {:>14} {:>14} {:>12} {:>12}",
-            i.facility_id,
-            i.year,
-            i.sector,
-            t.co2e.round_dp(3),
-            t.co2e_scope2.round_dp(3),
-            t.energy_tce.round_dp(3),
-            t.apeq.round_dp(1),
-            t.wpeq.round_dp(1)
+            "{}",
+            line([
+                i.facility_id.clone(),
+                i.year.to_string(),
+                sectors.sector_name(&i.sector, lang),
+                t.co2e.round_dp(3).to_string(),
+                t.co2e_scope2.round_dp(3).to_string(),
+                t.energy_tce.round_dp(3).to_string(),
+                t.apeq.round_dp(1).to_string(),
+                t.wpeq.round_dp(1).to_string(),
+            ])
         );
     }
 }

@@ -74,16 +74,28 @@ pub(crate) fn measures_cmd(
     }
     let rep = coreduce::measures::report(&run, sectors, &library, &ms)
         .or_say(|| Text::neutral(path.display().to_string()))?;
+    // Columns padded by display width, so Chinese headers and classes line up.
+    let line = |cells: [String; 8]| {
+        let widths = [28, 14, 12, 7, 24, 14, 14, 14];
+        let mut row = left(&cells[0], widths[0]);
+        for (cell, width) in cells.iter().zip(widths).skip(1) {
+            row.push(' ');
+            row.push_str(&right(cell, width));
+        }
+        row
+    };
     out!(
-        "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
-        say(tr!("measure", "措施")),
-        say(tr!("ΔCO2e t/a", "ΔCO2e 吨/年")),
-        format!("Δ{}", ms.pollutant),
-        say(tr!("quad.", "象限")),
-        say(tr!("elasticity", "弹性")),
-        say(tr!("CNY/t CO2e", "元/吨 CO2e")),
-        say(tr!("adj. MAC", "调整后边际成本")),
-        say(tr!("degree index", "协同度指数"))
+        "{}",
+        line([
+            say(tr!("measure", "措施")),
+            say(tr!("ΔCO2e t/a", "ΔCO2e 吨/年")),
+            format!("Δ{}", ms.pollutant),
+            say(tr!("quad.", "象限")),
+            say(tr!("elasticity", "弹性")),
+            say(tr!("CNY/t CO2e", "元/吨 CO2e")),
+            say(tr!("adj. MAC", "调整后边际成本")),
+            say(tr!("degree index", "协同度指数")),
+        ])
     );
     for e in rep.alone.iter().chain(std::iter::once(&rep.package)) {
         if e.by_facility.is_empty() && !e.not_applicable.is_empty() {
@@ -121,17 +133,23 @@ pub(crate) fn measures_cmd(
                 .unwrap_or_else(|| say(tr!("undefined", "无定义")))
         };
         out!(
-            "{:<28} {:>14} {:>12} {:>7} {:>24} {:>14} {:>14} {:>14}",
-            e.measure,
-            er("CO2e").round_dp(1),
-            er(&ms.pollutant).round_dp(1),
-            p.quadrant.name().get(message_lang()),
-            p.elasticity.class.name().get(message_lang()),
-            show(p.cost_per_t_co2e),
-            show(p.mac_adjusted),
-            p.degree_index
-                .map(|x| x.round_dp(3).to_string())
-                .unwrap_or_else(|| say(tr!("undefined", "无定义"))),
+            "{}",
+            line([
+                if std::ptr::eq(e, &rep.package) {
+                    say(tr!("package", "措施组合"))
+                } else {
+                    e.measure.clone()
+                },
+                er("CO2e").round_dp(1).to_string(),
+                er(&ms.pollutant).round_dp(1).to_string(),
+                p.quadrant.name().get(message_lang()).to_string(),
+                p.elasticity.class.name().get(message_lang()).to_string(),
+                show(p.cost_per_t_co2e),
+                show(p.mac_adjusted),
+                p.degree_index
+                    .map(|x| x.round_dp(3).to_string())
+                    .unwrap_or_else(|| say(tr!("undefined", "无定义"))),
+            ])
         );
     }
     if !rep.package.not_applicable.is_empty() {

@@ -8,6 +8,7 @@ mod inventory;
 mod lang;
 mod measures;
 mod roadmap;
+mod table;
 mod uncertainty;
 
 pub(crate) use factors::*;
@@ -15,4 +16,5 @@ pub(crate) use inventory::*;
 pub(crate) use lang::*;
 pub(crate) use measures::*;
 pub(crate) use roadmap::*;
+pub(crate) use table::{left, right};
 pub(crate) use uncertainty::*;

@@ -206,7 +206,35 @@ impl SectorLibrary {
             })
     }
 
-    /// The fuel with this id or alias.
+    /// A sector's name in `lang` (`电解铝`, `Electrolytic aluminium`), or its
+    /// id where the library has no name for it.
+    pub fn sector_name(&self, id: &str, lang: Lang) -> String {
+        self.sectors
+            .get(id)
+            .map(|s| match lang {
+                Lang::Zh => s.name_zh.as_str(),
+                Lang::En => s.name_en.as_str(),
+            })
+            .filter(|n| !n.is_empty())
+            .unwrap_or(id)
+            .to_string()
+    }
+
+    /// A city's name in `lang` (`乐山市`, `Leshan`) from its id, or the id
+    /// where it is not one of the library's cities.
+    pub fn city_name(&self, id: &str, lang: Lang) -> String {
+        self.cities
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| match lang {
+                Lang::Zh => c.name_zh.as_str(),
+                Lang::En => c.name_en.as_str(),
+            })
+            .filter(|n| !n.is_empty())
+            .unwrap_or(id)
+            .to_string()
+    }
+
     /// The code of an activity item written as a name (`外购电力`,
     /// `purchased electricity`, `原煤`), or None. Names are matched after
     /// folding case, spaces and punctuation; fuels by their names in

@@ -44,7 +44,7 @@ pub(super) fn read_activity(
             continue;
         };
         let at_y = t.col_at(r, "year");
-        let year = match t.number(r, "year") {
+        let year = match number(&without_year_suffix(t.get(r, "year")), &at_y) {
             Ok(Some((y, false)))
                 if y.fract().is_zero()
                     && y.to_i32().is_some_and(|y| (1990..=2100).contains(&y)) =>

@@ -615,8 +615,23 @@ pub(super) fn required_number(
     }
 }
 
+/// A year cell as people write it: `2023`, or `2023年`, `2023 年`, `2023年度`
+/// as text (the suffix dropped before the number is read).
+pub(super) fn without_year_suffix(d: &Data) -> std::borrow::Cow<'_, Data> {
+    match d {
+        Data::String(s) => {
+            let t = s.trim();
+            match t.strip_suffix("年度").or_else(|| t.strip_suffix('年')) {
+                Some(body) => std::borrow::Cow::Owned(Data::String(body.trim().to_string())),
+                None => std::borrow::Cow::Borrowed(d),
+            }
+        }
+        _ => std::borrow::Cow::Borrowed(d),
+    }
+}
+
 pub(super) fn year_of(d: &Data, at: &Location) -> Result<Option<i32>, DataError> {
-    match number(d, at)? {
+    match number(&without_year_suffix(d), at)? {
         None => Ok(None),
         Some((y, false))
             if y.fract().is_zero() && y.to_i32().is_some_and(|y| (1990..=2100).contains(&y)) =>

@@ -61,7 +61,13 @@ pub(super) fn read_settings(
         let value = t.text(r, "value").unwrap_or_default();
         match key.as_str() {
             "study" => study.name = value,
-            "base_year" => match value.parse::<i32>() {
+            "base_year" => match value
+                .trim()
+                .trim_end_matches("年度")
+                .trim_end_matches('年')
+                .trim()
+                .parse::<i32>()
+            {
                 Ok(y) if (1990..=2100).contains(&y) => study.base_year = Some(y),
                 _ => findings.push(DataError::new(
                     at,
