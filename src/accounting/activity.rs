@@ -3,6 +3,7 @@
 //! the factor edits of measures, applied to a copy of the library.
 
 use super::*;
+use crate::graph::items::ItemSpec;
 
 /// `'item': problem` in both languages.
 fn item_problem(item: &str, problem: &Text) -> Text {
@@ -54,191 +55,274 @@ impl<'a> Work<'a> {
     /// Reads and checks the activity; returns output in the sector's unit.
     pub(super) fn read_activity(&mut self) -> crate::Result<Decimal> {
         let fuels = self.fuel_ids();
+        // A copy of the reference, so that the rows borrow the facility-year
+        // and not `self`, which the steps below change.
+        let fy = self.fy;
         let mut errors = Vec::new();
-        let mut output: Option<Decimal> = None;
-        let mut output_rows = 0;
-        let mut output_at: Option<Location> = None;
-        let mut measured: Vec<(String, Option<String>, Quantity, Location)> = Vec::new();
-        for a in &self.fy.activity {
-            let (item, node) = split_node(&a.item);
-            let Some(spec) = item_spec(item, &fuels) else {
-                errors.push(
-                    DataError::new(
-                        a.location.clone(),
-                        tr!("unknown item '{item}'", "未知项目“{item}”"),
-                    )
-                    .with_hint(did_you_mean(
-                        item,
-                        item_examples(&fuels).iter().map(String::as_str),
-                    )),
-                );
+        let mut output = OutputRows::default();
+        let mut measured: Vec<MeasuredRow> = Vec::new();
+        for a in &fy.activity {
+            let Some((item, node, spec)) = self.known_item(a, &fuels, &mut errors) else {
                 continue;
             };
-            if let Some(n) = node {
-                if self.sector.node(n).is_none() {
-                    let sector_id = &self.sector.id;
-                    errors.push(
-                        DataError::new(
-                            a.location.clone(),
-                            tr!(
-                                "unknown node '{n}' for sector {sector_id}",
-                                "行业 {sector_id} 中没有节点“{n}”"
-                            ),
-                        )
-                        .with_hint(did_you_mean(
-                            n,
-                            self.sector.nodes.iter().map(|x| x.id.as_str()),
-                        )),
-                    );
-                    continue;
-                }
-            }
             let canonical = self.canonical_unit(item);
-            let q = &a.quantity;
             if item == "output" {
-                output_rows += 1;
-                match q.value_in(&canonical) {
-                    Ok(v) if v < Decimal::ZERO => errors.push(DataError::new(
-                        a.location.clone(),
-                        tr!("output is negative ({q})", "产量为负值（{q}）"),
-                    )),
-                    Ok(v) if v > crate::units::MAX_MAGNITUDE => {
-                        let m = crate::units::magnitude_problem(v, canonical.symbol())
-                            .unwrap_or_default();
-                        errors.push(DataError::new(
-                            a.location.clone(),
-                            Text::new(
-                                format!("output: {}", m.en),
-                                format!("产量：{}", m.get(Lang::Zh)),
-                            ),
-                        ))
-                    }
-                    Ok(v) => {
-                        if output.is_some() {
-                            errors.push(DataError::new(
-                                a.location.clone(),
-                                tr!(
-                                    "output is given twice for this facility-year",
-                                    "本设施年份的产量填写了两次"
-                                ),
-                            ));
-                        }
-                        output = Some(v);
-                        output_at = Some(a.location.clone());
-                    }
-                    Err(_) => {
-                        let (unit, dims) = (&q.unit, q.unit.dims());
-                        let (sector_id, canonical_dims) = (&self.sector.id, canonical.dims());
-                        errors.push(DataError::new(
-                            a.location.clone(),
-                            tr!(
-                                "output is in '{unit}' ({dims}), but {sector_id} output is measured in '{canonical}' ({canonical_dims})",
-                                "产量的单位为“{unit}”（{dims}），但 {sector_id} 行业的产量以“{canonical}”（{canonical_dims}）计量"
-                            ),
-                        ))
-                    }
-                }
+                self.read_output(a, &canonical, &mut output, &mut errors);
                 continue;
             }
             // Amounts may be given per unit of output; they are scaled later.
             let per_output = canonical.div(&self.sector.output_unit).ok();
-            let dims_ok = q.unit.compatible(&canonical)
-                || (spec.kind == ItemKind::Amount
-                    && per_output.as_ref().is_some_and(|p| q.unit.compatible(p)));
-            if !dims_ok {
-                let (unit, dims) = (&q.unit, q.unit.dims());
-                let canonical_dims = canonical.dims();
-                errors.push(DataError::new(
-                    a.location.clone(),
-                    tr!(
-                        "'{item}' is in '{unit}' ({dims}), which cannot be converted to '{canonical}' ({canonical_dims})",
-                        "“{item}”的单位为“{unit}”（{dims}），无法换算为“{canonical}”（{canonical_dims}）"
-                    ),
-                ));
+            if !self.convertible(a, item, &spec, &canonical, per_output.as_ref(), &mut errors) {
                 continue;
             }
             if spec.kind == ItemKind::Property {
-                let v = match q.value_in(&canonical) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        errors.push(DataError::new(
-                            a.location.clone(),
-                            item_problem(item, &unit_text(&e)),
-                        ));
-                        continue;
-                    }
-                };
-                if let Some(m) = crate::units::magnitude_problem(v, canonical.symbol()) {
-                    errors.push(DataError::new(a.location.clone(), item_problem(item, &m)));
-                    continue;
-                }
-                let is_fraction = canonical.dims() == Dims::NONE;
-                if is_fraction && (v < Decimal::ZERO || v > Decimal::ONE) {
-                    errors.push(DataError::new(
-                        a.location.clone(),
-                        tr!(
-                            "'{item}' must lie between 0 and 1 (0–100 %), got {q}",
-                            "“{item}”须介于 0 与 1 之间（0–100 %），实际为 {q}"
-                        ),
-                    ));
-                    continue;
-                }
-                if !is_fraction && v < Decimal::ZERO {
-                    errors.push(DataError::new(
-                        a.location.clone(),
-                        tr!(
-                            "'{item}' cannot be negative, got {q}",
-                            "“{item}”不能为负值，实际为 {q}"
-                        ),
-                    ));
-                    continue;
-                }
-                let key = (item.to_string(), node.unwrap_or("").to_string());
-                if self.props.contains_key(&key) {
-                    let full = &a.item;
-                    errors.push(DataError::new(
-                        a.location.clone(),
-                        tr!(
-                            "'{full}' is given twice for this facility-year",
-                            "本设施年份的“{full}”填写了两次"
-                        ),
-                    ));
-                    continue;
-                }
-                self.props.insert(key, (v, a.location.to_string()));
-            } else {
-                if q.value < Decimal::ZERO {
-                    errors.push(DataError::new(
-                        a.location.clone(),
-                        tr!(
-                            "'{item}' cannot be negative, got {q}",
-                            "“{item}”不能为负值，实际为 {q}"
-                        ),
-                    ));
-                    continue;
-                }
-                // The bound applies in the canonical unit, or per unit of output.
-                let in_canonical = q
-                    .value_in(&canonical)
-                    .or_else(|_| q.value_in(per_output.as_ref().unwrap_or(&canonical)));
-                let problem = match in_canonical {
-                    Ok(v) => crate::units::magnitude_problem(v, canonical.symbol()),
-                    Err(e) => Some(unit_text(&e)),
-                };
-                if let Some(m) = problem {
-                    errors.push(DataError::new(a.location.clone(), item_problem(item, &m)));
-                    continue;
-                }
+                self.read_property(a, item, node, &canonical, &mut errors);
+            } else if self.amount_in_bounds(a, item, &canonical, per_output.as_ref(), &mut errors) {
                 measured.push((
                     item.to_string(),
                     node.map(str::to_string),
-                    q.clone(),
+                    a.quantity.clone(),
                     a.location.clone(),
                 ));
             }
         }
-        let Some(output) = output else {
-            if output_rows > 0 {
+        let output = self.settled_output(output, errors)?;
+        self.record_measured(measured, output)?;
+        Ok(output)
+    }
+
+    /// The row's item and node, where the item is known and the node belongs
+    /// to the sector; else the finding, and None.
+    fn known_item<'r>(
+        &self,
+        a: &'r Activity,
+        fuels: &[&str],
+        errors: &mut Vec<DataError>,
+    ) -> Option<(&'r str, Option<&'r str>, ItemSpec)> {
+        let (item, node) = split_node(&a.item);
+        let Some(spec) = item_spec(item, fuels) else {
+            errors.push(
+                DataError::new(
+                    a.location.clone(),
+                    tr!("unknown item '{item}'", "未知项目“{item}”"),
+                )
+                .with_hint(did_you_mean(
+                    item,
+                    item_examples(fuels).iter().map(String::as_str),
+                )),
+            );
+            return None;
+        };
+        if let Some(n) = node {
+            if self.sector.node(n).is_none() {
+                let sector_id = &self.sector.id;
+                errors.push(
+                    DataError::new(
+                        a.location.clone(),
+                        tr!(
+                            "unknown node '{n}' for sector {sector_id}",
+                            "行业 {sector_id} 中没有节点“{n}”"
+                        ),
+                    )
+                    .with_hint(did_you_mean(
+                        n,
+                        self.sector.nodes.iter().map(|x| x.id.as_str()),
+                    )),
+                );
+                return None;
+            }
+        }
+        Some((item, node, spec))
+    }
+
+    /// An `output` row: kept when it is a non-negative amount in the sector's
+    /// output dimension and within bounds.
+    fn read_output(
+        &self,
+        a: &Activity,
+        canonical: &Unit,
+        output: &mut OutputRows,
+        errors: &mut Vec<DataError>,
+    ) {
+        let q = &a.quantity;
+        output.rows += 1;
+        match q.value_in(canonical) {
+            Ok(v) if v < Decimal::ZERO => errors.push(DataError::new(
+                a.location.clone(),
+                tr!("output is negative ({q})", "产量为负值（{q}）"),
+            )),
+            Ok(v) if v > crate::units::MAX_MAGNITUDE => {
+                let m = crate::units::magnitude_problem(v, canonical.symbol()).unwrap_or_default();
+                errors.push(DataError::new(
+                    a.location.clone(),
+                    Text::new(
+                        format!("output: {}", m.en),
+                        format!("产量：{}", m.get(Lang::Zh)),
+                    ),
+                ))
+            }
+            Ok(v) => {
+                if output.value.is_some() {
+                    errors.push(DataError::new(
+                        a.location.clone(),
+                        tr!(
+                            "output is given twice for this facility-year",
+                            "本设施年份的产量填写了两次"
+                        ),
+                    ));
+                }
+                output.value = Some(v);
+                output.at = Some(a.location.clone());
+            }
+            Err(_) => {
+                let (unit, dims) = (&q.unit, q.unit.dims());
+                let (sector_id, canonical_dims) = (&self.sector.id, canonical.dims());
+                errors.push(DataError::new(
+                    a.location.clone(),
+                    tr!(
+                        "output is in '{unit}' ({dims}), but {sector_id} output is measured in '{canonical}' ({canonical_dims})",
+                        "产量的单位为“{unit}”（{dims}），但 {sector_id} 行业的产量以“{canonical}”（{canonical_dims}）计量"
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Whether the row's unit converts to the item's canonical unit (or, for
+    /// an amount, to the canonical unit per unit of output); else the finding.
+    fn convertible(
+        &self,
+        a: &Activity,
+        item: &str,
+        spec: &ItemSpec,
+        canonical: &Unit,
+        per_output: Option<&Unit>,
+        errors: &mut Vec<DataError>,
+    ) -> bool {
+        let q = &a.quantity;
+        let dims_ok = q.unit.compatible(canonical)
+            || (spec.kind == ItemKind::Amount && per_output.is_some_and(|p| q.unit.compatible(p)));
+        if !dims_ok {
+            let (unit, dims) = (&q.unit, q.unit.dims());
+            let canonical_dims = canonical.dims();
+            errors.push(DataError::new(
+                a.location.clone(),
+                tr!(
+                    "'{item}' is in '{unit}' ({dims}), which cannot be converted to '{canonical}' ({canonical_dims})",
+                    "“{item}”的单位为“{unit}”（{dims}），无法换算为“{canonical}”（{canonical_dims}）"
+                ),
+            ));
+        }
+        dims_ok
+    }
+
+    /// A property row (NCV, sulfur, control efficiency …): checked for its
+    /// range and recorded once per item and node.
+    fn read_property(
+        &mut self,
+        a: &Activity,
+        item: &str,
+        node: Option<&str>,
+        canonical: &Unit,
+        errors: &mut Vec<DataError>,
+    ) {
+        let q = &a.quantity;
+        let v = match q.value_in(canonical) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(DataError::new(
+                    a.location.clone(),
+                    item_problem(item, &unit_text(&e)),
+                ));
+                return;
+            }
+        };
+        if let Some(m) = crate::units::magnitude_problem(v, canonical.symbol()) {
+            errors.push(DataError::new(a.location.clone(), item_problem(item, &m)));
+            return;
+        }
+        let is_fraction = canonical.dims() == Dims::NONE;
+        if is_fraction && (v < Decimal::ZERO || v > Decimal::ONE) {
+            errors.push(DataError::new(
+                a.location.clone(),
+                tr!(
+                    "'{item}' must lie between 0 and 1 (0–100 %), got {q}",
+                    "“{item}”须介于 0 与 1 之间（0–100 %），实际为 {q}"
+                ),
+            ));
+            return;
+        }
+        if !is_fraction && v < Decimal::ZERO {
+            errors.push(DataError::new(
+                a.location.clone(),
+                tr!(
+                    "'{item}' cannot be negative, got {q}",
+                    "“{item}”不能为负值，实际为 {q}"
+                ),
+            ));
+            return;
+        }
+        let key = (item.to_string(), node.unwrap_or("").to_string());
+        if self.props.contains_key(&key) {
+            let full = &a.item;
+            errors.push(DataError::new(
+                a.location.clone(),
+                tr!(
+                    "'{full}' is given twice for this facility-year",
+                    "本设施年份的“{full}”填写了两次"
+                ),
+            ));
+            return;
+        }
+        self.props.insert(key, (v, a.location.to_string()));
+    }
+
+    /// Whether a measured amount is non-negative and within bounds (in the
+    /// canonical unit, or per unit of output); else the finding.
+    fn amount_in_bounds(
+        &self,
+        a: &Activity,
+        item: &str,
+        canonical: &Unit,
+        per_output: Option<&Unit>,
+        errors: &mut Vec<DataError>,
+    ) -> bool {
+        let q = &a.quantity;
+        if q.value < Decimal::ZERO {
+            errors.push(DataError::new(
+                a.location.clone(),
+                tr!(
+                    "'{item}' cannot be negative, got {q}",
+                    "“{item}”不能为负值，实际为 {q}"
+                ),
+            ));
+            return false;
+        }
+        // The bound applies in the canonical unit, or per unit of output.
+        let in_canonical = q
+            .value_in(canonical)
+            .or_else(|_| q.value_in(per_output.unwrap_or(canonical)));
+        let problem = match in_canonical {
+            Ok(v) => crate::units::magnitude_problem(v, canonical.symbol()),
+            Err(e) => Some(unit_text(&e)),
+        };
+        if let Some(m) = problem {
+            errors.push(DataError::new(a.location.clone(), item_problem(item, &m)));
+            return false;
+        }
+        true
+    }
+
+    /// The facility-year's output once every row is read: the findings if
+    /// there are any (or if no output was given), and a warning for an
+    /// output of zero.
+    fn settled_output(
+        &mut self,
+        output: OutputRows,
+        mut errors: Vec<DataError>,
+    ) -> crate::Result<Decimal> {
+        let Some(value) = output.value else {
+            if output.rows > 0 {
                 return Err(Error::from_findings(errors));
             }
             let label = &self.sector.output_label;
@@ -254,19 +338,28 @@ impl<'a> Work<'a> {
         if !errors.is_empty() {
             return Err(Error::from_findings(errors));
         }
-        if output.is_zero() {
+        if value.is_zero() {
             // Legal (a plant idle all year), but every per-output amount,
             // intensity and measure cost of this facility-year becomes zero.
             let unit = &self.sector.output_unit;
             self.warnings.push(Warning::new(
-                output_at.unwrap_or_else(|| self.here()),
+                output.at.unwrap_or_else(|| self.here()),
                 tr!(
                     "output is 0 {unit}: amounts given per unit of output, intensities and measure costs are zero for this facility-year (was the plant idle, or is the cell wrong?)",
                     "产量为 0 {unit}：本设施年份按单位产量给出的量、排放强度和措施成本均为零（是停产，还是单元格填错了？）"
                 ),
             ));
         }
-        // Normalise measured amounts to totals in canonical units.
+        Ok(value)
+    }
+
+    /// Normalises the measured amounts to totals in canonical units (those
+    /// given per unit of output times `output`) and records them.
+    fn record_measured(
+        &mut self,
+        measured: Vec<MeasuredRow>,
+        output: Decimal,
+    ) -> crate::Result<()> {
         let mut seen = BTreeSet::new();
         for (item, node, q, loc) in measured {
             let canonical = self.canonical_unit(&item);
@@ -303,8 +396,21 @@ impl<'a> Work<'a> {
             }
             self.measured.push((item, node, total, loc));
         }
-        Ok(output)
+        Ok(())
     }
+}
+
+/// A measured amount row as read: (item, node qualifier, quantity as given,
+/// where), normalised to a total once the output is known.
+type MeasuredRow = (String, Option<String>, Quantity, Location);
+
+/// The `output` rows of a facility-year as read: the last valid value and
+/// where it is, and how many rows gave an output (valid or not).
+#[derive(Default)]
+struct OutputRows {
+    value: Option<Decimal>,
+    at: Option<Location>,
+    rows: usize,
 }
 
 /// Applies the `ScaleFactor` edits to a copy of the library (None when there are none).

@@ -55,6 +55,29 @@ impl<'a> Work<'a> {
             .sector
             .solve(output, self.ctx, self.lib, &mut used)
             .map_err(Error::Data)?;
+        let mut defaults = self.graph_defaults(&activity)?;
+        self.activity = activity;
+        // Measured groups replace their defaults.
+        let measured_groups: BTreeSet<String> = self
+            .measured
+            .iter()
+            .map(|(i, _, _, _)| default_group(i).to_string())
+            .collect();
+        let shares = defaults.clone();
+        defaults.retain(|(item, _), _| !measured_groups.contains(default_group(item)));
+        self.amounts = defaults;
+        let measured = std::mem::take(&mut self.measured);
+        self.lay_measured(&measured, &shares)?;
+        self.warn_without_energy();
+        Ok(())
+    }
+
+    /// The Tier 1 amount of every input of the technology, from the solved
+    /// graph's node activity, summed by (item, node).
+    fn graph_defaults(
+        &self,
+        activity: &BTreeMap<String, Decimal>,
+    ) -> crate::Result<BTreeMap<(String, String), Entry>> {
         let mut defaults: BTreeMap<(String, String), Entry> = BTreeMap::new();
         for input in self.sector.inputs_for(self.ctx.technology) {
             let node = self.sector.node(&input.node).ok_or_else(|| {
@@ -113,23 +136,22 @@ impl<'a> Work<'a> {
                 }
             }
         }
-        self.activity = activity;
-        // Measured groups replace their defaults.
-        let measured_groups: BTreeSet<String> = self
-            .measured
-            .iter()
-            .map(|(i, _, _, _)| default_group(i).to_string())
-            .collect();
-        let shares = defaults.clone();
-        defaults.retain(|(item, _), _| !measured_groups.contains(default_group(item)));
-        self.amounts = defaults;
-        let measured = std::mem::take(&mut self.measured);
+        Ok(defaults)
+    }
+
+    /// Lays the measured amounts over the defaults: at their node where one
+    /// is given, else split over the nodes by the default shares.
+    fn lay_measured(
+        &mut self,
+        measured: &[(String, Option<String>, Decimal, Location)],
+        shares: &BTreeMap<(String, String), Entry>,
+    ) -> crate::Result<()> {
         let facility_level: BTreeSet<&str> = measured
             .iter()
             .filter(|(_, n, _, _)| n.is_none())
             .map(|(i, _, _, _)| i.as_str())
             .collect();
-        for (item, node, total, loc) in &measured {
+        for (item, node, total, loc) in measured {
             if node.is_some() && facility_level.contains(item.as_str()) {
                 return Err(Error::Data(DataError::new(
                     loc.clone(),
@@ -158,42 +180,62 @@ impl<'a> Work<'a> {
                     .insert((item.clone(), n.clone()), entry(*total));
                 continue;
             }
-            let parts: Vec<(&String, Decimal)> = shares
-                .iter()
-                .filter(|((i, _), e)| i == item && e.value > Decimal::ZERO)
-                .map(|((_, n), e)| (n, e.value))
-                .collect();
-            let mut sum = Decimal::ZERO;
-            for (_, v) in &parts {
-                sum = self.add(format_args!("default shares of '{item}'"), sum, *v)?;
-            }
-            if parts.len() <= 1 || sum.is_zero() {
-                let n = parts
-                    .first()
-                    .map(|(n, _)| (*n).clone())
-                    .unwrap_or_else(|| self.home_node(item));
-                self.amounts.insert((item.clone(), n), entry(*total));
-            } else {
-                // Split by the default shares; the last part takes the
-                // remainder so that the parts sum to the total exactly.
-                let mut left = *total;
-                for (k, (n, v)) in parts.iter().enumerate() {
-                    let part = if k + 1 == parts.len() {
-                        left
-                    } else {
-                        let what = format!("'{item}' split by the default shares");
-                        self.div(&what, self.mul(&what, *total, *v)?, sum)?
-                    };
-                    left = self.sub(
-                        format_args!("'{item}' split by the default shares"),
-                        left,
-                        part,
-                    )?;
-                    self.amounts
-                        .insert((item.clone(), (*n).clone()), entry(part));
-                }
+            self.split_by_shares(item, *total, shares, entry)?;
+        }
+        Ok(())
+    }
+
+    /// A facility-level measured amount spread over the nodes in proportion
+    /// to the item's default amounts (all at one node when there is at most
+    /// one, or the defaults sum to zero).
+    fn split_by_shares(
+        &mut self,
+        item: &String,
+        total: Decimal,
+        shares: &BTreeMap<(String, String), Entry>,
+        entry: impl Fn(Decimal) -> Entry,
+    ) -> crate::Result<()> {
+        let parts: Vec<(&String, Decimal)> = shares
+            .iter()
+            .filter(|((i, _), e)| i == item && e.value > Decimal::ZERO)
+            .map(|((_, n), e)| (n, e.value))
+            .collect();
+        let mut sum = Decimal::ZERO;
+        for (_, v) in &parts {
+            sum = self.add(format_args!("default shares of '{item}'"), sum, *v)?;
+        }
+        if parts.len() <= 1 || sum.is_zero() {
+            let n = parts
+                .first()
+                .map(|(n, _)| (*n).clone())
+                .unwrap_or_else(|| self.home_node(item));
+            self.amounts.insert((item.clone(), n), entry(total));
+        } else {
+            // Split by the default shares; the last part takes the
+            // remainder so that the parts sum to the total exactly.
+            let mut left = total;
+            for (k, (n, v)) in parts.iter().enumerate() {
+                let part = if k + 1 == parts.len() {
+                    left
+                } else {
+                    let what = format!("'{item}' split by the default shares");
+                    self.div(&what, self.mul(&what, total, *v)?, sum)?
+                };
+                left = self.sub(
+                    format_args!("'{item}' split by the default shares"),
+                    left,
+                    part,
+                )?;
+                self.amounts
+                    .insert((item.clone(), (*n).clone()), entry(part));
             }
         }
+        Ok(())
+    }
+
+    /// Warns where a fuel-using sector ends with neither fuel nor purchased
+    /// power: its technology has no Tier 1 energy default.
+    fn warn_without_energy(&mut self) {
         let has_fuel = self.amounts.keys().any(|(i, _)| default_group(i) == "fuel");
         let sector_uses_fuel = self
             .sector
@@ -214,7 +256,6 @@ impl<'a> Work<'a> {
                 ),
             ));
         }
-        Ok(())
     }
 
     /// Applies the activity edits (everything but factor edits) in order.
@@ -223,193 +264,31 @@ impl<'a> Work<'a> {
         for e in edits {
             match e {
                 Edit::ScaleFactor { id, .. } | Edit::SetFactor { id, .. } => {
-                    let full = expand(id, self.sector, self.ctx);
-                    if !self.lib.contains(&full) {
-                        let edition = self.ctx.edition;
-                        self.warnings.push(Warning::new(
-                            self.here(),
-                            tr!(
-                                "measure edit of '{full}' has no effect: the {edition} edition has no such factor",
-                                "措施对“{full}”的修改不起作用：{edition} 版本没有该因子"
-                            ),
-                        ));
-                    }
+                    self.warn_factor_edit_without_effect(id)
                 }
                 Edit::Scale {
                     item,
                     node,
                     multiplier,
-                } => {
-                    let scaled = |v: Decimal, i: &str| {
-                        v.checked_mul(*multiplier).ok_or_else(|| {
-                            Error::Data(DataError::new(
-                                here.clone(),
-                                tr!(
-                                    "measure edit: '{i}' {v} × {multiplier} is out of range",
-                                    "措施修改：“{i}” {v} × {multiplier} 超出数值范围"
-                                ),
-                            ))
-                        })
-                    };
-                    for ((i, n), entry) in self.amounts.iter_mut() {
-                        if item_matches(item, i) && node.as_ref().is_none_or(|x| x == n) {
-                            entry.value = scaled(entry.value, i)?;
-                        }
-                    }
-                    for ((i, n), (v, _)) in self.props.iter_mut() {
-                        if item_matches(item, i)
-                            && node.as_ref().is_none_or(|x| x == n || n.is_empty())
-                        {
-                            *v = scaled(*v, i)?;
-                        }
-                    }
-                }
+                } => self.scale_edit(&here, item, node, *multiplier)?,
                 Edit::Switch {
                     from,
                     to,
                     node,
                     share,
                     ratio,
-                } => {
-                    let keys: Vec<(String, String)> = self
-                        .amounts
-                        .keys()
-                        .filter(|(i, n)| i == from && node.as_ref().is_none_or(|x| x == n))
-                        .cloned()
-                        .collect();
-                    for key in keys {
-                        let Some(entry) = self.amounts.get_mut(&key) else {
-                            continue;
-                        };
-                        let old = entry.value;
-                        let Some(moved) = old.checked_mul(*share) else {
-                            return Err(Error::Data(DataError::new(
-                                here.clone(),
-                                tr!(
-                                    "measure edit: switch {from} → {to}: {old} × {share} is out of range",
-                                    "措施修改：由 {from} 替代为 {to}：{old} × {share} 超出数值范围"
-                                ),
-                            )));
-                        };
-                        if moved.is_zero() {
-                            continue;
-                        }
-                        let Some(left) = old.checked_sub(moved) else {
-                            return Err(Error::Data(DataError::new(
-                                here.clone(),
-                                tr!(
-                                    "measure edit: switch {from} → {to}: {old} − {moved} is out of range",
-                                    "措施修改：由 {from} 替代为 {to}：{old} − {moved} 超出数值范围"
-                                ),
-                            )));
-                        };
-                        entry.value = left;
-                        let origin = entry.origin.clone();
-                        let added = self.switched_amount(from, to, &key.1, moved, ratio)?;
-                        let target = self
-                            .amounts
-                            .entry((to.clone(), key.1.clone()))
-                            .or_insert_with(|| Entry {
-                                value: Decimal::ZERO,
-                                origin,
-                                from: format!("switched from {from}"),
-                                factor_ids: Vec::new(),
-                            });
-                        let before = target.value;
-                        let Some(sum) = before.checked_add(added) else {
-                            return Err(Error::Data(DataError::new(
-                                here.clone(),
-                                tr!(
-                                    "measure edit: switch {from} → {to}: {before} + {added} is out of range",
-                                    "措施修改：由 {from} 替代为 {to}：{before} + {added} 超出数值范围"
-                                ),
-                            )));
-                        };
-                        target.value = sum;
-                    }
-                }
+                } => self.switch_edit(&here, from, to, node, *share, ratio)?,
                 Edit::Add {
                     item,
                     node,
                     per_output,
-                } => {
-                    let unit = self.canonical_unit(item);
-                    let per = unit.div(&self.sector.output_unit)?;
-                    let value = per_output.value_in(&per).map_err(|e| {
-                        Error::Data(DataError::new(
-                            self.here(),
-                            Text::new(
-                                format!("added {item}: {e}"),
-                                format!("新增 {item}：{}", e.text(Lang::Zh)),
-                            ),
-                        ))
-                    })?;
-                    let value =
-                        self.mul(format_args!("measure edit: added {item}"), value, output)?;
-                    if value.is_zero() {
-                        continue;
-                    }
-                    let entry = self
-                        .amounts
-                        .entry((item.clone(), node.clone()))
-                        .or_insert_with(|| Entry {
-                            value: Decimal::ZERO,
-                            origin: InputOrigin::Default,
-                            from: "measure".into(),
-                            factor_ids: Vec::new(),
-                        });
-                    let old = entry.value;
-                    let Some(sum) = old.checked_add(value) else {
-                        return Err(Error::Data(DataError::new(
-                            here.clone(),
-                            tr!(
-                                "measure edit: added {item}: {old} + {value} is out of range",
-                                "措施修改：新增 {item}：{old} + {value} 超出数值范围"
-                            ),
-                        )));
-                    };
-                    entry.value = sum;
-                }
+                } => self.add_edit(&here, item, node, per_output, output)?,
                 Edit::Control {
                     substance,
                     node,
                     efficiency,
                     sorbent,
-                } => {
-                    if let Some(s) = sorbent {
-                        self.add_sorbent_use(*substance, node, *efficiency, s);
-                    }
-                    let item = format!("control.{}.efficiency", substance.code());
-                    let key = (item.clone(), node.clone().unwrap_or_default());
-                    let old = self
-                        .prop(&item, &key.1)
-                        .map(|(v, _)| v)
-                        .unwrap_or(Decimal::ZERO);
-                    // 1 − (1 − old)(1 − η): combined efficiencies, checked.
-                    let combine = |old: Decimal| {
-                        (Decimal::ONE - old)
-                            .checked_mul(Decimal::ONE - efficiency)
-                            .and_then(|r| Decimal::ONE.checked_sub(r))
-                            .ok_or_else(|| {
-                                Error::Data(DataError::new(
-                                    here.clone(),
-                                    tr!(
-                                        "measure edit: control efficiency {efficiency} of {item} is out of range",
-                                        "措施修改：{item} 的治理效率 {efficiency} 超出数值范围"
-                                    ),
-                                ))
-                            })
-                    };
-                    let new = combine(old)?;
-                    self.props.insert(key, (new, "measure".into()));
-                    if node.is_none() {
-                        for ((i, n), (v, _)) in self.props.iter_mut() {
-                            if *i == item && !n.is_empty() {
-                                *v = combine(*v)?;
-                            }
-                        }
-                    }
-                }
+                } => self.control_edit(&here, *substance, node, *efficiency, sorbent)?,
                 Edit::GreenPower { share } => {
                     let rest = self.mul(
                         "measure edit: green-power share",
@@ -418,6 +297,217 @@ impl<'a> Work<'a> {
                     )?;
                     self.green_share =
                         self.sub("measure edit: green-power share", Decimal::ONE, rest)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Factor edits are applied to the library copy (`factor_edits`); here
+    /// only the warning for an id the facility's edition does not define.
+    fn warn_factor_edit_without_effect(&mut self, id: &str) {
+        let full = expand(id, self.sector, self.ctx);
+        if !self.lib.contains(&full) {
+            let edition = self.ctx.edition;
+            self.warnings.push(Warning::new(
+                self.here(),
+                tr!(
+                    "measure edit of '{full}' has no effect: the {edition} edition has no such factor",
+                    "措施对“{full}”的修改不起作用：{edition} 版本没有该因子"
+                ),
+            ));
+        }
+    }
+
+    /// `Edit::Scale`: multiplies the matching amounts and properties.
+    fn scale_edit(
+        &mut self,
+        here: &Location,
+        item: &str,
+        node: &Option<String>,
+        multiplier: Decimal,
+    ) -> crate::Result<()> {
+        let scaled = |v: Decimal, i: &str| {
+            v.checked_mul(multiplier).ok_or_else(|| {
+                Error::Data(DataError::new(
+                    here.clone(),
+                    tr!(
+                        "measure edit: '{i}' {v} × {multiplier} is out of range",
+                        "措施修改：“{i}” {v} × {multiplier} 超出数值范围"
+                    ),
+                ))
+            })
+        };
+        for ((i, n), entry) in self.amounts.iter_mut() {
+            if item_matches(item, i) && node.as_ref().is_none_or(|x| x == n) {
+                entry.value = scaled(entry.value, i)?;
+            }
+        }
+        for ((i, n), (v, _)) in self.props.iter_mut() {
+            if item_matches(item, i) && node.as_ref().is_none_or(|x| x == n || n.is_empty()) {
+                *v = scaled(*v, i)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `Edit::Switch`: moves `share` of `from` at each matching node to `to`,
+    /// converted by `ratio`.
+    fn switch_edit(
+        &mut self,
+        here: &Location,
+        from: &String,
+        to: &String,
+        node: &Option<String>,
+        share: Decimal,
+        ratio: &Quantity,
+    ) -> crate::Result<()> {
+        let keys: Vec<(String, String)> = self
+            .amounts
+            .keys()
+            .filter(|(i, n)| i == from && node.as_ref().is_none_or(|x| x == n))
+            .cloned()
+            .collect();
+        for key in keys {
+            let Some(entry) = self.amounts.get_mut(&key) else {
+                continue;
+            };
+            let old = entry.value;
+            let Some(moved) = old.checked_mul(share) else {
+                return Err(Error::Data(DataError::new(
+                    here.clone(),
+                    tr!(
+                        "measure edit: switch {from} → {to}: {old} × {share} is out of range",
+                        "措施修改：由 {from} 替代为 {to}：{old} × {share} 超出数值范围"
+                    ),
+                )));
+            };
+            if moved.is_zero() {
+                continue;
+            }
+            let Some(left) = old.checked_sub(moved) else {
+                return Err(Error::Data(DataError::new(
+                    here.clone(),
+                    tr!(
+                        "measure edit: switch {from} → {to}: {old} − {moved} is out of range",
+                        "措施修改：由 {from} 替代为 {to}：{old} − {moved} 超出数值范围"
+                    ),
+                )));
+            };
+            entry.value = left;
+            let origin = entry.origin.clone();
+            let added = self.switched_amount(from, to, &key.1, moved, ratio)?;
+            let target = self
+                .amounts
+                .entry((to.clone(), key.1.clone()))
+                .or_insert_with(|| Entry {
+                    value: Decimal::ZERO,
+                    origin,
+                    from: format!("switched from {from}"),
+                    factor_ids: Vec::new(),
+                });
+            let before = target.value;
+            let Some(sum) = before.checked_add(added) else {
+                return Err(Error::Data(DataError::new(
+                    here.clone(),
+                    tr!(
+                        "measure edit: switch {from} → {to}: {before} + {added} is out of range",
+                        "措施修改：由 {from} 替代为 {to}：{before} + {added} 超出数值范围"
+                    ),
+                )));
+            };
+            target.value = sum;
+        }
+        Ok(())
+    }
+
+    /// `Edit::Add`: adds an amount per unit of output at a node.
+    fn add_edit(
+        &mut self,
+        here: &Location,
+        item: &String,
+        node: &String,
+        per_output: &Quantity,
+        output: Decimal,
+    ) -> crate::Result<()> {
+        let unit = self.canonical_unit(item);
+        let per = unit.div(&self.sector.output_unit)?;
+        let value = per_output.value_in(&per).map_err(|e| {
+            Error::Data(DataError::new(
+                self.here(),
+                Text::new(
+                    format!("added {item}: {e}"),
+                    format!("新增 {item}：{}", e.text(Lang::Zh)),
+                ),
+            ))
+        })?;
+        let value = self.mul(format_args!("measure edit: added {item}"), value, output)?;
+        if value.is_zero() {
+            return Ok(());
+        }
+        let entry = self
+            .amounts
+            .entry((item.clone(), node.clone()))
+            .or_insert_with(|| Entry {
+                value: Decimal::ZERO,
+                origin: InputOrigin::Default,
+                from: "measure".into(),
+                factor_ids: Vec::new(),
+            });
+        let old = entry.value;
+        let Some(sum) = old.checked_add(value) else {
+            return Err(Error::Data(DataError::new(
+                here.clone(),
+                tr!(
+                    "measure edit: added {item}: {old} + {value} is out of range",
+                    "措施修改：新增 {item}：{old} + {value} 超出数值范围"
+                ),
+            )));
+        };
+        entry.value = sum;
+        Ok(())
+    }
+
+    /// `Edit::Control`: composes a control efficiency on the residual at the
+    /// node (or the facility and every node), noting any reagent it uses.
+    fn control_edit(
+        &mut self,
+        here: &Location,
+        substance: Substance,
+        node: &Option<String>,
+        efficiency: Decimal,
+        sorbent: &Option<Sorbent>,
+    ) -> crate::Result<()> {
+        if let Some(s) = sorbent {
+            self.add_sorbent_use(substance, node, efficiency, s);
+        }
+        let item = format!("control.{}.efficiency", substance.code());
+        let key = (item.clone(), node.clone().unwrap_or_default());
+        let old = self
+            .prop(&item, &key.1)
+            .map(|(v, _)| v)
+            .unwrap_or(Decimal::ZERO);
+        // 1 − (1 − old)(1 − η): combined efficiencies, checked.
+        let combine = |old: Decimal| {
+            (Decimal::ONE - old)
+                .checked_mul(Decimal::ONE - efficiency)
+                .and_then(|r| Decimal::ONE.checked_sub(r))
+                .ok_or_else(|| {
+                    Error::Data(DataError::new(
+                        here.clone(),
+                        tr!(
+                            "measure edit: control efficiency {efficiency} of {item} is out of range",
+                            "措施修改：{item} 的治理效率 {efficiency} 超出数值范围"
+                        ),
+                    ))
+                })
+        };
+        let new = combine(old)?;
+        self.props.insert(key, (new, "measure".into()));
+        if node.is_none() {
+            for ((i, n), (v, _)) in self.props.iter_mut() {
+                if *i == item && !n.is_empty() {
+                    *v = combine(*v)?;
                 }
             }
         }
