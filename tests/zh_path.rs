@@ -228,7 +228,7 @@ fn fill_by_code(template: &Path, out: &Path) {
             "2023年",
             "烟煤@spray_dryer",
             9000,
-            "吨",
+            "吨标准煤",
             "能源统计报表"
         ],
         row!["CE-01", "2023年", "外购电力", 4800, "万千瓦时", "", "±2%"],
@@ -242,7 +242,7 @@ fn fill_by_code(template: &Path, out: &Path) {
             "石灰石-石膏法"
         ],
         row!["TB-01", "2023年", "产量", 400, "吨", "干烟叶"],
-        row!["TB-01", "2023年", "原煤", 500, "吨", "", "±10%"],
+        row!["TB-01", "2023年", "原煤", 500, "吨标准煤", "", "±10%"],
         row!["TB-01", "2023年", "外购电力", 16, "万千瓦时", ""],
     ];
     let copy = |sheet: &str| -> Vec<Vec<Cell<'static>>> {
@@ -344,4 +344,52 @@ fn the_english_check_finds_prose_and_passes_codes() {
         ["at", "default", "for", "unverified", "used"]
     );
     assert_eq!(words_only("达峰年 2030，1,234.5 吨"), "达峰年 #，# 吨");
+}
+
+/// Coal given in tonnes of coal equivalent (吨标准煤) is burnt by its energy:
+/// 500 tce × 29.3076 GJ/tce = 14 653.8 GJ; at the gbt2589 raw-coal defaults
+/// (CC 26.37 tC/TJ, OF 0.94, the edition ndrc2015 has no raw coal),
+/// CO2 = 14 653.8 GJ × 0.02637 tC/GJ × 0.94 × 44/12 = 1 331.863 366 68 t.
+/// The amount burnt is 14 653.8 / 20.908 GJ/t = 700.870 48… t of raw coal,
+/// and the row's input says how it was converted.
+#[test]
+fn coal_in_tonnes_of_coal_equivalent_is_burnt_by_its_energy() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    Book::new()
+        .settings()
+        .sheet(
+            "facilities",
+            &["facility_id", "sector", "technology", "city"],
+            &[row!["TB-01", "tobacco", "coal_bulk_barn", "凉山彝族自治州"]],
+        )
+        .sheet(
+            "activity",
+            &["facility_id", "year", "item", "value", "unit"],
+            &[
+                row!["TB-01", "2023年", "output", 400, "t"],
+                row!["TB-01", "2023年", "原煤", 500, "吨标准煤"],
+            ],
+        )
+        .save(&p.join("coal.xlsx"));
+    let (o, said) = run(&["inventory", "coal.xlsx", "--out", "coal.json"], p);
+    assert!(o.status.success(), "{said}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("coal.json")).unwrap()).unwrap();
+    let rows = json["inventories"][0]["rows"].as_array().unwrap();
+    let co2 = rows
+        .iter()
+        .find(|r| r["substance"] == "CO2" && r["source"] == "curing_combustion")
+        .unwrap();
+    assert_eq!(co2["amount"], "1331.86336668");
+    let input = &co2["inputs"][0];
+    assert_eq!(input["item"], "fuel.raw_coal");
+    let from = input["from"].as_str().unwrap();
+    assert!(
+        from.contains("500 吨标准煤 = 14653.8000 GJ ÷ NCV 20.908 GJ/t (fuel.gbt2589.raw_coal.ncv) = 700.870480198966902621"),
+        "{from}"
+    );
+    // The NCV is named once among the row's factors, though used twice.
+    assert_eq!(co2["factor_ids"][0], "fuel.gbt2589.raw_coal.ncv");
+    assert_eq!(co2["factor_ids"].as_array().unwrap().len(), 3);
 }

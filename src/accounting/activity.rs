@@ -201,7 +201,8 @@ impl<'a> Work<'a> {
     ) -> bool {
         let q = &a.quantity;
         let dims_ok = q.unit.compatible(canonical)
-            || (spec.kind == ItemKind::Amount && per_output.is_some_and(|p| q.unit.compatible(p)));
+            || (spec.kind == ItemKind::Amount && per_output.is_some_and(|p| q.unit.compatible(p)))
+            || self.fuel_in_energy(item, spec, q).is_some();
         if !dims_ok {
             let (unit, dims) = (&q.unit, q.unit.dims());
             let canonical_dims = canonical.dims();
@@ -298,13 +299,22 @@ impl<'a> Work<'a> {
             ));
             return false;
         }
-        // The bound applies in the canonical unit, or per unit of output.
-        let in_canonical = q
-            .value_in(canonical)
-            .or_else(|_| q.value_in(per_output.unwrap_or(canonical)));
-        let problem = match in_canonical {
-            Ok(v) => crate::units::magnitude_problem(v, canonical.symbol()),
-            Err(e) => Some(unit_text(&e)),
+        // The bound applies in the canonical unit, or per unit of output; a
+        // fuel given in energy units, in GJ.
+        let problem = match energy_unit(q) {
+            Some(gj) => match q.value_in(&gj) {
+                Ok(v) => crate::units::magnitude_problem(v, gj.symbol()),
+                Err(e) => Some(unit_text(&e)),
+            },
+            None => {
+                let in_canonical = q
+                    .value_in(canonical)
+                    .or_else(|_| q.value_in(per_output.unwrap_or(canonical)));
+                match in_canonical {
+                    Ok(v) => crate::units::magnitude_problem(v, canonical.symbol()),
+                    Err(e) => Some(unit_text(&e)),
+                }
+            }
         };
         if let Some(m) = problem {
             errors.push(DataError::new(a.location.clone(), item_problem(item, &m)));
@@ -363,7 +373,13 @@ impl<'a> Work<'a> {
         let mut seen = BTreeSet::new();
         for (item, node, q, loc) in measured {
             let canonical = self.canonical_unit(&item);
-            let total = if q.unit.compatible(&canonical) {
+            let mut conversion = None;
+            let total = if let Some(gj) = energy_unit(&q).filter(|_| item.starts_with("fuel.")) {
+                let (amount, c) =
+                    self.fuel_from_energy(&item, node.as_deref(), &q, &gj, output, &loc)?;
+                conversion = Some(c);
+                Ok(amount)
+            } else if q.unit.compatible(&canonical) {
                 q.value_in(&canonical)
             } else {
                 canonical
@@ -394,10 +410,89 @@ impl<'a> Work<'a> {
                     ),
                 )));
             }
-            self.measured.push((item, node, total, loc));
+            self.measured.push((item, node, total, loc, conversion));
         }
         Ok(())
     }
+
+    /// For a fuel amount (`fuel.<f>`) given in energy units, GJ (or GJ per
+    /// unit of output) where the fuel's own unit is a mass or a volume.
+    fn fuel_in_energy(&self, item: &str, spec: &ItemSpec, q: &Quantity) -> Option<Unit> {
+        let fuel = item.strip_prefix("fuel.")?;
+        if spec.kind != ItemKind::Amount || fuel.contains('.') {
+            return None;
+        }
+        let own = self.sectors.fuel(fuel)?;
+        let own_unit = Unit::parse(&own.unit).ok()?;
+        let gj = energy_unit(q)?;
+        (!own_unit.compatible(&gj)).then_some(gj)
+    }
+
+    /// A fuel amount given in energy units (`9000 吨标准煤`) in the fuel's own
+    /// unit: energy ÷ NCV, the NCV as combustion takes it (measured at the
+    /// node or facility, else the edition's table), so that FC × NCV gives
+    /// back the energy given (to the 28 significant digits of a division).
+    fn fuel_from_energy(
+        &self,
+        item: &str,
+        node: Option<&str>,
+        q: &Quantity,
+        gj: &Unit,
+        output: Decimal,
+        loc: &Location,
+    ) -> crate::Result<(Decimal, Conversion)> {
+        let fuel_id = &item["fuel.".len()..];
+        let fuel = self.sectors.fuel(fuel_id).ok_or_else(|| {
+            Error::Data(DataError::new(
+                loc.clone(),
+                tr!("unknown fuel '{fuel_id}'", "未知燃料“{fuel_id}”"),
+            ))
+        })?;
+        let energy = match q.value_in(gj) {
+            Ok(v) => v,
+            // given per unit of output
+            Err(_) => {
+                let per = q.value_in(&gj.div(&self.sector.output_unit)?)?;
+                self.mul(
+                    format_args!("{item}: energy per output × output"),
+                    per,
+                    output,
+                )?
+            }
+        };
+        let per = if fuel.state == FuelState::Gas {
+            "GJ/10^4 Nm3"
+        } else {
+            "GJ/t"
+        };
+        let (ncv_raw, ncv_id, _) = self.fuel_prop(fuel_id, "ncv", node.unwrap_or(""), per)?;
+        let fc_unit = Unit::parse(&fuel.unit)?;
+        let ncv = Unit::parse(per)?.convert(ncv_raw, &Unit::parse("GJ")?.div(&fc_unit)?)?;
+        if ncv.is_zero() {
+            return Err(Error::Data(DataError::new(
+                loc.clone(),
+                tr!(
+                    "'{item}' is given in energy units, but its NCV is 0: give fuel.{fuel_id}.ncv",
+                    "“{item}”按能量单位填写，但其低位发热量为 0：请填写 fuel.{fuel_id}.ncv"
+                ),
+            )));
+        }
+        let amount = self.div(&format!("{item}: energy ÷ NCV"), energy, ncv)?;
+        let unit = &fuel.unit;
+        let source = ncv_id.clone().unwrap_or_else(|| "measured".into());
+        let note = format!("{q} = {energy} GJ ÷ NCV {ncv_raw} {per} ({source}) = {amount} {unit}");
+        Ok((amount, Conversion { note, ncv_id }))
+    }
+}
+
+/// GJ when the quantity is an energy (tce, GJ, MWh), or an energy per unit
+/// of something (GJ per the same denominator).
+fn energy_unit(q: &Quantity) -> Option<Unit> {
+    let gj = Unit::parse("GJ").ok()?;
+    if q.unit.compatible(&gj) {
+        return Some(gj);
+    }
+    None
 }
 
 /// A measured amount row as read: (item, node qualifier, quantity as given,

@@ -169,7 +169,12 @@ impl<'a> Work<'a> {
             }
         }
         let mut ids: Vec<String> = entry.factor_ids.clone();
-        ids.extend([ncv_id, cc_id, of_id].into_iter().flatten());
+        // (a fuel given in energy units already names the NCV it was converted by)
+        for id in [ncv_id, cc_id, of_id].into_iter().flatten() {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
         let sub = if fuel.biogenic {
             Substance::Co2Bio
         } else {

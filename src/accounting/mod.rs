@@ -135,6 +135,25 @@ impl Work<'_> {
     }
 }
 
+/// A measured amount in the item's canonical unit: (item, node qualifier,
+/// total, where, and how a fuel given in energy units was converted).
+type Measured = (
+    String,
+    Option<String>,
+    Decimal,
+    Location,
+    Option<Conversion>,
+);
+
+/// A fuel amount given in energy units (tce, GJ) turned into the fuel's own
+/// unit through its NCV: what the user gave, and the NCV used (its factor id
+/// where it is the library's), shown with the row's inputs.
+#[derive(Debug, Clone)]
+struct Conversion {
+    note: String,
+    ncv_id: Option<String>,
+}
+
 /// One value of an amount item at a node.
 #[derive(Debug, Clone)]
 struct Entry {
@@ -157,7 +176,7 @@ struct Work<'a> {
     props: BTreeMap<(String, String), (Decimal, String)>,
     activity: BTreeMap<String, Decimal>,
     /// measured amounts: (item, node qualifier, total in canonical unit, where)
-    measured: Vec<(String, Option<String>, Decimal, Location)>,
+    measured: Vec<Measured>,
     energy_tce: Decimal,
     /// share of net purchased electricity from zero-carbon sources
     green_share: Decimal,

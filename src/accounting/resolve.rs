@@ -61,7 +61,7 @@ impl<'a> Work<'a> {
         let measured_groups: BTreeSet<String> = self
             .measured
             .iter()
-            .map(|(i, _, _, _)| default_group(i).to_string())
+            .map(|(i, _, _, _, _)| default_group(i).to_string())
             .collect();
         let shares = defaults.clone();
         defaults.retain(|(item, _), _| !measured_groups.contains(default_group(item)));
@@ -143,15 +143,15 @@ impl<'a> Work<'a> {
     /// is given, else split over the nodes by the default shares.
     fn lay_measured(
         &mut self,
-        measured: &[(String, Option<String>, Decimal, Location)],
+        measured: &[Measured],
         shares: &BTreeMap<(String, String), Entry>,
     ) -> crate::Result<()> {
         let facility_level: BTreeSet<&str> = measured
             .iter()
-            .filter(|(_, n, _, _)| n.is_none())
-            .map(|(i, _, _, _)| i.as_str())
+            .filter(|(_, n, _, _, _)| n.is_none())
+            .map(|(i, _, _, _, _)| i.as_str())
             .collect();
-        for (item, node, total, loc) in measured {
+        for (item, node, total, loc, conversion) in measured {
             if node.is_some() && facility_level.contains(item.as_str()) {
                 return Err(Error::Data(DataError::new(
                     loc.clone(),
@@ -161,12 +161,19 @@ impl<'a> Work<'a> {
                     ),
                 )));
             }
-            let from = loc.to_string();
+            // A fuel given in energy units says so, with the NCV's factor id.
+            let (from, factor_ids) = match conversion {
+                Some(c) => (
+                    format!("{loc} ({})", c.note),
+                    c.ncv_id.iter().cloned().collect(),
+                ),
+                None => (loc.to_string(), Vec::new()),
+            };
             let entry = |value| Entry {
                 value,
                 origin: InputOrigin::Measured,
                 from: from.clone(),
-                factor_ids: Vec::new(),
+                factor_ids: factor_ids.clone(),
             };
             if item.starts_with("emission.") {
                 self.amounts.insert(
