@@ -134,3 +134,123 @@ fn the_check_catches_an_engine_module_that_imports_an_adapter() {
     // and a doc comment naming an adapter is not a dependency
     assert!(!code_of("//! see [`crate::workbook`]").contains("crate::"));
 }
+
+/// Files by concern and functions that read in one sitting (#11): no source
+/// file over 800 lines and no function over 150, counted from the `fn` line
+/// to its closing brace. A file or function that must be longer is listed in
+/// [`LONG_ALLOWED`] with the reason.
+const MAX_FILE_LINES: usize = 800;
+const MAX_FN_LINES: usize = 150;
+
+/// (file or `file::function`, why it may be longer). Empty: none needs to be.
+const LONG_ALLOWED: &[(&str, &str)] = &[];
+
+/// The functions of a source text longer than `max` lines: (name, first
+/// line, lines). Braces inside strings, chars and comments are skipped.
+fn long_functions(text: &str, max: usize) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut long = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        let t = t
+            .strip_prefix("pub(crate) ")
+            .or_else(|| t.strip_prefix("pub(super) "))
+            .or_else(|| t.strip_prefix("pub "))
+            .unwrap_or(t);
+        let t = t.strip_prefix("const ").unwrap_or(t);
+        let Some(rest) = t.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let mut depth = 0i32;
+        let mut opened = false;
+        for (j, l) in lines.iter().enumerate().skip(i) {
+            let code = braces_of(l);
+            depth += code.matches('{').count() as i32 - code.matches('}').count() as i32;
+            opened |= code.contains('{');
+            if !opened && code.trim_end().ends_with(';') {
+                break; // a declaration in a trait
+            }
+            if opened && depth <= 0 {
+                if j - i + 1 > max {
+                    long.push((name.clone(), i + 1, j - i + 1));
+                }
+                break;
+            }
+        }
+    }
+    long
+}
+
+/// A line without its comment, strings and char literals (their braces are
+/// not blocks).
+fn braces_of(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    let mut in_str = false;
+    while let Some(c) = chars.next() {
+        match (in_str, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, '"') => in_str = false,
+            (true, _) => {}
+            (false, '"') => in_str = true,
+            (false, '\'') => {
+                // a char literal ('{', '\'') or a lifetime ('a)
+                let rest: String = chars.clone().take(3).collect();
+                if rest.starts_with('\\') || rest.chars().nth(1) == Some('\'') {
+                    while let Some(x) = chars.next() {
+                        if x == '\'' {
+                            break;
+                        }
+                        if x == '\\' {
+                            chars.next();
+                        }
+                    }
+                }
+            }
+            (false, '/') if chars.peek() == Some(&'/') => break,
+            (false, _) => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn no_file_or_function_is_too_long_to_read() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sources(&root.join("src"), &mut files);
+    let mut too_long = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(root).unwrap().display().to_string();
+        let text = std::fs::read_to_string(file).unwrap();
+        let allowed = |what: &str| LONG_ALLOWED.iter().any(|(w, _)| *w == what);
+        let n = text.lines().count();
+        if n > MAX_FILE_LINES && !allowed(&rel) {
+            too_long.push(format!("{rel}: {n} lines"));
+        }
+        for (name, at, lines) in long_functions(&text, MAX_FN_LINES) {
+            if !allowed(&format!("{rel}::{name}")) {
+                too_long.push(format!("{rel}:{at} fn {name}: {lines} lines"));
+            }
+        }
+    }
+    assert!(
+        too_long.is_empty(),
+        "split these, or list them in LONG_ALLOWED with the reason:\n{}",
+        too_long.join("\n")
+    );
+}
+
+#[test]
+fn the_length_check_counts_a_function_to_its_closing_brace() {
+    let body = "    let s = \"{ not a block\";\n".repeat(160);
+    let text = format!("fn long() {{\n{body}}}\nfn short() {{\n    '{{';\n}}\n");
+    let found = long_functions(&text, MAX_FN_LINES);
+    assert_eq!(found, vec![("long".to_string(), 1, 162)]);
+}

@@ -387,9 +387,28 @@ impl Work<'_> {
                 .map(|f| format!("{} = {} {} ({})", f.id, f.value, f.unit, f.confidence))
                 .collect::<Vec<String>>()
                 .join(", ");
+            // A fraction has no unit to write in Chinese.
+            let list_zh = factors
+                .iter()
+                .map(|f| {
+                    let unit = f.unit.to_string();
+                    let unit = if unit == "fraction" {
+                        String::new()
+                    } else {
+                        format!(" {unit}")
+                    };
+                    format!(
+                        "{} = {}{unit}（{}）",
+                        f.id,
+                        f.value,
+                        f.confidence.name().get(Lang::Zh)
+                    )
+                })
+                .collect::<Vec<String>>()
+                .join("，");
             found.push(tr!(
                 "fuel '{fuel}' has no default in the {own} table of this edition; its defaults come from the {table} table: {list}; give the measured fuel.{fuel}.ncv, .carbon_content and .oxidation",
-                "燃料“{fuel}”在本版本的 {own} 表中没有缺省值；其缺省值取自 {table} 表：{list}；请填写实测的 fuel.{fuel}.ncv、.carbon_content 和 .oxidation"
+                "燃料“{fuel}”在本版本的 {own} 表中没有缺省值；其缺省值取自 {table} 表：{list_zh}；请填写实测的 fuel.{fuel}.ncv、.carbon_content 和 .oxidation"
             ));
         }
         let here = self.here();

@@ -74,6 +74,51 @@ pub(crate) fn measures_cmd(
     }
     let rep = coreduce::measures::report(&run, sectors, &library, &ms)
         .or_say(|| Text::neutral(path.display().to_string()))?;
+    print_measures(&rep, &library, &run, &ms);
+    if let Some(out) = out {
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        // Both files land, or neither.
+        let planned = [out.clone(), dir.join("report.html")];
+        let report = coreduce::output::all_or_nothing(&planned, || {
+            coreduce::export::write_measures(&out, &rep, &[path], message_lang())?;
+            coreduce::report::write_beside(
+                &out,
+                &coreduce::report::ReportInput {
+                    title: if run.study.name.is_empty() {
+                        format!("coreduce measures: {}", path.display())
+                    } else {
+                        run.study.name.clone()
+                    },
+                    lang: report_lang(rl, &run.study.language),
+                    inventories: &run.inventories,
+                    measures: Some(&rep),
+                    roadmap: None,
+                    roadmap_odds: None,
+                    uncertainty: None,
+                    factors: &run.factors,
+                    sectors,
+                    factors_used: None,
+                },
+                &[path],
+            )
+        })?;
+        out!("{}", say(tr!("wrote {}", "已写入 {}", out.display())));
+        out!("{}", say(tr!("wrote {}", "已写入 {}", report.display())));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The table of measures alone and as a package, the ones left out, and
+/// the note on the degree index, in the message language.
+fn print_measures(
+    rep: &coreduce::measures::MeasureReport,
+    library: &MeasureLibrary,
+    run: &coreduce::workbook::WorkbookRun,
+    ms: &coreduce::measures::MetricSettings,
+) {
     // Columns padded by display width, so Chinese headers and classes line up.
     let line = |cells: [String; 8]| {
         let widths = [28, 14, 12, 7, 24, 14, 14, 14];
@@ -169,38 +214,4 @@ pub(crate) fn measures_cmd(
             coreduce::Lang::En => coreduce::measures::DEGREE_INDEX_NOTE,
         }
     );
-    if let Some(out) = out {
-        let dir = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        // Both files land, or neither.
-        let planned = [out.clone(), dir.join("report.html")];
-        let report = coreduce::output::all_or_nothing(&planned, || {
-            coreduce::export::write_measures(&out, &rep, &[path], message_lang())?;
-            coreduce::report::write_beside(
-                &out,
-                &coreduce::report::ReportInput {
-                    title: if run.study.name.is_empty() {
-                        format!("coreduce measures: {}", path.display())
-                    } else {
-                        run.study.name.clone()
-                    },
-                    lang: report_lang(rl, &run.study.language),
-                    inventories: &run.inventories,
-                    measures: Some(&rep),
-                    roadmap: None,
-                    roadmap_odds: None,
-                    uncertainty: None,
-                    factors: &run.factors,
-                    sectors,
-                    factors_used: None,
-                },
-                &[path],
-            )
-        })?;
-        out!("{}", say(tr!("wrote {}", "已写入 {}", out.display())));
-        out!("{}", say(tr!("wrote {}", "已写入 {}", report.display())));
-    }
-    Ok(ExitCode::SUCCESS)
 }

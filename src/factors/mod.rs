@@ -66,6 +66,20 @@ impl Confidence {
     }
 }
 
+impl Confidence {
+    /// The mark for people, in either language (`unverified`, `未核实`).
+    pub fn name(self) -> Text {
+        match self {
+            Confidence::Verified => tr!("verified", "已核实"),
+            Confidence::Secondary => tr!("secondary", "二手来源印证"),
+            Confidence::Conflicting => tr!("conflicting", "来源不一致"),
+            Confidence::Derived => tr!("derived", "推导值"),
+            Confidence::Unverified => tr!("unverified", "未核实"),
+            Confidence::Assumption => tr!("assumption", "假设"),
+        }
+    }
+}
+
 impl fmt::Display for Confidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
