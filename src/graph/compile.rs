@@ -199,6 +199,7 @@ pub(super) fn compile(
             from: f.from.get_ref().clone(),
             to: f.to.get_ref().clone(),
             label: f.label.clone(),
+            label_zh: f.label_zh.clone(),
             kind: f.kind,
             amount: amount(&f.amount, sp.at(&f.from), &mut errs),
             technology,

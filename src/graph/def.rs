@@ -128,6 +128,9 @@ pub(crate) struct FlowDef {
     pub from: Spanned<String>,
     pub to: Spanned<String>,
     pub label: String,
+    /// the label in Chinese, for the report's flow diagram
+    #[serde(default)]
+    pub label_zh: String,
     #[serde(default)]
     pub kind: FlowKind,
     pub amount: AmountDef,

@@ -136,6 +136,7 @@ pub struct Flow {
     pub from: String,
     pub to: String,
     pub label: String,
+    pub label_zh: String,
     pub kind: FlowKind,
     pub amount: Amount,
     pub technology: Vec<String>,
