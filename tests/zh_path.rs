@@ -302,6 +302,7 @@ fn a_firm_fills_the_chinese_template_by_code_and_is_answered_in_chinese() {
         &["inventory", "study.xlsx", "--out", "inventory.xlsx"],
         &["measures", "study.xlsx", "--out", "measures.xlsx"],
         &["roadmap", "study.xlsx", "--out", "roadmap"],
+        &["uncertainty", "study.xlsx", "--runs", "50", "--out", "mc.csv"],
     ] {
         let (o, said) = run(args, p);
         assert!(o.status.success(), "{said}");

@@ -16,8 +16,11 @@ pub(crate) fn uncertainty_cmd(
     let bar = if std::io::stderr().is_terminal() && runs >= 200 {
         let b = indicatif::ProgressBar::new(runs as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({per_sec}, {eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(&say(tr!(
+                "{{bar:40}} {{pos}}/{{len}} runs ({{per_sec}}, {{eta}})",
+                "{{bar:40}} {{pos}}/{{len}} 次（{{per_sec}}，{{eta}}）"
+            )))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Some(b)
     } else {
@@ -48,9 +51,9 @@ pub(crate) fn uncertainty_cmd(
         ))
     );
     out!(
-        "{:<10} {:<20} {:<8} {:>16} {:>16} {:>16} {:>16} {:>9} {:>9}",
-        say(tr!("level", "层级")),
-        say(tr!("key", "对象")),
+        "{} {} {:<8} {:>16} {:>16} {:>16} {:>16} {:>9} {:>9}",
+        left(&say(tr!("level", "层级")), 10),
+        left(&say(tr!("key", "对象")), 20),
         say(tr!("subst.", "物质")),
         say(tr!("exact", "精确值")),
         say(tr!("mean", "均值")),
@@ -69,10 +72,11 @@ pub(crate) fn uncertainty_cmd(
                     format!("{:.1}", 100.0 * half / exact.abs())
                 }
             };
+            let (level, key) = level_and_key(&s.level, &s.key, sectors);
             out!(
-                "{:<10} {:<20} {:<8} {:>16} {:>16.3} {:>16.3} {:>16.3} {:>9} {:>9}",
-                s.level,
-                s.key,
+                "{} {} {:<8} {:>16} {:>16.3} {:>16.3} {:>16.3} {:>9} {:>9}",
+                left(&level, 10),
+                left(&key, 20),
                 s.substance,
                 s.exact.round_dp(3),
                 s.mean,
@@ -141,4 +145,22 @@ pub(crate) fn uncertainty_cmd(
         out!("{}", say(tr!("wrote {}", "已写入 {}", report.display())));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A summary's level and key for people: in Chinese the level's name and the
+/// sector's or city's name (`行业 电解铝`); in English the codes, as the CSV
+/// has them.
+fn level_and_key(level: &str, key: &str, sectors: &SectorLibrary) -> (String, String) {
+    let lang = message_lang();
+    if lang == coreduce::Lang::En {
+        return (level.to_string(), key.to_string());
+    }
+    match level {
+        "province" => ("全省".into(), "四川省".into()),
+        "sector" => ("行业".into(), sectors.sector_name(key, lang)),
+        "city" => ("市（州）".into(), sectors.city_name(key, lang)),
+        "county" => ("县（市、区）".into(), key.to_string()),
+        "facility" => ("设施".into(), key.to_string()),
+        other => (other.to_string(), key.to_string()),
+    }
 }
