@@ -11,6 +11,31 @@ pub(crate) fn roadmap_cmd(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
+    let run = load_study(workbook, lib, sectors)?;
+    let roadmap = Roadmap::compute(run, sectors, monte_carlo)?;
+    let files = roadmap.write(out, workbook, rl, sectors)?;
+    let rep = &roadmap.rep;
+    print_scenarios(rep);
+    print_inert(rep, &roadmap.measures, &roadmap.run.study);
+    if let Some(lc) = &rep.least_cost {
+        print_least_cost(lc, rep.end_year);
+    }
+    if let Some(o) = &roadmap.odds {
+        print_odds(o, rep);
+    }
+    for f in files {
+        out!("{}", say(tr!("wrote {}", "已写入 {}", f.display())));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The base year of the workbook's study, or of the built-in one; a
+/// workbook without scenarios gets the built-in scenario templates.
+fn load_study(
+    workbook: Option<&Path>,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> anyhow::Result<coreduce::accounting::ComputedStudy> {
     let mut run = match workbook {
         Some(p) => base_year_run(p, lib, sectors)?,
         None => {
@@ -22,75 +47,137 @@ pub(crate) fn roadmap_cmd(
     if workbook.is_some() && run.study.scenario_rows.is_empty() {
         use_scenario_templates(&mut run.study, lib, sectors)?;
     }
-    let library = MeasureLibrary::embedded(sectors)
-        .or_say(|| tr!("the built-in measures are invalid", "内置措施库无效"))?;
-    let measures = coreduce::measures::all_measures(&run.study, sectors, &library, &run.factors)?;
-    let ms = coreduce::measures::settings_for(&run.study, &run.factors);
-    let rep = coreduce::roadmap::run(&run.study, &run.factors, sectors, &measures, &ms)
-        .or_say(|| Text::neutral(&run.study.path))?;
-    let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
-    let (odds, inventory_mc) = match monte_carlo {
-        Some((runs, seed)) => {
-            let (o, mc) = draws(&run, sectors, &measures, &ms, &rep, runs, seed)?;
-            (Some(o), Some(mc))
-        }
-        None => (None, None),
-    };
-    let protected: Vec<&Path> = workbook.into_iter().collect();
-    let html = coreduce::report::render(&coreduce::report::ReportInput {
-        title: rep.study.clone(),
-        lang: report_lang(rl, &run.study.language),
-        inventories: &run.inventories,
-        measures: Some(&mrep),
-        roadmap: Some(&rep),
-        roadmap_odds: odds.as_ref(),
-        uncertainty: inventory_mc.as_ref(),
-        factors: &run.factors,
-        sectors,
-        factors_used: None,
-    });
-    // Every file of the roadmap lands, or none.
-    let mut names = vec![
-        "iamc.csv",
-        "iamc-coreduce.csv",
-        "roadmap.json",
-        "iamc.xlsx",
-        "roadmap.xlsx",
-        "report.html",
-    ];
-    if odds.is_some() {
-        names.extend([
-            "roadmap-odds.csv",
-            "roadmap-fans.csv",
-            "roadmap-uncertainty.json",
-            "inventory-uncertainty.csv",
-        ]);
+    Ok(run)
+}
+
+/// A roadmap run: the base year, the measures that apply, the scenarios to
+/// the horizon, the measures report beside them and, when asked, the Monte
+/// Carlo of both.
+struct Roadmap {
+    run: coreduce::accounting::ComputedStudy,
+    measures: Vec<coreduce::measures::Measure>,
+    rep: coreduce::roadmap::RoadmapReport,
+    mrep: coreduce::measures::MeasureReport,
+    odds: Option<coreduce::uncertainty::roadmap::RoadmapOdds>,
+    inventory_mc: Option<coreduce::uncertainty::McReport>,
+}
+
+impl Roadmap {
+    /// Runs the scenarios (and the measures report, and the Monte Carlo of
+    /// `monte_carlo`'s runs and seed) on the study's base year.
+    fn compute(
+        run: coreduce::accounting::ComputedStudy,
+        sectors: &SectorLibrary,
+        monte_carlo: Option<(usize, u64)>,
+    ) -> anyhow::Result<Roadmap> {
+        let library = MeasureLibrary::embedded(sectors)
+            .or_say(|| tr!("the built-in measures are invalid", "内置措施库无效"))?;
+        let measures =
+            coreduce::measures::all_measures(&run.study, sectors, &library, &run.factors)?;
+        let ms = coreduce::measures::settings_for(&run.study, &run.factors);
+        let rep = coreduce::roadmap::run(&run.study, &run.factors, sectors, &measures, &ms)
+            .or_say(|| Text::neutral(&run.study.path))?;
+        let mrep = coreduce::measures::report(&run, sectors, &library, &ms)?;
+        let (odds, inventory_mc) = match monte_carlo {
+            Some((runs, seed)) => {
+                let (o, mc) = draws(&run, sectors, &measures, &ms, &rep, runs, seed)?;
+                (Some(o), Some(mc))
+            }
+            None => (None, None),
+        };
+        Ok(Roadmap {
+            run,
+            measures,
+            rep,
+            mrep,
+            odds,
+            inventory_mc,
+        })
     }
-    let planned: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
-    let files = coreduce::output::all_or_nothing(&planned, || {
-        let mut files =
-            // The workbook in the report's language (the study's, or --lang).
-            coreduce::export::write_roadmap(
-                out,
-                &rep,
-                &mrep.macc,
-                sectors,
-                &protected,
-                report_lang(rl, &run.study.language),
-            )?;
-        files.push(coreduce::report::write_report(out, &html, &protected)?);
-        if let Some(o) = &odds {
-            files.extend(coreduce::export::write_roadmap_odds(out, o, &protected)?);
+
+    /// Writes the roadmap's files and the report into `out`, every file or
+    /// none (the input workbook is never written); returns the paths written.
+    fn write(
+        &self,
+        out: &Path,
+        workbook: Option<&Path>,
+        rl: Option<LangArg>,
+        sectors: &SectorLibrary,
+    ) -> anyhow::Result<Vec<PathBuf>> {
+        let Roadmap {
+            run,
+            rep,
+            mrep,
+            odds,
+            inventory_mc,
+            ..
+        } = self;
+        let protected: Vec<&Path> = workbook.into_iter().collect();
+        let html = coreduce::report::render(&coreduce::report::ReportInput {
+            title: rep.study.clone(),
+            lang: report_lang(rl, &run.study.language),
+            inventories: &run.inventories,
+            measures: Some(mrep),
+            roadmap: Some(rep),
+            roadmap_odds: odds.as_ref(),
+            uncertainty: inventory_mc.as_ref(),
+            factors: &run.factors,
+            sectors,
+            factors_used: None,
+        });
+        // Every file of the roadmap lands, or none.
+        let mut names = vec![
+            "iamc.csv",
+            "iamc-coreduce.csv",
+            "roadmap.json",
+            "iamc.xlsx",
+            "roadmap.xlsx",
+            "report.html",
+        ];
+        if odds.is_some() {
+            names.extend([
+                "roadmap-odds.csv",
+                "roadmap-fans.csv",
+                "roadmap-uncertainty.json",
+                "inventory-uncertainty.csv",
+            ]);
         }
-        if let Some(mc) = &inventory_mc {
-            let path = out.join("inventory-uncertainty.csv");
-            coreduce::export::write_uncertainty(&path, mc, &protected)?;
-            files.push(path);
-        }
+        let planned: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
+        let files = coreduce::output::all_or_nothing(&planned, || {
+            let mut files =
+                // The workbook in the report's language (the study's, or --lang).
+                coreduce::export::write_roadmap(
+                    out,
+                    rep,
+                    &mrep.macc,
+                    sectors,
+                    &protected,
+                    report_lang(rl, &run.study.language),
+                )?;
+            files.push(coreduce::report::write_report(out, &html, &protected)?);
+            if let Some(o) = odds {
+                files.extend(coreduce::export::write_roadmap_odds(out, o, &protected)?);
+            }
+            if let Some(mc) = inventory_mc {
+                let path = out.join("inventory-uncertainty.csv");
+                coreduce::export::write_uncertainty(&path, mc, &protected)?;
+                files.push(path);
+            }
+            Ok(files)
+        })?;
         Ok(files)
-    })?;
+    }
+}
+
+/// A scenario's name in the message language.
+fn scenario_name(id: &str, kind: &str) -> String {
+    say(coreduce::roadmap::scenario_name(id, kind))
+}
+
+/// The table of scenarios: CO2e at the base year, 2030, 2035 and the
+/// horizon, the peak year and SO2 in 2030, each scenario's targets below it.
+fn print_scenarios(rep: &coreduce::roadmap::RoadmapReport) {
     out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
-    let scenario_name = |id: &str, kind: &str| say(coreduce::roadmap::scenario_name(id, kind));
     out!(
         "{:<20} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
         say(tr!("scenario", "情景")),
@@ -126,26 +213,38 @@ pub(crate) fn roadmap_cmd(
                 .unwrap_or_default(),
             at(&so2, 2030)
         );
-        for a in &sc.attainment {
-            let (value, cap) = (a.value_in_year.round_dp(0), a.cap.round_dp(0));
-            let verdict = if a.met_in_year {
-                tr!("met", "达成")
-            } else {
-                tr!("missed ({value} > {cap})", "未达成（{value} > {cap}）")
-            };
-            out!(
-                "{}",
-                say(tr!(
-                    "    target {:<24} {}: {}",
-                    "    目标 {:<24} {} 年：{}",
-                    a.target,
-                    a.year,
-                    verdict.get(message_lang())
-                ))
-            );
-        }
+        print_attainment(&sc.attainment);
     }
-    // Measures that change nothing where they apply, said once per measure.
+}
+
+/// A scenario's targets, met or missed in their year.
+fn print_attainment(attainment: &[coreduce::roadmap::Attainment]) {
+    for a in attainment {
+        let (value, cap) = (a.value_in_year.round_dp(0), a.cap.round_dp(0));
+        let verdict = if a.met_in_year {
+            tr!("met", "达成")
+        } else {
+            tr!("missed ({value} > {cap})", "未达成（{value} > {cap}）")
+        };
+        out!(
+            "{}",
+            say(tr!(
+                "    target {:<24} {}: {}",
+                "    目标 {:<24} {} 年：{}",
+                a.target,
+                a.year,
+                verdict.get(message_lang())
+            ))
+        );
+    }
+}
+
+/// Measures that change nothing where they apply, said once per measure.
+fn print_inert(
+    rep: &coreduce::roadmap::RoadmapReport,
+    measures: &[coreduce::measures::Measure],
+    study: &coreduce::study::Study,
+) {
     let mut inert: std::collections::BTreeMap<&str, usize> = Default::default();
     for (m, _) in &rep.inert {
         *inert.entry(m.as_str()).or_default() += 1;
@@ -156,9 +255,7 @@ pub(crate) fn roadmap_cmd(
                 .iter()
                 .any(|e| matches!(e, coreduce::study::Edit::GreenPower { .. }))
         });
-        let why = if contract
-            && run.study.settings.scope2 == coreduce::study::Scope2Method::Location
-        {
+        let why = if contract && study.settings.scope2 == coreduce::study::Scope2Method::Location {
             tr!(
                 ": a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one (settings scope2 = market counts it)",
                 "：绿电合同只降低基于市场法的范围二排放，而本研究按基于位置法计算（settings 中 scope2 = market 时计入）"
@@ -175,101 +272,111 @@ pub(crate) fn roadmap_cmd(
             ))
         );
     }
-    if let Some(lc) = &rep.least_cost {
-        let status = match lc.status.as_str() {
-            "solved" => tr!("solved", "已求解"),
-            "infeasible" => tr!(
-                "infeasible: the targets cannot all be met",
-                "无可行解：各目标无法同时达成"
-            ),
-            "no_targets" => tr!("no targets to meet", "没有需要达成的目标"),
-            other => Text::neutral(other),
-        };
+}
+
+/// The least-cost deployment: its status and explanations, each target's
+/// marginal cost, and the total to the horizon `end`.
+fn print_least_cost(lc: &coreduce::roadmap::optimise::LeastCost, end: i32) {
+    let status = match lc.status.as_str() {
+        "solved" => tr!("solved", "已求解"),
+        "infeasible" => tr!(
+            "infeasible: the targets cannot all be met",
+            "无可行解：各目标无法同时达成"
+        ),
+        "no_targets" => tr!("no targets to meet", "没有需要达成的目标"),
+        other => Text::neutral(other),
+    };
+    out!(
+        "{}",
+        say(tr!(
+            "least-cost deployment ({}): {}",
+            "最低成本部署（{}）：{}",
+            lc.scenario,
+            status.get(message_lang())
+        ))
+    );
+    for e in &lc.explanations {
+        out!("    {}", e.get(message_lang()));
+    }
+    for p in &lc.prices {
+        print_target_price(p);
+    }
+    let total = lc.total_cost.round_dp(0);
+    out!(
+        "{}",
+        say(tr!(
+            "    (the LP's dual over the present value of one tonne a year while the tightening holds; total {total} CNY present value of annualised costs to {end})",
+            "    （线性规划对偶值除以约束收紧期间每年一吨的现值；至 {end} 年年化成本现值合计 {total} 元）"
+        ))
+    );
+}
+
+/// One target's marginal cost, the years it holds, the candidates' unit
+/// costs and its note.
+fn print_target_price(p: &coreduce::roadmap::optimise::TargetPrice) {
+    let range = match (p.unit_cost_low, p.unit_cost_high) {
+        (Some(lo), Some(hi)) => {
+            let (lo, hi) = (lo.round_dp(1), hi.round_dp(1));
+            tr!(
+                " (candidates' unit costs {lo} … {hi})",
+                "（候选措施单位成本 {lo} … {hi}）"
+            )
+        }
+        _ => Text::default(),
+    };
+    let note = match p.note.get(message_lang()) {
+        "" => String::new(),
+        note if message_lang() == coreduce::Lang::Zh => format!("：{note}"),
+        note => format!(": {note}"),
+    };
+    let (target, substance, year, cost, until) = (
+        &p.target,
+        &p.substance,
+        p.year,
+        p.marginal_cost.round_dp(1),
+        p.holds_until,
+    );
+    let range = range.get(message_lang());
+    out!(
+        "{}",
+        say(tr!(
+            "    marginal cost of '{target}' ({substance} {year}): {cost} CNY per t a year, {year}–{until}{range}{note}",
+            "    目标“{target}”（{substance} {year} 年）的边际成本：每吨每年 {cost} 元，{year}–{until} 年{range}{note}"
+        ))
+    );
+}
+
+/// The probability that each target is met, by scenario.
+fn print_odds(
+    o: &coreduce::uncertainty::roadmap::RoadmapOdds,
+    rep: &coreduce::roadmap::RoadmapReport,
+) {
+    let (runs, seed) = (o.runs, o.seed);
+    out!(
+        "{}",
+        say(tr!(
+            "probability that each target is met ({runs} runs, seed {seed}; factors and activity drawn, plans held fixed):",
+            "各目标的达成概率（{runs} 次运行，随机种子 {seed}；因子和活动数据随机抽样，规划保持不变）："
+        ))
+    );
+    for x in &o.odds {
+        let (probability, median, cap) = (x.probability * 100.0, x.median, x.cap.round_dp(0));
         out!(
             "{}",
             say(tr!(
-                "least-cost deployment ({}): {}",
-                "最低成本部署（{}）：{}",
-                lc.scenario,
-                status.get(message_lang())
-            ))
-        );
-        for e in &lc.explanations {
-            out!("    {}", e.get(message_lang()));
-        }
-        for p in &lc.prices {
-            let range = match (p.unit_cost_low, p.unit_cost_high) {
-                (Some(lo), Some(hi)) => {
-                    let (lo, hi) = (lo.round_dp(1), hi.round_dp(1));
-                    tr!(
-                        " (candidates' unit costs {lo} … {hi})",
-                        "（候选措施单位成本 {lo} … {hi}）"
-                    )
-                }
-                _ => Text::default(),
-            };
-            let note = match p.note.get(message_lang()) {
-                "" => String::new(),
-                note if message_lang() == coreduce::Lang::Zh => format!("：{note}"),
-                note => format!(": {note}"),
-            };
-            let (target, substance, year, cost, until) = (
-                &p.target,
-                &p.substance,
-                p.year,
-                p.marginal_cost.round_dp(1),
-                p.holds_until,
-            );
-            let range = range.get(message_lang());
-            out!(
-                "{}",
-                say(tr!(
-                    "    marginal cost of '{target}' ({substance} {year}): {cost} CNY per t a year, {year}–{until}{range}{note}",
-                    "    目标“{target}”（{substance} {year} 年）的边际成本：每吨每年 {cost} 元，{year}–{until} 年{range}{note}"
-                ))
-            );
-        }
-        let (total, end) = (lc.total_cost.round_dp(0), rep.end_year);
-        out!(
-            "{}",
-            say(tr!(
-                "    (the LP's dual over the present value of one tonne a year while the tightening holds; total {total} CNY present value of annualised costs to {end})",
-                "    （线性规划对偶值除以约束收紧期间每年一吨的现值；至 {end} 年年化成本现值合计 {total} 元）"
+                "    {:<20} {:<16} {probability:>3.0} %   (median {median:.0} against the cap {cap})",
+                "    {:<20} {:<16} {probability:>3.0} %   （中位数 {median:.0}，上限 {cap}）",
+                scenario_name(
+                    &x.scenario,
+                    rep.scenarios
+                        .iter()
+                        .find(|s| s.scenario == x.scenario)
+                        .map_or(x.scenario.as_str(), |s| s.kind.as_str())
+                ),
+                x.target
             ))
         );
     }
-    if let Some(o) = &odds {
-        let (runs, seed) = (o.runs, o.seed);
-        out!(
-            "{}",
-            say(tr!(
-                "probability that each target is met ({runs} runs, seed {seed}; factors and activity drawn, plans held fixed):",
-                "各目标的达成概率（{runs} 次运行，随机种子 {seed}；因子和活动数据随机抽样，规划保持不变）："
-            ))
-        );
-        for x in &o.odds {
-            let (probability, median, cap) = (x.probability * 100.0, x.median, x.cap.round_dp(0));
-            out!(
-                "{}",
-                say(tr!(
-                    "    {:<20} {:<16} {probability:>3.0} %   (median {median:.0} against the cap {cap})",
-                    "    {:<20} {:<16} {probability:>3.0} %   （中位数 {median:.0}，上限 {cap}）",
-                    scenario_name(
-                        &x.scenario,
-                        rep.scenarios
-                            .iter()
-                            .find(|s| s.scenario == x.scenario)
-                            .map_or(x.scenario.as_str(), |s| s.kind.as_str())
-                    ),
-                    x.target
-                ))
-            );
-        }
-    }
-    for f in files {
-        out!("{}", say(tr!("wrote {}", "已写入 {}", f.display())));
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// A workbook with facilities but no scenarios: say so plainly, and run the

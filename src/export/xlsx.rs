@@ -227,23 +227,51 @@ impl XlsxWriter {
         Ok(())
     }
 
+    /// Completes the workbook with what needs the whole run: the
+    /// by-process autofilter, then the sheets of one row per facility-year
+    /// or factor, and saves it.
     fn complete(mut self, run: &RunSummary<'_>) -> std::result::Result<(), XlsxError> {
-        let inventories = run.inventories;
-        let lib = run.lib;
-        let bold = self.bold.clone();
-        let number = self.number.clone();
-        let wb = &mut self.wb;
-        let ws = wb.worksheet_from_index(BY_PROCESS)?;
+        let ws = self.wb.worksheet_from_index(BY_PROCESS)?;
         ws.autofilter(
             0,
             0,
             self.next_row.saturating_sub(1).max(1),
             CSV_COLUMNS.len() as u16 - 1,
         )?;
-        let lang = self.lang;
-        let headers = |ws: &mut Worksheet, cols: &[&str]| headers(ws, cols, &bold, lang);
-        // Summary: one row per facility-year.
-        let ws = wb.worksheet_from_index(SUMMARY)?;
+        let end = RunSheets {
+            bold: &self.bold,
+            number: &self.number,
+            lang: self.lang,
+        };
+        let wb = &mut self.wb;
+        end.summary(wb.worksheet_from_index(SUMMARY)?, run.inventories)?;
+        end.by_facility(wb.worksheet_from_index(BY_FACILITY)?, run.inventories)?;
+        end.factors_used(wb.worksheet_from_index(FACTORS_USED)?, run)?;
+        end.warnings(wb.worksheet_from_index(WARNINGS)?, run.inventories)?;
+        self.wb.save(&self.path)
+    }
+}
+
+/// The sheets filled when the run ends, with the workbook's formats and
+/// language.
+struct RunSheets<'a> {
+    bold: &'a Format,
+    number: &'a Format,
+    lang: Lang,
+}
+
+impl RunSheets<'_> {
+    fn headers(&self, ws: &mut Worksheet, cols: &[&str]) -> std::result::Result<(), XlsxError> {
+        headers(ws, cols, self.bold, self.lang)
+    }
+
+    /// Summary: one row per facility-year.
+    fn summary(
+        &self,
+        ws: &mut Worksheet,
+        inventories: &[Inventory],
+    ) -> std::result::Result<(), XlsxError> {
+        let number = self.number;
         let cols = [
             "facility_id",
             "name",
@@ -268,7 +296,7 @@ impl XlsxWriter {
             "scope 2 CO2, location-based (t)",
             "scope 2 CO2, market-based (t)",
         ];
-        headers(ws, &cols)?;
+        self.headers(ws, &cols)?;
         for (i, inv) in inventories.iter().enumerate() {
             let r = i as u32 + 1;
             let t = &inv.totals;
@@ -279,7 +307,7 @@ impl XlsxWriter {
             ws.write_text(r, 4, &inv.edition)?;
             ws.write_text(r, 5, neutralise(inv.city.as_deref().unwrap_or("")))?;
             ws.write_number(r, 6, inv.year)?;
-            ws.write_number_with_format(r, 7, num(inv.output), &number)?;
+            ws.write_number_with_format(r, 7, num(inv.output), number)?;
             ws.write_text(r, 8, &inv.output_unit)?;
             for (c, v) in [
                 t.co2e,
@@ -293,22 +321,30 @@ impl XlsxWriter {
             .iter()
             .enumerate()
             {
-                ws.write_number_with_format(r, 9 + c as u16, num(*v), &number)?;
+                ws.write_number_with_format(r, 9 + c as u16, num(*v), number)?;
             }
             if let Some(x) = t.co2e_per_output {
-                ws.write_number_with_format(r, 16, num(x), &number)?;
+                ws.write_number_with_format(r, 16, num(x), number)?;
             }
             ws.write_text(r, 17, format!("{:?}", inv.gwp).to_uppercase())?;
             ws.write_text(r, 18, format!("{:?}", inv.view).to_lowercase())?;
             ws.write_text(r, 19, &inv.grid_factor)?;
             // Both scope 2 figures (GHG Protocol dual reporting), whichever
             // of them the view counts.
-            ws.write_number_with_format(r, 20, num(t.scope2_location_co2), &number)?;
-            ws.write_number_with_format(r, 21, num(t.scope2_market_co2), &number)?;
+            ws.write_number_with_format(r, 20, num(t.scope2_location_co2), number)?;
+            ws.write_number_with_format(r, 21, num(t.scope2_market_co2), number)?;
         }
         ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
+        Ok(())
+    }
 
-        // By facility: substance totals.
+    /// By facility: substance totals, the view's then those outside it.
+    fn by_facility(
+        &self,
+        ws: &mut Worksheet,
+        inventories: &[Inventory],
+    ) -> std::result::Result<(), XlsxError> {
+        let number = self.number;
         let subs: BTreeSet<String> = inventories
             .iter()
             .flat_map(|i| i.totals.by_substance.keys().cloned())
@@ -319,11 +355,10 @@ impl XlsxWriter {
             .iter()
             .flat_map(|i| i.totals.outside_view.keys().cloned())
             .collect();
-        let ws = wb.worksheet_from_index(BY_FACILITY)?;
         let mut cols: Vec<String> = vec!["facility_id".into(), "year".into()];
         cols.extend(subs.iter().map(|s| format!("{s} (t)")));
         cols.extend(outside.iter().map(|s| format!("{s} outside view (t)")));
-        headers(ws, &cols.iter().map(String::as_str).collect::<Vec<_>>())?;
+        self.headers(ws, &cols.iter().map(String::as_str).collect::<Vec<_>>())?;
         for (i, inv) in inventories.iter().enumerate() {
             let r = i as u32 + 1;
             ws.write_text(r, 0, neutralise(&inv.facility_id))?;
@@ -334,14 +369,20 @@ impl XlsxWriter {
                 .chain(outside.iter().map(|s| inv.totals.outside_view.get(s)));
             for (c, v) in columns.enumerate() {
                 if let Some(v) = v {
-                    ws.write_number_with_format(r, 2 + c as u16, num(*v), &number)?;
+                    ws.write_number_with_format(r, 2 + c as u16, num(*v), number)?;
                 }
             }
         }
         ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
+        Ok(())
+    }
 
-        // Factors used.
-        let ws = wb.worksheet_from_index(FACTORS_USED)?;
+    /// Factors used: every factor a row used, where it came from.
+    fn factors_used(
+        &self,
+        ws: &mut Worksheet,
+        run: &RunSummary<'_>,
+    ) -> std::result::Result<(), XlsxError> {
         let cols = [
             "factor_id",
             "value",
@@ -355,9 +396,9 @@ impl XlsxWriter {
             "replaced value",
             "note",
         ];
-        headers(ws, &cols)?;
+        self.headers(ws, &cols)?;
         let ids = run.factor_ids;
-        for (i, f) in ids.iter().filter_map(|id| lib.find(id)).enumerate() {
+        for (i, f) in ids.iter().filter_map(|id| run.lib.find(id)).enumerate() {
             let r = i as u32 + 1;
             ws.write_text(r, 0, &f.id)?;
             ws.write_text(r, 1, f.value.to_string())?;
@@ -384,10 +425,16 @@ impl XlsxWriter {
             ws.write_text(r, 10, neutralise(&f.note))?;
         }
         ws.autofilter(0, 0, ids.len().max(1) as u32, cols.len() as u16 - 1)?;
+        Ok(())
+    }
 
-        // Warnings.
-        let ws = wb.worksheet_from_index(WARNINGS)?;
-        headers(ws, &["facility_id", "year", "where", "warning"])?;
+    /// Warnings: each once per facility-year, where it arose.
+    fn warnings(
+        &self,
+        ws: &mut Worksheet,
+        inventories: &[Inventory],
+    ) -> std::result::Result<(), XlsxError> {
+        self.headers(ws, &["facility_id", "year", "where", "warning"])?;
         ws.set_column_width(3, 100)?;
         let mut r = 1u32;
         let mut seen = BTreeMap::new();
@@ -401,12 +448,12 @@ impl XlsxWriter {
                 }
                 ws.write_text(r, 0, neutralise(&inv.facility_id))?;
                 ws.write_number(r, 1, inv.year)?;
-                ws.write_text(r, 2, neutralise(w.location_in(lang)))?;
-                ws.write_text(r, 3, neutralise(w.message_in(lang)))?;
+                ws.write_text(r, 2, neutralise(w.location_in(self.lang)))?;
+                ws.write_text(r, 3, neutralise(w.message_in(self.lang)))?;
                 r += 1;
             }
         }
-        self.wb.save(&self.path)
+        Ok(())
     }
 }
 
