@@ -16,6 +16,7 @@
 mod csv;
 mod json;
 pub mod measures;
+pub mod names;
 pub mod roadmap;
 pub mod uncertainty;
 mod xlsx;
@@ -94,12 +95,13 @@ impl Format {
         path: &Path,
         lib: &FactorLibrary,
         lang: Lang,
+        names: names::Names,
     ) -> Result<Box<dyn InventoryWriter>> {
         Ok(match self {
             Format::Csv => Box::new(self::csv::CsvWriter::create(path, lib, b',')?),
             Format::Tsv => Box::new(self::csv::CsvWriter::create(path, lib, b'\t')?),
             Format::Json => Box::new(self::json::JsonWriter::create(path)?),
-            Format::Xlsx => Box::new(self::xlsx::XlsxWriter::create(path, lib, lang)?),
+            Format::Xlsx => Box::new(self::xlsx::XlsxWriter::create(path, lib, lang, names)?),
         })
     }
 }
@@ -156,7 +158,7 @@ pub fn write_inventory_run(
         rows: 0,
     };
     atomic_write(path, protected, |tmp| {
-        let mut writer = format.open(tmp, lib, lang)?;
+        let mut writer = format.open(tmp, lib, lang, names::Names::of(sectors, lang))?;
         inventories_in_batches(settings, lib, sectors, facility_years, BATCH, |batch| {
             writer.write(batch)?;
             keep_summaries(&mut run, batch);
@@ -205,7 +207,7 @@ pub fn write_results(
     let format = Format::of_path(path)?;
     let factor_ids: BTreeSet<String> = inventories.iter().flat_map(|i| i.factor_ids()).collect();
     atomic_write(path, protected, |tmp| {
-        let mut writer = format.open(tmp, lib, Lang::En)?;
+        let mut writer = format.open(tmp, lib, Lang::En, names::Names::default())?;
         writer.write(inventories)?;
         writer.finish(&RunSummary {
             inventories,

@@ -9,6 +9,7 @@ use super::{
 use crate::accounting::Inventory;
 use crate::error::Result;
 use crate::factors::FactorLibrary;
+use super::names::Names;
 use crate::output::neutralise;
 use crate::text::Lang;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -39,6 +40,8 @@ pub(crate) struct XlsxWriter {
     number: Format,
     bold: Format,
     lang: Lang,
+    /// codes as the workbook's language writes them
+    names: Names,
 }
 
 /// The Chinese of every fixed column header of the inventory workbook, for
@@ -130,7 +133,12 @@ fn headers(
 }
 
 impl XlsxWriter {
-    pub(crate) fn create(path: &Path, lib: &FactorLibrary, lang: Lang) -> Result<Self> {
+    pub(crate) fn create(
+        path: &Path,
+        lib: &FactorLibrary,
+        lang: Lang,
+        names: Names,
+    ) -> Result<Self> {
         let xe = |e: XlsxError| write_error(path, "xlsx", e);
         let mut wb = Workbook::new();
         // The constant-memory sheet's scratch file sits beside the output.
@@ -169,6 +177,7 @@ impl XlsxWriter {
             number: Format::new().set_num_format("#,##0.000000"),
             bold,
             lang,
+            names,
         })
     }
 
@@ -182,11 +191,12 @@ impl XlsxWriter {
             number,
             bold,
             lang,
+            names,
             ..
         } = self;
         for inv in inventories {
             let facility = neutralise(&inv.facility_id);
-            let city = neutralise(inv.city.as_deref().unwrap_or(""));
+            let city = neutralise(names.city(inv.city.as_deref().unwrap_or("")));
             let county = neutralise(inv.county.as_deref().unwrap_or(""));
             for row in &inv.rows {
                 if *next_row > LAST_ROW {
@@ -201,9 +211,9 @@ impl XlsxWriter {
                 let r = *next_row;
                 ws.write_text(r, 0, &facility)?;
                 ws.write_number(r, 1, inv.year)?;
-                ws.write_text(r, 2, &inv.sector)?;
-                ws.write_text(r, 3, &row.node)?;
-                ws.write_text(r, 4, &row.source)?;
+                ws.write_text(r, 2, names.sector(&inv.sector))?;
+                ws.write_text(r, 3, names.process(&inv.sector, &row.node))?;
+                ws.write_text(r, 4, names.source(&inv.sector, &row.source))?;
                 ws.write_text(r, 5, &row.substance)?;
                 // Counted in the view, or beside it (see CSV_COLUMNS).
                 let amount_col = if row.in_view { 6 } else { 7 };
@@ -215,7 +225,7 @@ impl XlsxWriter {
                 ws.write_boolean(r, 12, row.in_view)?;
                 ws.write_text(r, 13, &city)?;
                 ws.write_text(r, 14, &county)?;
-                ws.write_text(r, 15, &inv.technology)?;
+                ws.write_text(r, 15, names.technology(&inv.sector, &inv.technology))?;
                 ws.write_text(r, 16, &inv.edition)?;
                 let over = overridden(&row.factor_ids, overrides);
                 if !over.is_empty() {
@@ -242,6 +252,7 @@ impl XlsxWriter {
             bold: &self.bold,
             number: &self.number,
             lang: self.lang,
+            names: &self.names,
         };
         let wb = &mut self.wb;
         end.summary(wb.worksheet_from_index(SUMMARY)?, run.inventories)?;
@@ -258,6 +269,7 @@ struct RunSheets<'a> {
     bold: &'a Format,
     number: &'a Format,
     lang: Lang,
+    names: &'a Names,
 }
 
 impl RunSheets<'_> {
@@ -302,10 +314,11 @@ impl RunSheets<'_> {
             let t = &inv.totals;
             ws.write_text(r, 0, neutralise(&inv.facility_id))?;
             ws.write_text(r, 1, neutralise(&inv.name))?;
-            ws.write_text(r, 2, &inv.sector)?;
-            ws.write_text(r, 3, &inv.technology)?;
+            let names = self.names;
+            ws.write_text(r, 2, names.sector(&inv.sector))?;
+            ws.write_text(r, 3, names.technology(&inv.sector, &inv.technology))?;
             ws.write_text(r, 4, &inv.edition)?;
-            ws.write_text(r, 5, neutralise(inv.city.as_deref().unwrap_or("")))?;
+            ws.write_text(r, 5, neutralise(names.city(inv.city.as_deref().unwrap_or(""))))?;
             ws.write_number(r, 6, inv.year)?;
             ws.write_number_with_format(r, 7, num(inv.output), number)?;
             ws.write_text(r, 8, &inv.output_unit)?;
@@ -405,7 +418,7 @@ impl RunSheets<'_> {
             ws.write_text(r, 2, f.unit.symbol())?;
             ws.write_text(r, 3, f.substance.map(|s| s.code()).unwrap_or(""))?;
             ws.write_text(r, 4, &f.edition)?;
-            ws.write_text(r, 5, f.confidence.as_str())?;
+            ws.write_text(r, 5, f.confidence.name().get(self.lang))?;
             ws.write_text(r, 6, neutralise(&f.source.to_string()))?;
             ws.write_text(r, 7, &f.locator)?;
             ws.write_text(
