@@ -149,6 +149,20 @@ pub fn edit_problem(edit: &Edit) -> Option<Text> {
     }
 }
 
+/// Pushes an edit, or a finding at `at` where its value is out of range
+/// ([`edit_problem`]); both compilers keep only the edits that pass.
+pub(super) fn push_checked(
+    edits: &mut Vec<Edit>,
+    errs: &mut Vec<crate::error::DataError>,
+    at: &crate::error::Location,
+    edit: Edit,
+) {
+    match edit_problem(&edit) {
+        Some(problem) => errs.push(crate::error::DataError::new(at.clone(), problem)),
+        None => edits.push(edit),
+    }
+}
+
 /// Why a lifetime (in years, as given) cannot be used, or None.
 pub fn lifetime_problem(years: Decimal) -> Option<Text> {
     let whole = years.fract().is_zero();

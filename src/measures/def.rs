@@ -1,10 +1,12 @@
 //! The TOML schema of `sectors/measures/<sector>.toml` and its compilation
-//! into [`Measure`]s (shared with the workbook's `measures` sheet).
+//! into [`Measure`]s, every finding at the line of the value it is about.
+//! The workbook's `measures` sheet has its own reader (`rows`) with the same
+//! edit vocabulary and the same range checks (`check`).
 
-use super::{unit_error_text, CostItem, Measure};
+use super::{check, unit_error_text, CostItem, Measure};
 use crate::error::{did_you_mean, DataError, Location};
 use crate::factors::Confidence;
-use crate::graph::SectorLibrary;
+use crate::graph::{Sector, SectorLibrary};
 use crate::study::{Edit, Sorbent};
 use crate::substance::Substance;
 use crate::text::{Lang, Text};
@@ -12,6 +14,7 @@ use crate::tr;
 use crate::units::{parse_decimal, Quantity, Unit};
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use std::ops::Range;
 use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +107,8 @@ pub const EDIT_KINDS: [&str; 7] = [
     "set_factor",
 ];
 
+/// Compiles a parsed measures file; findings go to `errs`, and a measure
+/// whose sector is unknown is left out.
 pub(crate) fn compile(
     file: MeasuresFile,
     path: &str,
@@ -111,308 +116,381 @@ pub(crate) fn compile(
     sectors: &SectorLibrary,
     errs: &mut Vec<DataError>,
 ) -> Vec<Measure> {
-    let at = |s: std::ops::Range<usize>| Location::line(path, crate::error::line_of(text, s.start));
-    let mut out = Vec::new();
-    for m in file.measure {
-        let here = at(m.id.span());
-        let dec = |s: &Spanned<String>, what: &str, errs: &mut Vec<DataError>| {
-            parse_decimal(s.get_ref()).unwrap_or_else(|| {
-                let v = s.get_ref();
-                errs.push(DataError::new(
-                    at(s.span()),
-                    tr!(
-                        "{what} '{v}' is not a decimal number",
-                        "{what}“{v}”不是有效的十进制数"
-                    ),
-                ));
-                Decimal::ZERO
-            })
-        };
-        let Ok(sector) = sectors.get(m.sector.get_ref()) else {
-            let name = m.sector.get_ref();
-            errs.push(DataError::new(
-                at(m.sector.span()),
-                tr!("unknown sector '{name}'", "未知行业“{name}”"),
-            ));
-            continue;
-        };
-        let mut applies_to = Vec::new();
-        for t in &m.applies_to {
-            match sector.technology(t.get_ref()) {
-                Ok(x) => applies_to.push(x.id.clone()),
-                Err(e) => errs.push(DataError::new(at(t.span()), e)),
-            }
-        }
-        let max_penetration = dec(&m.max_penetration, "max_penetration", errs);
-        if max_penetration < Decimal::ZERO || max_penetration > Decimal::ONE {
-            errs.push(DataError::new(
-                at(m.max_penetration.span()),
-                tr!(
-                    "max_penetration must lie between 0 and 1",
-                    "max_penetration 须在 0 到 1 之间"
-                ),
-            ));
-        }
-        let confidence = Confidence::parse(m.confidence.get_ref()).unwrap_or_else(|| {
-            let c = m.confidence.get_ref();
-            errs.push(DataError::new(
-                at(m.confidence.span()),
-                tr!("unknown confidence '{c}'", "未知可信度等级“{c}”"),
-            ));
-            Confidence::Assumption
-        });
-        let per_output = |c: &CostDef, errs: &mut Vec<DataError>| -> CostItem {
-            let value = dec(&c.value, "cost", errs);
-            let unit = Unit::parse(c.unit.get_ref()).unwrap_or_else(|e| {
-                errs.push(DataError::new(at(c.unit.span()), unit_error_text(&e)));
-                Unit::one()
-            });
-            let want = Unit::parse("CNY")
-                .and_then(|u| u.div(&sector.output_unit))
-                .unwrap_or_else(|_| Unit::one());
-            let value = match unit.convert(value, &want) {
-                Ok(v) => v,
-                Err(_) => {
-                    let out = &sector.output_unit;
-                    errs.push(DataError::new(
-                        at(c.unit.span()),
-                        tr!(
-                            "cost unit '{unit}' must be money per {out} of output (e.g. CNY/{out})",
-                            "成本单位“{unit}”须为每 {out} 产品的货币金额（如 CNY/{out}）"
-                        ),
-                    ));
-                    Decimal::ZERO
-                }
-            };
-            if let Some(problem) = super::check::cost_problem(tr!("cost", "成本"), value) {
-                errs.push(DataError::new(at(c.value.span()), problem));
-            }
-            CostItem {
-                per_output: value,
-                note: c.note.clone(),
-            }
-        };
-        let capex = per_output(&m.capex, errs);
-        let om = per_output(&m.om_change, errs);
-        let energy = per_output(&m.energy_cost_change, errs);
-        if let Some(problem) = super::check::lifetime_problem(Decimal::from(m.lifetime)) {
-            errs.push(DataError::new(here.clone(), problem));
-        }
-        let mut edits = Vec::new();
-        for e in &m.edit {
-            let eat = at(e.kind.span());
-            if let Some(x) = compile_edit(e, sector, &sectors.fuel_ids(), &eat, &dec, errs) {
-                match super::check::edit_problem(&x) {
-                    Some(problem) => errs.push(DataError::new(eat, problem)),
-                    None => edits.push(x),
-                }
-            }
-        }
-        out.push(Measure {
-            id: m.id.get_ref().clone(),
-            sector: sector.id.clone(),
-            name_en: m.name_en,
-            name_zh: m.name_zh,
-            applies_to,
-            max_penetration,
-            lifetime: m.lifetime,
-            capex,
-            om_change: om,
-            energy_cost_change: energy,
-            confidence,
-            sources: m.sources,
-            note: m.note,
-            edits,
-            location: here,
-        });
-    }
-    out
+    let src = Source { path, text };
+    file.measure
+        .into_iter()
+        .filter_map(|m| compile_measure(m, &src, sectors, errs))
+        .collect()
 }
 
-type DecFn<'a> = dyn Fn(&Spanned<String>, &str, &mut Vec<DataError>) -> Decimal + 'a;
+/// The file being compiled: turns spans into line locations and reads the
+/// decimals, which the TOML holds as strings so that no digit is lost.
+struct Source<'a> {
+    path: &'a str,
+    text: &'a str,
+}
 
-fn compile_edit(
-    e: &EditDef,
-    sector: &crate::graph::Sector,
-    fuels: &[&str],
-    at: &Location,
-    dec: &DecFn<'_>,
+impl Source<'_> {
+    fn at(&self, s: Range<usize>) -> Location {
+        Location::line(self.path, crate::error::line_of(self.text, s.start))
+    }
+
+    /// The decimal in `s`, or zero and a finding naming it `what`.
+    fn dec(&self, s: &Spanned<String>, what: &str, errs: &mut Vec<DataError>) -> Decimal {
+        parse_decimal(s.get_ref()).unwrap_or_else(|| {
+            let v = s.get_ref();
+            errs.push(DataError::new(
+                self.at(s.span()),
+                tr!(
+                    "{what} '{v}' is not a decimal number",
+                    "{what}“{v}”不是有效的十进制数"
+                ),
+            ));
+            Decimal::ZERO
+        })
+    }
+}
+
+/// One `[[measure]]`: its sector, applicability, penetration, confidence,
+/// costs, lifetime and edits, in that order of findings.
+fn compile_measure(
+    m: MeasureDef,
+    src: &Source<'_>,
+    sectors: &SectorLibrary,
     errs: &mut Vec<DataError>,
-) -> Option<Edit> {
-    let need = |what: Text, errs: &mut Vec<DataError>| {
-        let kind = e.kind.get_ref();
+) -> Option<Measure> {
+    let here = src.at(m.id.span());
+    let Ok(sector) = sectors.get(m.sector.get_ref()) else {
+        let name = m.sector.get_ref();
         errs.push(DataError::new(
-            at.clone(),
+            src.at(m.sector.span()),
+            tr!("unknown sector '{name}'", "未知行业“{name}”"),
+        ));
+        return None;
+    };
+    let mut applies_to = Vec::new();
+    for t in &m.applies_to {
+        match sector.technology(t.get_ref()) {
+            Ok(x) => applies_to.push(x.id.clone()),
+            Err(e) => errs.push(DataError::new(src.at(t.span()), e)),
+        }
+    }
+    let max_penetration = src.dec(&m.max_penetration, "max_penetration", errs);
+    if max_penetration < Decimal::ZERO || max_penetration > Decimal::ONE {
+        errs.push(DataError::new(
+            src.at(m.max_penetration.span()),
+            tr!(
+                "max_penetration must lie between 0 and 1",
+                "max_penetration 须在 0 到 1 之间"
+            ),
+        ));
+    }
+    let confidence = Confidence::parse(m.confidence.get_ref()).unwrap_or_else(|| {
+        let c = m.confidence.get_ref();
+        errs.push(DataError::new(
+            src.at(m.confidence.span()),
+            tr!("unknown confidence '{c}'", "未知可信度等级“{c}”"),
+        ));
+        Confidence::Assumption
+    });
+    let capex = cost(&m.capex, sector, src, errs);
+    let om = cost(&m.om_change, sector, src, errs);
+    let energy = cost(&m.energy_cost_change, sector, src, errs);
+    if let Some(problem) = check::lifetime_problem(Decimal::from(m.lifetime)) {
+        errs.push(DataError::new(here.clone(), problem));
+    }
+    let fuels = sectors.fuel_ids();
+    let mut edits = Vec::new();
+    for e in &m.edit {
+        let at = src.at(e.kind.span());
+        let cx = EditCx {
+            e,
+            sector,
+            fuels: &fuels,
+            at: &at,
+            src,
+        };
+        if let Some(x) = cx.compile(errs) {
+            check::push_checked(&mut edits, errs, &at, x);
+        }
+    }
+    Some(Measure {
+        id: m.id.get_ref().clone(),
+        sector: sector.id.clone(),
+        name_en: m.name_en,
+        name_zh: m.name_zh,
+        applies_to,
+        max_penetration,
+        lifetime: m.lifetime,
+        capex,
+        om_change: om,
+        energy_cost_change: energy,
+        confidence,
+        sources: m.sources,
+        note: m.note,
+        edits,
+        location: here,
+    })
+}
+
+/// A cost converted to CNY per unit of the sector's output and range-checked.
+fn cost(c: &CostDef, sector: &Sector, src: &Source<'_>, errs: &mut Vec<DataError>) -> CostItem {
+    let value = src.dec(&c.value, "cost", errs);
+    let unit = Unit::parse(c.unit.get_ref()).unwrap_or_else(|e| {
+        errs.push(DataError::new(src.at(c.unit.span()), unit_error_text(&e)));
+        Unit::one()
+    });
+    let want = CostItem::unit_for(sector).unwrap_or_else(|_| Unit::one());
+    let value = match unit.convert(value, &want) {
+        Ok(v) => v,
+        Err(_) => {
+            let out = &sector.output_unit;
+            errs.push(DataError::new(
+                src.at(c.unit.span()),
+                tr!(
+                    "cost unit '{unit}' must be money per {out} of output (e.g. CNY/{out})",
+                    "成本单位“{unit}”须为每 {out} 产品的货币金额（如 CNY/{out}）"
+                ),
+            ));
+            Decimal::ZERO
+        }
+    };
+    if let Some(problem) = check::cost_problem(tr!("cost", "成本"), value) {
+        errs.push(DataError::new(src.at(c.value.span()), problem));
+    }
+    CostItem {
+        per_output: value,
+        note: c.note.clone(),
+    }
+}
+
+/// One `[[measure.edit]]` being compiled: every finding is at its `kind`
+/// line; a missing field or an unknown substance or kind drops the edit,
+/// an unknown node or item is reported and the edit kept.
+struct EditCx<'a> {
+    e: &'a EditDef,
+    sector: &'a Sector,
+    fuels: &'a [&'a str],
+    at: &'a Location,
+    src: &'a Source<'a>,
+}
+
+impl EditCx<'_> {
+    fn compile(&self, errs: &mut Vec<DataError>) -> Option<Edit> {
+        self.check_node(errs);
+        match self.e.kind.get_ref().as_str() {
+            "scale" => self.scale(errs),
+            "switch" => self.switch(errs),
+            "control" => self.control(errs),
+            "green_power" => self.green_power(errs),
+            "add" => self.add(errs),
+            "scale_factor" => self.scale_factor(errs),
+            "set_factor" => self.set_factor(errs),
+            other => {
+                errs.push(
+                    DataError::new(
+                        self.at.clone(),
+                        tr!("unknown edit kind '{other}'", "未知修改类型“{other}”"),
+                    )
+                    .with_hint(did_you_mean(other, EDIT_KINDS)),
+                );
+                None
+            }
+        }
+    }
+
+    fn dec(&self, s: &Spanned<String>, what: &str, errs: &mut Vec<DataError>) -> Decimal {
+        self.src.dec(s, what, errs)
+    }
+
+    /// A finding that this kind of edit needs `what`; the edit is dropped.
+    fn need(&self, what: Text, errs: &mut Vec<DataError>) -> Option<Edit> {
+        let kind = self.e.kind.get_ref();
+        errs.push(DataError::new(
+            self.at.clone(),
             Text::new(
                 format!("a '{kind}' edit needs '{}'", what.en),
                 format!("“{kind}”类修改需要：{}", what.get(Lang::Zh)),
             ),
         ));
-    };
-    let check_node = |n: &Option<String>, errs: &mut Vec<DataError>| {
-        if let Some(n) = n {
-            if sector.node(n).is_none() {
-                errs.push(
-                    DataError::new(at.clone(), tr!("unknown node '{n}'", "未知节点“{n}”"))
-                        .with_hint(did_you_mean(n, sector.nodes.iter().map(|x| x.id.as_str()))),
-                );
-            }
+        None
+    }
+
+    fn check_node(&self, errs: &mut Vec<DataError>) {
+        let Some(n) = &self.e.node else { return };
+        if self.sector.node(n).is_none() {
+            errs.push(
+                DataError::new(self.at.clone(), tr!("unknown node '{n}'", "未知节点“{n}”"))
+                    .with_hint(did_you_mean(
+                        n,
+                        self.sector.nodes.iter().map(|x| x.id.as_str()),
+                    )),
+            );
         }
-    };
-    let check_item = |i: &str, errs: &mut Vec<DataError>| {
+    }
+
+    /// An item id of the vocabulary; `prefix*` stands for a family of items
+    /// and is probed with one of them.
+    fn check_item(&self, i: &str, errs: &mut Vec<DataError>) {
         let base = i.strip_suffix('*').map(|p| format!("{p}natural_gas"));
         let probe = base.as_deref().unwrap_or(i);
-        if crate::graph::items::item_spec(probe, fuels).is_none() {
+        if crate::graph::items::item_spec(probe, self.fuels).is_none() {
             errs.push(DataError::new(
-                at.clone(),
+                self.at.clone(),
                 tr!("unknown item '{i}'", "未知项目“{i}”"),
             ));
         }
-    };
-    check_node(&e.node, errs);
-    Some(match e.kind.get_ref().as_str() {
-        "scale" => {
-            let (Some(item), Some(m)) = (&e.item, &e.multiplier) else {
-                need(tr!("item and multiplier", "item 和 multiplier"), errs);
-                return None;
-            };
-            check_item(item, errs);
-            Edit::Scale {
-                item: item.clone(),
-                node: e.node.clone(),
-                multiplier: dec(m, "multiplier", errs),
-            }
-        }
-        "switch" => {
-            let (Some(from), Some(to), Some(ratio), Some(unit)) =
-                (&e.from, &e.to, &e.ratio, &e.unit)
-            else {
-                need(
-                    tr!("from, to, ratio and unit", "from、to、ratio 和 unit"),
-                    errs,
-                );
-                return None;
-            };
-            check_item(from, errs);
-            check_item(to, errs);
-            let ratio = Quantity::parse(dec(ratio, "ratio", errs), unit.get_ref())
-                .map_err(|x| errs.push(DataError::new(at.clone(), unit_error_text(&x))))
-                .ok()?;
-            Edit::Switch {
-                from: from.clone(),
-                to: to.clone(),
-                node: e.node.clone(),
-                share: e
-                    .share
-                    .as_ref()
-                    .map(|s| dec(s, "share", errs))
-                    .unwrap_or(Decimal::ONE),
-                ratio,
-            }
-        }
-        "control" => {
-            let (Some(sub), Some(eta)) = (&e.substance, &e.efficiency) else {
-                need(
-                    tr!("substance and efficiency", "substance 和 efficiency"),
-                    errs,
-                );
-                return None;
-            };
-            let Some(substance) = Substance::parse(sub.get_ref()) else {
-                let sub = sub.get_ref();
-                errs.push(DataError::new(
-                    at.clone(),
-                    tr!("unknown substance '{sub}'", "未知物质“{sub}”"),
-                ));
-                return None;
-            };
-            let sorbent = match (&e.sorbent, &e.sorbent_factor, &e.sorbent_ratio) {
-                (None, None, None) => None,
-                (Some(item), Some(factor), Some(ratio)) => {
-                    check_item(item, errs);
-                    Some(Sorbent {
-                        item: item.clone(),
-                        factor: factor.clone(),
-                        ratio: dec(ratio, "sorbent_ratio", errs),
-                    })
-                }
-                _ => {
-                    need(
-                        tr!(
-                            "sorbent, sorbent_factor and sorbent_ratio together",
-                            "sorbent、sorbent_factor 和 sorbent_ratio 三项同时给出"
-                        ),
-                        errs,
-                    );
-                    return None;
-                }
-            };
-            Edit::Control {
-                substance,
-                node: e.node.clone(),
-                efficiency: dec(eta, "efficiency", errs),
-                sorbent,
-            }
-        }
-        "green_power" => {
-            let Some(share) = &e.share else {
-                need(tr!("share", "share（份额）"), errs);
-                return None;
-            };
-            Edit::GreenPower {
-                share: dec(share, "share", errs),
-            }
-        }
-        "add" => {
-            let (Some(item), Some(node), Some(value), Some(unit)) =
-                (&e.item, &e.node, &e.value, &e.unit)
-            else {
-                need(
-                    tr!("item, node, value and unit", "item、node、value 和 unit"),
-                    errs,
-                );
-                return None;
-            };
-            check_item(item, errs);
-            let q = Quantity::parse(dec(value, "value", errs), unit.get_ref())
-                .map_err(|x| errs.push(DataError::new(at.clone(), unit_error_text(&x))))
-                .ok()?;
-            Edit::Add {
-                item: item.clone(),
-                node: node.clone(),
-                per_output: q,
-            }
-        }
-        "scale_factor" => {
-            let (Some(id), Some(m)) = (&e.id, &e.multiplier) else {
-                need(tr!("id and multiplier", "id 和 multiplier"), errs);
-                return None;
-            };
-            Edit::ScaleFactor {
-                id: id.clone(),
-                multiplier: dec(m, "multiplier", errs),
-            }
-        }
-        "set_factor" => {
-            let (Some(id), Some(v)) = (&e.id, &e.value) else {
-                need(tr!("id and value", "id 和 value"), errs);
-                return None;
-            };
-            Edit::SetFactor {
-                id: id.clone(),
-                value: dec(v, "value", errs),
-                weight: Decimal::ONE,
-            }
-        }
-        other => {
-            errs.push(
-                DataError::new(
-                    at.clone(),
-                    tr!("unknown edit kind '{other}'", "未知修改类型“{other}”"),
-                )
-                .with_hint(did_you_mean(other, EDIT_KINDS)),
+    }
+
+    /// The decimal `value` (named `what`) in `unit`.
+    fn quantity(
+        &self,
+        value: &Spanned<String>,
+        what: &str,
+        unit: &Spanned<String>,
+        errs: &mut Vec<DataError>,
+    ) -> Option<Quantity> {
+        Quantity::parse(self.dec(value, what, errs), unit.get_ref())
+            .map_err(|x| errs.push(DataError::new(self.at.clone(), unit_error_text(&x))))
+            .ok()
+    }
+
+    fn scale(&self, errs: &mut Vec<DataError>) -> Option<Edit> {
+        let e = self.e;
+        let (Some(item), Some(m)) = (&e.item, &e.multiplier) else {
+            return self.need(tr!("item and multiplier", "item 和 multiplier"), errs);
+        };
+        self.check_item(item, errs);
+        Some(Edit::Scale {
+            item: item.clone(),
+            node: e.node.clone(),
+            multiplier: self.dec(m, "multiplier", errs),
+        })
+    }
+
+    fn switch(&self, errs: &mut Vec<DataError>) -> Option<Edit> {
+        let e = self.e;
+        let (Some(from), Some(to), Some(ratio), Some(unit)) = (&e.from, &e.to, &e.ratio, &e.unit)
+        else {
+            return self.need(
+                tr!("from, to, ratio and unit", "from、to、ratio 和 unit"),
+                errs,
             );
+        };
+        self.check_item(from, errs);
+        self.check_item(to, errs);
+        let ratio = self.quantity(ratio, "ratio", unit, errs)?;
+        Some(Edit::Switch {
+            from: from.clone(),
+            to: to.clone(),
+            node: e.node.clone(),
+            share: e
+                .share
+                .as_ref()
+                .map(|s| self.dec(s, "share", errs))
+                .unwrap_or(Decimal::ONE),
+            ratio,
+        })
+    }
+
+    fn control(&self, errs: &mut Vec<DataError>) -> Option<Edit> {
+        let e = self.e;
+        let (Some(sub), Some(eta)) = (&e.substance, &e.efficiency) else {
+            return self.need(
+                tr!("substance and efficiency", "substance 和 efficiency"),
+                errs,
+            );
+        };
+        let Some(substance) = Substance::parse(sub.get_ref()) else {
+            let sub = sub.get_ref();
+            errs.push(DataError::new(
+                self.at.clone(),
+                tr!("unknown substance '{sub}'", "未知物质“{sub}”"),
+            ));
             return None;
+        };
+        let sorbent = self.sorbent(errs).ok()?;
+        Some(Edit::Control {
+            substance,
+            node: e.node.clone(),
+            efficiency: self.dec(eta, "efficiency", errs),
+            sorbent,
+        })
+    }
+
+    /// A control's reagent: all three of sorbent, sorbent_factor and
+    /// sorbent_ratio, or none; a part of them drops the edit.
+    fn sorbent(&self, errs: &mut Vec<DataError>) -> Result<Option<Sorbent>, ()> {
+        let e = self.e;
+        match (&e.sorbent, &e.sorbent_factor, &e.sorbent_ratio) {
+            (None, None, None) => Ok(None),
+            (Some(item), Some(factor), Some(ratio)) => {
+                self.check_item(item, errs);
+                Ok(Some(Sorbent {
+                    item: item.clone(),
+                    factor: factor.clone(),
+                    ratio: self.dec(ratio, "sorbent_ratio", errs),
+                }))
+            }
+            _ => {
+                self.need(
+                    tr!(
+                        "sorbent, sorbent_factor and sorbent_ratio together",
+                        "sorbent、sorbent_factor 和 sorbent_ratio 三项同时给出"
+                    ),
+                    errs,
+                );
+                Err(())
+            }
         }
-    })
+    }
+
+    fn green_power(&self, errs: &mut Vec<DataError>) -> Option<Edit> {
+        let Some(share) = &self.e.share else {
+            return self.need(tr!("share", "share（份额）"), errs);
+        };
+        Some(Edit::GreenPower {
+            share: self.dec(share, "share", errs),
+        })
+    }
+
+    fn add(&self, errs: &mut Vec<DataError>) -> Option<Edit> {
+        let e = self.e;
+        let (Some(item), Some(node), Some(value), Some(unit)) =
+            (&e.item, &e.node, &e.value, &e.unit)
+        else {
+            return self.need(
+                tr!("item, node, value and unit", "item、node、value 和 unit"),
+                errs,
+            );
+        };
+        self.check_item(item, errs);
+        let q = self.quantity(value, "value", unit, errs)?;
+        Some(Edit::Add {
+            item: item.clone(),
+            node: node.clone(),
+            per_output: q,
+        })
+    }
+
+    fn scale_factor(&self, errs: &mut Vec<DataError>) -> Option<Edit> {
+        let (Some(id), Some(m)) = (&self.e.id, &self.e.multiplier) else {
+            return self.need(tr!("id and multiplier", "id 和 multiplier"), errs);
+        };
+        Some(Edit::ScaleFactor {
+            id: id.clone(),
+            multiplier: self.dec(m, "multiplier", errs),
+        })
+    }
+
+    fn set_factor(&self, errs: &mut Vec<DataError>) -> Option<Edit> {
+        let (Some(id), Some(v)) = (&self.e.id, &self.e.value) else {
+            return self.need(tr!("id and value", "id 和 value"), errs);
+        };
+        Some(Edit::SetFactor {
+            id: id.clone(),
+            value: self.dec(v, "value", errs),
+            weight: Decimal::ONE,
+        })
+    }
 }
