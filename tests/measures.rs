@@ -535,6 +535,6 @@ fn a_measure_that_changes_nothing_is_not_applicable_and_costs_nothing() {
     );
     assert_eq!(
         package.not_applicable,
-        vec!["bj.coal_to_gas_boiler at BJ-GAS 2022".to_string()]
+        vec!["bj.coal_to_gas_boiler (BJ-GAS 2022)".to_string()]
     );
 }

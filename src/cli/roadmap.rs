@@ -178,16 +178,32 @@ fn scenario_name(id: &str, kind: &str) -> String {
 /// horizon, the peak year and SO2 in 2030, each scenario's targets below it.
 fn print_scenarios(rep: &coreduce::roadmap::RoadmapReport) {
     out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
-    out!(
-        "{:<20} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
-        say(tr!("scenario", "情景")),
-        format!("CO2e {}", rep.base_year),
-        "CO2e 2030",
-        "CO2e 2035",
-        format!("CO2e {}", rep.end_year),
-        say(tr!("peak year", "达峰年")),
-        "SO2 2030"
-    );
+    // The base year, the plan's milestones 2030 and 2035 within the horizon,
+    // and the horizon, each once.
+    let mut years = vec![rep.base_year];
+    for y in [2030, 2035, rep.end_year] {
+        if y > rep.base_year && y <= rep.end_year && !years.contains(&y) {
+            years.push(y);
+        }
+    }
+    let so2_year = if rep.end_year >= 2030 {
+        2030
+    } else {
+        rep.end_year
+    };
+    let line = |name: &str, cells: &[String]| {
+        let mut row = left(name, 24);
+        for (i, c) in cells.iter().enumerate() {
+            let width = if i == years.len() { 10 } else { 14 };
+            row.push(' ');
+            row.push_str(&right(c, width));
+        }
+        row
+    };
+    let mut head: Vec<String> = years.iter().map(|y| format!("CO2e {y}")).collect();
+    head.push(say(tr!("peak year", "达峰年")));
+    head.push(format!("SO2 {so2_year}"));
+    out!("{}", line(&say(tr!("scenario", "情景")), &head));
     for sc in &rep.scenarios {
         let s = coreduce::roadmap::series_of(&sc.points, "CO2e");
         let so2 = coreduce::roadmap::series_of(&sc.points, "SO2");
@@ -196,23 +212,21 @@ fn print_scenarios(rep: &coreduce::roadmap::RoadmapReport) {
                 .map(|v| v.round_dp(0).to_string())
                 .unwrap_or_else(|| "-".into())
         };
-        out!(
-            "{:<20} {:>14} {:>14} {:>14} {:>14} {:>10} {:>16}",
-            scenario_name(&sc.scenario, &sc.kind),
-            at(&s, rep.base_year),
-            at(&s, 2030),
-            at(&s, 2035),
-            at(&s, rep.end_year),
+        let mut cells: Vec<String> = years.iter().map(|y| at(&s, *y)).collect();
+        cells.push(
             sc.peak
                 .as_ref()
-                .map(|p| if p.peaked {
-                    p.year.to_string()
-                } else {
-                    format!("{}+", p.year)
+                .map(|p| {
+                    if p.peaked {
+                        p.year.to_string()
+                    } else {
+                        format!("{}+", p.year)
+                    }
                 })
                 .unwrap_or_default(),
-            at(&so2, 2030)
         );
+        cells.push(at(&so2, so2_year));
+        out!("{}", line(&scenario_name(&sc.scenario, &sc.kind), &cells));
         print_attainment(&sc.attainment);
     }
 }

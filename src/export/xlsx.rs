@@ -3,13 +3,13 @@
 //! rust_xlsxwriter's constant-memory mode as the rows are computed; the other
 //! sheets, one row per facility-year or factor, are filled when the run ends.
 
+use super::names::Names;
 use super::{
     num, overridden, override_ids, write_error, InventoryWriter, RunSummary, WriteText, CSV_COLUMNS,
 };
 use crate::accounting::Inventory;
 use crate::error::Result;
 use crate::factors::FactorLibrary;
-use super::names::Names;
 use crate::output::neutralise;
 use crate::text::Lang;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -318,7 +318,11 @@ impl RunSheets<'_> {
             ws.write_text(r, 2, names.sector(&inv.sector))?;
             ws.write_text(r, 3, names.technology(&inv.sector, &inv.technology))?;
             ws.write_text(r, 4, &inv.edition)?;
-            ws.write_text(r, 5, neutralise(names.city(inv.city.as_deref().unwrap_or(""))))?;
+            ws.write_text(
+                r,
+                5,
+                neutralise(names.city(inv.city.as_deref().unwrap_or(""))),
+            )?;
             ws.write_number(r, 6, inv.year)?;
             ws.write_number_with_format(r, 7, num(inv.output), number)?;
             ws.write_text(r, 8, &inv.output_unit)?;

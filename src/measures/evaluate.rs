@@ -296,7 +296,7 @@ pub fn evaluate(
             if applicable.len() > 1 {
                 let alone = inventory_with_edits(settings, lib, sectors, fy, &own)?;
                 if unchanged(base, &alone) {
-                    not_applicable.push(format!("{} at {here}", m.id));
+                    not_applicable.push(format!("{} ({here})", m.id));
                     continue;
                 }
             }

@@ -280,7 +280,7 @@ impl Sheets<'_> {
         }
         for (r, sc) in scenarios.iter().enumerate() {
             let r = r as u32 + 1;
-            ws.write_text(r, 0, &sc.scenario)?;
+            ws.write_text(r, 0, self.shown_scenario(&sc.scenario, &sc.kind))?;
             if let Some(p) = &sc.peak {
                 ws.write_number(r, 1, p.year)?;
                 ws.write_number(r, 2, num(p.value))?;
@@ -305,7 +305,7 @@ impl Sheets<'_> {
         for sc in scenarios {
             for a in &sc.attainment {
                 ws.write_text(r, 0, &a.target)?;
-                ws.write_text(r, 1, &a.scenario)?;
+                ws.write_text(r, 1, self.shown_scenario(&sc.scenario, &sc.kind))?;
                 ws.write_number(r, 2, a.year)?;
                 ws.write_number(r, 3, num(a.cap))?;
                 ws.write_number(r, 4, num(a.value_in_year))?;
@@ -446,7 +446,12 @@ impl Sheets<'_> {
             .collect();
         for (i, s) in shown.iter().enumerate() {
             let r = i as u32 + 1;
-            ws.write_text(r, 0, &s.measure)?;
+            // a Chinese study reads the measure's name, an English one its id
+            let shown = match self.lang {
+                Lang::Zh if !s.name_zh.is_empty() => &s.name_zh,
+                _ => &s.measure,
+            };
+            ws.write_text(r, 0, shown)?;
             ws.write_number(r, 1, num(s.potential_co2e))?;
             ws.write_number(r, 2, num(s.cost_per_t_co2e.unwrap_or_default()))?;
             ws.write_number(r, 3, num(s.mac_adjusted.unwrap_or_default()))?;
