@@ -186,25 +186,52 @@ fn build(
     sectors: &SectorLibrary,
 ) -> std::result::Result<(), XlsxError> {
     let n = names(lang);
-    let zh = lang == Lang::Zh;
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
-    let wrap = Format::new().set_text_wrap();
+    write_instructions(&mut wb, n.instructions, lang, sectors, &bold)?;
+    write_settings(&mut wb, n.settings, lang, &bold)?;
+    let lists = write_lists(&mut wb, sectors)?;
+    let examples: Vec<&Example> = EXAMPLES
+        .iter()
+        .filter(|e| only.is_none_or(|s| s == e.2))
+        .collect();
+    write_facilities(&mut wb, n.facilities, lang, &examples, &lists, &bold)?;
+    write_activity(&mut wb, n.activity, lang, &examples, &lists, &bold)?;
+    write_factors(&mut wb, n.factors, lang, &bold)?;
+    wb.save(path)
+}
 
-    // Instructions.
-    let ws = wb.add_worksheet().set_name(n.instructions)?;
+/// The instructions sheet: a bold title, then wrapped lines.
+fn write_instructions(
+    wb: &mut Workbook,
+    name: &str,
+    lang: Lang,
+    sectors: &SectorLibrary,
+    bold: &Format,
+) -> std::result::Result<(), XlsxError> {
+    let wrap = Format::new().set_text_wrap();
+    let ws = wb.add_worksheet().set_name(name)?;
     ws.set_column_width(0, 110)?;
     let lines = instructions(lang, sectors);
     for (r, line) in lines.iter().enumerate() {
         if r == 0 {
-            ws.write_string_with_format(r as u32, 0, line, &bold)?;
+            ws.write_string_with_format(r as u32, 0, line, bold)?;
         } else {
             ws.write_string_with_format(r as u32, 0, line, &wrap)?;
         }
     }
+    Ok(())
+}
 
-    // Settings.
-    let ws = wb.add_worksheet().set_name(n.settings)?;
+/// The settings sheet, with the example study's settings.
+fn write_settings(
+    wb: &mut Workbook,
+    name: &str,
+    lang: Lang,
+    bold: &Format,
+) -> std::result::Result<(), XlsxError> {
+    let zh = lang == Lang::Zh;
+    let ws = wb.add_worksheet().set_name(name)?;
     header(
         ws,
         &[
@@ -220,7 +247,7 @@ fn build(
                 14.0,
             ),
         ],
-        &bold,
+        bold,
     )?;
     let settings: &[(&str, &str)] = &[
         (
@@ -242,8 +269,23 @@ fn build(
         ws.write_string(r as u32 + 1, 0, *k)?;
         ws.write_string(r as u32 + 1, 1, *v)?;
     }
+    Ok(())
+}
 
-    // Lists for drop-downs (hidden).
+/// How long each drop-down list of the hidden `lists` sheet is (columns A
+/// sector, B city, C technology, D unit, E item).
+struct Lists {
+    sectors: usize,
+    cities: usize,
+    techs: usize,
+    items: usize,
+}
+
+/// The hidden `lists` sheet the drop-downs read from.
+fn write_lists(
+    wb: &mut Workbook,
+    sectors: &SectorLibrary,
+) -> std::result::Result<Lists, XlsxError> {
     let fuels = sectors.fuel_ids();
     let items = item_examples(&fuels);
     let sector_ids: Vec<&str> = sectors.sectors.keys().map(String::as_str).collect();
@@ -273,15 +315,51 @@ fn build(
         }
     }
     ws.set_hidden(true);
-    let list_ref =
-        |col: &str, len: usize| Formula::new(format!("=lists!${col}$2:${col}${}", len + 1));
+    Ok(Lists {
+        sectors: sector_ids.len(),
+        cities: cities.len(),
+        techs: techs.len(),
+        items: items.len(),
+    })
+}
 
-    // Facilities.
-    let examples: Vec<&Example> = EXAMPLES
-        .iter()
-        .filter(|e| only.is_none_or(|s| s == e.2))
-        .collect();
-    let ws = wb.add_worksheet().set_name(n.facilities)?;
+/// The formula of column `col` of the `lists` sheet, `len` entries long.
+fn list_ref(col: &str, len: usize) -> Formula {
+    Formula::new(format!("=lists!${col}$2:${col}${}", len + 1))
+}
+
+/// A drop-down from a list of the `lists` sheet over one column; a warning,
+/// not a stop, when a cell holds something else.
+fn drop_down(
+    ws: &mut Worksheet,
+    col: u16,
+    last_row: u32,
+    list: Formula,
+) -> std::result::Result<(), XlsxError> {
+    ws.add_data_validation(
+        1,
+        col,
+        last_row,
+        col,
+        &DataValidation::new()
+            .allow_list_formula(list)
+            .set_error_style(DataValidationErrorStyle::Warning),
+    )?;
+    Ok(())
+}
+
+/// The facilities sheet: the example facilities, with drop-downs for
+/// sector, city and technology.
+fn write_facilities(
+    wb: &mut Workbook,
+    name: &str,
+    lang: Lang,
+    examples: &[&Example],
+    lists: &Lists,
+    bold: &Format,
+) -> std::result::Result<(), XlsxError> {
+    let zh = lang == Lang::Zh;
+    let ws = wb.add_worksheet().set_name(name)?;
     header(
         ws,
         &[
@@ -293,7 +371,7 @@ fn build(
             (if zh { "产能" } else { "capacity" }, "", 12.0),
             (if zh { "产能单位" } else { "capacity_unit" }, "", 12.0),
         ],
-        &bold,
+        bold,
     )?;
     for (r, e) in examples.iter().enumerate() {
         let r = r as u32 + 1;
@@ -303,40 +381,26 @@ fn build(
         ws.write_string(r, 3, e.3)?;
         ws.write_string(r, 4, e.4)?;
     }
-    ws.add_data_validation(
-        1,
-        2,
-        1000,
-        2,
-        &DataValidation::new()
-            .allow_list_formula(list_ref("A", sector_ids.len()))
-            // a warning, not a stop: counties, Chinese names and words are accepted
-            .set_error_style(DataValidationErrorStyle::Warning),
-    )?;
-    ws.add_data_validation(
-        1,
-        4,
-        1000,
-        4,
-        &DataValidation::new()
-            .allow_list_formula(list_ref("B", cities.len()))
-            // a warning, not a stop: counties, Chinese names and words are accepted
-            .set_error_style(DataValidationErrorStyle::Warning),
-    )?;
-    ws.add_data_validation(
-        1,
-        3,
-        1000,
-        3,
-        &DataValidation::new()
-            .allow_list_formula(list_ref("C", techs.len()))
-            // a warning, not a stop: counties, Chinese names and words are accepted
-            .set_error_style(DataValidationErrorStyle::Warning),
-    )?;
+    // Warnings, not stops: counties, Chinese names and words are accepted.
+    drop_down(ws, 2, 1000, list_ref("A", lists.sectors))?;
+    drop_down(ws, 4, 1000, list_ref("B", lists.cities))?;
+    drop_down(ws, 3, 1000, list_ref("C", lists.techs))?;
     ws.autofilter(0, 0, examples.len() as u32, 6)?;
+    Ok(())
+}
 
-    // Activity.
-    let ws = wb.add_worksheet().set_name(n.activity)?;
+/// The activity sheet: the example facilities' rows for 2022, with
+/// drop-downs for item and unit.
+fn write_activity(
+    wb: &mut Workbook,
+    name: &str,
+    lang: Lang,
+    examples: &[&Example],
+    lists: &Lists,
+    bold: &Format,
+) -> std::result::Result<(), XlsxError> {
+    let zh = lang == Lang::Zh;
+    let ws = wb.add_worksheet().set_name(name)?;
     header(
         ws,
         &[
@@ -347,10 +411,10 @@ fn build(
             (if zh { "单位" } else { "unit" }, "t, 万t, MWh, 万kWh, 10^4 Nm3, 万Nm3, m2, %, …", 12.0),
             (if zh { "备注" } else { "note" }, "", 30.0),
         ],
-        &bold,
+        bold,
     )?;
     let mut r = 1u32;
-    for e in &examples {
+    for e in examples {
         for (item, value, unit, note) in e.5 {
             ws.write_string(r, 0, e.0)?;
             ws.write_number(r, 1, 2022.0)?;
@@ -361,28 +425,21 @@ fn build(
             r += 1;
         }
     }
-    ws.add_data_validation(
-        1,
-        2,
-        100000,
-        2,
-        &DataValidation::new()
-            .allow_list_formula(list_ref("E", items.len()))
-            .set_error_style(DataValidationErrorStyle::Warning),
-    )?;
-    ws.add_data_validation(
-        1,
-        4,
-        100000,
-        4,
-        &DataValidation::new()
-            .allow_list_formula(list_ref("D", UNITS.len()))
-            .set_error_style(DataValidationErrorStyle::Warning),
-    )?;
+    drop_down(ws, 2, 100000, list_ref("E", lists.items))?;
+    drop_down(ws, 4, 100000, list_ref("D", UNITS.len()))?;
     ws.autofilter(0, 0, r.saturating_sub(1).max(1), 5)?;
+    Ok(())
+}
 
-    // Factor overrides.
-    let ws = wb.add_worksheet().set_name(n.factors)?;
+/// The factors sheet (overrides of library factors): headers only.
+fn write_factors(
+    wb: &mut Workbook,
+    name: &str,
+    lang: Lang,
+    bold: &Format,
+) -> std::result::Result<(), XlsxError> {
+    let zh = lang == Lang::Zh;
+    let ws = wb.add_worksheet().set_name(name)?;
     header(
         ws,
         &[
@@ -403,9 +460,8 @@ fn build(
                 40.0,
             ),
         ],
-        &bold,
-    )?;
-    wb.save(path)
+        bold,
+    )
 }
 
 fn instructions(lang: Lang, sectors: &SectorLibrary) -> Vec<String> {
