@@ -12,6 +12,7 @@
 mod activity;
 use activity::{consuming_method, default_group, factor_edits, item_matches};
 mod combustion;
+mod edits;
 mod electricity;
 mod fertiliser;
 mod limits;

@@ -2,6 +2,7 @@
 //! note and uncertainty, grouped into facility-years.
 
 use super::*;
+use crate::graph::items::ItemSpec;
 
 pub(super) fn read_activity(
     t: &Table<'_>,
@@ -16,106 +17,28 @@ pub(super) fn read_activity(
         .iter()
         .map(|f| (f.id.clone(), f.clone()))
         .collect();
+    let vocabulary = Vocabulary {
+        sectors,
+        fuels: &fuels,
+        examples: &examples,
+    };
     let mut years: BTreeMap<(String, i32), FacilityYear> = BTreeMap::new();
     let mut seen: BTreeMap<(String, i32, String), Location> = BTreeMap::new();
+    // Each step reports its finding and gives None; the row is then skipped,
+    // so a row gets at most one finding, the first in this order.
     for r in t.rows() {
         if t.is_blank(r) {
             continue;
         }
-        let at_f = t.col_at(r, "facility_id");
-        let Some(fid) = t.text(r, "facility_id") else {
-            findings.push(DataError::new(
-                at_f,
-                tr!("the facility id is empty", "设施编号为空"),
-            ));
+        let Some((fid, facility)) = row_facility(t, r, &facilities, findings) else {
             continue;
         };
-        let Some(facility) = facilities.get(&fid) else {
-            findings.push(
-                DataError::new(
-                    at_f,
-                    tr!(
-                        "facility '{fid}' is not listed in the facilities sheet",
-                        "设施“{fid}”未列在 facilities 工作表中"
-                    ),
-                )
-                .with_hint(did_you_mean(&fid, facilities.keys().map(String::as_str))),
-            );
+        let Some(year) = row_year(t, r, findings) else {
             continue;
         };
-        let at_y = t.col_at(r, "year");
-        let year = match number(&without_year_suffix(t.get(r, "year")), &at_y) {
-            Ok(Some((y, false)))
-                if y.fract().is_zero()
-                    && y.to_i32().is_some_and(|y| (1990..=2100).contains(&y)) =>
-            {
-                y.to_i32().unwrap_or_default()
-            }
-            Ok(Some(_)) => {
-                findings.push(DataError::new(
-                    at_y,
-                    tr!(
-                        "the year must be a whole year between 1990 and 2100",
-                        "年份必须是 1990 至 2100 之间的整数年份"
-                    ),
-                ));
-                continue;
-            }
-            Ok(None) => {
-                findings.push(DataError::new(at_y, tr!("the year is empty", "年份为空")));
-                continue;
-            }
-            Err(e) => {
-                findings.push(e);
-                continue;
-            }
-        };
-        let at_i = t.col_at(r, "item");
-        let Some(item_text) = t.text(r, "item") else {
-            findings.push(DataError::new(at_i, tr!("the item is empty", "项目为空")));
+        let Some((item_text, spec, at_i)) = row_item(t, r, facility, &vocabulary, findings) else {
             continue;
         };
-        // An item written as a name (外购电力, purchased electricity, 原煤)
-        // is read as its code; the code is what every output shows.
-        let item_text = {
-            let (item, node) = split_node(&item_text);
-            match item_spec(item, &fuels) {
-                Some(_) => item_text.clone(),
-                None => match sectors.item_by_name(item) {
-                    Some(code) => match node {
-                        Some(n) => format!("{code}@{n}"),
-                        None => code,
-                    },
-                    None => item_text.clone(),
-                },
-            }
-        };
-        let (item, node) = split_node(&item_text);
-        let Some(spec) = item_spec(item, &fuels) else {
-            findings.push(
-                DataError::new(at_i, tr!("unknown item '{item}'", "未知项目“{item}”"))
-                    .with_hint(did_you_mean(item, examples.iter().map(String::as_str))),
-            );
-            continue;
-        };
-        if let Some(n) = node {
-            if let Ok(sec) = sectors.get(&facility.sector) {
-                if sec.node(n).is_none() {
-                    let sector = &sec.id;
-                    findings.push(
-                        DataError::new(
-                            at_i,
-                            tr!(
-                                "unknown process '{n}' for sector {sector}",
-                                "行业 {sector} 中没有工序“{n}”"
-                            ),
-                        )
-                        .with_hint(did_you_mean(n, sec.nodes.iter().map(|x| x.id.as_str()))),
-                    );
-                    continue;
-                }
-            }
-        }
         let key = (fid.clone(), year, item_text.clone());
         if let Some(first) = seen.get(&key) {
             findings.push(DataError::new(
@@ -128,88 +51,11 @@ pub(super) fn read_activity(
             continue;
         }
         seen.insert(key, at_i.clone());
-        let at_v = t.col_at(r, "value");
-        let numeric_cell = matches!(t.get(r, "value"), Data::Float(_) | Data::Int(_));
-        let (value, pct) = match t.number(r, "value") {
-            Ok(Some(v)) => v,
-            Ok(None) => {
-                findings.push(DataError::new(at_v, tr!("the value is empty", "数值为空")));
-                continue;
-            }
-            Err(e) => {
-                findings.push(e);
-                continue;
-            }
-        };
-        let at_u = t.col_at(r, "unit");
-        let unit_text = t.text(r, "unit");
-        let dimensionless = |u: &str| Unit::parse(u).is_ok_and(|u| u.dims().is_none());
-        let unit_text = match (unit_text, pct) {
-            (None, true) => "%".to_string(),
-            (Some(u), true) if u.trim() == "%" || u.trim() == "％" => "%".into(),
-            // a percent-formatted cell is a fraction whatever the unit says
-            (Some(u), true) if numeric_cell && dimensionless(&u) => "%".into(),
-            (Some(u), true) => {
-                findings.push(DataError::new(
-                    at_v,
-                    tr!(
-                        "the value is written as a percentage but its unit is '{u}'",
-                        "数值以百分比形式填写，但其单位为“{u}”"
-                    ),
-                ));
-                continue;
-            }
-            (Some(u), false) => u,
-            (None, false) => {
-                findings.push(DataError::new(at_u, tr!("the unit is empty", "单位为空")));
-                continue;
-            }
-        };
-        let unit = match Unit::parse(&unit_text) {
-            // a rate per year given for an amount is one year's amount
-            Ok(u) if u.is_per_year() && spec.kind == ItemKind::Amount => u.annual().unwrap_or(u),
-            Ok(u) => u,
-            Err(e) => {
-                findings.push(DataError::new(
-                    at_u,
-                    Text::new(e.to_string(), e.text(Lang::Zh)),
-                ));
-                continue;
-            }
-        };
-        if !t.formats_known()
-            && numeric_cell
-            && !pct
-            && unit.symbol().trim() == "%"
-            && value > Decimal::ZERO
-            && value <= Decimal::ONE
-        {
-            let as_percent = (value * Decimal::ONE_HUNDRED).normalize();
-            let v = value.normalize();
-            findings.push(DataError::new(
-                at_v,
-                tr!(
-                    "{v} in a '%' row reads as {v} % or, if the cell was typed as '{as_percent}%' (a percent-formatted cell), as {as_percent} %; this file's number formats cannot be read: type the value as text ('{as_percent}%' or '{v} %'), or give the unit 'fraction'",
-                    "单位为“%”的行中的 {v} 可读作 {v} %；若该单元格是以“{as_percent}%”输入的（百分比格式单元格），则应读作 {as_percent} %；本文件的数字格式无法读取：请以文本形式填写数值（“{as_percent}%”或“{v} %”），或将单位写为“fraction”"
-                ),
-            ));
+        let Some((value, unit, at_v)) = row_quantity(t, r, spec.kind, findings) else {
             continue;
-        }
-        let uncertainty = match t.text(r, "uncertainty") {
-            Some(text) => match crate::factors::Uncertainty::parse(&text, value) {
-                Ok(u) => Some(u),
-                Err(m) => {
-                    findings.push(DataError::new(
-                        t.col_at(r, "uncertainty"),
-                        Text::new(
-                            format!("uncertainty '{text}': {}", m.en),
-                            format!("不确定性“{text}”：{}", m.get(Lang::Zh)),
-                        ),
-                    ));
-                    continue;
-                }
-            },
-            None => None,
+        };
+        let Ok(uncertainty) = row_uncertainty(t, r, value, findings) else {
+            continue;
         };
         if unit.symbol() == "%" && (value > Decimal::ONE_HUNDRED || value < Decimal::ZERO) {
             findings.push(DataError::new(
@@ -242,4 +88,240 @@ pub(super) fn read_activity(
             });
     }
     study.facility_years = years.into_values().collect();
+}
+
+/// What an item is checked against: the sectors (names and processes), the
+/// fuel ids, and the example items offered as hints.
+struct Vocabulary<'v> {
+    sectors: &'v SectorLibrary,
+    fuels: &'v [&'v str],
+    examples: &'v [String],
+}
+
+/// The row's facility id and its facility from the facilities sheet.
+fn row_facility<'f>(
+    t: &Table<'_>,
+    r: usize,
+    facilities: &'f BTreeMap<String, Facility>,
+    findings: &mut Vec<DataError>,
+) -> Option<(String, &'f Facility)> {
+    let at_f = t.col_at(r, "facility_id");
+    let Some(fid) = t.text(r, "facility_id") else {
+        findings.push(DataError::new(
+            at_f,
+            tr!("the facility id is empty", "设施编号为空"),
+        ));
+        return None;
+    };
+    let Some(facility) = facilities.get(&fid) else {
+        findings.push(
+            DataError::new(
+                at_f,
+                tr!(
+                    "facility '{fid}' is not listed in the facilities sheet",
+                    "设施“{fid}”未列在 facilities 工作表中"
+                ),
+            )
+            .with_hint(did_you_mean(&fid, facilities.keys().map(String::as_str))),
+        );
+        return None;
+    };
+    Some((fid, facility))
+}
+
+/// The row's year: a whole year from 1990 to 2100.
+fn row_year(t: &Table<'_>, r: usize, findings: &mut Vec<DataError>) -> Option<i32> {
+    let at_y = t.col_at(r, "year");
+    match number(&without_year_suffix(t.get(r, "year")), &at_y) {
+        Ok(Some((y, false)))
+            if y.fract().is_zero() && y.to_i32().is_some_and(|y| (1990..=2100).contains(&y)) =>
+        {
+            Some(y.to_i32().unwrap_or_default())
+        }
+        Ok(Some(_)) => {
+            findings.push(DataError::new(
+                at_y,
+                tr!(
+                    "the year must be a whole year between 1990 and 2100",
+                    "年份必须是 1990 至 2100 之间的整数年份"
+                ),
+            ));
+            None
+        }
+        Ok(None) => {
+            findings.push(DataError::new(at_y, tr!("the year is empty", "年份为空")));
+            None
+        }
+        Err(e) => {
+            findings.push(e);
+            None
+        }
+    }
+}
+
+/// The row's item as its code (with any `@process`), what kind of item it
+/// is, and its cell; the process must belong to the facility's sector.
+fn row_item(
+    t: &Table<'_>,
+    r: usize,
+    facility: &Facility,
+    vocabulary: &Vocabulary<'_>,
+    findings: &mut Vec<DataError>,
+) -> Option<(String, ItemSpec, Location)> {
+    let Vocabulary {
+        sectors,
+        fuels,
+        examples,
+    } = vocabulary;
+    let at_i = t.col_at(r, "item");
+    let Some(item_text) = t.text(r, "item") else {
+        findings.push(DataError::new(at_i, tr!("the item is empty", "项目为空")));
+        return None;
+    };
+    // An item written as a name (外购电力, purchased electricity, 原煤)
+    // is read as its code; the code is what every output shows.
+    let item_text = {
+        let (item, node) = split_node(&item_text);
+        match item_spec(item, fuels) {
+            Some(_) => item_text.clone(),
+            None => match sectors.item_by_name(item) {
+                Some(code) => match node {
+                    Some(n) => format!("{code}@{n}"),
+                    None => code,
+                },
+                None => item_text.clone(),
+            },
+        }
+    };
+    let (item, node) = split_node(&item_text);
+    let Some(spec) = item_spec(item, fuels) else {
+        findings.push(
+            DataError::new(at_i, tr!("unknown item '{item}'", "未知项目“{item}”"))
+                .with_hint(did_you_mean(item, examples.iter().map(String::as_str))),
+        );
+        return None;
+    };
+    if let Some(n) = node {
+        if let Ok(sec) = sectors.get(&facility.sector) {
+            if sec.node(n).is_none() {
+                let sector = &sec.id;
+                findings.push(
+                    DataError::new(
+                        at_i,
+                        tr!(
+                            "unknown process '{n}' for sector {sector}",
+                            "行业 {sector} 中没有工序“{n}”"
+                        ),
+                    )
+                    .with_hint(did_you_mean(n, sec.nodes.iter().map(|x| x.id.as_str()))),
+                );
+                return None;
+            }
+        }
+    }
+    Some((item_text, spec, at_i))
+}
+
+/// The row's value, unit and value cell: a percent-formatted cell is a fraction, a rate
+/// per year given for an amount is one year's amount, and a value ≤ 1 in a
+/// `%` row of a file whose formats cannot be read is a question.
+fn row_quantity(
+    t: &Table<'_>,
+    r: usize,
+    kind: ItemKind,
+    findings: &mut Vec<DataError>,
+) -> Option<(Decimal, Unit, Location)> {
+    let at_v = t.col_at(r, "value");
+    let numeric_cell = matches!(t.get(r, "value"), Data::Float(_) | Data::Int(_));
+    let (value, pct) = match t.number(r, "value") {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            findings.push(DataError::new(at_v, tr!("the value is empty", "数值为空")));
+            return None;
+        }
+        Err(e) => {
+            findings.push(e);
+            return None;
+        }
+    };
+    let at_u = t.col_at(r, "unit");
+    let unit_text = t.text(r, "unit");
+    let dimensionless = |u: &str| Unit::parse(u).is_ok_and(|u| u.dims().is_none());
+    let unit_text = match (unit_text, pct) {
+        (None, true) => "%".to_string(),
+        (Some(u), true) if u.trim() == "%" || u.trim() == "％" => "%".into(),
+        // a percent-formatted cell is a fraction whatever the unit says
+        (Some(u), true) if numeric_cell && dimensionless(&u) => "%".into(),
+        (Some(u), true) => {
+            findings.push(DataError::new(
+                at_v,
+                tr!(
+                    "the value is written as a percentage but its unit is '{u}'",
+                    "数值以百分比形式填写，但其单位为“{u}”"
+                ),
+            ));
+            return None;
+        }
+        (Some(u), false) => u,
+        (None, false) => {
+            findings.push(DataError::new(at_u, tr!("the unit is empty", "单位为空")));
+            return None;
+        }
+    };
+    let unit = match Unit::parse(&unit_text) {
+        // a rate per year given for an amount is one year's amount
+        Ok(u) if u.is_per_year() && kind == ItemKind::Amount => u.annual().unwrap_or(u),
+        Ok(u) => u,
+        Err(e) => {
+            findings.push(DataError::new(
+                at_u,
+                Text::new(e.to_string(), e.text(Lang::Zh)),
+            ));
+            return None;
+        }
+    };
+    if !t.formats_known()
+        && numeric_cell
+        && !pct
+        && unit.symbol().trim() == "%"
+        && value > Decimal::ZERO
+        && value <= Decimal::ONE
+    {
+        let as_percent = (value * Decimal::ONE_HUNDRED).normalize();
+        let v = value.normalize();
+        findings.push(DataError::new(
+            at_v,
+            tr!(
+                "{v} in a '%' row reads as {v} % or, if the cell was typed as '{as_percent}%' (a percent-formatted cell), as {as_percent} %; this file's number formats cannot be read: type the value as text ('{as_percent}%' or '{v} %'), or give the unit 'fraction'",
+                "单位为“%”的行中的 {v} 可读作 {v} %；若该单元格是以“{as_percent}%”输入的（百分比格式单元格），则应读作 {as_percent} %；本文件的数字格式无法读取：请以文本形式填写数值（“{as_percent}%”或“{v} %”），或将单位写为“fraction”"
+            ),
+        ));
+        return None;
+    }
+    Some((value, unit, at_v))
+}
+
+/// The row's uncertainty, if given (Err after a finding when it cannot be read).
+fn row_uncertainty(
+    t: &Table<'_>,
+    r: usize,
+    value: Decimal,
+    findings: &mut Vec<DataError>,
+) -> Result<Option<crate::factors::Uncertainty>, ()> {
+    let Some(text) = t.text(r, "uncertainty") else {
+        return Ok(None);
+    };
+    match crate::factors::Uncertainty::parse(&text, value) {
+        Ok(u) => Ok(Some(u)),
+        Err(m) => {
+            findings.push(DataError::new(
+                t.col_at(r, "uncertainty"),
+                Text::new(
+                    format!("uncertainty '{text}': {}", m.en),
+                    format!("不确定性“{text}”：{}", m.get(Lang::Zh)),
+                ),
+            ));
+            Err(())
+        }
+    }
 }

@@ -249,154 +249,22 @@ pub fn read_with_limits(
         ))
     })?;
     let names = wb.sheet_names().to_vec();
-    let mut ranges: BTreeMap<&'static str, (String, Range<Data>)> = BTreeMap::new();
     let mut findings = Vec::new();
-    let mut other_sheets = Vec::new();
-    for name in &names {
-        let Some(kind) = sheet_kind(name) else {
-            continue;
-        };
-        if ranges.contains_key(kind) {
-            findings.push(DataError::new(
-                Location::Sheet {
-                    sheet: name.clone(),
-                },
-                tr!(
-                    "a second '{kind}' sheet: keep one",
-                    "第二个“{kind}”工作表：只保留一个"
-                ),
-            ));
-            continue;
-        }
-        if kind == "instructions" {
-            other_sheets.push(name.clone());
-            continue;
-        }
-        match read_sheet(&mut wb, name, limits, &mut findings) {
-            Ok(r) => {
-                ranges.insert(kind, (name.clone(), r));
-            }
-            Err(e) => findings.push(e),
-        }
-    }
+    let (ranges, other_sheets) = read_study_ranges(&mut wb, &names, limits, &mut findings);
     if names.is_empty() || (ranges.is_empty() && other_sheets.is_empty()) {
-        let found = if names.is_empty() {
-            tr!("none", "无")
-        } else {
-            Text::from(names.join(", "))
-        };
-        return Err(WorkbookError::Invalid {
-            path: shown,
-            findings: vec![DataError::new(
-                Location::file(file_name.clone()),
-                Text::new(
-                    format!(
-                        "the workbook has no study sheets (found: {}); expected 'facilities' and 'activity' (设施, 活动数据): run `coreduce template` for a blank one",
-                        found.en
-                    ),
-                    format!(
-                        "工作簿中没有研究所需的工作表（现有：{}）；应有“facilities”和“activity”（设施、活动数据）：运行 `coreduce template` 可得到空白工作簿",
-                        found.get(Lang::Zh)
-                    ),
-                ),
-            )],
-            language: workbook_language(None, &names),
-        });
+        return Err(no_study_sheets(shown, &file_name, &names));
     }
-    for required in ["settings", "facilities", "activity"] {
-        if !ranges.contains_key(required) {
-            let alt = SHEETS
-                .iter()
-                .find(|(k, _)| *k == required)
-                .map(|(_, n)| n[1])
-                .unwrap_or("");
-            findings.push(
-                DataError::new(
-                    Location::file(file_name.clone()),
-                    tr!(
-                        "missing sheet '{required}' (or '{alt}')",
-                        "缺少工作表“{required}”（或“{alt}”）"
-                    ),
-                )
-                .with_hint(did_you_mean(required, names.iter().map(String::as_str))),
-            );
-        }
-    }
-    let mut study = Study {
-        path: shown.clone(),
-        name: String::new(),
-        base_year: None,
-        language: "en".into(),
-        settings: Settings::default(),
-        facilities: Vec::new(),
-        facility_years: Vec::new(),
-        overrides: Vec::new(),
-        other_sheets,
-        measure_rows: Vec::new(),
-        metric: MetricInputs::default(),
-        scenario_rows: Vec::new(),
-        target_rows: Vec::new(),
-        notices: Vec::new(),
-    };
-    let sheet_names: Vec<String> = ranges.values().map(|(n, _)| n.clone()).collect();
-    let percent = formats::percent_cells(path, &sheet_names);
-    let fmt = |name: &String| percent.as_ref().and_then(|p| p.get(name));
-    let mut seen_settings = BTreeMap::new();
-    if let Some((name, range)) = ranges.get("settings") {
-        if let Some(t) = table("settings", name, range, fmt(name), limits, &mut findings) {
-            seen_settings = read_settings(&t, &mut study, factors, sectors, &mut findings);
-        }
-    }
-    if let Some((name, range)) = ranges.get("factors") {
-        if let Some(t) = table("factors", name, range, fmt(name), limits, &mut findings) {
-            read_factors(&t, &mut study, factors, &mut findings);
-        }
-    }
-    let mut pending = Vec::new();
-    if let Some((name, range)) = ranges.get("facilities") {
-        if let Some(t) = table("facilities", name, range, fmt(name), limits, &mut findings) {
-            pending = read_facilities(&t, &mut study, sectors, &mut findings);
-        }
-    }
-    if let Some((name, range)) = ranges.get("measures") {
-        if let Some(t) = table("measures", name, range, fmt(name), limits, &mut findings) {
-            read_measures(&t, &mut study, &mut findings);
-        }
-    }
-    if let Some((name, range)) = ranges.get("scenarios") {
-        if let Some(t) = table("scenarios", name, range, fmt(name), limits, &mut findings) {
-            read_scenarios(&t, &mut study, &mut findings);
-        }
-    }
-    if let Some((name, range)) = ranges.get("targets") {
-        if let Some(t) = table("targets", name, range, fmt(name), limits, &mut findings) {
-            read_targets(&t, &mut study, &mut findings);
-        }
-    }
-    if let Some((name, range)) = ranges.get("activity") {
-        if let Some(t) = table("activity", name, range, fmt(name), limits, &mut findings) {
-            read_activity(&t, &mut study, sectors, &mut findings);
-        }
-    }
-    resolve_technologies(&mut study, pending, sectors, &mut findings);
-    if let (Some(y), Some(at)) = (study.base_year, seen_settings.get("base_year")) {
-        let years: std::collections::BTreeSet<i32> =
-            study.facility_years.iter().map(|f| f.year).collect();
-        if !years.is_empty() && !years.contains(&y) {
-            let listed = years
-                .iter()
-                .map(|y| y.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            findings.push(DataError::new(
-                at.clone(),
-                tr!(
-                    "base_year {y} has no activity rows (the activity sheet has {listed}): roadmap, measures and uncertainty start from the base year's activity",
-                    "基准年 base_year {y} 没有活动数据行（activity 工作表中的年份为 {listed}）：路线图、措施和不确定性分析均以基准年的活动数据为起点"
-                ),
-            ));
-        }
-    }
+    report_missing_sheets(&ranges, &names, &file_name, &mut findings);
+    let mut study = empty_study(shown.clone(), other_sheets);
+    let seen_settings = read_study_sheets(
+        &ranges,
+        path,
+        &mut study,
+        (factors, sectors),
+        limits,
+        &mut findings,
+    );
+    check_base_year_has_activity(&study, &seen_settings, &mut findings);
     if ranges.contains_key("settings") {
         default_notices(&mut study, &seen_settings);
     }
@@ -427,5 +295,207 @@ pub fn read_with_limits(
                 &names,
             ),
         })
+    }
+}
+
+/// The study's sheets by kind (`settings`, `activity` …): each sheet's name
+/// as written and its cells.
+type StudyRanges = BTreeMap<&'static str, (String, Range<Data>)>;
+
+/// Reads every sheet the study knows by name (a second sheet of a kind is a
+/// finding); the instructions sheet is kept by name only, among the other
+/// sheets.
+fn read_study_ranges<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    names: &[String],
+    limits: &Limits,
+    findings: &mut Vec<DataError>,
+) -> (StudyRanges, Vec<String>) {
+    let mut ranges: StudyRanges = BTreeMap::new();
+    let mut other_sheets = Vec::new();
+    for name in names {
+        let Some(kind) = sheet_kind(name) else {
+            continue;
+        };
+        if ranges.contains_key(kind) {
+            findings.push(DataError::new(
+                Location::Sheet {
+                    sheet: name.clone(),
+                },
+                tr!(
+                    "a second '{kind}' sheet: keep one",
+                    "第二个“{kind}”工作表：只保留一个"
+                ),
+            ));
+            continue;
+        }
+        if kind == "instructions" {
+            other_sheets.push(name.clone());
+            continue;
+        }
+        match read_sheet(wb, name, limits, findings) {
+            Ok(r) => {
+                ranges.insert(kind, (name.clone(), r));
+            }
+            Err(e) => findings.push(e),
+        }
+    }
+    (ranges, other_sheets)
+}
+
+/// The one finding of a workbook with no study sheet at all.
+fn no_study_sheets(shown: String, file_name: &str, names: &[String]) -> WorkbookError {
+    let found = if names.is_empty() {
+        tr!("none", "无")
+    } else {
+        Text::from(names.join(", "))
+    };
+    WorkbookError::Invalid {
+        path: shown,
+        findings: vec![DataError::new(
+            Location::file(file_name.to_string()),
+            Text::new(
+                format!(
+                    "the workbook has no study sheets (found: {}); expected 'facilities' and 'activity' (设施, 活动数据): run `coreduce template` for a blank one",
+                    found.en
+                ),
+                format!(
+                    "工作簿中没有研究所需的工作表（现有：{}）；应有“facilities”和“activity”（设施、活动数据）：运行 `coreduce template` 可得到空白工作簿",
+                    found.get(Lang::Zh)
+                ),
+            ),
+        )],
+        language: workbook_language(None, names),
+    }
+}
+
+/// A finding for each required sheet (settings, facilities, activity) not
+/// present, naming its other-language name and the nearest sheet name.
+fn report_missing_sheets(
+    ranges: &StudyRanges,
+    names: &[String],
+    file_name: &str,
+    findings: &mut Vec<DataError>,
+) {
+    for required in ["settings", "facilities", "activity"] {
+        if !ranges.contains_key(required) {
+            let alt = SHEETS
+                .iter()
+                .find(|(k, _)| *k == required)
+                .map(|(_, n)| n[1])
+                .unwrap_or("");
+            findings.push(
+                DataError::new(
+                    Location::file(file_name.to_string()),
+                    tr!(
+                        "missing sheet '{required}' (or '{alt}')",
+                        "缺少工作表“{required}”（或“{alt}”）"
+                    ),
+                )
+                .with_hint(did_you_mean(required, names.iter().map(String::as_str))),
+            );
+        }
+    }
+}
+
+/// A study with nothing read yet, in English until its settings say.
+fn empty_study(path: String, other_sheets: Vec<String>) -> Study {
+    Study {
+        path,
+        name: String::new(),
+        base_year: None,
+        language: "en".into(),
+        settings: Settings::default(),
+        facilities: Vec::new(),
+        facility_years: Vec::new(),
+        overrides: Vec::new(),
+        other_sheets,
+        measure_rows: Vec::new(),
+        metric: MetricInputs::default(),
+        scenario_rows: Vec::new(),
+        target_rows: Vec::new(),
+        notices: Vec::new(),
+    }
+}
+
+/// Reads each present sheet into the study, in the order the later sheets
+/// need (settings and factors first; activity after facilities; the
+/// technologies resolved last, from the fuels); returns the settings given,
+/// with their cells.
+fn read_study_sheets(
+    ranges: &StudyRanges,
+    path: &Path,
+    study: &mut Study,
+    (factors, sectors): (&FactorLibrary, &SectorLibrary),
+    limits: &Limits,
+    findings: &mut Vec<DataError>,
+) -> BTreeMap<String, Location> {
+    let sheet_names: Vec<String> = ranges.values().map(|(n, _)| n.clone()).collect();
+    let percent = formats::percent_cells(path, &sheet_names);
+    let fmt = |name: &String| percent.as_ref().and_then(|p| p.get(name));
+    let mut seen_settings = BTreeMap::new();
+    if let Some((name, range)) = ranges.get("settings") {
+        if let Some(t) = table("settings", name, range, fmt(name), limits, findings) {
+            seen_settings = read_settings(&t, study, factors, sectors, findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("factors") {
+        if let Some(t) = table("factors", name, range, fmt(name), limits, findings) {
+            read_factors(&t, study, factors, findings);
+        }
+    }
+    let mut pending = Vec::new();
+    if let Some((name, range)) = ranges.get("facilities") {
+        if let Some(t) = table("facilities", name, range, fmt(name), limits, findings) {
+            pending = read_facilities(&t, study, sectors, findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("measures") {
+        if let Some(t) = table("measures", name, range, fmt(name), limits, findings) {
+            read_measures(&t, study, findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("scenarios") {
+        if let Some(t) = table("scenarios", name, range, fmt(name), limits, findings) {
+            read_scenarios(&t, study, findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("targets") {
+        if let Some(t) = table("targets", name, range, fmt(name), limits, findings) {
+            read_targets(&t, study, findings);
+        }
+    }
+    if let Some((name, range)) = ranges.get("activity") {
+        if let Some(t) = table("activity", name, range, fmt(name), limits, findings) {
+            read_activity(&t, study, sectors, findings);
+        }
+    }
+    resolve_technologies(study, pending, sectors, findings);
+    seen_settings
+}
+
+/// A base_year given in the settings must be a year of the activity sheet.
+fn check_base_year_has_activity(
+    study: &Study,
+    seen_settings: &BTreeMap<String, Location>,
+    findings: &mut Vec<DataError>,
+) {
+    if let (Some(y), Some(at)) = (study.base_year, seen_settings.get("base_year")) {
+        let years: std::collections::BTreeSet<i32> =
+            study.facility_years.iter().map(|f| f.year).collect();
+        if !years.is_empty() && !years.contains(&y) {
+            let listed = years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            findings.push(DataError::new(
+                at.clone(),
+                tr!(
+                    "base_year {y} has no activity rows (the activity sheet has {listed}): roadmap, measures and uncertainty start from the base year's activity",
+                    "基准年 base_year {y} 没有活动数据行（activity 工作表中的年份为 {listed}）：路线图、措施和不确定性分析均以基准年的活动数据为起点"
+                ),
+            ));
+        }
     }
 }
