@@ -177,11 +177,12 @@ impl<'a> Work<'a> {
             Err(_) => {
                 let (unit, dims) = (&q.unit, q.unit.dims());
                 let (sector_id, canonical_dims) = (&self.sector.id, canonical.dims());
+                let (dims_zh, canonical_dims_zh) = (dims.zh(), canonical_dims.zh());
                 errors.push(DataError::new(
                     a.location.clone(),
                     tr!(
                         "output is in '{unit}' ({dims}), but {sector_id} output is measured in '{canonical}' ({canonical_dims})",
-                        "产量的单位为“{unit}”（{dims}），但 {sector_id} 行业的产量以“{canonical}”（{canonical_dims}）计量"
+                        "产量的单位为“{unit}”（{dims_zh}），但 {sector_id} 行业的产量以“{canonical}”（{canonical_dims_zh}）计量"
                     ),
                 ))
             }
@@ -206,11 +207,12 @@ impl<'a> Work<'a> {
         if !dims_ok {
             let (unit, dims) = (&q.unit, q.unit.dims());
             let canonical_dims = canonical.dims();
+            let (dims_zh, canonical_dims_zh) = (dims.zh(), canonical_dims.zh());
             errors.push(DataError::new(
                 a.location.clone(),
                 tr!(
                     "'{item}' is in '{unit}' ({dims}), which cannot be converted to '{canonical}' ({canonical_dims})",
-                    "“{item}”的单位为“{unit}”（{dims}），无法换算为“{canonical}”（{canonical_dims}）"
+                    "“{item}”的单位为“{unit}”（{dims_zh}），无法换算为“{canonical}”（{canonical_dims_zh}）"
                 ),
             ));
         }
@@ -301,7 +303,9 @@ impl<'a> Work<'a> {
         }
         // The bound applies in the canonical unit, or per unit of output; a
         // fuel given in energy units, in GJ.
-        let problem = match energy_unit(q) {
+        let fuel_in_energy = item.starts_with("fuel.")
+            && energy_unit(q).is_some_and(|gj| !canonical.compatible(&gj));
+        let problem = match energy_unit(q).filter(|_| fuel_in_energy) {
             Some(gj) => match q.value_in(&gj) {
                 Ok(v) => crate::units::magnitude_problem(v, gj.symbol()),
                 Err(e) => Some(unit_text(&e)),

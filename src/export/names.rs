@@ -100,7 +100,7 @@ mod tests {
         let s = SectorLibrary::embedded(&f).unwrap();
         let zh = Names::of(&s, Lang::Zh);
         assert_eq!(zh.sector("aluminium"), "电解铝");
-        assert_eq!(zh.city("leshan"), "乐山市");
+        assert_eq!(zh.city("leshan"), "乐山");
         assert_eq!(zh.technology("tobacco", "coal_bulk_barn"), "燃煤密集烤房");
         assert_eq!(zh.sector("own_sector"), "own_sector");
         let en = Names::of(&s, Lang::En);

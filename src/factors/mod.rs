@@ -543,11 +543,12 @@ impl FactorLibrary {
         })?;
         if !base.unit.compatible(&unit) {
             let (factor_unit, dims) = (&base.unit, base.unit.dims());
+            let dims_zh = dims.zh();
             return Err(DataError::new(
                 location,
                 tr!(
                     "override of '{id}' is in '{unit}' but the factor is in '{factor_unit}' ({dims})",
-                    "“{id}”的替换值单位为“{unit}”，但该排放因子的单位为“{factor_unit}”（{dims}）"
+                    "“{id}”的替换值单位为“{unit}”，但该排放因子的单位为“{factor_unit}”（{dims_zh}）"
                 ),
             ));
         }

@@ -287,12 +287,13 @@ impl Sector {
             let coeff = q.value_in(&want).map_err(|_| {
                 let (from, to) = (&f.from, &f.to);
                 let (unit, dims) = (&q.unit, q.unit.dims());
+                let dims_zh = dims.zh();
                 let (num_unit, den_unit) = (&self.nodes[num].unit, &self.nodes[den].unit);
                 DataError::new(
                     f.amount.location.clone(),
                     tr!(
                         "unit mismatch along the edge {from} → {to}: the amount is in '{unit}' ({dims}), but the edge needs '{num_unit}' per '{den_unit}'",
-                        "流向 {from} → {to} 的单位不一致：数量的单位为“{unit}”（{dims}），而该流向需要每“{den_unit}”对应的“{num_unit}”"
+                        "流向 {from} → {to} 的单位不一致：数量的单位为“{unit}”（{dims_zh}），而该流向需要每“{den_unit}”对应的“{num_unit}”"
                     ),
                 )
             })?;

@@ -99,6 +99,20 @@ const DIM_NAMES: [&str; NDIMS] = [
     "time",
 ];
 
+/// The base dimensions in Chinese, in the order of [`DIM_NAMES`].
+const DIM_NAMES_ZH: [&str; NDIMS] = [
+    "质量",
+    "能量",
+    "体积",
+    "面积",
+    "货币",
+    "数量",
+    "污染当量",
+    "阳极效应分钟",
+    "过电压",
+    "时间",
+];
+
 /// Exponents of the base dimensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Dims([i8; NDIMS]);
@@ -130,6 +144,41 @@ impl Dims {
     /// True for a dimensionless unit.
     pub fn is_none(self) -> bool {
         self == Dims::NONE
+    }
+}
+
+impl Dims {
+    /// The dimensions in Chinese (`质量`, `能量每质量`), as Display gives them in
+    /// English.
+    pub fn zh(&self) -> String {
+        if self.is_none() {
+            return "无量纲".into();
+        }
+        let mut num = Vec::new();
+        let mut den = Vec::new();
+        for (i, &e) in self.0.iter().enumerate() {
+            let name = DIM_NAMES_ZH[i];
+            let part = if e.abs() == 1 {
+                name.to_string()
+            } else {
+                format!("{name}^{}", e.abs())
+            };
+            if e > 0 {
+                num.push(part);
+            } else if e < 0 {
+                den.push(part);
+            }
+        }
+        let n = if num.is_empty() {
+            "1".to_string()
+        } else {
+            num.join("·")
+        };
+        if den.is_empty() {
+            n
+        } else {
+            format!("{n}每{}", den.join("·"))
+        }
     }
 }
 

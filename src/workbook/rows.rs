@@ -53,11 +53,12 @@ pub(super) fn read_factors(
             let dims = unit.dims();
             let lib_unit = &base.unit;
             let lib_dims = base.unit.dims();
+            let (dims_zh, lib_dims_zh) = (dims.zh(), lib_dims.zh());
             findings.push(DataError::new(
                 at_u,
                 tr!(
                     "unit '{unit}' ({dims}) does not fit factor '{id}', which is in '{lib_unit}' ({lib_dims})",
-                    "单位“{unit}”（{dims}）与因子“{id}”不相符，该因子的单位为“{lib_unit}”（{lib_dims}）"
+                    "单位“{unit}”（{dims_zh}）与因子“{id}”不相符，该因子的单位为“{lib_unit}”（{lib_dims_zh}）"
                 ),
             ));
             continue;
