@@ -10,8 +10,7 @@
 //! Solved with good_lp's pure-Rust Clarabel backend, which also gives the
 //! dual price (marginal cost, CNY per t) of each target.
 
-use super::{Deployment, Roadmap, Scenario, Scope, Target};
-use crate::accounting::inventory_with_edits;
+use super::{sum, Deployment, Projected, Projector, Roadmap, Scenario, Scope, Target};
 use crate::error::Error;
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
@@ -109,6 +108,22 @@ struct Effect {
     cost: BTreeMap<i32, Decimal>,
 }
 
+/// A candidate measure with its upper bound (its x_max within the
+/// measure's maximum penetration) and yearly ramp.
+type Candidate<'m> = (&'m Measure, Decimal, Decimal);
+
+/// What the linear programme is built from: the targets inside the
+/// horizon, the candidates and their effects, the years and their discount
+/// factors, and the scenario's baseline per target.
+struct Problem<'a> {
+    targets: Vec<&'a Target>,
+    candidates: Vec<Candidate<'a>>,
+    effects: Vec<Effect>,
+    years: Vec<i32>,
+    discount: BTreeMap<i32, f64>,
+    baseline: BTreeMap<usize, Decimal>,
+}
+
 /// Solves the least-cost deployment of the scenario's candidates.
 #[allow(clippy::too_many_arguments)]
 pub fn least_cost(
@@ -120,13 +135,7 @@ pub fn least_cost(
     rm: &Roadmap,
     ms: &MetricSettings,
 ) -> crate::Result<LeastCost> {
-    let method = format!("linear programme (good_lp + Clarabel, pure Rust): minimise the net present value Σ_y Σ_m x(m,y)·C(m,y)/(1+r)^(y−{base}) at the discount rate r = {rate} over every year to the horizon {end} (C: the annualised cost, capex through the capital recovery factor over the measure's lifetime plus O&M and energy costs of that year; costs after the horizon are not counted, which the annuity makes a salvage of the capital still unrecovered) subject to Σ_m x(m,y)·ER(m,p,y) ≥ baseline − cap for every target, 0 ≤ x ≤ x_max, 0 ≤ x(m,y) − x(m,y−1) ≤ ramp (never withdrawn); effects at full penetration per measure, linear in x; interactions appear in the exact re-run. Marginal cost: the target's dual divided by the present value of one tonne a year from the target year to the next binding target of the same substance and scope (or the horizon), so that it reads in CNY per t like a measure's unit cost", base = rm.base_year, rate = ms.discount_rate.normalize(), end = rm.end_year);
-    let targets: Vec<&Target> = rm
-        .targets
-        .iter()
-        .filter(|t| t.year > rm.base_year && t.year <= rm.end_year)
-        .collect();
-    let mut empty = LeastCost {
+    let mut unsolved = LeastCost {
         scenario: s.id.clone(),
         status: "no_targets".into(),
         deployment: BTreeMap::new(),
@@ -134,11 +143,69 @@ pub fn least_cost(
         prices: Vec::new(),
         total_cost: Decimal::ZERO,
         explanations: Vec::new(),
-        method,
+        method: method(rm, ms),
     };
+    let targets: Vec<&Target> = rm
+        .targets
+        .iter()
+        .filter(|t| t.year > rm.base_year && t.year <= rm.end_year)
+        .collect();
     if targets.is_empty() || s.candidates.is_empty() {
-        return Ok(empty);
+        return Ok(unsolved);
     }
+    let projector = Projector::new(s, &[], study, lib, sectors, measures, rm);
+    let problem = problem(&projector, targets, s, measures, rm, ms)?;
+    let explanations = unreachable(&problem, rm.base_year);
+    if !explanations.is_empty() {
+        unsolved.status = "infeasible".into();
+        unsolved.explanations = explanations;
+        return Ok(unsolved);
+    }
+    let ((points, total_cost, prices), iterations) =
+        match solve_until_exact(&problem, &projector, sectors)? {
+            Ok(solved) => solved,
+            Err(explanation) => {
+                unsolved.status = "infeasible".into();
+                unsolved.explanations = vec![explanation];
+                return Ok(unsolved);
+            }
+        };
+    Ok(LeastCost {
+        scenario: s.id.clone(),
+        status: "solved".into(),
+        deployment: points
+            .iter()
+            .map(|(m, p)| {
+                (
+                    m.clone(),
+                    p.iter().map(|(y, v)| (*y, v.to_string())).collect(),
+                )
+            })
+            .collect(),
+        points,
+        prices,
+        total_cost,
+        explanations: Vec::new(),
+        method: format!("{} ({iterations} pass(es))", unsolved.method),
+    })
+}
+
+/// The method in words, with the base year, discount rate and horizon.
+fn method(rm: &Roadmap, ms: &MetricSettings) -> String {
+    format!("linear programme (good_lp + Clarabel, pure Rust): minimise the net present value Σ_y Σ_m x(m,y)·C(m,y)/(1+r)^(y−{base}) at the discount rate r = {rate} over every year to the horizon {end} (C: the annualised cost, capex through the capital recovery factor over the measure's lifetime plus O&M and energy costs of that year; costs after the horizon are not counted, which the annuity makes a salvage of the capital still unrecovered) subject to Σ_m x(m,y)·ER(m,p,y) ≥ baseline − cap for every target, 0 ≤ x ≤ x_max, 0 ≤ x(m,y) − x(m,y−1) ≤ ramp (never withdrawn); effects at full penetration per measure, linear in x; interactions appear in the exact re-run. Marginal cost: the target's dual divided by the present value of one tonne a year from the target year to the next binding target of the same substance and scope (or the horizon), so that it reads in CNY per t like a measure's unit cost", base = rm.base_year, rate = ms.discount_rate.normalize(), end = rm.end_year)
+}
+
+/// The problem of a least-cost scenario: its targets inside the horizon,
+/// its candidates, and what each candidate does at full penetration over
+/// the scenario's own deployments.
+fn problem<'a>(
+    projector: &Projector,
+    targets: Vec<&'a Target>,
+    s: &Scenario,
+    measures: &'a [Measure],
+    rm: &Roadmap,
+    ms: &MetricSettings,
+) -> crate::Result<Problem<'a>> {
     // Every year to the horizon: a measure deployed for a target keeps
     // costing after it (it is never withdrawn).
     let years: Vec<i32> = (rm.base_year + 1..=rm.end_year).collect();
@@ -159,7 +226,27 @@ pub fn least_cost(
                 .map(|m| (m, (*ub).min(m.max_penetration), *ramp))
         })
         .collect();
-    // Baseline of the scenario (its own non-candidate deployments) per target.
+    let (baseline, effects) = effects(projector, &targets, &candidates, &years, ms)?;
+    Ok(Problem {
+        targets,
+        candidates,
+        effects,
+        years,
+        discount,
+        baseline,
+    })
+}
+
+/// The scenario's baseline per target (its own non-candidate deployments)
+/// and each candidate's effect at full penetration: its cost in every year
+/// and its reduction of each target in the target's year.
+fn effects(
+    projector: &Projector,
+    targets: &[&Target],
+    candidates: &[Candidate],
+    years: &[i32],
+    ms: &MetricSettings,
+) -> crate::Result<(BTreeMap<usize, Decimal>, Vec<Effect>)> {
     let mut baseline: BTreeMap<usize, Decimal> = BTreeMap::new();
     let mut effects: Vec<Effect> = candidates
         .iter()
@@ -168,80 +255,72 @@ pub fn least_cost(
             cost: BTreeMap::new(),
         })
         .collect();
-    let deployments: Vec<&(String, Scope, Deployment)> = s.deployments.iter().collect();
-    for &year in &years {
-        let settings = s.settings(&study.settings, year);
-        for fy in &study.facility_years {
-            let projected = s.project(fy, rm.base_year, year, sectors);
-            let output = projected
-                .activity
-                .iter()
-                .find(|a| a.item == "output")
-                .map(|a| a.quantity.value)
-                .unwrap_or_default();
-            let tech = super::technology_of(fy, sectors);
+    projector.each(
+        years.iter().copied(),
+        |_| true,
+        |at| {
+            let year = at.year;
             for (mi, (m, _, _)) in candidates.iter().enumerate() {
-                if !m.applies(&fy.sector, &tech) || rm.is_inert(&m.id, &fy.facility_id) {
+                if !at.takes(m) {
                     continue;
                 }
                 let c = effects[mi].cost.entry(year).or_default();
-                *c = super::sum(
+                *c = sum(
                     *c,
-                    m.annual_cost(output, Decimal::ONE, ms.discount_rate)?,
+                    m.annual_cost(at.output, Decimal::ONE, ms.discount_rate)?,
                     "cost",
                     year,
                 )?;
             }
             // Emissions matter in the targets' years only.
-            if !targets
+            let relevant: Vec<usize> = targets
                 .iter()
-                .any(|t| t.year == year && t.scope.contains(fy, sectors))
-            {
-                continue;
+                .enumerate()
+                .filter(|(_, t)| t.year == year && at.inside(&t.scope))
+                .map(|(i, _)| i)
+                .collect();
+            if relevant.is_empty() {
+                return Ok(());
             }
-            let (base_edits, _, _) =
-                super::deployed(&deployments, measures, fy, sectors, year, rm, None)?;
-            let base = super::totals_of(&inventory_with_edits(
-                &settings,
-                lib,
-                sectors,
-                &projected,
-                &base_edits,
-            )?);
-            for (ti, t) in targets.iter().enumerate() {
-                if t.year == year && t.scope.contains(fy, sectors) {
-                    *baseline.entry(ti).or_default() +=
-                        base.get(&t.substance).copied().unwrap_or_default();
-                }
+            let base_edits = at.deployed(None)?.edits;
+            let base = at.totals(&base_edits)?;
+            for &ti in &relevant {
+                *baseline.entry(ti).or_default() += base
+                    .get(&targets[ti].substance)
+                    .copied()
+                    .unwrap_or_default();
             }
             for (mi, (m, _, _)) in candidates.iter().enumerate() {
-                if !m.applies(&fy.sector, &tech) || rm.is_inert(&m.id, &fy.facility_id) {
-                    continue;
-                }
-                let relevant: Vec<usize> = targets
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| t.year == year && t.scope.contains(fy, sectors))
-                    .map(|(i, _)| i)
-                    .collect();
-                if relevant.is_empty() {
+                if !at.takes(m) {
                     continue;
                 }
                 let mut edits = base_edits.clone();
                 edits.extend(m.edits_at(Decimal::ONE));
-                let with = super::totals_of(&inventory_with_edits(
-                    &settings, lib, sectors, &projected, &edits,
-                )?);
-                for ti in relevant {
+                let with = at.totals(&edits)?;
+                for &ti in &relevant {
                     let key = &targets[ti].substance;
                     let er = base.get(key).copied().unwrap_or_default()
                         - with.get(key).copied().unwrap_or_default();
                     *effects[mi].reduction.entry((year, ti)).or_default() += er;
                 }
             }
-        }
-    }
-    // Plain explanations for targets that no deployment can meet on its own.
+            Ok(())
+        },
+    )?;
+    Ok((baseline, effects))
+}
+
+/// Plain explanations for targets that no deployment can meet on its own:
+/// the baseline less the cap exceeds what every candidate can cut by the
+/// target year within its bound and ramp.
+fn unreachable(p: &Problem, base_year: i32) -> Vec<Text> {
+    let Problem {
+        targets,
+        candidates,
+        effects,
+        baseline,
+        ..
+    } = p;
     let mut explanations = Vec::new();
     for (ti, t) in targets.iter().enumerate() {
         let base = baseline.get(&ti).copied().unwrap_or_default();
@@ -253,7 +332,7 @@ pub fn least_cost(
             .iter()
             .enumerate()
             .map(|(mi, (_, ub, ramp))| {
-                let x = (*ub).min(*ramp * Decimal::from(t.year - rm.base_year));
+                let x = (*ub).min(*ramp * Decimal::from(t.year - base_year));
                 x * effects[mi]
                     .reduction
                     .get(&(t.year, ti))
@@ -278,11 +357,27 @@ pub fn least_cost(
             ));
         }
     }
-    if !explanations.is_empty() {
-        empty.status = "infeasible".into();
-        empty.explanations = explanations;
-        return Ok(empty);
-    }
+    explanations
+}
+
+/// Solves the programme, re-runs the chosen deployment exactly, and solves
+/// again with the needs raised where the exact run falls short (measures on
+/// one source compose on the residual), at most 8 passes: the last solution
+/// and the number of passes, or why the targets cannot all be met together.
+#[allow(clippy::type_complexity)]
+fn solve_until_exact(
+    p: &Problem,
+    projector: &Projector,
+    sectors: &SectorLibrary,
+) -> crate::Result<Result<(Solved, usize), Text>> {
+    let Problem {
+        targets,
+        candidates,
+        effects,
+        years,
+        discount,
+        baseline,
+    } = p;
     // Needs per target (baseline − cap); raised where the exact re-run of a
     // solution falls short because measures on one source compose on the residual.
     let mut needs: BTreeMap<usize, Decimal> = targets
@@ -291,22 +386,20 @@ pub fn least_cost(
         .map(|(ti, t)| (ti, baseline.get(&ti).copied().unwrap_or_default() - t.cap))
         .collect();
     let mut iterations = 0;
-    let (points, total_cost, prices) = loop {
+    let solved = loop {
         iterations += 1;
-        let solved = match solve_lp(&candidates, &effects, &targets, &years, &needs, &discount) {
+        let solved = match solve_lp(candidates, effects, targets, years, &needs, discount) {
             Ok(x) => x,
             Err(ResolutionError::Infeasible) => {
-                empty.status = "infeasible".into();
                 let list = targets
                     .iter()
                     .map(|t| format!("'{}' ({} {})", t.id, t.substance, t.year))
                     .collect::<Vec<_>>()
                     .join(", ");
-                empty.explanations = vec![tr!(
+                return Ok(Err(tr!(
                     "each target can be met on its own, but not all together within the maximum penetrations and ramp limits: {list}",
                     "各目标单独均可达成，但在最大普及率和爬坡速度限制内无法同时达成：{list}"
-                )];
-                return Ok(empty);
+                )));
             }
             Err(e) => {
                 return Err(Error::request(tr!(
@@ -316,17 +409,7 @@ pub fn least_cost(
             }
         };
         // Exact check of every target with the chosen deployment.
-        let achieved = exact_reductions(
-            s,
-            study,
-            lib,
-            sectors,
-            measures,
-            rm,
-            &targets,
-            &candidates,
-            &solved.0,
-        )?;
+        let achieved = exact_reductions(projector, sectors, targets, candidates, &solved.0)?;
         let mut raised = false;
         for (ti, t) in targets.iter().enumerate() {
             let want = baseline.get(&ti).copied().unwrap_or_default() - t.cap;
@@ -344,25 +427,7 @@ pub fn least_cost(
             break solved;
         }
     };
-    empty.method = format!("{} ({iterations} pass(es))", empty.method);
-    Ok(LeastCost {
-        scenario: s.id.clone(),
-        status: "solved".into(),
-        deployment: points
-            .iter()
-            .map(|(m, p)| {
-                (
-                    m.clone(),
-                    p.iter().map(|(y, v)| (*y, v.to_string())).collect(),
-                )
-            })
-            .collect(),
-        points,
-        prices,
-        total_cost,
-        explanations: Vec::new(),
-        method: empty.method,
-    })
+    Ok(Ok((solved, iterations)))
 }
 
 type Solved = (
@@ -537,55 +602,38 @@ fn price_note(binding: bool, mac: f64, low: Option<f64>, high: Option<f64>) -> T
 }
 
 /// Exact reductions per target with a deployment (all candidates together).
-#[allow(clippy::too_many_arguments)]
 fn exact_reductions(
-    s: &Scenario,
-    study: &Study,
-    lib: &FactorLibrary,
+    projector: &Projector,
     sectors: &SectorLibrary,
-    measures: &[Measure],
-    rm: &Roadmap,
     targets: &[&Target],
-    candidates: &[(&Measure, Decimal, Decimal)],
+    candidates: &[Candidate],
     points: &BTreeMap<String, BTreeMap<i32, Decimal>>,
 ) -> crate::Result<BTreeMap<usize, Decimal>> {
     let mut out = BTreeMap::new();
     for (ti, t) in targets.iter().enumerate() {
-        let settings = s.settings(&study.settings, t.year);
-        for fy in study
-            .facility_years
-            .iter()
-            .filter(|f| t.scope.contains(f, sectors))
-        {
-            let projected = s.project(fy, rm.base_year, t.year, sectors);
-            let tech = super::technology_of(fy, sectors);
-            let deployments: Vec<&(String, Scope, Deployment)> = s.deployments.iter().collect();
-            let (base_edits, _, _) =
-                super::deployed(&deployments, measures, fy, sectors, t.year, rm, None)?;
-            let base = super::totals_of(&inventory_with_edits(
-                &settings,
-                lib,
-                sectors,
-                &projected,
-                &base_edits,
-            )?);
-            let mut edits = base_edits;
-            for (m, _, _) in candidates {
-                if m.applies(&fy.sector, &tech) && !rm.is_inert(&m.id, &fy.facility_id) {
-                    let x = points
-                        .get(&m.id)
-                        .and_then(|p| p.get(&t.year))
-                        .copied()
-                        .unwrap_or_default();
-                    edits.extend(m.edits_at(x));
+        projector.each(
+            [t.year],
+            |f| t.scope.contains(f, sectors),
+            |at: &Projected| {
+                let base_edits = at.deployed(None)?.edits;
+                let base = at.totals(&base_edits)?;
+                let mut edits = base_edits;
+                for (m, _, _) in candidates {
+                    if at.takes(m) {
+                        let x = points
+                            .get(&m.id)
+                            .and_then(|p| p.get(&t.year))
+                            .copied()
+                            .unwrap_or_default();
+                        edits.extend(m.edits_at(x));
+                    }
                 }
-            }
-            let with = super::totals_of(&inventory_with_edits(
-                &settings, lib, sectors, &projected, &edits,
-            )?);
-            *out.entry(ti).or_default() += base.get(&t.substance).copied().unwrap_or_default()
-                - with.get(&t.substance).copied().unwrap_or_default();
-        }
+                let with = at.totals(&edits)?;
+                *out.entry(ti).or_default() += base.get(&t.substance).copied().unwrap_or_default()
+                    - with.get(&t.substance).copied().unwrap_or_default();
+                Ok(())
+            },
+        )?;
     }
     Ok(out)
 }
