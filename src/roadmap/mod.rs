@@ -208,6 +208,7 @@ fn against_bau(
 fn plateau_tolerance() -> (String, Text) {
     let percent = PLATEAU_TOLERANCE * Decimal::ONE_HUNDRED;
     let en = format!("{percent} % below the peak");
-    let zh = format!("峰值以下 {} % 以内", percent.normalize());
-    (en.clone(), Text::new(en, zh))
+    let percent_zh = percent.normalize();
+    let text = tr!("{percent} % below the peak", "峰值以下 {percent_zh} % 以内");
+    (en, text)
 }

@@ -5,7 +5,6 @@ use super::super::esc;
 use super::super::format::{num, table};
 use super::super::page::Ctx;
 use crate::roadmap::RoadmapReport;
-use rust_decimal::Decimal;
 use std::fmt::Write;
 
 /// The targets section: peak, attainment, least cost.
@@ -51,14 +50,7 @@ fn peak_and_attainment(o: &mut String, cx: &Ctx<'_>, rm: &RoadmapReport) {
             "{} · {}: {}",
             stamp_rm(t.s("all scenarios", "全部情景")),
             t.s("plateau", "平台期"),
-            if t.zh {
-                format!(
-                    "峰值以下 {} % 以内",
-                    (crate::roadmap::PLATEAU_TOLERANCE * Decimal::ONE_HUNDRED).normalize()
-                )
-            } else {
-                rm.plateau_tolerance.clone()
-            }
+            rm.plateau_tolerance_text.get(t.lang())
         ),
         &[
             t.s("scenario", "情景"),
