@@ -291,15 +291,7 @@ fn print_inert(
 /// The least-cost deployment: its status and explanations, each target's
 /// marginal cost, and the total to the horizon `end`.
 fn print_least_cost(lc: &coreduce::roadmap::optimise::LeastCost, end: i32) {
-    let status = match lc.status.as_str() {
-        "solved" => tr!("solved", "已求解"),
-        "infeasible" => tr!(
-            "infeasible: the targets cannot all be met",
-            "无可行解：各目标无法同时达成"
-        ),
-        "no_targets" => tr!("no targets to meet", "没有需要达成的目标"),
-        other => Text::neutral(other),
-    };
+    let status = lc.status_name();
     out!(
         "{}",
         say(tr!(

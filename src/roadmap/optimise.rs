@@ -16,7 +16,7 @@ use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
 use crate::measures::{Measure, MetricSettings};
 use crate::study::Study;
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use crate::tr;
 use good_lp::{
     clarabel, constraint, solvers::DualValues, variable, variables, Expression, ResolutionError,
@@ -76,9 +76,28 @@ pub struct LeastCost {
     /// plain explanations when the targets cannot be met
     pub explanations: Vec<Text>,
     pub method: String,
+    /// The method in the reader's language (English as `method`).
+    #[serde(skip)]
+    pub method_text: Text,
 }
 
 impl LeastCost {
+    /// The status for people, in either language.
+    pub fn status_name(&self) -> Text {
+        match self.status.as_str() {
+            "solved" => tr!("solved", "已求解"),
+            "infeasible" => tr!(
+                "infeasible: the targets cannot all be met",
+                "无可行解：各目标无法同时达成"
+            ),
+            "no_targets" => tr!(
+                "no targets to meet, or no candidate measures",
+                "没有需要达成的目标，或没有候选措施"
+            ),
+            other => Text::neutral(other),
+        }
+    }
+
     /// The chosen deployment as explicit deployments for a scenario run.
     pub fn deployments(&self) -> Vec<(String, Scope, Deployment)> {
         self.points
@@ -143,7 +162,8 @@ pub fn least_cost(
         prices: Vec::new(),
         total_cost: Decimal::ZERO,
         explanations: Vec::new(),
-        method: method(rm, ms),
+        method: method(rm, ms).en,
+        method_text: method(rm, ms),
     };
     let targets: Vec<&Target> = rm
         .targets
@@ -187,12 +207,23 @@ pub fn least_cost(
         total_cost,
         explanations: Vec::new(),
         method: format!("{} ({iterations} pass(es))", unsolved.method),
+        method_text: {
+            let (en, zh) = (&unsolved.method_text.en, unsolved.method_text.get(Lang::Zh));
+            Text::new(
+                format!("{en} ({iterations} pass(es))"),
+                format!("{zh}（迭代 {iterations} 轮）"),
+            )
+        },
     })
 }
 
 /// The method in words, with the base year, discount rate and horizon.
-fn method(rm: &Roadmap, ms: &MetricSettings) -> String {
-    format!("linear programme (good_lp + Clarabel, pure Rust): minimise the net present value Σ_y Σ_m x(m,y)·C(m,y)/(1+r)^(y−{base}) at the discount rate r = {rate} over every year to the horizon {end} (C: the annualised cost, capex through the capital recovery factor over the measure's lifetime plus O&M and energy costs of that year; costs after the horizon are not counted, which the annuity makes a salvage of the capital still unrecovered) subject to Σ_m x(m,y)·ER(m,p,y) ≥ baseline − cap for every target, 0 ≤ x ≤ x_max, 0 ≤ x(m,y) − x(m,y−1) ≤ ramp (never withdrawn); effects at full penetration per measure, linear in x; interactions appear in the exact re-run. Marginal cost: the target's dual divided by the present value of one tonne a year from the target year to the next binding target of the same substance and scope (or the horizon), so that it reads in CNY per t like a measure's unit cost", base = rm.base_year, rate = ms.discount_rate.normalize(), end = rm.end_year)
+fn method(rm: &Roadmap, ms: &MetricSettings) -> Text {
+    let (base, rate, end) = (rm.base_year, ms.discount_rate.normalize(), rm.end_year);
+    tr!(
+        "linear programme (good_lp + Clarabel, pure Rust): minimise the net present value Σ_y Σ_m x(m,y)·C(m,y)/(1+r)^(y−{base}) at the discount rate r = {rate} over every year to the horizon {end} (C: the annualised cost, capex through the capital recovery factor over the measure's lifetime plus O&M and energy costs of that year; costs after the horizon are not counted, which the annuity makes a salvage of the capital still unrecovered) subject to Σ_m x(m,y)·ER(m,p,y) ≥ baseline − cap for every target, 0 ≤ x ≤ x_max, 0 ≤ x(m,y) − x(m,y−1) ≤ ramp (never withdrawn); effects at full penetration per measure, linear in x; interactions appear in the exact re-run. Marginal cost: the target's dual divided by the present value of one tonne a year from the target year to the next binding target of the same substance and scope (or the horizon), so that it reads in CNY per t like a measure's unit cost",
+        "线性规划（good_lp + Clarabel，纯 Rust 实现）：在折现率 r = {rate} 下，最小化至规划期末 {end} 年各年成本的净现值 Σ_y Σ_m x(m,y)·C(m,y)/(1+r)^(y−{base})（C 为年化成本：投资按措施寿命以资本回收系数折算，加上当年的运维和能源成本；规划期末之后的成本不计，年金法相当于把尚未回收的投资作为残值）；约束为每个目标 Σ_m x(m,y)·ER(m,p,y) ≥ 基线 − 上限，0 ≤ x ≤ x_max，0 ≤ x(m,y) − x(m,y−1) ≤ ramp（部署不撤回）；各措施的效果按完全渗透时的数值线性计入，措施间的相互作用在精确重算中体现。边际成本：目标的对偶值除以自目标年份至同一物质和范围下一个紧约束目标（或规划期末）每年一吨的现值，因而与措施的单位成本一样以元/吨计"
+    )
 }
 
 /// The problem of a least-cost scenario: its targets inside the horizon,

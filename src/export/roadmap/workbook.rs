@@ -290,7 +290,7 @@ impl Sheets<'_> {
         }
         let start = scenarios.len() as u32 + 3;
         let heads = [
-            l(l("target", "目标"), "目标"),
+            l("target", "目标"),
             l("scenario", "情景"),
             l("year", "年份"),
             l("cap", "上限"),
@@ -327,7 +327,7 @@ impl Sheets<'_> {
         let (l, bold) = (|en, zh| self.l(en, zh), &self.bold);
         let ws = wb.add_worksheet().set_name("least-cost")?;
         ws.write_text_with_format(0, 0, l("status", "求解状态"), bold)?;
-        ws.write_text(0, 1, &lc.status)?;
+        ws.write_text(0, 1, lc.status_name().get(self.lang))?;
         ws.write_text_with_format(
             1,
             0,
@@ -339,7 +339,7 @@ impl Sheets<'_> {
         )?;
         ws.write_number(1, 1, num(lc.total_cost))?;
         ws.write_text_with_format(2, 0, l("method", "方法"), bold)?;
-        ws.write_text(2, 1, &lc.method)?;
+        ws.write_text(2, 1, lc.method_text.get(self.lang))?;
         let mut r = 4;
         for e in &lc.explanations {
             ws.write_text(r, 0, e.get(self.lang))?;
@@ -355,7 +355,7 @@ impl Sheets<'_> {
     /// the row after it.
     fn target_prices(&self, ws: &mut Worksheet, lc: &LeastCost, mut r: u32) -> XlsxResult<u32> {
         let (l, bold) = (|en, zh| self.l(en, zh), &self.bold);
-        ws.write_text_with_format(r, 0, l(l("target", "目标"), "目标"), bold)?;
+        ws.write_text_with_format(r, 0, l("target", "目标"), bold)?;
         ws.write_text_with_format(r, 1, l("year", "年份"), bold)?;
         ws.write_text_with_format(
             r,
@@ -408,7 +408,7 @@ impl Sheets<'_> {
     /// column per year any measure is deployed.
     fn deployment(&self, ws: &mut Worksheet, lc: &LeastCost, mut r: u32) -> XlsxResult {
         let l = |en, zh| self.l(en, zh);
-        ws.write_text_with_format(r, 0, l(l("measure", "措施"), "措施"), &self.bold)?;
+        ws.write_text_with_format(r, 0, l("measure", "措施"), &self.bold)?;
         let dep_years: BTreeSet<i32> = lc.points.values().flat_map(|p| p.keys().copied()).collect();
         for (i, y) in dep_years.iter().enumerate() {
             ws.write_number_with_format(r, 1 + i as u16, *y, &self.bold)?;
@@ -430,7 +430,7 @@ impl Sheets<'_> {
         let l = |en, zh| self.l(en, zh);
         let ws = wb.add_worksheet().set_name("macc")?;
         for (c, h) in [
-            l(l("measure", "措施"), "措施"),
+            l("measure", "措施"),
             l("potential CO2e (t/yr)", "CO2e 减排潜力（吨/年）"),
             l("CNY per t CO2e", "单位 CO2e 减排成本（元/吨）"),
             l("co-benefit-adjusted MAC", "计入协同效益的边际减排成本"),

@@ -61,7 +61,7 @@ pub(in crate::report) fn factors(o: &mut String, cx: &Ctx<'_>) {
                 f.value.to_string(),
                 f.unit.symbol().to_string(),
                 f.edition.clone(),
-                f.confidence.as_str().to_string(),
+                f.confidence.name().get(input.lang).to_string(),
                 f.source.to_string(),
                 if f.origin.is_override() {
                     t.s("override", "覆盖").to_string()

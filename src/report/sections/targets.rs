@@ -108,12 +108,7 @@ fn least_cost(o: &mut String, cx: &Ctx<'_>, lc: &crate::roadmap::optimise::Least
         "<h3>{}</h3><p>{}: {}</p>",
         t.s("Least-cost deployment", "最低成本部署"),
         t.s("status", "状态"),
-        esc(match (t.zh, lc.status.as_str()) {
-            (true, "solved") => "已求解",
-            (true, "infeasible") => "无可行解",
-            (true, "no_targets") => "无目标或无候选措施",
-            (_, other) => other,
-        })
+        esc(lc.status_name().get(input.lang))
     );
     for e in &lc.explanations {
         let _ = write!(o, "<p class=\"warn\">{}</p>", esc(e.get(input.lang)));

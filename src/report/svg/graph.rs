@@ -49,7 +49,12 @@ pub fn graph(title: &str, stamp: &str, s: &crate::graph::Sector, zh: bool) -> St
             FlowKind::Waste => " stroke-dasharray=\"5 3\"",
             FlowKind::Coproduct => " stroke-dasharray=\"2 2\"",
         };
-        let _ = write!(o, "<path d=\"M {x1:.1} {y1:.1} C {:.1} {y1:.1}, {:.1} {y2:.1}, {x2:.1} {y2:.1}\" fill=\"none\" stroke=\"#777\"{dash} marker-end=\"url(#arrow)\"><title>{}</title></path>", (x1 + x2) / 2.0, (x1 + x2) / 2.0, esc(&fl.label));
+        let label = if zh && !fl.label_zh.is_empty() {
+            &fl.label_zh
+        } else {
+            &fl.label
+        };
+        let _ = write!(o, "<path d=\"M {x1:.1} {y1:.1} C {:.1} {y1:.1}, {:.1} {y2:.1}, {x2:.1} {y2:.1}\" fill=\"none\" stroke=\"#777\"{dash} marker-end=\"url(#arrow)\"><title>{}</title></path>", (x1 + x2) / 2.0, (x1 + x2) / 2.0, esc(label));
     }
     for (i, node) in s.nodes.iter().enumerate() {
         let (x, y) = pos[i];
