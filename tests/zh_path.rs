@@ -70,6 +70,8 @@ const CODES: &[&str] = &[
     // names and symbols: Spearman's ρ, compass points of the map, Els (the
     // elasticity), r (the discount rate)
     "Spearman", "E", "N", "Els", "r", "ha",
+    // a unit users type, and an edition id of the factor library
+    "fraction", "estimate",
 ];
 
 /// The English words of `text` that are not codes. A run of letters, digits
@@ -131,7 +133,17 @@ fn workbook_texts(path: &Path) -> String {
             .unwrap_or_default();
         let quoted: Vec<bool> = header
             .iter()
-            .map(|h| ["出处位置", "来源", "说明", "被替换的数值", "英文名称"].contains(&h.as_str()))
+            .map(|h| {
+                [
+                    "出处位置",
+                    "来源",
+                    "文献来源",
+                    "说明",
+                    "被替换的数值",
+                    "英文名称",
+                ]
+                .contains(&h.as_str())
+            })
             .collect();
         let mut texts = BTreeSet::new();
         for row in rows {

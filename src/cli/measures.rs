@@ -83,7 +83,7 @@ pub(crate) fn measures_cmd(
         // Both files land, or neither.
         let planned = [out.clone(), dir.join("report.html")];
         let report = coreduce::output::all_or_nothing(&planned, || {
-            coreduce::export::write_measures(&out, &rep, &[path], message_lang())?;
+            coreduce::export::write_measures(&out, &rep, &[path], message_lang(), sectors)?;
             coreduce::report::write_beside(
                 &out,
                 &coreduce::report::ReportInput {

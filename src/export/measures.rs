@@ -77,7 +77,12 @@ fn header_in(en: &str, lang: Lang) -> &str {
 
 /// Flattens a measure report into table rows (province, sector and facility),
 /// with the level, quadrant and elasticity class in `lang`.
-pub fn measure_rows(rep: &crate::measures::MeasureReport, lang: Lang) -> Vec<Vec<String>> {
+/// Sector keys are named by `names` (their Chinese names in a Chinese study).
+pub fn measure_rows(
+    rep: &crate::measures::MeasureReport,
+    lang: Lang,
+    names: &super::names::Names,
+) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut evals: Vec<&crate::measures::Evaluation> = rep.alone.iter().collect();
     evals.push(&rep.package);
@@ -94,7 +99,7 @@ pub fn measure_rows(rep: &crate::measures::MeasureReport, lang: Lang) -> Vec<Vec
         levels.extend(
             e.by_sector
                 .iter()
-                .map(|(k, m)| (level_name("sector", "行业"), k.clone(), m)),
+                .map(|(k, m)| (level_name("sector", "行业"), names.sector(k).to_string(), m)),
         );
         levels.extend(
             e.by_facility
@@ -150,6 +155,7 @@ pub fn write_measures(
     rep: &crate::measures::MeasureReport,
     protected: &[&Path],
     lang: Lang,
+    sectors: &crate::graph::SectorLibrary,
 ) -> Result<()> {
     let ext = path
         .extension()
@@ -166,7 +172,7 @@ pub fn write_measures(
             let err =
                 |e: csv::Error| Error::request(tr!("cannot write CSV: {e}", "无法写入 CSV：{e}"));
             w.write_record(MEASURE_COLUMNS).map_err(err)?;
-            for r in measure_rows(rep, Lang::En) {
+            for r in measure_rows(rep, Lang::En, &super::names::Names::default()) {
                 w.write_record(&r).map_err(err)?;
             }
             w.flush().map_err(|e| io(tmp, e))
@@ -179,7 +185,8 @@ pub fn write_measures(
             })
         }
         "xlsx" => atomic_write(path, protected, |tmp| {
-            measures_xlsx(tmp, rep, lang).map_err(|e| {
+            let names = super::names::Names::of(sectors, lang);
+            measures_xlsx(tmp, rep, lang, &names).map_err(|e| {
                 Error::request(tr!("cannot write the workbook: {e}", "无法写入工作簿：{e}"))
             })
         }),
@@ -194,6 +201,7 @@ fn measures_xlsx(
     path: &Path,
     rep: &crate::measures::MeasureReport,
     lang: Lang,
+    names: &super::names::Names,
 ) -> std::result::Result<(), XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
@@ -202,7 +210,7 @@ fn measures_xlsx(
         ws.write_text_with_format(0, c as u16, header_in(h, lang), &bold)?;
         ws.set_column_width(c as u16, 14)?;
     }
-    let rows = measure_rows(rep, lang);
+    let rows = measure_rows(rep, lang, names);
     // The word for a unit cost that does not exist (reduction ≤ 0).
     let undefined = tr!("undefined", "无定义");
     let undefined_in = |v: &str| {

@@ -400,6 +400,12 @@ impl RunSheets<'_> {
         ws: &mut Worksheet,
         run: &RunSummary<'_>,
     ) -> std::result::Result<(), XlsxError> {
+        // `source` here is the document, not the emission source of the
+        // by-process sheet: its own Chinese header
+        let source = match self.lang {
+            Lang::Zh => "文献来源",
+            Lang::En => "source",
+        };
         let cols = [
             "factor_id",
             "value",
@@ -407,7 +413,7 @@ impl RunSheets<'_> {
             "substance",
             "edition",
             "confidence",
-            "source",
+            source,
             "locator",
             "origin",
             "replaced value",
@@ -428,11 +434,20 @@ impl RunSheets<'_> {
             ws.write_text(
                 r,
                 8,
-                match &f.origin {
-                    crate::factors::Origin::Library => "library".to_string(),
-                    crate::factors::Origin::UserFolder { path } => format!("user folder {path}"),
-                    crate::factors::Origin::Override { location } => {
+                match (&f.origin, self.lang) {
+                    (crate::factors::Origin::Library, Lang::En) => "library".to_string(),
+                    (crate::factors::Origin::Library, Lang::Zh) => "因子库".to_string(),
+                    (crate::factors::Origin::UserFolder { path }, Lang::En) => {
+                        format!("user folder {path}")
+                    }
+                    (crate::factors::Origin::UserFolder { path }, Lang::Zh) => {
+                        format!("用户因子目录 {path}")
+                    }
+                    (crate::factors::Origin::Override { location }, Lang::En) => {
                         format!("OVERRIDE at {location}")
+                    }
+                    (crate::factors::Origin::Override { location }, Lang::Zh) => {
+                        format!("覆盖值（{location}）")
                     }
                 },
             )?;
