@@ -36,21 +36,25 @@ fn run(args: &[&str], dir: &Path) -> (Output, String) {
     (o, said)
 }
 
-/// Digits written `#`, so a snapshot keeps the words and not the amounts.
+/// Digits written `#`, so a snapshot keeps the words and not the amounts (a
+/// point or comma between digits is part of the number).
 fn words_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut in_number = false;
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            if !in_number {
-                out.push('#');
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            out.push('#');
+            while i < chars.len()
+                && (chars[i].is_ascii_digit()
+                    || ((chars[i] == '.' || chars[i] == ',')
+                        && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
+            {
+                i += 1;
             }
-            in_number = true;
-        } else if in_number && (c == '.' || c == ',') {
-            // a decimal point or thousands separator inside the number
         } else {
-            in_number = false;
-            out.push(c);
+            out.push(chars[i]);
+            i += 1;
         }
     }
     out
@@ -70,8 +74,11 @@ const CODES: &[&str] = &[
     // names and symbols: Spearman's ρ, compass points of the map, Els (the
     // elasticity), r (the discount rate)
     "Spearman", "E", "N", "Els", "r", "ha",
-    // a unit users type, and an edition id of the factor library
-    "fraction", "estimate",
+    // a unit users type, an edition id of the factor library, the id of the
+    // package of measures and a scenario field
+    "fraction", "estimate", "package", "ramp",
+    // the least-cost method's symbols and solver
+    "C", "F", "p", "m", "EReq", "Clarabel", "Rust",
 ];
 
 /// The English words of `text` that are not codes. A run of letters, digits
@@ -149,13 +156,16 @@ fn workbook_texts(path: &Path) -> String {
         for row in rows {
             for (c, cell) in row.iter().enumerate() {
                 if let Data::String(s) = cell {
-                    if !quoted.get(c).copied().unwrap_or(false) {
+                    // numbers written as text (factor values) are not words
+                    let number = s.parse::<f64>().is_ok();
+                    if !number && !quoted.get(c).copied().unwrap_or(false) {
                         texts.insert(s.clone());
                     }
                 }
             }
         }
-        out.push_str(&format!("[{name}]\n{}\n", header.join(" | ")));
+        // (sheet names stay English: scripts address them)
+        out.push_str(&format!("$ sheet {name}\n{}\n", header.join(" | ")));
         for t in texts {
             out.push_str(&format!("  {t}\n"));
         }
@@ -423,6 +433,10 @@ fn the_english_check_finds_prose_and_passes_codes() {
         ["at", "default", "for", "unverified", "used"]
     );
     assert_eq!(words_only("达峰年 2030，1,234.5 吨"), "达峰年 #，# 吨");
+    assert_eq!(
+        words_only("fuel.gbt2589.raw_coal 2023."),
+        "fuel.gbt#.raw_coal #."
+    );
 }
 
 /// Coal given in tonnes of coal equivalent (吨标准煤) is burnt by its energy:
