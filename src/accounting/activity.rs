@@ -481,7 +481,7 @@ impl<'a> Work<'a> {
                 ),
             )));
         }
-        let amount = self.div(&format!("{item}: energy ÷ NCV"), energy, ncv)?;
+        let amount = self.div(format!("{item}: energy ÷ NCV"), energy, ncv)?;
         let unit = &fuel.unit;
         let source = ncv_id.clone().unwrap_or_else(|| "measured".into());
         let note = format!("{q} = {energy} GJ ÷ NCV {ncv_raw} {per} ({source}) = {amount} {unit}");

@@ -268,8 +268,11 @@ fn build(
 /// language (the Chinese name, or the code where there is none). The
 /// drop-downs offer the labels, which the reader maps back to the codes.
 struct Lists {
-    columns: Vec<((&'static str, &'static str), Vec<(String, String)>)>,
+    columns: Vec<(ListTitle, Vec<(String, String)>)>,
 }
+
+/// A list's title on the `lists` sheet: (English, Chinese).
+type ListTitle = (&'static str, &'static str);
 
 /// Where each list sits on the `lists` sheet.
 const SECTOR_LIST: usize = 0;
