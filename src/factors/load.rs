@@ -8,6 +8,7 @@ use crate::text::{Lang, Text};
 use crate::tr;
 use crate::units::{parse_decimal, Unit};
 use include_dir::{include_dir, Dir};
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -216,6 +217,8 @@ pub fn load_dataset_files(
     (datasets, factors, findings)
 }
 
+/// Reads one dataset's `factors.csv`: the header must be [`HEADER`], then
+/// each row is a factor or the findings that keep it out.
 fn parse_csv(
     (path, text): &(String, String),
     dataset: &Dataset,
@@ -227,27 +230,11 @@ fn parse_csv(
         .has_headers(true)
         .flexible(true)
         .from_reader(text.as_bytes());
-    match reader.headers() {
-        Ok(h) if h.iter().eq(HEADER.iter().copied()) => {}
-        Ok(h) => {
-            let want = HEADER.join(",");
-            let found = h.iter().collect::<Vec<_>>().join(",");
-            findings.push(DataError::new(
-                Location::line(path, 1),
-                tr!(
-                    "header must be '{want}', found '{found}'",
-                    "表头须为“{want}”，实际为“{found}”"
-                ),
-            ));
-            return;
-        }
-        Err(e) => {
-            findings.push(DataError::new(Location::line(path, 1), e.to_string()));
-            return;
-        }
+    if let Err(e) = check_header(&mut reader, path) {
+        findings.push(e);
+        return;
     }
-    let mut previous_id: Option<String> = None;
-    let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
+    let mut order = IdOrder::default();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -270,161 +257,244 @@ fn parse_csv(
             ));
             continue;
         }
-        let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
-        let id = field(0);
-        // Every problem of the row, each a finding at its line.
-        let mut row_errors: Vec<DataError> = Vec::new();
-        let at = || here.clone();
+        let mut row = Row {
+            record: &record,
+            here,
+            errors: Vec::new(),
+        };
+        let factor = row.factor(line, &mut order, dataset, origin);
+        // Every problem of the row, each a finding at its line; a row with
+        // one gives no factor.
+        if !row.errors.is_empty() {
+            findings.extend(row.errors);
+        } else if let Some(factor) = factor {
+            factors.push(factor);
+        }
+    }
+}
+
+/// The header row must be exactly [`HEADER`]; anything else is one finding
+/// on line 1 and the file is not read further.
+fn check_header<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    path: &str,
+) -> std::result::Result<(), DataError> {
+    match reader.headers() {
+        Ok(h) if h.iter().eq(HEADER.iter().copied()) => Ok(()),
+        Ok(h) => {
+            let want = HEADER.join(",");
+            let found = h.iter().collect::<Vec<_>>().join(",");
+            Err(DataError::new(
+                Location::line(path, 1),
+                tr!(
+                    "header must be '{want}', found '{found}'",
+                    "表头须为“{want}”，实际为“{found}”"
+                ),
+            ))
+        }
+        Err(e) => Err(DataError::new(Location::line(path, 1), e.to_string())),
+    }
+}
+
+/// The ids seen so far in a file: each defined once, rows sorted by id (so
+/// that diffs of the library stay readable).
+#[derive(Default)]
+struct IdOrder {
+    previous_id: Option<String>,
+    first_line: BTreeMap<String, usize>,
+}
+
+/// One full-width row of `factors.csv` and the problems found in it so far.
+struct Row<'r> {
+    record: &'r csv::StringRecord,
+    here: Location,
+    errors: Vec<DataError>,
+}
+
+impl Row<'_> {
+    fn field(&self, i: usize) -> String {
+        self.record.get(i).unwrap_or("").trim().to_string()
+    }
+
+    /// A problem of the row at its line (a [`Text`], so every message is
+    /// made by `tr!`).
+    fn problem(&mut self, message: Text) {
+        self.errors.push(DataError::new(self.here.clone(), message));
+    }
+
+    /// The row's factor, every column checked; `None` where a column is
+    /// wrong (the problem is in `errors`).
+    fn factor(
+        &mut self,
+        line: usize,
+        order: &mut IdOrder,
+        dataset: &Dataset,
+        origin: &Origin,
+    ) -> Option<Factor> {
+        let id = self.field(0);
+        self.check_id(&id, line, order);
+        let value = self.value();
+        let unit = self.unit();
+        if let (Some(v), Some(u)) = (value, &unit) {
+            if let Some(problem) = super::value_problem(&id, v, u) {
+                self.problem(problem);
+            }
+        }
+        let substance = self.substance();
+        let confidence = self.confidence();
+        let source_key = self.field(7);
+        let source = self.source(&source_key, dataset);
+        if self.field(4).is_empty() {
+            self.problem(tr!("edition is empty", "版本（edition）为空"));
+        }
+        let uncertainty = self.uncertainty(&id, value);
+        let (Some(value), Some(unit), Some(confidence), Some(source)) =
+            (value, unit, confidence, source)
+        else {
+            return None;
+        };
+        Some(Factor {
+            id,
+            value,
+            unit,
+            substance,
+            edition: self.field(4),
+            geography: self.field(5),
+            confidence,
+            dataset: dataset.id.clone(),
+            source_key,
+            source,
+            locator: self.field(8),
+            alternative: self.field(9),
+            note: self.field(10),
+            uncertainty,
+            location: self.here.clone(),
+            origin: origin.clone(),
+            replaced_value: None,
+        })
+    }
+
+    /// The id's spelling, its uniqueness in the file and the sort order.
+    fn check_id(&mut self, id: &str, line: usize, order: &mut IdOrder) {
         if id.is_empty()
             || !id
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
         {
-            row_errors.push(DataError::new(
-                at(),
-                tr!(
-                    "factor id '{id}' must be lower-case letters, digits, '.', '_' or '-'",
-                    "排放因子编号“{id}”只能由小写字母、数字、“.”、“_”或“-”组成"
-                ),
+            self.problem(tr!(
+                "factor id '{id}' must be lower-case letters, digits, '.', '_' or '-'",
+                "排放因子编号“{id}”只能由小写字母、数字、“.”、“_”或“-”组成"
             ));
         }
-        if let Some(first) = first_line.get(&id) {
-            row_errors.push(DataError::new(
-                at(),
-                tr!(
-                    "factor id '{id}' is defined twice in this file (first on line {first}): keep one row",
-                    "排放因子编号“{id}”在此文件中定义了两次（首次在第 {first} 行）：请只保留一行"
-                ),
+        if let Some(first) = order.first_line.get(id) {
+            self.problem(tr!(
+                "factor id '{id}' is defined twice in this file (first on line {first}): keep one row",
+                "排放因子编号“{id}”在此文件中定义了两次（首次在第 {first} 行）：请只保留一行"
             ));
-        } else if let Some(prev) = &previous_id {
-            if id.as_str() < prev.as_str() {
-                row_errors.push(DataError::new(
-                    at(),
-                    tr!(
-                        "rows must be sorted by id: '{id}' comes after '{prev}'",
-                        "各行须按编号排序：“{id}”不应排在“{prev}”之后"
-                    ),
+        } else if let Some(prev) = &order.previous_id {
+            if id < prev.as_str() {
+                self.problem(tr!(
+                    "rows must be sorted by id: '{id}' comes after '{prev}'",
+                    "各行须按编号排序：“{id}”不应排在“{prev}”之后"
                 ));
             }
         }
-        first_line.entry(id.clone()).or_insert(line);
-        previous_id = Some(id.clone());
-        let value = parse_decimal(&field(1));
+        order.first_line.entry(id.to_string()).or_insert(line);
+        order.previous_id = Some(id.to_string());
+    }
+
+    fn value(&mut self) -> Option<Decimal> {
+        let value = parse_decimal(&self.field(1));
         if value.is_none() {
-            let text = field(1);
-            row_errors.push(DataError::new(
-                at(),
-                tr!(
-                    "value '{text}' is not a decimal number",
-                    "数值“{text}”不是十进制数"
-                ),
+            let text = self.field(1);
+            self.problem(tr!(
+                "value '{text}' is not a decimal number",
+                "数值“{text}”不是十进制数"
             ));
         }
-        let unit = match Unit::parse(&field(2)) {
+        value
+    }
+
+    fn unit(&mut self) -> Option<Unit> {
+        match Unit::parse(&self.field(2)) {
             Ok(u) => Some(u),
             Err(e) => {
-                row_errors.push(DataError::new(at(), Text::from(&e)));
+                self.problem(Text::from(&e));
                 None
             }
-        };
-        if let (Some(v), Some(u)) = (value, &unit) {
-            if let Some(problem) = super::value_problem(&id, v, u) {
-                row_errors.push(DataError::new(at(), problem));
+        }
+    }
+
+    /// The substance, where the row names one (an empty cell is none).
+    fn substance(&mut self) -> Option<Substance> {
+        if self.field(3).is_empty() {
+            return None;
+        }
+        match Substance::parse(&self.field(3)) {
+            Some(s) => Some(s),
+            None => {
+                let sub = self.field(3);
+                self.errors.push(
+                    DataError::new(
+                        self.here.clone(),
+                        tr!("unknown substance '{sub}'", "未知物质“{sub}”"),
+                    )
+                    .with_hint(did_you_mean(&sub, Substance::codes())),
+                );
+                None
             }
         }
-        let substance = if field(3).is_empty() {
-            None
-        } else {
-            match Substance::parse(&field(3)) {
-                Some(s) => Some(s),
-                None => {
-                    let sub = field(3);
-                    row_errors.push(
-                        DataError::new(at(), tr!("unknown substance '{sub}'", "未知物质“{sub}”"))
-                            .with_hint(did_you_mean(&sub, Substance::codes())),
-                    );
-                    None
-                }
-            }
-        };
-        let confidence = Confidence::parse(&field(6));
+    }
+
+    fn confidence(&mut self) -> Option<Confidence> {
+        let confidence = Confidence::parse(&self.field(6));
         if confidence.is_none() {
-            let mark = field(6);
-            row_errors.push(DataError::new(
-                at(),
-                tr!(
-                    "confidence '{mark}' is not one of verified, secondary, conflicting, derived, unverified, assumption",
-                    "可信度“{mark}”不是 verified、secondary、conflicting、derived、unverified、assumption 之一"
-                ),
+            let mark = self.field(6);
+            self.problem(tr!(
+                "confidence '{mark}' is not one of verified, secondary, conflicting, derived, unverified, assumption",
+                "可信度“{mark}”不是 verified、secondary、conflicting、derived、unverified、assumption 之一"
             ));
         }
-        let source_key = field(7);
-        let source = dataset.sources.get(&source_key).cloned();
+        confidence
+    }
+
+    /// The source the row cites, which dataset.toml must define.
+    fn source(&mut self, source_key: &str, dataset: &Dataset) -> Option<Source> {
+        let source = dataset.sources.get(source_key).cloned();
         if source.is_none() {
-            row_errors.push(
+            self.errors.push(
                 DataError::new(
-                    at(),
+                    self.here.clone(),
                     tr!(
                         "source '{source_key}' is not defined in dataset.toml [sources]",
                         "来源“{source_key}”未在 dataset.toml 的 [sources] 中定义"
                     ),
                 )
                 .with_hint(did_you_mean(
-                    &source_key,
+                    source_key,
                     dataset.sources.keys().map(String::as_str),
                 )),
             );
         }
-        if field(4).is_empty() {
-            row_errors.push(DataError::new(
-                at(),
-                tr!("edition is empty", "版本（edition）为空"),
-            ));
-        }
-        let uncertainty = match (field(11).as_str(), value) {
+        source
+    }
+
+    /// The uncertainty, read around the value (so only where the value is
+    /// a number); an empty cell is none.
+    fn uncertainty(&mut self, id: &str, value: Option<Decimal>) -> Option<Uncertainty> {
+        match (self.field(11).as_str(), value) {
             ("", _) => None,
             (text, Some(v)) => match Uncertainty::parse(text, v) {
                 Ok(u) => Some(u),
                 Err(e) => {
-                    row_errors.push(DataError::new(
-                        at(),
-                        Text::new(
-                            format!("factor '{id}': {}", e.en),
-                            format!("排放因子“{id}”：{}", e.get(Lang::Zh)),
-                        ),
+                    self.problem(Text::new(
+                        format!("factor '{id}': {}", e.en),
+                        format!("排放因子“{id}”：{}", e.get(Lang::Zh)),
                     ));
                     None
                 }
             },
             (_, None) => None,
-        };
-        if !row_errors.is_empty() {
-            findings.extend(row_errors);
-            continue;
         }
-        let (Some(value), Some(unit), Some(confidence), Some(source)) =
-            (value, unit, confidence, source)
-        else {
-            continue;
-        };
-        factors.push(Factor {
-            id,
-            value,
-            unit,
-            substance,
-            edition: field(4),
-            geography: field(5),
-            confidence,
-            dataset: dataset.id.clone(),
-            source_key,
-            source,
-            locator: field(8),
-            alternative: field(9),
-            note: field(10),
-            uncertainty,
-            location: here,
-            origin: origin.clone(),
-            replaced_value: None,
-        });
     }
 }

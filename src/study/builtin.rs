@@ -122,7 +122,6 @@ pub fn from_text(
     _factors: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> crate::Result<Study> {
-    let at = |s: std::ops::Range<usize>| Location::line(path, crate::error::line_of(text, s.start));
     let invalid = Error::from_findings;
     let file: File = toml::from_str(text).map_err(|e| {
         let line = e
@@ -134,59 +133,113 @@ pub fn from_text(
             e.message().trim().to_string(),
         )])
     })?;
-    let mut findings = Vec::new();
     let mut settings = Settings::default();
     if let Some(g) = GwpSet::parse(&file.study.gwp) {
         settings.gwp = g;
     }
-    let mut facilities = Vec::new();
-    for f in &file.facility {
-        let here = at(f.id.span());
-        let sector = match sectors.get(&f.sector) {
-            Ok(s) => s,
-            Err(m) => {
-                findings.push(DataError::new(here, m));
-                continue;
-            }
-        };
-        let technology = match sector.technology(&f.technology) {
-            Ok(t) => t.id.clone(),
-            Err(m) => {
-                findings.push(DataError::new(here, m));
-                continue;
-            }
-        };
-        let city = match sectors.city(&f.city) {
-            Ok(c) => c.id.clone(),
-            Err(m) => {
-                findings.push(DataError::new(here, m));
-                continue;
-            }
-        };
-        facilities.push(Facility {
-            id: f.id.get_ref().clone(),
-            name: f.name.clone(),
-            sector: sector.id.clone(),
-            technology: Some(technology),
-            city: Some(city),
-            county: None,
-            capacity: None,
-            location: here,
-        });
+    let mut read = Reader {
+        path,
+        text,
+        findings: Vec::new(),
+    };
+    let facilities = read.facilities(&file.facility, sectors);
+    let facility_years = read.facility_years(&file.activity, &facilities, file.study.base_year);
+    let scenario_rows = read.scenario_rows(&file.scenario);
+    let target_rows = read.target_rows(&file.target);
+    if !read.findings.is_empty() {
+        return Err(invalid(read.findings));
     }
-    let mut years: BTreeMap<String, FacilityYear> = BTreeMap::new();
-    for a in &file.activity {
-        let here = at(a.value.span());
-        let Some(fac) = facilities.iter().find(|f| &f.id == a.facility.get_ref()) else {
-            let facility = a.facility.get_ref();
-            findings.push(DataError::new(
-                at(a.facility.span()),
-                tr!("unknown facility '{facility}'", "未知设施“{facility}”"),
-            ));
-            continue;
-        };
+    Ok(Study {
+        path: path.to_string(),
+        name: file.study.name,
+        base_year: Some(file.study.base_year),
+        language: "zh".into(),
+        settings,
+        facilities,
+        facility_years,
+        overrides: Vec::new(),
+        other_sheets: Vec::new(),
+        measure_rows: Vec::new(),
+        metric: Default::default(),
+        scenario_rows,
+        target_rows,
+        notices: Vec::new(),
+    })
+}
+
+/// Reads the tables of a study file, gathering every finding (at its line)
+/// so that one run names them all; a row with a finding is left out.
+struct Reader<'a> {
+    path: &'a str,
+    text: &'a str,
+    findings: Vec<DataError>,
+}
+
+impl Reader<'_> {
+    fn at(&self, s: std::ops::Range<usize>) -> Location {
+        Location::line(self.path, crate::error::line_of(self.text, s.start))
+    }
+
+    /// A row's value, or none with its finding kept.
+    fn keep<T>(&mut self, row: std::result::Result<T, DataError>) -> Option<T> {
+        row.map_err(|e| self.findings.push(e)).ok()
+    }
+
+    /// The facilities, their sector, technology and city resolved.
+    fn facilities(&mut self, defs: &[Fac], sectors: &SectorLibrary) -> Vec<Facility> {
+        let mut facilities = Vec::new();
+        for f in defs {
+            let here = self.at(f.id.span());
+            let facility = facility(f, sectors, here);
+            facilities.extend(self.keep(facility));
+        }
+        facilities
+    }
+
+    /// The base year's activity of each facility, every number with its note.
+    fn facility_years(
+        &mut self,
+        defs: &[Act],
+        facilities: &[Facility],
+        base_year: i32,
+    ) -> Vec<FacilityYear> {
+        let mut years: BTreeMap<String, FacilityYear> = BTreeMap::new();
+        for a in defs {
+            let Some(fac) = facilities.iter().find(|f| &f.id == a.facility.get_ref()) else {
+                let facility = a.facility.get_ref();
+                let e = DataError::new(
+                    self.at(a.facility.span()),
+                    tr!("unknown facility '{facility}'", "未知设施“{facility}”"),
+                );
+                self.findings.push(e);
+                continue;
+            };
+            let Some(activity) = self.activity(a) else {
+                continue;
+            };
+            years
+                .entry(fac.id.clone())
+                .or_insert_with(|| FacilityYear {
+                    facility_id: fac.id.clone(),
+                    name: fac.name.clone(),
+                    sector: fac.sector.clone(),
+                    technology: fac.technology.clone(),
+                    city: fac.city.clone(),
+                    county: None,
+                    year: base_year,
+                    activity: Vec::new(),
+                })
+                .activity
+                .push(activity);
+        }
+        years.into_values().collect()
+    }
+
+    /// One activity row: its note, its number and its unit.
+    fn activity(&mut self, a: &Act) -> Option<Activity> {
+        let here = self.at(a.value.span());
         if a.note.trim().is_empty() {
-            findings.push(DataError::new(
+            self.findings.push(DataError::new(
                 here.clone(),
                 tr!(
                     "every number of the built-in study needs a note with its source or assumption",
@@ -196,124 +249,143 @@ pub fn from_text(
         }
         let Some(v) = parse_decimal(a.value.get_ref()) else {
             let value = a.value.get_ref();
-            findings.push(DataError::new(
+            self.findings.push(DataError::new(
                 here,
                 tr!("'{value}' is not a number", "“{value}”不是数字"),
             ));
-            continue;
+            return None;
         };
         let q = match Quantity::parse(v, &a.unit) {
             Ok(q) => q,
             Err(e) => {
-                findings.push(DataError::new(
+                self.findings.push(DataError::new(
                     here,
                     Text::new(e.to_string(), e.text(Lang::Zh)),
                 ));
-                continue;
+                return None;
             }
         };
-        years
-            .entry(fac.id.clone())
-            .or_insert_with(|| FacilityYear {
-                facility_id: fac.id.clone(),
-                name: fac.name.clone(),
-                sector: fac.sector.clone(),
-                technology: fac.technology.clone(),
-                city: fac.city.clone(),
-                county: None,
-                year: file.study.base_year,
-                activity: Vec::new(),
-            })
-            .activity
-            .push(Activity {
-                item: a.item.clone(),
-                quantity: q,
-                location: here,
-                uncertainty: None,
-            });
-    }
-    let mut scenario_rows = Vec::new();
-    for s in &file.scenario {
-        let here = at(s.scenario.span());
-        if s.note.trim().is_empty() {
-            findings.push(DataError::new(
-                here.clone(),
-                tr!(
-                    "every scenario row needs a note with its source or assumption",
-                    "每一情景行都须附注释，说明其来源或假设"
-                ),
-            ));
-        }
-        let (value, unit) = match &s.value {
-            Some(v) => match parse_decimal(v) {
-                Some(x) if s.unit.as_deref() == Some("%") => (Some(x / Decimal::ONE_HUNDRED), None),
-                Some(x) => (Some(x), s.unit.clone()),
-                None => {
-                    findings.push(DataError::new(
-                        here.clone(),
-                        tr!("'{v}' is not a number", "“{v}”不是数字"),
-                    ));
-                    continue;
-                }
-            },
-            None => (None, s.unit.clone()),
-        };
-        scenario_rows.push(ScenarioRow {
-            scenario: s.scenario.get_ref().clone(),
-            kind: s.kind.to_lowercase(),
-            field: s.field.to_lowercase(),
-            scope: s.scope.clone(),
-            target: s.target.clone(),
-            year: s.year,
-            value,
-            unit,
-            note: s.note.clone(),
-            location: here.clone(),
-            value_location: here,
-        });
-    }
-    let mut target_rows = Vec::new();
-    for t in &file.target {
-        let here = at(t.id.span());
-        let Some(cap) = parse_decimal(&t.cap) else {
-            let cap = &t.cap;
-            findings.push(DataError::new(
-                here,
-                tr!("'{cap}' is not a number", "“{cap}”不是数字"),
-            ));
-            continue;
-        };
-        target_rows.push(TargetRow {
-            id: t.id.get_ref().clone(),
-            year: t.year,
-            substance: t.substance.clone(),
-            scope: t.scope.clone(),
-            cap,
-            unit: t.unit.clone(),
-            note: t.note.clone(),
-            substance_location: here.clone(),
-            scope_location: here.clone(),
+        Some(Activity {
+            item: a.item.clone(),
+            quantity: q,
             location: here,
-        });
+            uncertainty: None,
+        })
     }
-    if !findings.is_empty() {
-        return Err(invalid(findings));
+
+    /// The scenario rows, each with its note; a value in `%` becomes a
+    /// fraction.
+    fn scenario_rows(&mut self, defs: &[Scen]) -> Vec<ScenarioRow> {
+        let mut scenario_rows = Vec::new();
+        for s in defs {
+            let here = self.at(s.scenario.span());
+            if s.note.trim().is_empty() {
+                self.findings.push(DataError::new(
+                    here.clone(),
+                    tr!(
+                        "every scenario row needs a note with its source or assumption",
+                        "每一情景行都须附注释，说明其来源或假设"
+                    ),
+                ));
+            }
+            let value_and_unit = scenario_value(s, &here);
+            let Some((value, unit)) = self.keep(value_and_unit) else {
+                continue;
+            };
+            scenario_rows.push(ScenarioRow {
+                scenario: s.scenario.get_ref().clone(),
+                kind: s.kind.to_lowercase(),
+                field: s.field.to_lowercase(),
+                scope: s.scope.clone(),
+                target: s.target.clone(),
+                year: s.year,
+                value,
+                unit,
+                note: s.note.clone(),
+                location: here.clone(),
+                value_location: here,
+            });
+        }
+        scenario_rows
     }
-    Ok(Study {
-        path: path.to_string(),
-        name: file.study.name,
-        base_year: Some(file.study.base_year),
-        language: "zh".into(),
-        settings,
-        facilities,
-        facility_years: years.into_values().collect(),
-        overrides: Vec::new(),
-        other_sheets: Vec::new(),
-        measure_rows: Vec::new(),
-        metric: Default::default(),
-        scenario_rows,
-        target_rows,
-        notices: Vec::new(),
+
+    fn target_rows(&mut self, defs: &[Targ]) -> Vec<TargetRow> {
+        let mut target_rows = Vec::new();
+        for t in defs {
+            let here = self.at(t.id.span());
+            let Some(cap) = parse_decimal(&t.cap) else {
+                let cap = &t.cap;
+                self.findings.push(DataError::new(
+                    here,
+                    tr!("'{cap}' is not a number", "“{cap}”不是数字"),
+                ));
+                continue;
+            };
+            target_rows.push(TargetRow {
+                id: t.id.get_ref().clone(),
+                year: t.year,
+                substance: t.substance.clone(),
+                scope: t.scope.clone(),
+                cap,
+                unit: t.unit.clone(),
+                note: t.note.clone(),
+                substance_location: here.clone(),
+                scope_location: here.clone(),
+                location: here,
+            });
+        }
+        target_rows
+    }
+}
+
+/// A facility with its sector, technology and city as the sector library
+/// knows them.
+fn facility(
+    f: &Fac,
+    sectors: &SectorLibrary,
+    here: Location,
+) -> std::result::Result<Facility, DataError> {
+    let sector = sectors
+        .get(&f.sector)
+        .map_err(|m| DataError::new(here.clone(), m))?;
+    let technology = match sector.technology(&f.technology) {
+        Ok(t) => t.id.clone(),
+        Err(m) => return Err(DataError::new(here, m)),
+    };
+    let city = match sectors.city(&f.city) {
+        Ok(c) => c.id.clone(),
+        Err(m) => return Err(DataError::new(here, m)),
+    };
+    Ok(Facility {
+        id: f.id.get_ref().clone(),
+        name: f.name.clone(),
+        sector: sector.id.clone(),
+        technology: Some(technology),
+        city: Some(city),
+        county: None,
+        capacity: None,
+        location: here,
+    })
+}
+
+/// A scenario row's value and unit: a percentage is stored as a fraction
+/// (and then has no unit).
+fn scenario_value(
+    s: &Scen,
+    here: &Location,
+) -> std::result::Result<(Option<Decimal>, Option<String>), DataError> {
+    Ok(match &s.value {
+        Some(v) => match parse_decimal(v) {
+            Some(x) if s.unit.as_deref() == Some("%") => (Some(x / Decimal::ONE_HUNDRED), None),
+            Some(x) => (Some(x), s.unit.clone()),
+            None => {
+                return Err(DataError::new(
+                    here.clone(),
+                    tr!("'{v}' is not a number", "“{v}”不是数字"),
+                ))
+            }
+        },
+        None => (None, s.unit.clone()),
     })
 }
 

@@ -8,6 +8,7 @@
 //! percentiles per facility, sector and province, and a sensitivity ranking
 //! by Spearman rank correlation with the province CO2e.
 
+mod outcome;
 mod propagation;
 pub mod roadmap;
 pub use propagation::{spread_of, TornadoBar};
@@ -488,116 +489,16 @@ pub fn monte_carlo(
             },
         )
         .collect::<crate::Result<_>>()?;
-    // Exact values for comparison.
-    let mut exact: BTreeMap<(String, String, String), Decimal> = BTreeMap::new();
-    for (inv, (fid, sector)) in base.iter().zip(&sector_of) {
-        let mut put = |sub: &str, v: Decimal| -> crate::Result<()> {
-            for key in [
-                ("facility".to_string(), fid.clone(), sub.to_string()),
-                ("sector".into(), sector.clone(), sub.into()),
-                ("province".into(), "Sichuan".into(), sub.into()),
-            ] {
-                let sum = exact.entry(key.clone()).or_default();
-                *sum = sum.checked_add(v).ok_or_else(|| {
-                    let (level, name, substance) = (&key.0, &key.1, &key.2);
-                    let level_zh = match level.as_str() {
-                        "facility" => "设施",
-                        "sector" => "行业",
-                        "province" => "省",
-                        other => other,
-                    };
-                    Error::Data(DataError::new(
-                        Location::Api {
-                            what: Text::new(
-                                format!("{level} '{name}' {substance}"),
-                                format!("{level_zh}“{name}” {substance}"),
-                            ),
-                        },
-                        tr!(
-                            "the total {sum} + {v} is out of range (larger than about 7.9e28)",
-                            "合计 {sum} + {v} 超出范围（大于约 7.9e28）"
-                        ),
-                    ))
-                })?;
-            }
-            Ok(())
-        };
-        for (k, v) in &inv.totals.by_substance {
-            if k != "CO2e" {
-                put(k, *v)?;
-            }
-        }
-        put("CO2e", inv.totals.co2e)?;
-    }
-    // Every total in key order: the base inventories' slots, and any a draw
-    // brought in.
-    let mut keys: BTreeMap<&Key, Option<usize>> = slots
-        .keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k, Some(i)))
-        .collect();
-    for s in &samples {
-        for k in s.2.keys() {
-            keys.entry(k).or_insert(None);
-        }
-    }
-    let value = |s: &Sample, k: &Key, slot: Option<usize>| match slot {
-        Some(i) => s.1[i] + s.2.get(k).copied().unwrap_or(0.0),
-        None => s.2.get(k).copied().unwrap_or(0.0),
-    };
-    let target_slot = keys.get(&target_key).copied().flatten();
-    let mut summaries = Vec::new();
-    for (&k, &slot) in &keys {
-        let mut v: Vec<f64> = samples.iter().map(|s| value(s, k, slot)).collect();
-        let mean = v.iter().sum::<f64>() / v.len() as f64;
-        v.sort_by(f64::total_cmp);
-        summaries.push(Summary {
-            level: k.0.clone(),
-            key: k.1.clone(),
-            substance: k.2.clone(),
-            mean,
-            median: percentile(&v, 0.5),
-            p2_5: percentile(&v, 0.025),
-            p97_5: percentile(&v, 0.975),
-            approach1_half_width: slot.map_or(0.0, |i| approach1[i]),
-            exact: exact.get(k).copied().unwrap_or_default(),
-        });
-    }
+    let exact = outcome::exact_totals(base, &sector_of)?;
+    let keys = outcome::all_totals(&slots, &samples);
+    let summaries = outcome::summaries(&keys, &samples, &approach1, &exact);
     // Sensitivity of the province CO2e.
+    let target_slot = keys.get(&target_key).copied().flatten();
     let y: Vec<f64> = samples
         .iter()
-        .map(|s| value(s, &target_key, target_slot))
+        .map(|s| outcome::value(s, &target_key, target_slot))
         .collect();
-    let ry = ranks(&y);
-    let mut sens: Vec<Sensitivity> = ins
-        .iter()
-        .zip(&tracked)
-        .filter(|(_, t)| **t)
-        .enumerate()
-        .map(|(i, (input, _))| {
-            let x: Vec<f64> = samples.iter().map(|s| s.0[i]).collect();
-            Sensitivity {
-                input: input.name.clone(),
-                rank_correlation: pearson(&ranks(&x), &ry),
-                variance_share: 0.0,
-            }
-        })
-        .collect();
-    let total: f64 = sens.iter().map(|s| s.rank_correlation.powi(2)).sum();
-    for s in &mut sens {
-        s.variance_share = if total > 0.0 {
-            s.rank_correlation.powi(2) / total
-        } else {
-            0.0
-        };
-    }
-    sens.sort_by(|a, b| {
-        b.rank_correlation
-            .abs()
-            .total_cmp(&a.rank_correlation.abs())
-            .then_with(|| a.input.cmp(&b.input))
-    });
+    let sens = outcome::sensitivity(&ins, &tracked, &samples, &y);
     Ok(McReport {
         runs,
         seed,
