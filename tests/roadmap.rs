@@ -59,6 +59,7 @@ fn srow(
         value: Some(value),
         unit: None,
         note: "test".into(),
+        note_zh: String::new(),
         location: here(),
         value_location: here(),
     }

@@ -79,6 +79,10 @@ const CODES: &[&str] = &[
     "fraction", "estimate", "package", "ramp",
     // the least-cost method's symbols and solver
     "C", "F", "p", "m", "EReq", "Clarabel", "Rust",
+    // the scenarios sheet's vocabulary as the built-in templates list it,
+    // the marks of their notes, units, and the command and sheet they name
+    "all", "grid", "growth", "horizon", "output", "enhanced", "asm", "der", "src", "Mt", "kt",
+    "scenarios", "template",
 ];
 
 /// The English words of `text` that are not codes. A run of letters, digits
@@ -267,6 +271,12 @@ fn cell_of(d: &Data) -> Cell<'_> {
 /// The firm's workbook, written by code on the template's sheet and column
 /// names, with the template's measures, scenarios and targets.
 fn fill_by_code(template: &Path, out: &Path) {
+    fill(template, out, true);
+}
+
+/// The firm's workbook, with or without the template's measures, scenarios
+/// and targets.
+fn fill(template: &Path, out: &Path, plans: bool) {
     let headers = template_headers(template);
     let header = |sheet: &str| -> Vec<&str> {
         headers
@@ -338,14 +348,43 @@ fn fill_by_code(template: &Path, out: &Path) {
             })
             .collect()
     };
-    Book::new()
+    let book = Book::new()
         .sheet("设置", &header("设置"), settings)
         .sheet("设施", &header("设施"), facilities)
-        .sheet("活动数据", &header("活动数据"), activity)
-        .sheet("措施", &header("措施"), &copy("措施"))
-        .sheet("情景", &header("情景"), &copy("情景"))
-        .sheet("目标", &header("目标"), &copy("目标"))
-        .save(out);
+        .sheet("活动数据", &header("活动数据"), activity);
+    if plans {
+        book.sheet("措施", &header("措施"), &copy("措施"))
+            .sheet("情景", &header("情景"), &copy("情景"))
+            .sheet("目标", &header("目标"), &copy("目标"))
+            .save(out);
+    } else {
+        book.save(out);
+    }
+}
+
+/// Without a scenarios sheet the built-in scenario templates run on the
+/// firm's facilities, and their assumptions are listed in Chinese, with the
+/// marks and references of the notes kept as they are.
+#[test]
+fn a_chinese_workbook_without_scenarios_gets_the_templates_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (o, said) = run(&["template", "--lang", "zh", "--out", "template.xlsx"], p);
+    assert!(o.status.success(), "{said}");
+    fill(&p.join("template.xlsx"), &p.join("study.xlsx"), false);
+    let (o, said) = run(&["roadmap", "study.xlsx", "--out", "rm"], p);
+    assert!(o.status.success(), "{said}");
+    assert!(
+        said.contains("study.xlsx 中没有情景（scenarios）工作表"),
+        "{said}"
+    );
+    assert!(
+        said.contains("0.12 tCO2/MWh [asm] 线性路径，与 2030 年非化石能源占比 43.5 % [P3]"),
+        "{said}"
+    );
+    let terminal: String = said.lines().skip(1).collect::<Vec<_>>().join("\n");
+    let english = english_words(&terminal);
+    assert!(english.is_empty(), "{english:?}\n{said}");
 }
 
 #[test]

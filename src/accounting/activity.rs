@@ -489,14 +489,13 @@ impl<'a> Work<'a> {
     }
 }
 
-/// GJ when the quantity is an energy (tce, GJ, MWh), or an energy per unit
-/// of something (GJ per the same denominator).
+/// GJ when the quantity is an energy (tce, GJ, MWh).
 fn energy_unit(q: &Quantity) -> Option<Unit> {
-    let gj = Unit::parse("GJ").ok()?;
-    if q.unit.compatible(&gj) {
-        return Some(gj);
+    // the dimension first: this runs for every amount row of every facility-year
+    if q.unit.dims() != crate::units::Dims::base(crate::units::BaseDim::Energy) {
+        return None;
     }
-    None
+    Unit::parse("GJ").ok()
 }
 
 /// A measured amount row as read: (item, node qualifier, quantity as given,

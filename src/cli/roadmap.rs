@@ -113,9 +113,16 @@ impl Roadmap {
             ..
         } = self;
         let protected: Vec<&Path> = workbook.into_iter().collect();
+        let lang = report_lang(rl, &run.study.language);
+        // The built-in study's report is titled in the report's language; a
+        // user's study keeps the name the user gave it.
+        let title = match workbook {
+            None => coreduce::study::builtin::title("sichuan", lang),
+            Some(_) => None,
+        };
         let html = coreduce::report::render(&coreduce::report::ReportInput {
-            title: rep.study.clone(),
-            lang: report_lang(rl, &run.study.language),
+            title: title.unwrap_or_else(|| rep.study.clone()),
+            lang,
             inventories: &run.inventories,
             measures: Some(mrep),
             roadmap: Some(rep),
@@ -408,6 +415,11 @@ fn use_scenario_templates(
             .value
             .map(|v| v.normalize().to_string())
             .unwrap_or_default();
+        let note = if message_lang() == coreduce::Lang::Zh && !r.note_zh.is_empty() {
+            &r.note_zh
+        } else {
+            &r.note
+        };
         out!(
             "  {:<9} {:<8} {:<17} {:>4} {:>8} {} {}",
             r.scenario,
@@ -416,7 +428,7 @@ fn use_scenario_templates(
             r.year.map(|y| y.to_string()).unwrap_or_default(),
             value,
             r.unit.as_deref().unwrap_or(""),
-            r.note
+            note
         );
     }
     for kind in ["policy", "enhanced"] {

@@ -37,6 +37,10 @@ struct File {
 #[serde(deny_unknown_fields)]
 struct Head {
     name: String,
+    /// the title in Chinese, for a Chinese report: read by [`title`],
+    /// accepted here so that a misspelt key is still an error
+    #[serde(default, rename = "name_zh")]
+    _name_zh: String,
     base_year: i32,
     gwp: String,
     #[serde(default)]
@@ -85,6 +89,9 @@ struct Scen {
     #[serde(default)]
     unit: Option<String>,
     note: String,
+    /// the note in Chinese, where given
+    #[serde(default)]
+    note_zh: String,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +120,30 @@ pub fn load(name: &str, factors: &FactorLibrary, sectors: &SectorLibrary) -> cra
             ))
         })?;
     from_text(&path, text, factors, sectors)
+}
+
+/// The title of a built-in study in `lang`: its `name_zh` in Chinese (the
+/// study's `name` is what every file records), or None where there is none.
+pub fn title(name: &str, lang: Lang) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Titles {
+        study: TitleHead,
+    }
+    #[derive(Deserialize)]
+    struct TitleHead {
+        name: String,
+        #[serde(default)]
+        name_zh: String,
+    }
+    let text = EMBEDDED_STUDIES
+        .get_file(format!("{name}.toml"))?
+        .contents_utf8()?;
+    let titles: Titles = toml::from_str(text).ok()?;
+    let title = match lang {
+        Lang::Zh => titles.study.name_zh,
+        Lang::En => titles.study.name,
+    };
+    (!title.is_empty()).then_some(title)
 }
 
 /// Reads a study from TOML text.
@@ -302,6 +333,7 @@ impl Reader<'_> {
                 value,
                 unit,
                 note: s.note.clone(),
+                note_zh: s.note_zh.clone(),
                 location: here.clone(),
                 value_location: here,
             });

@@ -317,6 +317,9 @@ pub struct ScenarioRow {
     pub value: Option<Decimal>,
     pub unit: Option<String>,
     pub note: String,
+    /// the note in Chinese, where the built-in templates give one; empty for
+    /// a workbook's own rows
+    pub note_zh: String,
     pub location: Location,
     pub value_location: Location,
 }

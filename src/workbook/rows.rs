@@ -179,6 +179,7 @@ pub(super) fn read_scenarios(t: &Table<'_>, study: &mut Study, findings: &mut Ve
             value,
             unit,
             note: t.text(r, "note").unwrap_or_default(),
+            note_zh: String::new(),
             location: t.col_at(r, "field"),
             value_location: at_v,
         });
