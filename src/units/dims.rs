@@ -94,13 +94,19 @@ impl Dims {
     /// The dimensions in Chinese (`质量`, `能量每质量`), as Display gives them in
     /// English.
     pub fn zh(&self) -> String {
+        self.written(&DIM_NAMES_ZH, "无量纲", "每")
+    }
+
+    /// The exponents in words: `mass·energy^2 per volume` with the English
+    /// names and " per ", or the Chinese ones and "每".
+    fn written(&self, names: &[&str; NDIMS], none: &str, per: &str) -> String {
         if self.is_none() {
-            return "无量纲".into();
+            return none.to_string();
         }
         let mut num = Vec::new();
         let mut den = Vec::new();
         for (i, &e) in self.0.iter().enumerate() {
-            let name = DIM_NAMES_ZH[i];
+            let name = names[i];
             let part = if e.abs() == 1 {
                 name.to_string()
             } else {
@@ -120,40 +126,13 @@ impl Dims {
         if den.is_empty() {
             n
         } else {
-            format!("{n}每{}", den.join("·"))
+            format!("{n}{per}{}", den.join("·"))
         }
     }
 }
 
 impl fmt::Display for Dims {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_none() {
-            return write!(f, "dimensionless");
-        }
-        let mut num = Vec::new();
-        let mut den = Vec::new();
-        for (i, &e) in self.0.iter().enumerate() {
-            let name = DIM_NAMES[i];
-            let part = if e.abs() == 1 {
-                name.to_string()
-            } else {
-                format!("{name}^{}", e.abs())
-            };
-            if e > 0 {
-                num.push(part);
-            } else if e < 0 {
-                den.push(part);
-            }
-        }
-        let n = if num.is_empty() {
-            "1".to_string()
-        } else {
-            num.join("·")
-        };
-        if den.is_empty() {
-            write!(f, "{n}")
-        } else {
-            write!(f, "{n} per {}", den.join("·"))
-        }
+        f.write_str(&self.written(&DIM_NAMES, "dimensionless", " per "))
     }
 }
