@@ -378,9 +378,10 @@ impl<'a> Work<'a> {
         for (item, node, q, loc) in measured {
             let canonical = self.canonical_unit(&item);
             let mut conversion = None;
-            let total = if let Some(gj) = energy_unit(&q).filter(|_| item.starts_with("fuel.")) {
-                let (amount, c) =
-                    self.fuel_from_energy(&item, node.as_deref(), &q, &gj, output, &loc)?;
+            // a fuel measured in t or 10^4 Nm3, given in energy units
+            let in_energy = item.starts_with("fuel.") && !q.unit.compatible(&canonical);
+            let total = if let Some(gj) = energy_unit(&q).filter(|_| in_energy) {
+                let (amount, c) = self.fuel_from_energy(&item, node.as_deref(), &q, &gj, &loc)?;
                 conversion = Some(c);
                 Ok(amount)
             } else if q.unit.compatible(&canonical) {
@@ -442,7 +443,6 @@ impl<'a> Work<'a> {
         node: Option<&str>,
         q: &Quantity,
         gj: &Unit,
-        output: Decimal,
         loc: &Location,
     ) -> crate::Result<(Decimal, Conversion)> {
         let fuel_id = &item["fuel.".len()..];
@@ -452,18 +452,7 @@ impl<'a> Work<'a> {
                 tr!("unknown fuel '{fuel_id}'", "未知燃料“{fuel_id}”"),
             ))
         })?;
-        let energy = match q.value_in(gj) {
-            Ok(v) => v,
-            // given per unit of output
-            Err(_) => {
-                let per = q.value_in(&gj.div(&self.sector.output_unit)?)?;
-                self.mul(
-                    format_args!("{item}: energy per output × output"),
-                    per,
-                    output,
-                )?
-            }
-        };
+        let energy = q.value_in(gj)?;
         let per = if fuel.state == FuelState::Gas {
             "GJ/10^4 Nm3"
         } else {
