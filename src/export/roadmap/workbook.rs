@@ -215,7 +215,19 @@ impl Sheets<'_> {
         sectors: &SectorLibrary,
     ) -> XlsxResult {
         let (lang, bold, n) = (self.lang, &self.bold, self.last_year_row());
-        let sector_ids: Vec<String> = sectors.sectors.keys().cloned().collect();
+        // the study's sectors only, in the library's order
+        let present: std::collections::BTreeSet<&str> = self
+            .rep
+            .scenarios
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.sector.as_str()))
+            .collect();
+        let sector_ids: Vec<String> = sectors
+            .sectors
+            .keys()
+            .filter(|id| present.contains(id.as_str()))
+            .cloned()
+            .collect();
         let ws = wb.add_worksheet().set_name(name)?;
         self.year_column(ws)?;
         let mut chart = Chart::new(ChartType::AreaStacked);
