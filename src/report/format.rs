@@ -103,18 +103,7 @@ pub(super) fn table_of(
 /// A sector's name in the report's language; its id where the library has
 /// none.
 pub(super) fn sector_name(sectors: &SectorLibrary, id: &str, t: &T) -> String {
-    sectors
-        .sectors
-        .get(id)
-        .map(|x| {
-            if t.zh {
-                x.name_zh.clone()
-            } else {
-                x.name_en.clone()
-            }
-        })
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| id.to_string())
+    sectors.sector_name(id, t.lang())
 }
 
 /// What an elasticity class means, in the report's language.

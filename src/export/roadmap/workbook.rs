@@ -239,11 +239,12 @@ impl Sheets<'_> {
         chart.title().set_name(title.as_str());
         for (c, sec) in sector_ids.iter().enumerate() {
             let col = c as u16 + 1;
-            let sector_name = match (lang, sectors.sectors.get(sec)) {
-                (Lang::Zh, Some(s)) if !s.name_zh.is_empty() => s.name_zh.as_str(),
-                _ => sec.as_str(),
+            // an English workbook keeps the sector's id as its column head
+            let sector_name = match lang {
+                Lang::Zh => sectors.sector_name(sec, lang),
+                Lang::En => sec.clone(),
             };
-            ws.write_text_with_format(0, col, sector_name, bold)?;
+            ws.write_text_with_format(0, col, &sector_name, bold)?;
             let mut by_year: BTreeMap<i32, Decimal> = BTreeMap::new();
             for p in sc.points.iter().filter(|p| &p.sector == sec) {
                 *by_year.entry(p.year).or_default() +=
