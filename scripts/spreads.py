@@ -58,6 +58,120 @@ SECTOR = {
     "al.energy.gb21346_2022.liquid_total_ac.g2": ("uniform:13250;13700",
         "the range of GB 21346-2022 grades 1 to 3 for 铝液综合交流电耗 (13250-13700 kWh/t, "
         "the library's own al.energy.gb21346_2022.liquid_total_ac.g1 and .g3)"),
+    # --- issue 15, second round: every factor a sector method uses (any
+    # technology under any edition), as `coreduce factors check` lists them.
+    "al.mee2024.anode_nc": ("uniform:0.3699;0.4521",
+        "uniform +-10 %, the uncertainty IPCC 2006 Vol. 3 Table 4.10 gives the default-based prebake "
+        "CO2 factor (a default net anode consumption standing in for a plant that does not measure "
+        "it; notes/aluminium-and-ceramics.md §1.3); it covers the alternatives 0.398 (implied by W11), "
+        "0.40 (IPCC Tier 2) and 0.42 (NDRC 2013)"),
+    "al.ndrc2013.anode_nc": ("uniform:0.378;0.462",
+        "uniform +-10 %, as al.mee2024.anode_nc (IPCC 2006 Vol. 3 Table 4.10, +-10 % for the "
+        "default-based prebake CO2 factor); covers 0.398-0.411 of the 2024 sources"),
+    "al.ipcc2006.anode_nc": ("uniform:0.36;0.44",
+        "uniform +-10 %, as al.mee2024.anode_nc (IPCC 2006 Vol. 3 Table 4.10, +-10 % for the "
+        "default-based prebake CO2 factor)"),
+    "al.mee2024.anode_sulfur": ("uniform:1;3",
+        "assumption: 1-3 % (anode sulfur follows the petroleum coke; no source gives a spread); "
+        "it moves anode CO2 by +-1 % only"),
+    "al.ndrc2013.anode_sulfur": ("uniform:1;3", "assumption, as al.mee2024.anode_sulfur"),
+    "al.ipcc2006.anode_sulfur": ("uniform:1;3", "assumption, as al.mee2024.anode_sulfur"),
+    "al.mee2024.anode_ash": ("uniform:0.2;0.6",
+        "assumption: +-50 % (no source gives a spread); it moves anode CO2 by +-0.2 % only"),
+    "al.ndrc2013.anode_ash": ("uniform:0.2;0.6", "assumption, as al.mee2024.anode_ash"),
+    "al.ipcc2006.anode_ash": ("uniform:0.2;0.6", "assumption, as al.mee2024.anode_ash"),
+    "al.ghgp.green_to_baked_ratio": ("uniform:1.03;1.08",
+        "assumption: +-2.5 % (pitch content and baking loss vary by plant; the workbook gives one "
+        "default and no spread)"),
+    "al.mee2024.cf4": ("triangular:0.00034;0.034;0.1632",
+        "assumption: the IPCC 2006 Tier 1 CWPB PFC range (-99 %...+380 %, Vol. 3 Table 4.15) applied "
+        "to the guideline default, which stands in for a plant that does not measure its anode "
+        "effects; it covers W11's draft-based PFC intensity (0.1454 against 0.263 tCO2e/t, -45 %); "
+        "triangular with its mode at the default"),
+    "al.mee2024.c2f6": ("triangular:0.000034;0.0034;0.01632",
+        "assumption, as al.mee2024.cf4 (the CWPB Tier 1 range of IPCC 2006 Table 4.15)"),
+    "al.ndrc2013.cf4": ("triangular:0.00034;0.034;0.1632",
+        "assumption, as al.mee2024.cf4 (the CWPB Tier 1 range of IPCC 2006 Table 4.15)"),
+    "al.ndrc2013.c2f6": ("triangular:0.000034;0.0034;0.01632",
+        "assumption, as al.mee2024.cf4 (the CWPB Tier 1 range of IPCC 2006 Table 4.15); also covers "
+        "the 0.034 of one transcription"),
+    "al.ipcc2006.t1_cf4.swpb": ("triangular:0.016;1.6;7.68",
+        "assumption: the CWPB Tier 1 range of IPCC 2006 Table 4.15 (-99 %...+380 %) applied to SWPB "
+        "(the notes record the table's range for CWPB only)"),
+    "al.ipcc2006.t1_c2f6.swpb": ("triangular:0.004;0.4;1.92", "assumption, as al.ipcc2006.t1_cf4.swpb"),
+    "al.ipcc2006.t1_cf4.vss": ("triangular:0.008;0.8;3.84", "assumption, as al.ipcc2006.t1_cf4.swpb"),
+    "al.ipcc2006.t1_c2f6.vss": ("triangular:0.0004;0.04;0.192", "assumption, as al.ipcc2006.t1_cf4.swpb"),
+    "al.ipcc2006.t1_cf4.hss": ("triangular:0.004;0.4;1.92", "assumption, as al.ipcc2006.t1_cf4.swpb"),
+    "al.ipcc2006.t1_c2f6.hss": ("triangular:0.0003;0.03;0.144", "assumption, as al.ipcc2006.t1_cf4.swpb"),
+    "bj.daqu_per_t_grain": ("uniform:0.15;0.25",
+        "assumption: +-25 % (one old process paper; daqu dosage differs by house and season)"),
+    "bj.discharge.cod_per_t": ("triangular:0.6;2;3",
+        "assumption: the derivation is a compliant direct discharger at the limit and the benchmark "
+        "volume; effluent below the limit (to 30 %) and volumes above the benchmark (to 150 %) both occur"),
+    "bj.discharge.nh3n_per_t": ("triangular:0.06;0.2;0.3", "assumption, as bj.discharge.cod_per_t"),
+    "bj.discharge.tn_per_t": ("triangular:0.12;0.4;0.6", "assumption, as bj.discharge.cod_per_t"),
+    "bj.discharge.tp_per_t": ("triangular:0.006;0.02;0.03", "assumption, as bj.discharge.cod_per_t"),
+    "bj.steam.net_enthalpy": ("triangular:2.455;2.684;2.685",
+        "steam tables: saturated steam at 0.2-0.8 MPa (2,706-2,768 kJ/kg) above feed water at 20-60 °C "
+        "(84-251 kJ/kg) gives 2.455-2.685 GJ/t; triangular with its mode at the value; coreduce-derived"),
+    "boiler.natural_gas.nox": ("uniform:13.097;24.323",
+        "assumption: +-30 % (the handbook gives one coefficient for conventional burners and none for "
+        "its spread; burner type and load move gas-boiler NOx by this order)"),
+    "boiler.natural_gas.pm": ("uniform:0.475;1.425",
+        "assumption: +-50 % (the handbook states no spread; gas-fired PM is small and poorly measured)"),
+    "boiler.coal_stoker.nox": ("uniform:2.45;4.55",
+        "assumption: +-30 % (the handbook states no spread)"),
+    "boiler.coal_stoker.pm": ("uniform:4;16",
+        "the coefficient scales with coal ash (8 kg/t at ash 10 %); ash of 5-20 % gives 4-16 kg/t "
+        "(assumption on the ash range)"),
+    "boiler.biomass.nox": ("triangular:1;2;3",
+        "covers the 1-2 kg/t the tobacco note gives for pellet burners (notes/baijiu-and-tobacco.md "
+        "§B4), symmetric about the handbook value (assumption for the upper end)"),
+    "boiler.biomass.pm": ("triangular:1;3.8;5",
+        "covers the 1-4 kg/t uncontrolled the tobacco note gives for pellet burners "
+        "(notes/baijiu-and-tobacco.md §B4); upper end 5 kg/t an assumption (ash-dependent)"),
+    "fuel.sulfur_default.raw_coal": ("triangular:0.5;1.5;3.7",
+        "covers the 1.9-3.7 % S that the Sci. Rep. 2023 barn figures imply for Sichuan local coals "
+        "(notes/baijiu-and-tobacco.md) and low-sulfur coal down to 0.5 % (assumption); triangular "
+        "with its mode at the default"),
+    "fuel.sulfur_default.bituminous_coal": ("triangular:0.5;1.5;3.7",
+        "as fuel.sulfur_default.raw_coal"),
+    "fuel.sulfur_default.biomass_pellet": ("uniform:0.01;0.05",
+        "covers the 0.2-0.5 kg/t SO2 the tobacco note gives for pellets (S = SO2/16 = 0.0125-0.031 %) "
+        "and Ji'an's near-zero S; upper end 0.05 % an assumption"),
+    "so2.retention.stoker": ("uniform:0.1;0.3",
+        "assumption: +-0.1 (sulfur retained in ash and slag depends on the coal's calcium and the grate; "
+        "the handbook's 16·S implies 0.2 and gives no spread)"),
+    "cer.ndrc2013.ef_caco3": ("uniform:0.43971;0.44",
+        "covers the stoichiometric 44.01/100.09 = 0.43971 and the guideline's rounded 0.44"),
+    "cer.share.kiln": ("triangular:0.5;0.55;0.65",
+        "assumption: the source gives kilns more than 50 % of the energy; 0.50-0.65. The four shares "
+        "are drawn independently, so their sum (the plant's energy) also varies, by about +-4 % "
+        "(1 sd), which adds to the energy intensity's own spread"),
+    "cer.share.spray_dryer": ("triangular:0.2;0.25;0.3",
+        "assumption: 0.20-0.30 keeps kiln + drying above the 80 % the source gives; drawn independently "
+        "of the other shares (see cer.share.kiln)"),
+    "cer.share.dryer": ("triangular:0.03;0.05;0.08",
+        "assumption: 0.03-0.08; drawn independently of the other shares (see cer.share.kiln)"),
+    "cer.share.electricity": ("triangular:0.1;0.15;0.2",
+        "assumption: 0.10-0.20 for milling, pressing and polishing; drawn independently of the other "
+        "shares (see cer.share.kiln)"),
+    "tb.cure.hp_kwh_per_kg": ("uniform:1.752;2.628",
+        "assumption: +-20 % (one study); it covers 1.98 kWh/kg, the coal barn's useful heat "
+        "(1.75 kg × 20.908 MJ/kg × 42.0 %) delivered at 66.5 % barn efficiency and COP 3.25 "
+        "(notes/baijiu-and-tobacco.md §B2); coreduce-derived"),
+    "tb.cure.hp_cop": ("uniform:2.6;3.9",
+        "assumption: +-20 % (one 2012 test; an air-source heat pump's COP moves with the ambient "
+        "temperature of the curing season)"),
+    "tb.cure.pellet_per_kg": ("uniform:1.08;1.62",
+        "assumption: +-20 % (one study; the coal barn's range is +-14 % and pellet NCVs vary)"),
+    "tb.cure.pellet_barn_kwh_per_kg": ("uniform:0.3075;0.5125",
+        "assumption: +-25 % (one study; fan power depends on the barn and the schedule)"),
+    "tb.cure.coal_barn_fan_kwh_per_kg": ("uniform:0.3;0.5",
+        "assumption: +-25 %, as the pellet barn's fan (the value itself is assumed equal to it)"),
+    "tb.yield.sichuan": ("uniform:1.8;2.2",
+        "assumption: +-10 % (the source says yields have held at about 2 t/ha since 2005; counties "
+        "and years differ)"),
     "ww.b0": ("uniform:0.175;0.325",
         "assumption: +-30 %, the order IPCC 2006 Vol. 5 Ch. 6 gives for B0 (not checked "
         "against the table here); Chinese measured industrial plants sit far lower "

@@ -27,7 +27,7 @@ mod types;
 mod wastewater;
 
 pub use crate::study::*;
-pub use provenance::{default_bases, DefaultBasis};
+pub use provenance::{default_bases, method_bases, DefaultBasis};
 pub use types::*;
 
 use crate::error::{did_you_mean, DataError, Error, Location};

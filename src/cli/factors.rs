@@ -202,5 +202,40 @@ fn print_default_bases(lib: &FactorLibrary, sectors: &SectorLibrary) -> coreduce
             );
         }
     }
+    print_methods_without_spreads(lib, sectors)
+}
+
+/// Every factor a sector method (any technology under any edition) uses
+/// without a spread: what Monte Carlo holds exact for some study.
+fn print_methods_without_spreads(
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+) -> coreduce::Result<()> {
+    let bases = coreduce::accounting::method_bases(lib, sectors)?;
+    // factor id → the methods that use it without a spread
+    let mut missing: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for b in &bases {
+        for f in &b.no_spread {
+            missing
+                .entry(f.id.as_str())
+                .or_default()
+                .push(format!("{}/{}/{}", b.sector, b.technology, b.edition));
+        }
+    }
+    if missing.is_empty() {
+        out!(
+            "Every factor of the {} sector methods (each technology under each edition) carries a spread, or is exact by definition (GWPs, constants, stoichiometry, legal pollution equivalents, defaults of zero that stand for \"none unless reported\").",
+            bases.len()
+        );
+    } else {
+        out!(
+            "Factors a sector method uses without a spread ({} over {} methods; Monte Carlo holds them exact):",
+            missing.len(),
+            bases.len()
+        );
+        for (id, methods) in &missing {
+            out!("  {id:<44} {}", methods.join(", "));
+        }
+    }
     Ok(())
 }
