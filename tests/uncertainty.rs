@@ -470,3 +470,88 @@ fn sample_mc(
     .unwrap();
     (f, s, run, rep)
 }
+
+/// Activity by tier: the `uncertainty` column may say how a value was
+/// obtained instead of giving a distribution. Estimated (估算) takes the
+/// library's ±20 % (`spread.activity.estimated`), metered ±2 %
+/// (`spread.activity.energy`), measured (实测) the default of its kind
+/// (output ±1 %), a blank cell the default of its kind too (electricity
+/// ±2 %), and an explicit distribution wins; a word that is neither is a
+/// finding at its cell that names the tier words.
+#[test]
+fn the_uncertainty_column_may_name_the_activity_tier() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tiers.xlsx");
+    let header = [
+        "facility_id",
+        "year",
+        "item",
+        "value",
+        "unit",
+        "note",
+        "uncertainty",
+    ];
+    Book::new()
+        .settings()
+        .sheet(
+            "facilities",
+            &["facility_id", "sector", "technology"],
+            &[row!["TB", "tobacco", "coal_bulk_barn"]],
+        )
+        .sheet(
+            "activity",
+            &header,
+            &[
+                row!["TB", 2022, "output", 10, "t", "", "实测"],
+                row!["TB", 2022, "fuel.raw_coal", 17.5, "t", "", "估算"],
+                row!["TB", 2022, "electricity.purchased", 4, "MWh", "", "metered"],
+                row!["TB", 2022, "fertiliser.n", 1.2, "t", "", ""],
+                row!["TB", 2022, "fuel.raw_coal.sulfur", 2, "%", "", "estimated"],
+            ],
+        )
+        .save(&path);
+    let (f, s) = libs();
+    let run = coreduce::workbook::run_workbook(&path, &f, &s).unwrap();
+    let inputs =
+        coreduce::uncertainty::inputs(&run.inventories, &run.study.facility_years, &run.factors);
+    let dist = |name: &str| {
+        inputs
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| i.dist.clone())
+    };
+    let pct = |p| Some(Uncertainty::Pct95 { half_width_pct: p });
+    assert_eq!(dist("activity:TB:output"), pct(dec!(1)));
+    assert_eq!(dist("activity:TB:fuel.raw_coal"), pct(dec!(20)));
+    assert_eq!(dist("activity:TB:electricity.purchased"), pct(dec!(2)));
+    // blank: a process item's default, ±5 %
+    assert_eq!(dist("activity:TB:fertiliser.n"), pct(dec!(5)));
+    // a percentage stays exact even when estimated: a ±20 % normal would
+    // ignore its bound
+    assert_eq!(dist("activity:TB:fuel.raw_coal.sulfur"), None);
+
+    // a word that is neither a distribution nor a tier
+    let bad = dir.path().join("bad.xlsx");
+    Book::new()
+        .settings()
+        .sheet(
+            "facilities",
+            &["facility_id", "sector"],
+            &[row!["TB", "tobacco"]],
+        )
+        .sheet(
+            "activity",
+            &header,
+            &[row!["TB", 2022, "output", 10, "t", "", "guessed"]],
+        )
+        .save(&bad);
+    let err = coreduce::workbook::run_workbook(&bad, &f, &s)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("activity!G2: uncertainty 'guessed'")
+            && err.contains("measured (实测), metered (计量) or estimated (估算)"),
+        "{err}"
+    );
+}

@@ -189,6 +189,49 @@ pub enum Uncertainty {
     },
 }
 
+/// How an activity value was obtained, which a workbook may write in its
+/// `uncertainty` column instead of a distribution. Its spread is then the
+/// library's default for that tier (`spread.activity.*` in
+/// `factors/uncertainty-defaults`, each a stated assumption): measured, the
+/// default of the item's kind (as a blank cell); metered or invoiced, the
+/// meters' ±2 %; estimated (a rule of thumb, partial records), ±20 %.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityTier {
+    Measured,
+    Metered,
+    Estimated,
+}
+
+impl ActivityTier {
+    /// The tier a user's word names, in English or Chinese (`estimated`,
+    /// `估算`, `metered`, `计量`, `measured`, `实测` …).
+    pub fn parse(text: &str) -> Option<ActivityTier> {
+        let t = text.trim().to_lowercase();
+        match t.as_str() {
+            "measured" | "measurement" | "实测" | "监测" | "测量" | "实测值" => {
+                Some(ActivityTier::Measured)
+            }
+            "metered" | "meter" | "invoiced" | "invoice" | "计量" | "仪表计量" | "计量值"
+            | "发票" | "票据" => Some(ActivityTier::Metered),
+            "estimated" | "estimate" | "估算" | "估计" | "推算" | "估算值" | "经验值" => {
+                Some(ActivityTier::Estimated)
+            }
+            _ => None,
+        }
+    }
+
+    /// The library factor holding this tier's spread; `None` for measured,
+    /// whose spread follows the item's kind.
+    pub fn spread_id(self) -> Option<&'static str> {
+        match self {
+            ActivityTier::Measured => None,
+            ActivityTier::Metered => Some("spread.activity.energy"),
+            ActivityTier::Estimated => Some("spread.activity.estimated"),
+        }
+    }
+}
+
 impl Uncertainty {
     /// Parses `pct95:10`, `normal:0.5`, `lognormal:1.2`, `uniform:1;2`,
     /// `triangular:1;1.5;2`, checking that the parameters make sense for `value`.

@@ -301,6 +301,7 @@ impl Reader<'_> {
             quantity: q,
             location: here,
             uncertainty: None,
+            tier: None,
         })
     }
 

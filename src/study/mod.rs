@@ -131,6 +131,9 @@ pub struct Activity {
     pub location: Location,
     /// The value's spread for Monte Carlo work (the workbook's `uncertainty` column).
     pub uncertainty: Option<crate::factors::Uncertainty>,
+    /// How the value was obtained, where the `uncertainty` column names a
+    /// tier (`estimated`, `估算` …) instead of a distribution.
+    pub tier: Option<crate::factors::ActivityTier>,
 }
 
 /// A facility and one year of its activity.
@@ -171,6 +174,7 @@ impl FacilityYear {
                 what: format!("{} {} {item}", self.facility_id, self.year).into(),
             },
             uncertainty: None,
+            tier: None,
         });
         Ok(self)
     }

@@ -126,6 +126,14 @@ pub fn inputs(base: &[Inventory], fys: &[FacilityYear], lib: &FactorLibrary) -> 
             let dist = match &a.uncertainty {
                 Some(u) => Some(u.clone()),
                 None if a.quantity.value.is_zero() => None,
+                // a tier word: the library's spread for it (fractions stay
+                // exact, as below: a percentage spread ignores their bound)
+                None if a.tier.is_some()
+                    && !a.item.starts_with("control.")
+                    && !matches!(a.quantity.unit.symbol(), "%" | "fraction" | "1") =>
+                {
+                    tier_spread(a.tier, &a.item, lib)
+                }
                 // A fraction (a control efficiency, an oxidation factor, a
                 // share) is bounded by 1, which a normal spread ignores: it
                 // is drawn only where the workbook gives its spread.
@@ -148,6 +156,22 @@ pub fn inputs(base: &[Inventory], fys: &[FacilityYear], lib: &FactorLibrary) -> 
         }
     }
     out
+}
+
+/// The spread of an activity value the workbook says was obtained by this
+/// tier: measured takes the default of its kind, metered and estimated the
+/// library's factor for the tier.
+fn tier_spread(
+    tier: Option<crate::factors::ActivityTier>,
+    item: &str,
+    lib: &FactorLibrary,
+) -> Option<Uncertainty> {
+    match tier.and_then(|t| t.spread_id()) {
+        None => default_activity_spread(item, lib),
+        Some(id) => lib.find(id).map(|f| Uncertainty::Pct95 {
+            half_width_pct: f.value,
+        }),
+    }
 }
 
 /// The library's default spread for a measured activity value of this item
@@ -507,7 +531,7 @@ pub fn monte_carlo(
         sensitivity: sens,
         tornado,
         facility_tornado,
-        method: "IPCC Approach 2 Monte Carlo, with Approach 1 (first-order error propagation of ±1 σ of each input, one at a time through the same engine, combined in quadrature) and a tornado (each input at its 2.5th and 97.5th percentile) beside it: every factor with a spread in the library is drawn once per run and shared by every facility that uses it (a province total is not made more certain by having more plants); every activity value is drawn independently per facility, with the workbook's `uncertainty` where given and otherwise the library's default for its kind (spread.activity.*: output ±1 %, metered energy ±2 %, process items and fuel properties ±5 %, CEMS ±10 %, stack tests ±20 %, all assumptions); pct95 as a normal with sd = value × pct/196, draws below zero set to 0; each run through the exact inventory engine; run r uses its own ChaCha8 generator seeded by (seed, r)".into(),
+        method: "IPCC Approach 2 Monte Carlo, with Approach 1 (first-order error propagation of ±1 σ of each input, one at a time through the same engine, combined in quadrature) and a tornado (each input at its 2.5th and 97.5th percentile) beside it: every factor with a spread in the library is drawn once per run and shared by every facility that uses it (a province total is not made more certain by having more plants); every activity value is drawn independently per facility, with the workbook's `uncertainty` where given and otherwise the library's default for its kind (spread.activity.*: output ±1 %, metered energy ±2 %, process items and fuel properties ±5 %, CEMS ±10 %, stack tests ±20 %, all assumptions), or, where the `uncertainty` cell names how the value was obtained, the spread of that tier (measured: its kind's default; metered: ±2 %; estimated: ±20 %, an assumption); pct95 as a normal with sd = value × pct/196, draws below zero set to 0; each run through the exact inventory engine; run r uses its own ChaCha8 generator seeded by (seed, r)".into(),
     })
 }
 

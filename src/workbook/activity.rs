@@ -54,7 +54,7 @@ pub(super) fn read_activity(
         let Some((value, unit, at_v)) = row_quantity(t, r, spec.kind, findings) else {
             continue;
         };
-        let Ok(uncertainty) = row_uncertainty(t, r, value, findings) else {
+        let Ok((uncertainty, tier)) = row_uncertainty(t, r, value, findings) else {
             continue;
         };
         if unit.symbol() == "%" && (value > Decimal::ONE_HUNDRED || value < Decimal::ZERO) {
@@ -85,6 +85,7 @@ pub(super) fn read_activity(
                 quantity: Quantity::new(value, unit),
                 location: at_v,
                 uncertainty,
+                tier,
             });
     }
     study.facility_years = years.into_values().collect();
@@ -301,24 +302,42 @@ fn row_quantity(
     Some((value, unit, at_v))
 }
 
-/// The row's uncertainty, if given (Err after a finding when it cannot be read).
+/// A row's spread: a distribution, or the tier its value was obtained by.
+type RowSpread = (
+    Option<crate::factors::Uncertainty>,
+    Option<crate::factors::ActivityTier>,
+);
+
+/// The row's uncertainty, if given: a distribution (`pct95:5`, `±5%` …) or
+/// a tier word (`estimated`, `估算`, `metered`, `计量`, `measured`, `实测`)
+/// whose spread the library holds (Err after a finding when it cannot be
+/// read).
 fn row_uncertainty(
     t: &Table<'_>,
     r: usize,
     value: Decimal,
     findings: &mut Vec<DataError>,
-) -> Result<Option<crate::factors::Uncertainty>, ()> {
+) -> Result<RowSpread, ()> {
     let Some(text) = t.text(r, "uncertainty") else {
-        return Ok(None);
+        return Ok((None, None));
     };
+    if let Some(tier) = crate::factors::ActivityTier::parse(&text) {
+        return Ok((None, Some(tier)));
+    }
     match crate::factors::Uncertainty::parse(&text, value) {
-        Ok(u) => Ok(Some(u)),
+        Ok(u) => Ok((Some(u), None)),
         Err(m) => {
             findings.push(DataError::new(
                 t.col_at(r, "uncertainty"),
                 Text::new(
-                    format!("uncertainty '{text}': {}", m.en),
-                    format!("不确定性“{text}”：{}", m.get(Lang::Zh)),
+                    format!(
+                        "uncertainty '{text}': {}; or name how the value was obtained: measured (实测), metered (计量) or estimated (估算)",
+                        m.en
+                    ),
+                    format!(
+                        "不确定性“{text}”：{}；也可填写数据的获取方式：实测（measured）、计量（metered）或估算（estimated）",
+                        m.get(Lang::Zh)
+                    ),
                 ),
             ));
             Err(())
