@@ -21,6 +21,15 @@ pub enum Location {
         row0: u32,
         col0: u32,
     },
+    /// A field of a delimited text file (an activity CSV): its 1-based line
+    /// and zero-based column, shown as `activity.csv:7 (column D)`, which
+    /// is the line in an editor and the cell when the file is opened in a
+    /// spreadsheet. The file name is shared like a sheet name.
+    Field {
+        file: std::sync::Arc<str>,
+        line: u32,
+        col0: u32,
+    },
     /// A whole sheet of a workbook.
     Sheet { sheet: String },
     /// Built in code (a library API call, a facility-year of the engine):
@@ -54,11 +63,32 @@ impl Location {
 }
 
 impl Location {
+    /// The same row or line as `self`, in the column of `other` (where a
+    /// finding about one cell points at another cell of the same row).
+    pub fn with_column(&self, other: &Location) -> Location {
+        match (self, other) {
+            (Location::Cell { sheet, row0, .. }, Location::Cell { col0, .. }) => Location::Cell {
+                sheet: sheet.clone(),
+                row0: *row0,
+                col0: *col0,
+            },
+            (Location::Field { file, line, .. }, Location::Field { col0, .. }) => Location::Field {
+                file: file.clone(),
+                line: *line,
+                col0: *col0,
+            },
+            _ => self.clone(),
+        }
+    }
+
     /// The place in `lang`: a sheet as a whole is `工作表“x”` in Chinese;
     /// cells, lines and files read the same in both.
     pub fn text(&self, lang: Lang) -> String {
         match (self, lang) {
             (Location::Sheet { sheet }, Lang::Zh) => format!("工作表“{sheet}”"),
+            (Location::Field { file, line, col0 }, Lang::Zh) => {
+                format!("{file}:{line}（{} 列）", column_letters(*col0))
+            }
             (Location::Api { what }, lang) => what.get(lang).to_string(),
             _ => self.to_string(),
         }
@@ -75,6 +105,9 @@ impl fmt::Display for Location {
             Location::File { path, line: None } => write!(f, "{path}"),
             Location::Cell { sheet, row0, col0 } => {
                 write!(f, "{sheet}!{}", cell_name(*row0, *col0))
+            }
+            Location::Field { file, line, col0 } => {
+                write!(f, "{file}:{line} (column {})", column_letters(*col0))
             }
             Location::Sheet { sheet } => write!(f, "sheet '{sheet}'"),
             Location::Api { what } => write!(f, "{}", what.en),

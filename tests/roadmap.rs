@@ -136,6 +136,7 @@ fn study_with(cap: Decimal, measures: &[(&str, &str, Decimal, Decimal)]) -> Stud
             scope_location: here(),
         }],
         notices: Vec::new(),
+        activity_file: None,
     }
 }
 

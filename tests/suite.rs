@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+mod activity_file;
 mod architecture;
 mod cli;
 mod data;

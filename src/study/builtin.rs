@@ -195,6 +195,7 @@ pub fn from_text(
         scenario_rows,
         target_rows,
         notices: Vec::new(),
+        activity_file: None,
     })
 }
 

@@ -305,6 +305,10 @@ pub struct Study {
     /// Things the reader assumed, each said once (a setting left to its
     /// default, a technology inferred from the fuels).
     pub notices: Vec<Text>,
+    /// The `activity_file` setting: a delimited text file beside the
+    /// workbook holding the activity table (for studies past a sheet's
+    /// row limit), as written.
+    pub activity_file: Option<String>,
 }
 
 /// One row of the `scenarios` sheet: scenario | kind | field | scope | target |

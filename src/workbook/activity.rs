@@ -10,85 +10,124 @@ pub(super) fn read_activity(
     sectors: &SectorLibrary,
     findings: &mut Vec<DataError>,
 ) {
-    let fuels = sectors.fuel_ids();
-    let examples = item_examples(&fuels);
-    let facilities: BTreeMap<String, Facility> = study
-        .facilities
-        .iter()
-        .map(|f| (f.id.clone(), f.clone()))
-        .collect();
-    let vocabulary = Vocabulary {
-        sectors,
-        fuels: &fuels,
-        examples: &examples,
-    };
-    let mut years: BTreeMap<(String, i32), FacilityYear> = BTreeMap::new();
-    let mut seen: BTreeMap<(String, i32, String), Location> = BTreeMap::new();
-    // Each step reports its finding and gives None; the row is then skipped,
-    // so a row gets at most one finding, the first in this order.
-    for r in t.rows() {
-        if t.is_blank(r) {
-            continue;
+    let mut reader = ActivityReader::new(study, sectors);
+    reader.read(t, findings);
+    reader.finish(study);
+}
+
+/// Reads activity rows into facility-years: one table (the sheet) or many
+/// (a CSV file read in chunks, each a table of its own lines), with the
+/// same checks and the same findings either way.
+pub(super) struct ActivityReader<'s> {
+    facilities: BTreeMap<String, Facility>,
+    fuels: Vec<&'s str>,
+    examples: Vec<String>,
+    sectors: &'s SectorLibrary,
+    years: BTreeMap<(String, i32), FacilityYear>,
+}
+
+impl<'s> ActivityReader<'s> {
+    pub(super) fn new(study: &Study, sectors: &'s SectorLibrary) -> Self {
+        let fuels = sectors.fuel_ids();
+        let examples = item_examples(&fuels);
+        ActivityReader {
+            facilities: study
+                .facilities
+                .iter()
+                .map(|f| (f.id.clone(), f.clone()))
+                .collect(),
+            fuels,
+            examples,
+            sectors,
+            years: BTreeMap::new(),
         }
-        let Some((fid, facility)) = row_facility(t, r, &facilities, findings) else {
-            continue;
-        };
-        let Some(year) = row_year(t, r, findings) else {
-            continue;
-        };
-        let Some((item_text, spec, at_i)) = row_item(t, r, facility, &vocabulary, findings) else {
-            continue;
-        };
-        let key = (fid.clone(), year, item_text.clone());
-        if let Some(first) = seen.get(&key) {
-            findings.push(DataError::new(
-                at_i,
-                tr!(
-                    "'{item_text}' for {fid} in {year} is repeated (first at {first}); rows are not summed",
-                    "{fid} 在 {year} 年的“{item_text}”重复出现（首次出现在 {first}）；重复的行不会相加"
-                ),
-            ));
-            continue;
-        }
-        seen.insert(key, at_i.clone());
-        let Some((value, unit, at_v)) = row_quantity(t, r, spec.kind, findings) else {
-            continue;
-        };
-        let Ok((uncertainty, tier)) = row_uncertainty(t, r, value, findings) else {
-            continue;
-        };
-        if unit.symbol() == "%" && (value > Decimal::ONE_HUNDRED || value < Decimal::ZERO) {
-            findings.push(DataError::new(
-                at_v,
-                tr!(
-                    "a percentage must lie between 0 and 100, got {value} %",
-                    "百分比必须在 0 至 100 之间，实际为 {value} %"
-                ),
-            ));
-            continue;
-        }
-        years
-            .entry((fid.clone(), year))
-            .or_insert_with(|| FacilityYear {
-                facility_id: fid.clone(),
-                name: facility.name.clone(),
-                sector: facility.sector.clone(),
-                technology: facility.technology.clone(),
-                city: facility.city.clone(),
-                county: facility.county.clone(),
-                year,
-                activity: Vec::new(),
-            })
-            .activity
-            .push(Activity {
-                item: item_text.clone(),
-                quantity: Quantity::new(value, unit),
-                location: at_v,
-                uncertainty,
-                tier,
-            });
     }
-    study.facility_years = years.into_values().collect();
+
+    /// Reads one table's rows. Each step reports its finding and gives
+    /// None; the row is then skipped, so a row gets at most one finding,
+    /// the first in this order.
+    pub(super) fn read(&mut self, t: &Table<'_>, findings: &mut Vec<DataError>) {
+        let vocabulary = Vocabulary {
+            sectors: self.sectors,
+            fuels: &self.fuels,
+            examples: &self.examples,
+        };
+        for r in t.rows() {
+            if t.is_blank(r) {
+                continue;
+            }
+            let Some((fid, facility)) = row_facility(t, r, &self.facilities, findings) else {
+                continue;
+            };
+            let Some(year) = row_year(t, r, findings) else {
+                continue;
+            };
+            let Some((item_text, spec, at_i)) = row_item(t, r, facility, &vocabulary, findings)
+            else {
+                continue;
+            };
+            // A repeat is looked for among the facility-year's own rows (a
+            // handful), not in an index of every row read: a CSV of ten
+            // million rows would hold that index in memory.
+            let key = (fid.clone(), year);
+            if let Some(first) = self.years.get(&key).and_then(|fy| {
+                fy.activity
+                    .iter()
+                    .find(|a| a.item == item_text)
+                    .map(|a| a.location.with_column(&at_i))
+            }) {
+                findings.push(DataError::new(
+                    at_i,
+                    tr!(
+                        "'{item_text}' for {fid} in {year} is repeated (first at {first}); rows are not summed",
+                        "{fid} 在 {year} 年的“{item_text}”重复出现（首次出现在 {first}）；重复的行不会相加"
+                    ),
+                ));
+                continue;
+            }
+            let Some((value, unit, at_v)) = row_quantity(t, r, spec.kind, findings) else {
+                continue;
+            };
+            let Ok((uncertainty, tier)) = row_uncertainty(t, r, value, findings) else {
+                continue;
+            };
+            if unit.symbol() == "%" && (value > Decimal::ONE_HUNDRED || value < Decimal::ZERO) {
+                findings.push(DataError::new(
+                    at_v,
+                    tr!(
+                        "a percentage must lie between 0 and 100, got {value} %",
+                        "百分比必须在 0 至 100 之间，实际为 {value} %"
+                    ),
+                ));
+                continue;
+            }
+            self.years
+                .entry(key)
+                .or_insert_with(|| FacilityYear {
+                    facility_id: fid.clone(),
+                    name: facility.name.clone(),
+                    sector: facility.sector.clone(),
+                    technology: facility.technology.clone(),
+                    city: facility.city.clone(),
+                    county: facility.county.clone(),
+                    year,
+                    activity: Vec::new(),
+                })
+                .activity
+                .push(Activity {
+                    item: item_text,
+                    quantity: Quantity::new(value, unit),
+                    location: at_v,
+                    uncertainty,
+                    tier,
+                });
+        }
+    }
+
+    /// Hands the facility-years to the study, in (facility, year) order.
+    pub(super) fn finish(self, study: &mut Study) {
+        study.facility_years = self.years.into_values().collect();
+    }
 }
 
 /// What an item is checked against: the sectors (names and processes), the

@@ -234,10 +234,20 @@ pub(super) struct Table<'a> {
     /// Absolute positions of percent-formatted cells; `None` when the file's
     /// formats cannot be read.
     pub(super) percent: Option<&'a std::collections::HashSet<(u32, u32)>>,
+    /// True for the lines of a delimited text file (`sheet` is then the
+    /// file's name and a row is a line): places are `file:line (column D)`.
+    pub(super) text_file: bool,
 }
 
 impl Table<'_> {
     pub(super) fn at(&self, row: usize, col: usize) -> Location {
+        if self.text_file {
+            return Location::Field {
+                file: self.sheet.clone(),
+                line: self.start.0 + row as u32 + 1,
+                col0: self.start.1 + col as u32,
+            };
+        }
         Location::cell(
             self.sheet.clone(),
             self.start.0 + row as u32,
@@ -399,6 +409,7 @@ pub(super) fn table<'a>(
         cols,
         header_row,
         percent,
+        text_file: false,
     })
 }
 
@@ -542,6 +553,7 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
 pub(super) fn sort_key(l: &Location) -> (String, u32, u32) {
     match l {
         Location::Cell { sheet, row0, col0 } => (sheet.to_string(), row0 + 1, *col0),
+        Location::Field { file, line, col0 } => (file.to_string(), *line, *col0),
         other => (other.to_string(), 0, 0),
     }
 }

@@ -29,6 +29,7 @@ mod rows;
 mod run;
 mod settings;
 pub mod template;
+mod text_activity;
 
 use activity::*;
 use cells::*;
@@ -254,7 +255,6 @@ pub fn read_with_limits(
     if names.is_empty() || (ranges.is_empty() && other_sheets.is_empty()) {
         return Err(no_study_sheets(shown, &file_name, &names));
     }
-    report_missing_sheets(&ranges, &names, &file_name, &mut findings);
     let mut study = empty_study(shown.clone(), other_sheets);
     let seen_settings = read_study_sheets(
         &ranges,
@@ -262,6 +262,14 @@ pub fn read_with_limits(
         &mut study,
         (factors, sectors),
         limits,
+        &mut findings,
+    );
+    // an activity_file stands in for the activity sheet
+    report_missing_sheets(
+        &ranges,
+        &names,
+        &file_name,
+        study.activity_file.is_some(),
         &mut findings,
     );
     check_base_year_has_activity(&study, &seen_settings, &mut findings);
@@ -375,9 +383,13 @@ fn report_missing_sheets(
     ranges: &StudyRanges,
     names: &[String],
     file_name: &str,
+    activity_file: bool,
     findings: &mut Vec<DataError>,
 ) {
     for required in ["settings", "facilities", "activity"] {
+        if required == "activity" && activity_file {
+            continue;
+        }
         if !ranges.contains_key(required) {
             let alt = SHEETS
                 .iter()
@@ -415,6 +427,7 @@ fn empty_study(path: String, other_sheets: Vec<String>) -> Study {
         scenario_rows: Vec::new(),
         target_rows: Vec::new(),
         notices: Vec::new(),
+        activity_file: None,
     }
 }
 
@@ -465,13 +478,47 @@ fn read_study_sheets(
             read_targets(&t, study, findings);
         }
     }
-    if let Some((name, range)) = ranges.get("activity") {
-        if let Some(t) = table("activity", name, range, fmt(name), limits, findings) {
-            read_activity(&t, study, sectors, findings);
+    match (study.activity_file.clone(), ranges.get("activity")) {
+        (Some(file), sheet) => {
+            let at = seen_settings
+                .get("activity_file")
+                .cloned()
+                .unwrap_or_else(|| Location::file(path.display().to_string()));
+            if let Some((name, _)) = sheet.filter(|(_, r)| has_rows_below_header(r)) {
+                findings.push(DataError::new(
+                    Location::Sheet {
+                        sheet: name.clone(),
+                    },
+                    tr!(
+                        "the activity sheet has rows and the settings name an activity_file ('{file}'): keep the rows in one place (empty the sheet, or remove the activity_file setting)",
+                        "activity 工作表中有数据行，而设置中又指定了 activity_file（“{file}”）：请只在一处填写（清空该工作表，或删除 activity_file 设置）"
+                    ),
+                ));
+            } else {
+                let csv = path.parent().unwrap_or(Path::new(".")).join(&file);
+                text_activity::read_activity_file(&csv, &at, study, sectors, limits, findings);
+            }
         }
+        (None, Some((name, range))) => {
+            if let Some(t) = table("activity", name, range, fmt(name), limits, findings) {
+                read_activity(&t, study, sectors, findings);
+            }
+        }
+        (None, None) => {}
     }
     resolve_technologies(study, pending, sectors, findings);
     seen_settings
+}
+
+/// True when a sheet holds anything below its first non-empty row (the
+/// header).
+fn has_rows_below_header(range: &Range<Data>) -> bool {
+    let filled =
+        |r: usize| (0..range.width()).any(|c| range.get((r, c)).is_some_and(|d| text(d).is_some()));
+    match (0..range.height()).find(|&r| filled(r)) {
+        Some(header) => (header + 1..range.height()).any(filled),
+        None => false,
+    }
 }
 
 /// A base_year given in the settings must be a year of the activity sheet.

@@ -25,6 +25,7 @@ pub(super) const SETTING_KEYS: &[&str] = &[
     "value_air_eq",
     "value_water_eq",
     "index_weights",
+    "activity_file",
 ];
 
 pub(super) fn read_settings(
@@ -113,6 +114,16 @@ pub(super) fn read_settings(
             }
             "coordinate_pollutant" => set_coordinate_pollutant(row, study, findings),
             "index_weights" => set_index_weights(row, study, findings),
+            "activity_file" => match row.value.trim() {
+                "" => findings.push(DataError::new(
+                    row.at,
+                    tr!(
+                        "activity_file is empty: give the activity CSV's path (beside the workbook), or remove the row",
+                        "activity_file 为空：请填写活动数据 CSV 文件的路径（与工作簿同一文件夹），或删除该行"
+                    ),
+                )),
+                file => study.activity_file = Some(file.to_string()),
+            },
             other => findings.push(
                 DataError::new(
                     t.col_at(r, "key"),
