@@ -196,7 +196,8 @@ fn barns(
                 coal.clone().or(exact.clone())
             } else {
                 exact.clone()
-            };
+            }
+            .map(Box::new);
             fy
         })
         .collect();

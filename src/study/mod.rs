@@ -129,8 +129,10 @@ pub struct Activity {
     pub item: String,
     pub quantity: Quantity,
     pub location: Location,
-    /// The value's spread for Monte Carlo work (the workbook's `uncertainty` column).
-    pub uncertainty: Option<crate::factors::Uncertainty>,
+    /// The value's spread for Monte Carlo work (the workbook's `uncertainty`
+    /// column); boxed, since most rows have none and a study may hold
+    /// millions of rows.
+    pub uncertainty: Option<Box<crate::factors::Uncertainty>>,
     /// How the value was obtained, where the `uncertainty` column names a
     /// tier (`estimated`, `估算` …) instead of a distribution.
     pub tier: Option<crate::factors::ActivityTier>,

@@ -124,7 +124,7 @@ pub fn inputs(base: &[Inventory], fys: &[FacilityYear], lib: &FactorLibrary) -> 
     for (fi, fy) in fys.iter().enumerate() {
         for (ai, a) in fy.activity.iter().enumerate() {
             let dist = match &a.uncertainty {
-                Some(u) => Some(u.clone()),
+                Some(u) => Some((**u).clone()),
                 None if a.quantity.value.is_zero() => None,
                 // a tier word: the library's spread for it (fractions stay
                 // exact, as below: a percentage spread ignores their bound)

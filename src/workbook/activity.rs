@@ -24,6 +24,11 @@ pub(super) struct ActivityReader<'s> {
     examples: Vec<String>,
     sectors: &'s SectorLibrary,
     years: BTreeMap<(String, i32), FacilityYear>,
+    /// the facility-year of the last row read: when the next row belongs to
+    /// another, this one is most likely complete and its rows are shrunk to
+    /// fit (a vector grown by doubling holds up to twice its rows, which
+    /// for a million facility-years is gigabytes)
+    last: Option<(String, i32)>,
 }
 
 impl<'s> ActivityReader<'s> {
@@ -40,6 +45,7 @@ impl<'s> ActivityReader<'s> {
             examples,
             sectors,
             years: BTreeMap::new(),
+            last: None,
         }
     }
 
@@ -100,6 +106,12 @@ impl<'s> ActivityReader<'s> {
                     ),
                 ));
                 continue;
+            }
+            if self.last.as_ref() != Some(&key) {
+                if let Some(fy) = self.last.take().and_then(|k| self.years.get_mut(&k)) {
+                    fy.activity.shrink_to_fit();
+                }
+                self.last = Some(key.clone());
             }
             self.years
                 .entry(key)
@@ -343,7 +355,7 @@ fn row_quantity(
 
 /// A row's spread: a distribution, or the tier its value was obtained by.
 type RowSpread = (
-    Option<crate::factors::Uncertainty>,
+    Option<Box<crate::factors::Uncertainty>>,
     Option<crate::factors::ActivityTier>,
 );
 
@@ -364,7 +376,7 @@ fn row_uncertainty(
         return Ok((None, Some(tier)));
     }
     match crate::factors::Uncertainty::parse(&text, value) {
-        Ok(u) => Ok((Some(u), None)),
+        Ok(u) => Ok((Some(Box::new(u)), None)),
         Err(m) => {
             findings.push(DataError::new(
                 t.col_at(r, "uncertainty"),
