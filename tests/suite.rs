@@ -7,6 +7,7 @@
 mod common;
 
 mod architecture;
+mod builtin_study;
 mod cli;
 mod data;
 mod default_controls;

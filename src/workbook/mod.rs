@@ -415,6 +415,7 @@ fn empty_study(path: String, other_sheets: Vec<String>) -> Study {
         scenario_rows: Vec::new(),
         target_rows: Vec::new(),
         notices: Vec::new(),
+        coverage: None,
     }
 }
 
