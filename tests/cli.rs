@@ -493,7 +493,8 @@ fn roadmap_without_scenarios_runs_the_templates_and_says_so() {
         .iter()
         .map(|s| s["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["bau", "policy", "enhanced"]);
+    // BAU and its grid sensitivities (dry year, flat grid), policy, enhanced
+    assert_eq!(kinds, ["bau", "bau", "bau", "policy", "enhanced"]);
     // the user's facilities, not the built-in study's
     let facilities: std::collections::BTreeSet<&str> = json["scenarios"][0]["points"]
         .as_array()

@@ -78,6 +78,22 @@
 //! purchased power's CO2, already inside the CO2 and CO2e rows) and no
 //! existing amount changed; re-recorded and nothing else. Set
 //! `GOLDEN_SHOW=N` to list up to N differences.
+//!
+//! Then (issue 14, the built-in study) only `builtin.iamc.csv` changed, for
+//! four reasons, and was re-recorded from today's binary; nothing else. (1)
+//! The region is the study's coverage: every `Sichuan…` region became
+//! `Sichuan (study coverage)…` (all 93,480 recorded cells, keys only; the
+//! test lists them as missing and new). Under the new names: (2) two new
+//! scenarios, `bau_dry_year` and `bau_flat_grid` (46,740 new cells, 23,370
+//! each); (3) baijiu on one statistical basis (BJ5 90 → 179.6 kt with its
+//! fuels) and 舍得's (BJ4) biogas entered (2,978.56 t CH4 recovered; its CH4
+//! 1,275 → 156.766 t): in `bau`, `policy` and `enhanced` 11,388 cells
+//! changed (3,648, 3,870, 3,870), every one in the regions holding BJ4 or
+//! BJ5 (Suining, Chengdu, Chengdu Plain and the total) and on a Baijiu or
+//! total variable (base-year CO2e 7,511,419 → 7,643,183 t); (4) the CO2e
+//! caps recomputed at their stated cuts from the new base (7.3 → 7.41 Mt in
+//! 2030, 6.5 → 6.65 Mt in 2035), so the `least_cost` optimum moved: 11,334
+//! of its cells changed, in every sector. 22,722 values changed in all.
 
 use coreduce::units::written;
 use rust_decimal::Decimal;

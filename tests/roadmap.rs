@@ -137,6 +137,7 @@ fn study_with(cap: Decimal, measures: &[(&str, &str, Decimal, Decimal)]) -> Stud
         }],
         notices: Vec::new(),
         activity_file: None,
+        coverage: None,
     }
 }
 
@@ -369,7 +370,10 @@ fn builtin_study_runs_and_its_iamc_table_parses_back() {
     let mut found = false;
     for rec in reader.records() {
         let rec = rec.unwrap();
-        if &rec[1] == "bau" && &rec[2] == "Sichuan" && &rec[3] == "Emissions|CO2e|Industry" {
+        if &rec[1] == "bau"
+            && &rec[2] == "Sichuan (study coverage)"
+            && &rec[3] == "Emissions|CO2e|Industry"
+        {
             assert_eq!(&rec[4], "t CO2e/yr");
             let v: Decimal = rec[5].parse().unwrap();
             assert_eq!(v, at("bau", "CO2e", 2023).round_dp(6));
@@ -541,7 +545,7 @@ fn the_iamc_table_uses_the_common_definitions_and_keeps_indirect_emissions_apart
     let at = |scenario: &str, variable: &str, year: i32| -> (Decimal, String) {
         let r = rows
             .iter()
-            .find(|r| r.1 == scenario && r.2 == "Sichuan" && r.3 == variable)
+            .find(|r| r.1 == scenario && r.2 == "Sichuan (study coverage)" && r.3 == variable)
             .unwrap_or_else(|| panic!("{scenario} {variable}"));
         let i = years.iter().position(|y| *y == year).unwrap();
         (r.5[i], r.4.clone())

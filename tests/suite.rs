@@ -8,6 +8,7 @@ mod common;
 
 mod activity_file;
 mod architecture;
+mod builtin_study;
 mod cli;
 mod data;
 mod default_controls;

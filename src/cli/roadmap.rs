@@ -185,6 +185,17 @@ fn scenario_name(id: &str, kind: &str) -> String {
 /// horizon, the peak year and SO2 in 2030, each scenario's targets below it.
 fn print_scenarios(rep: &coreduce::roadmap::RoadmapReport) {
     out!("{} ({}–{})", rep.study, rep.base_year, rep.end_year);
+    // The totals are the study's facilities, not the region's: say so first.
+    if let Some(cov) = &rep.coverage {
+        let region = &cov.region;
+        out!(
+            "{}",
+            say(tr!("coverage ({region}):", "覆盖范围（{region}）："))
+        );
+        for l in cov.lines(message_lang()) {
+            out!("    {l}");
+        }
+    }
     // The base year, the plan's milestones 2030 and 2035 within the horizon,
     // and the horizon, each once.
     let mut years = vec![rep.base_year];

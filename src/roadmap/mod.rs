@@ -45,6 +45,12 @@ use std::collections::BTreeMap;
 /// 基准情景) where the id is the kind, `id (name)` where the user named a
 /// scenario of a known kind, else the id as the user wrote it.
 pub fn scenario_name(id: &str, kind: &str) -> Text {
+    // The built-in study's grid sensitivities of BAU (sectors/study/sichuan.toml).
+    match id {
+        "bau_dry_year" => return tr!("BAU, dry-year grid", "基准情景（枯水年电网）"),
+        "bau_flat_grid" => return tr!("BAU, flat grid", "基准情景（电网因子不变）"),
+        _ => {}
+    }
     let known = match kind {
         "bau" => Some(tr!("business as usual", "基准情景")),
         "policy" => Some(tr!("policy", "政策情景")),
@@ -94,6 +100,9 @@ pub struct RoadmapReport {
     /// deployment counts there (coal-to-gas at a gas-fired plant; a
     /// green-power contract under the location-based scope 2)
     pub inert: Vec<(String, String)>,
+    /// What the study's facilities cover, where the study says (every
+    /// output states it)
+    pub coverage: Option<crate::study::Coverage>,
 }
 
 /// Runs every scenario of a study (and the least-cost one, if any).
@@ -164,6 +173,7 @@ pub fn run(
         plateau_tolerance,
         plateau_tolerance_text,
         inert: rm.inert.iter().cloned().collect(),
+        coverage: study.coverage.clone(),
     })
 }
 

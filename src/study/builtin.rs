@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::error::{DataError, Location};
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
-use crate::study::{Activity, FacilityYear, GwpSet, Settings};
+use crate::study::{Activity, Coverage, FacilityYear, GwpSet, SectorCoverage, Settings};
 use crate::text::{Lang, Text};
 use crate::tr;
 use crate::units::{parse_decimal, Quantity};
@@ -31,6 +31,33 @@ struct File {
     scenario: Vec<Scen>,
     #[serde(default)]
     target: Vec<Targ>,
+    #[serde(default)]
+    coverage: Option<Cov>,
+}
+
+/// `[coverage]`: the region the study's total stands for and each sector's
+/// share, every statement with its source.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cov {
+    region: String,
+    note: String,
+    #[serde(default)]
+    note_zh: String,
+    #[serde(default)]
+    sector: Vec<CovSector>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CovSector {
+    sector: Spanned<String>,
+    #[serde(default)]
+    share: Option<String>,
+    confidence: String,
+    note: String,
+    note_zh: String,
+    source: String,
 }
 
 #[derive(Deserialize)]
@@ -177,6 +204,7 @@ pub fn from_text(
     let facility_years = read.facility_years(&file.activity, &facilities, file.study.base_year);
     let scenario_rows = read.scenario_rows(&file.scenario);
     let target_rows = read.target_rows(&file.target);
+    let coverage = file.coverage.map(|c| read.coverage(c, sectors));
     if !read.findings.is_empty() {
         return Err(invalid(read.findings));
     }
@@ -196,6 +224,7 @@ pub fn from_text(
         target_rows,
         notices: Vec::new(),
         activity_file: None,
+        coverage,
     })
 }
 
@@ -343,6 +372,53 @@ impl Reader<'_> {
         scenario_rows
     }
 
+    /// The coverage: each sector known to the library, its share a number
+    /// and its statement sourced.
+    fn coverage(&mut self, c: Cov, sectors: &SectorLibrary) -> Coverage {
+        let mut out = Coverage {
+            region: c.region,
+            note: c.note,
+            note_zh: c.note_zh,
+            sectors: Vec::new(),
+        };
+        for s in c.sector {
+            let here = self.at(s.sector.span());
+            if let Err(m) = sectors.get(s.sector.get_ref()) {
+                self.findings.push(DataError::new(here, m));
+                continue;
+            }
+            if s.source.trim().is_empty() {
+                self.findings.push(DataError::new(
+                    here.clone(),
+                    tr!(
+                        "every coverage statement needs its source",
+                        "每条覆盖范围说明都须注明来源"
+                    ),
+                ));
+            }
+            let share = match s.share.as_deref().map(|v| (v, parse_decimal(v))) {
+                None => None,
+                Some((_, Some(x))) => Some(x),
+                Some((v, None)) => {
+                    self.findings.push(DataError::new(
+                        here,
+                        tr!("'{v}' is not a number", "“{v}”不是数字"),
+                    ));
+                    continue;
+                }
+            };
+            out.sectors.push(SectorCoverage {
+                sector: s.sector.into_inner(),
+                share_percent: share,
+                confidence: s.confidence,
+                note: s.note,
+                note_zh: s.note_zh,
+                source: s.source,
+            });
+        }
+        out
+    }
+
     fn target_rows(&mut self, defs: &[Targ]) -> Vec<TargetRow> {
         let mut target_rows = Vec::new();
         for t in defs {
@@ -423,7 +499,8 @@ fn scenario_value(
     })
 }
 
-/// The scenario templates of a built-in study (`bau`, `policy`, `enhanced`
+/// The scenario templates of a built-in study (`bau` with its grid
+/// sensitivities `bau_dry_year` and `bau_flat_grid`, `policy`, `enhanced`
 /// and the rows of every scenario; not `least_cost`, which needs targets),
 /// for a study that brings facilities but no scenarios of its own. Their
 /// scopes are `all` or a sector, so they apply to any facilities; each row

@@ -311,6 +311,48 @@ pub struct Study {
     /// workbook holding the activity table (for studies past a sheet's
     /// row limit), as written.
     pub activity_file: Option<String>,
+    /// What the facilities cover of their region, where the study says
+    /// (the built-in study does; a workbook does not).
+    pub coverage: Option<Coverage>,
+}
+
+/// What a study's facilities cover, by sector: every output of a roadmap
+/// states it so that the study's totals are not read as the region's.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// the region the IAMC tables give the study's total (its cities and
+    /// economic regions below it)
+    pub region: String,
+    pub note: String,
+    pub note_zh: String,
+    pub sectors: Vec<SectorCoverage>,
+}
+
+/// One sector's coverage: its share of the region where known, the
+/// statement in both languages, its source and confidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectorCoverage {
+    pub sector: String,
+    /// share of the region's sector, %, where a total is known
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub share_percent: Option<Decimal>,
+    pub confidence: String,
+    pub note: String,
+    pub note_zh: String,
+    pub source: String,
+}
+
+impl Coverage {
+    /// The statement in `lang`: the note, then each sector's.
+    pub fn lines(&self, lang: crate::text::Lang) -> Vec<String> {
+        let pick = |en: &str, zh: &str| match lang {
+            crate::text::Lang::Zh if !zh.is_empty() => zh.to_string(),
+            _ => en.to_string(),
+        };
+        std::iter::once(pick(&self.note, &self.note_zh))
+            .chain(self.sectors.iter().map(|s| pick(&s.note, &s.note_zh)))
+            .collect()
+    }
 }
 
 /// One row of the `scenarios` sheet: scenario | kind | field | scope | target |

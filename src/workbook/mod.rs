@@ -428,6 +428,7 @@ fn empty_study(path: String, other_sheets: Vec<String>) -> Study {
         target_rows: Vec::new(),
         notices: Vec::new(),
         activity_file: None,
+        coverage: None,
     }
 }
 

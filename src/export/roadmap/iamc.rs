@@ -77,7 +77,7 @@ fn iamc_table(
         // (region, variable, unit) → year → value
         let mut table: BTreeMap<(String, String, String), BTreeMap<i32, Decimal>> = BTreeMap::new();
         for p in &sc.points {
-            for region in regions_of(p, sectors) {
+            for region in regions_of(p, sectors, root_region(rep)) {
                 variables(p, &mut |variable, unit, v| {
                     *table
                         .entry((region.clone(), variable, unit.to_string()))
@@ -116,17 +116,34 @@ fn push_table(
     }
 }
 
-/// The regions a point counts in: the province, its economic region, its
-/// city and, where the study named one, its county.
-fn regions_of(p: &crate::roadmap::Point, sectors: &crate::graph::SectorLibrary) -> Vec<String> {
+/// The region the study's total stands for: its coverage where the study
+/// states one (the built-in study's facilities are a part of each sector in
+/// Sichuan, and a merge with another model's `Sichuan` must not read them as
+/// the province's totals), else `Sichuan`.
+pub fn root_region(rep: &crate::roadmap::RoadmapReport) -> &str {
+    rep.coverage
+        .as_ref()
+        .map(|c| c.region.as_str())
+        .filter(|r| !r.is_empty())
+        .unwrap_or("Sichuan")
+}
+
+/// The regions a point counts in: the study's root region, and below it the
+/// point's economic region, its city and, where the study named one, its
+/// county (each the study's part of it, as the root is).
+fn regions_of(
+    p: &crate::roadmap::Point,
+    sectors: &crate::graph::SectorLibrary,
+    root: &str,
+) -> Vec<String> {
     let region_name = |p: &crate::roadmap::Point, level: &str| -> Option<String> {
         match level {
-            "province" => Some("Sichuan".into()),
+            "province" => Some(root.to_string()),
             "city" => sectors
                 .cities
                 .iter()
                 .find(|c| c.id == p.city)
-                .map(|c| format!("Sichuan|{}", c.name_en)),
+                .map(|c| format!("{root}|{}", c.name_en)),
             // a level below the city, where the study named a county
             "county" => sectors
                 .counties
@@ -134,13 +151,13 @@ fn regions_of(p: &crate::roadmap::Point, sectors: &crate::graph::SectorLibrary) 
                 .find(|c| !p.county.is_empty() && c.name == p.county && c.prefecture == p.city)
                 .and_then(|c| {
                     let city = sectors.cities.iter().find(|x| x.id == p.city)?;
-                    Some(format!("Sichuan|{}|{}", city.name_en, c.pinyin))
+                    Some(format!("{root}|{}|{}", city.name_en, c.pinyin))
                 }),
             _ => sectors
                 .regions
                 .iter()
                 .find(|r| r.id == p.region)
-                .map(|r| format!("Sichuan|{}", r.name_en)),
+                .map(|r| format!("{root}|{}", r.name_en)),
         }
     };
     ["province", "region", "city", "county"]
@@ -327,7 +344,9 @@ pub(super) fn write_iamc_sheet(
     Ok(())
 }
 
-/// iamc.xlsx: the common-definitions table on its one sheet, `data`.
+/// iamc.xlsx: the common-definitions table on its sheet `data` and, where
+/// the study states its coverage, a `meta` sheet (pyam's layout: one row per
+/// model and scenario) saying what the region covers, sector by sector.
 pub(super) fn iamc_xlsx_file(
     path: &Path,
     rep: &crate::roadmap::RoadmapReport,
@@ -335,6 +354,63 @@ pub(super) fn iamc_xlsx_file(
 ) -> std::result::Result<(), XlsxError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("data")?;
-    write_iamc_sheet(ws, iamc_common_rows(rep, sectors))?;
+    let (years, rows) = iamc_common_rows(rep, sectors);
+    let runs: std::collections::BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|(m, s, ..)| (m.clone(), s.clone()))
+        .collect();
+    write_iamc_sheet(ws, (years, rows))?;
+    if let Some(cov) = &rep.coverage {
+        let ws = wb.add_worksheet().set_name("meta")?;
+        write_coverage_meta(ws, cov, &runs)?;
+    }
     wb.save(path)
+}
+
+/// The `meta` sheet: model, scenario, `exclude` (pyam's own column), the
+/// region the coverage names, its note, and per sector the share (%, empty
+/// where unknown) and the statement with its source.
+fn write_coverage_meta(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    cov: &crate::study::Coverage,
+    runs: &std::collections::BTreeSet<(String, String)>,
+) -> std::result::Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let mut head: Vec<String> = [
+        "model",
+        "scenario",
+        "exclude",
+        "coverage region",
+        "coverage",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for s in &cov.sectors {
+        head.push(format!("coverage share {} (%)", s.sector));
+        head.push(format!("coverage {}", s.sector));
+    }
+    for (c, h) in head.iter().enumerate() {
+        ws.write_text_with_format(0, c as u16, h, &bold)?;
+    }
+    for (r, (model, scenario)) in runs.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_text(r, 0, model)?;
+        ws.write_text(r, 1, neutralise(scenario))?;
+        ws.write_boolean(r, 2, false)?;
+        ws.write_text(r, 3, &cov.region)?;
+        ws.write_text(r, 4, &cov.note)?;
+        for (i, s) in cov.sectors.iter().enumerate() {
+            let c = 5 + 2 * i as u16;
+            if let Some(x) = s.share_percent {
+                ws.write_number(r, c, num(x))?;
+            }
+            ws.write_text(
+                r,
+                c + 1,
+                format!("{} [{}; {}]", s.note, s.source, s.confidence),
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -83,6 +83,9 @@ pub(super) fn roadmap_xlsx(
         years: (rep.base_year..=rep.end_year).collect(),
     };
     let mut wb = Workbook::new();
+    if let Some(cov) = &rep.coverage {
+        sheets.coverage(&mut wb, cov, sectors)?;
+    }
     sheets.trajectories(&mut wb)?;
     sheets.co2e_by_sector(&mut wb, sectors)?;
     sheets.peak_targets(&mut wb)?;
@@ -123,6 +126,42 @@ impl Sheets<'_> {
                 .to_string(),
             Lang::En => id.to_string(),
         }
+    }
+
+    /// `coverage` (first, where the study states it): what the study's
+    /// totals stand for, sector by sector, with the shares and sources.
+    fn coverage(
+        &self,
+        wb: &mut Workbook,
+        cov: &crate::study::Coverage,
+        sectors: &SectorLibrary,
+    ) -> XlsxResult {
+        let ws = wb.add_worksheet().set_name("coverage")?;
+        let head = [
+            self.l("sector", "行业"),
+            self.l("share of the region, %", "占全省比例，%"),
+            self.l("coverage", "覆盖范围"),
+            self.l("source", "来源"),
+            self.l("confidence", "可信度"),
+        ];
+        for (c, h) in head.iter().enumerate() {
+            ws.write_text_with_format(0, c as u16, *h, &self.bold)?;
+        }
+        let lines = cov.lines(self.lang);
+        ws.write_text(1, 0, &cov.region)?;
+        ws.write_text(1, 2, &lines[0])?;
+        for (i, s) in cov.sectors.iter().enumerate() {
+            let r = i as u32 + 2;
+            ws.write_text(r, 0, sectors.sector_name(&s.sector, self.lang))?;
+            if let Some(x) = s.share_percent {
+                ws.write_number(r, 1, num(x))?;
+            }
+            ws.write_text(r, 2, &lines[i + 1])?;
+            ws.write_text(r, 3, &s.source)?;
+            ws.write_text(r, 4, &s.confidence)?;
+        }
+        ws.set_column_width(2, 100)?;
+        Ok(())
     }
 
     /// The last row of a year column (the header is row 0).

@@ -30,7 +30,45 @@ pub(in crate::report) fn summary(o: &mut String, cx: &Ctx<'_>) {
         &[t.s("item", "项目"), t.s("value", "数值")],
         &rows,
     );
+    if let Some(cov) = input.roadmap.and_then(|r| r.coverage.as_ref()) {
+        coverage(o, cx, cov);
+    }
     o.push_str("</section>");
+}
+
+/// What the study's totals stand for (a roadmap of a study that states its
+/// coverage): the region named in its tables, each sector's share and
+/// statement with its source.
+fn coverage(o: &mut String, cx: &Ctx<'_>, cov: &crate::study::Coverage) {
+    let t = &cx.t;
+    let lines = cov.lines(t.lang());
+    let mut rows = vec![vec![
+        cov.region.clone(),
+        String::new(),
+        lines[0].clone(),
+        String::new(),
+    ]];
+    for (s, line) in cov.sectors.iter().zip(&lines[1..]) {
+        rows.push(vec![
+            sector_name(cx.input.sectors, &s.sector, t),
+            s.share_percent
+                .map(|x| format!("{} %", x.normalize()))
+                .unwrap_or_else(|| t.s("unknown", "未知").to_string()),
+            line.clone(),
+            format!("{} ({})", s.source, s.confidence),
+        ]);
+    }
+    table(
+        o,
+        t.s("study coverage", "研究覆盖范围"),
+        &[
+            t.s("sector", "行业"),
+            t.s("share of the region", "占全省比例"),
+            t.s("coverage", "覆盖范围"),
+            t.s("source", "来源"),
+        ],
+        &rows,
+    );
 }
 
 /// One row per facility-year (the first [`MAX_ROWS`]).
