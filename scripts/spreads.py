@@ -92,9 +92,12 @@ SECTOR = {
         "assumption, as al.mee2024.cf4 (the CWPB Tier 1 range of IPCC 2006 Table 4.15)"),
     "al.ndrc2013.cf4": ("triangular:0.00034;0.034;0.1632",
         "assumption, as al.mee2024.cf4 (the CWPB Tier 1 range of IPCC 2006 Table 4.15)"),
-    "al.ndrc2013.c2f6": ("triangular:0.000034;0.0034;0.01632",
-        "assumption, as al.mee2024.cf4 (the CWPB Tier 1 range of IPCC 2006 Table 4.15); also covers "
-        "the 0.034 of one transcription"),
+    "al.ndrc2013.c2f6": ("triangular:0.000034;0.0034;0.034",
+        "the low end and mode as al.mee2024.cf4 (the CWPB Tier 1 range of IPCC 2006 Table 4.15, an "
+        "assumption); the high end is the 0.034 of one transcription, the conflicting alternative "
+        "(notes/factor-verification.md §2 takes it for a slip; the spread covers it all the same)"),
+    "cer.ndrc2013.ef_mgco3": ("uniform:0.522;0.524",
+        "covers the conflicting transcription 0.524 and the stoichiometric 44.01/84.31 = 0.52200"),
     "al.ipcc2006.t1_cf4.swpb": ("triangular:0.016;1.6;7.68",
         "assumption: the CWPB Tier 1 range of IPCC 2006 Table 4.15 (-99 %...+380 %) applied to SWPB "
         "(the notes record the table's range for CWPB only)"),

@@ -225,4 +225,17 @@ mod tests {
         let nox = lib.find("cer.kiln.nox.natural_gas").unwrap();
         assert!(!exact_by_definition(nox) && nox.uncertainty.is_some());
     }
+
+    /// Where the sources disagree (`conflicting`), the spread is what says
+    /// so to a Monte Carlo run: every such factor carries one.
+    #[test]
+    fn every_conflicting_factor_carries_a_spread() {
+        let lib = FactorLibrary::embedded().unwrap();
+        let bare: Vec<&str> = lib
+            .iter()
+            .filter(|f| f.confidence == Confidence::Conflicting && f.uncertainty.is_none())
+            .map(|f| f.id.as_str())
+            .collect();
+        assert!(bare.is_empty(), "conflicting without a spread: {bare:?}");
+    }
 }
