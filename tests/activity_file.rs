@@ -262,3 +262,34 @@ fn the_header_the_file_and_the_sheet_are_questions_at_their_places() {
         "{err}"
     );
 }
+
+/// The activity file is an input like the workbook: no output overwrites it.
+#[test]
+fn no_output_overwrites_the_activity_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("activity.csv");
+    let text = csv_text(&HEADER, &rows(), "\n");
+    std::fs::write(&csv, &text).unwrap();
+    let study = dir.path().join("study.xlsx");
+    facilities(with_file(Book::new(), "activity.csv")).save(&study);
+    for cmd in [
+        &["inventory"][..],
+        &["measures"][..],
+        &["uncertainty", "--runs", "20"][..],
+    ] {
+        let out = crate::common::coreduce_command()
+            .args(cmd)
+            .arg(&study)
+            .arg("--out")
+            .arg(&csv)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}: {stderr}");
+        assert!(
+            stderr.contains("it is an input of this run"),
+            "{cmd:?}: {stderr}"
+        );
+        assert_eq!(std::fs::read_to_string(&csv).unwrap(), text, "{cmd:?}");
+    }
+}

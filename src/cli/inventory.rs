@@ -94,12 +94,14 @@ pub(crate) fn inventory_to_file(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    // Both files land, or neither.
+    // Both files land, or neither; neither may overwrite an input.
     let planned = [path.to_path_buf(), dir.join("report.html")];
+    let inputs = study.input_files();
+    let protected: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
     let (run, report) = coreduce::output::all_or_nothing(&planned, || {
         let run = coreduce::export::write_inventory_run(
             path,
-            &[workbook],
+            &protected,
             &study.settings,
             &lib,
             sectors,
@@ -129,7 +131,7 @@ pub(crate) fn inventory_to_file(
                 sectors,
                 factors_used: Some(&run.factor_ids),
             },
-            &[workbook],
+            &protected,
         )?;
         Ok((run, report))
     })?;

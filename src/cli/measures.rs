@@ -80,10 +80,12 @@ pub(crate) fn measures_cmd(
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        // Both files land, or neither.
+        // Both files land, or neither; neither may overwrite an input.
         let planned = [out.clone(), dir.join("report.html")];
+        let inputs = run.study.input_files();
+        let protected: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
         let report = coreduce::output::all_or_nothing(&planned, || {
-            coreduce::export::write_measures(&out, &rep, &[path], message_lang(), sectors)?;
+            coreduce::export::write_measures(&out, &rep, &protected, message_lang(), sectors)?;
             coreduce::report::write_beside(
                 &out,
                 &coreduce::report::ReportInput {
@@ -102,7 +104,7 @@ pub(crate) fn measures_cmd(
                     sectors,
                     factors_used: None,
                 },
-                &[path],
+                &protected,
             )
         })?;
         out!("{}", say(tr!("wrote {}", "已写入 {}", out.display())));

@@ -112,7 +112,13 @@ impl Roadmap {
             inventory_mc,
             ..
         } = self;
-        let protected: Vec<&Path> = workbook.into_iter().collect();
+        // no output may overwrite an input: the workbook and its activity file
+        let inputs = if workbook.is_some() {
+            run.study.input_files()
+        } else {
+            Vec::new()
+        };
+        let protected: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
         let lang = report_lang(rl, &run.study.language);
         // The built-in study's report is titled in the report's language; a
         // user's study keeps the name the user gave it.

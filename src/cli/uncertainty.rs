@@ -120,7 +120,9 @@ pub(crate) fn uncertainty_cmd(
         );
     }
     if let Some(out) = out {
-        coreduce::export::write_uncertainty(&out, &rep, &[path])?;
+        let inputs = run.study.input_files();
+        let protected: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
+        coreduce::export::write_uncertainty(&out, &rep, &protected)?;
         out!("{}", say(tr!("wrote {}", "已写入 {}", out.display())));
         let report = coreduce::report::write_beside(
             &out,
@@ -140,7 +142,7 @@ pub(crate) fn uncertainty_cmd(
                 sectors,
                 factors_used: None,
             },
-            &[path],
+            &protected,
         )?;
         out!("{}", say(tr!("wrote {}", "已写入 {}", report.display())));
     }

@@ -464,6 +464,23 @@ impl Study {
     /// never added together), and a notice when the `base_year` setting set
     /// other years aside (without the setting, the reader has said which year
     /// is used).
+    /// The files the study was read from, which no output may overwrite:
+    /// the workbook and, where the settings name one, its activity file
+    /// (resolved against the workbook's folder). Empty for a study built in
+    /// code or the built-in study.
+    pub fn input_files(&self) -> Vec<std::path::PathBuf> {
+        if self.path.is_empty() {
+            return Vec::new();
+        }
+        let workbook = std::path::PathBuf::from(&self.path);
+        let mut files = vec![workbook.clone()];
+        if let Some(f) = &self.activity_file {
+            let dir = workbook.parent().unwrap_or(std::path::Path::new("."));
+            files.push(dir.join(f));
+        }
+        files
+    }
+
     pub fn base_year_only(&self) -> Study {
         let mut s = self.clone();
         let Some(y) = self.chosen_base_year() else {
