@@ -10,6 +10,7 @@ mod architecture;
 mod cli;
 mod data;
 mod default_controls;
+mod economics;
 mod engine;
 mod export_names;
 mod fgd_sorbent;

@@ -94,6 +94,10 @@ pub struct RoadmapReport {
     /// deployment counts there (coal-to-gas at a gas-fired plant; a
     /// green-power contract under the location-based scope 2)
     pub inert: Vec<(String, String)>,
+    /// measure → why it is not applicable at some of those facilities
+    /// (fuel, existing control, a default not yet measured)
+    #[serde(skip)]
+    pub inert_why: BTreeMap<String, Text>,
 }
 
 /// Runs every scenario of a study (and the least-cost one, if any).
@@ -164,6 +168,7 @@ pub fn run(
         plateau_tolerance,
         plateau_tolerance_text,
         inert: rm.inert.iter().cloned().collect(),
+        inert_why: rm.inert_why.clone(),
     })
 }
 
