@@ -196,3 +196,51 @@ fn every_built_in_energy_cost_is_priced_or_explained() {
         );
     }
 }
+
+/// The roadmap prices the same change: its energy cost per t of output at
+/// full penetration is the engine's at the facility's first year, at the
+/// maximum penetration, over that penetration and output. On the heat-pump
+/// barn: −22,508.84628 CNY / (0.6 × 100 t) = −375.147438 CNY/t; the
+/// anode-effect measure is not deployed on a plant on default factors.
+#[test]
+fn the_roadmap_prices_energy_as_the_measures_do_and_skips_unmeasured_defaults() {
+    let l = libs();
+    let hp = barn("HP", "heat_pump_barn");
+    let al = FacilityYear::new("AL", "aluminium", 2022)
+        .technology("cwpb")
+        .with("output", dec!(100000), "t")
+        .unwrap();
+    let mut study = coreduce::workbook::Study {
+        path: "test".into(),
+        name: "economics".into(),
+        base_year: Some(2022),
+        language: "en".into(),
+        settings: Settings::default(),
+        facilities: Vec::new(),
+        facility_years: vec![hp, al],
+        overrides: Vec::new(),
+        other_sheets: Vec::new(),
+        measure_rows: Vec::new(),
+        metric: Default::default(),
+        scenario_rows: Vec::new(),
+        target_rows: Vec::new(),
+        notices: Vec::new(),
+    };
+    study.settings = Settings::default();
+    let measures: Vec<Measure> = ["tb.solar_assisted_heat_pump", "al.anode_effect_reduction"]
+        .iter()
+        .map(|id| measure(id).clone())
+        .collect();
+    let mut rm = coreduce::roadmap::compile(&study, &l.s, &measures).unwrap();
+    rm.find_inert(&study, &l.f, &l.s, &measures).unwrap();
+    let key = ("tb.solar_assisted_heat_pump".to_string(), "HP".to_string());
+    assert_eq!(rm.energy_per_output[&key], dec!(-375.147438));
+    assert_eq!(
+        rm.energy_cost("tb.solar_assisted_heat_pump", "HP", dec!(100), dec!(0.6)),
+        Some(dec!(-22508.84628))
+    );
+    assert!(rm.is_inert("al.anode_effect_reduction", "AL"));
+    assert!(rm.inert_why["al.anode_effect_reduction"]
+        .en
+        .contains("measured pfc.aem"));
+}
