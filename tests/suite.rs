@@ -12,6 +12,7 @@ mod builtin_study;
 mod cli;
 mod data;
 mod default_controls;
+mod economics;
 mod engine;
 mod export_names;
 mod fgd_sorbent;

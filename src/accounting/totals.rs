@@ -114,6 +114,15 @@ impl<'a> Work<'a> {
             }
         }
         t.energy_tce = self.energy_tce;
+        for ((item, _), e) in &self.amounts {
+            if default_group(item) == "fuel"
+                || item.starts_with("electricity.")
+                || item.starts_with("heat.")
+            {
+                let sum = t.energy_use.entry(item.clone()).or_default();
+                *sum = self.add("energy use by item", *sum, e.value)?;
+            }
+        }
         t.scope2_location_co2 = self.scope2_location;
         t.scope2_market_co2 = self.scope2_market;
         let air = [

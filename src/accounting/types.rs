@@ -143,6 +143,12 @@ pub struct Totals {
     /// t per unit of output, per substance (empty when output is zero)
     #[serde(serialize_with = "crate::units::ser_written_map")]
     pub per_output: BTreeMap<String, Decimal>,
+    /// Energy items used, summed over nodes, in each item's canonical unit
+    /// (`fuel.<id>` in t or 10^4 Nm3, `electricity.purchased` in MWh,
+    /// `heat.purchased` in GJ): what a measure's energy cost is priced on.
+    /// Not written to outputs: the activity already shows it.
+    #[serde(skip)]
+    pub energy_use: BTreeMap<String, Decimal>,
 }
 
 /// The inventory of one facility-year.

@@ -145,7 +145,40 @@ fn print_measures(
         ])
     );
     for e in rep.alone.iter().chain(std::iter::once(&rep.package)) {
+        // A caveat said once per measure: the places follow.
+        if let Some(note) = e.notes.values().next() {
+            let n = e.notes.len();
+            let note = note.get(message_lang());
+            out!(
+                "{}",
+                say(tr!(
+                    "{:<28} note ({n} facility-years): {note}",
+                    "{:<28} 注（{n} 个设施年）：{note}",
+                    e.measure
+                ))
+            );
+        }
+        for (place, why) in &e.why_not_applicable {
+            let why = why.get(message_lang());
+            out!(
+                "{}",
+                say(tr!(
+                    "{:<28} at {place}: {why}",
+                    "{:<28} 于 {place}：{why}",
+                    e.measure
+                ))
+            );
+        }
         if e.by_facility.is_empty() && !e.not_applicable.is_empty() {
+            let unchanged: Vec<&str> = e
+                .not_applicable
+                .iter()
+                .filter(|p| !e.why_not_applicable.contains_key(*p))
+                .map(String::as_str)
+                .collect();
+            if unchanged.is_empty() {
+                continue;
+            }
             // A green-power contract changes only the market-based scope 2.
             let contract = library.get(&e.measure).is_some_and(|m| {
                 m.edits
@@ -162,7 +195,7 @@ fn print_measures(
             } else {
                 Text::default()
             };
-            let (places, why) = (e.not_applicable.join(", "), why.get(message_lang()));
+            let (places, why) = (unchanged.join(", "), why.get(message_lang()));
             out!(
                 "{}",
                 say(tr!(

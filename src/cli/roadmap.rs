@@ -293,6 +293,17 @@ fn print_inert(
                 .iter()
                 .any(|e| matches!(e, coreduce::study::Edit::GreenPower { .. }))
         });
+        if let Some(why) = rep.inert_why.get(m) {
+            let (plural, why) = (if n == 1 { "y" } else { "ies" }, why.get(message_lang()));
+            out!(
+                "{}",
+                say(tr!(
+                    "{m} is not deployed at {n} facilit{plural}: {why}",
+                    "{m} 不在 {n} 个设施部署：{why}"
+                ))
+            );
+            continue;
+        }
         let why = if contract && study.settings.scope2 == coreduce::study::Scope2Method::Location {
             tr!(
                 ": a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one (settings scope2 = market counts it)",

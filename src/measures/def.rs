@@ -36,7 +36,18 @@ pub(crate) struct MeasureDef {
     pub lifetime: u32,
     pub capex: CostDef,
     pub om_change: CostDef,
+    /// a stated cost, or `{ from = "prices" }`: priced at each facility
     pub energy_cost_change: CostDef,
+    /// fuel items of which the facility must burn one (empty: any)
+    #[serde(default)]
+    pub requires_fuel: Vec<Spanned<String>>,
+    /// substances whose reported control at least as good as the measure's
+    /// own makes it not applicable
+    #[serde(default)]
+    pub unless_controlled: Vec<Spanned<String>>,
+    /// items the facility must report for the saving to show
+    #[serde(default)]
+    pub requires_measured: Vec<String>,
     pub confidence: Spanned<String>,
     pub sources: Vec<String>,
     #[serde(default)]
@@ -47,8 +58,13 @@ pub(crate) struct MeasureDef {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CostDef {
-    pub value: Spanned<String>,
-    pub unit: Spanned<String>,
+    #[serde(default)]
+    pub value: Option<Spanned<String>>,
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    /// `prices`: the energy cost comes from the energy-price table
+    #[serde(default)]
+    pub from: Option<Spanned<String>>,
     #[serde(default)]
     pub note: String,
 }
@@ -193,9 +209,18 @@ fn compile_measure(
         ));
         Confidence::Assumption
     });
-    let capex = cost(&m.capex, sector, src, errs);
-    let om = cost(&m.om_change, sector, src, errs);
-    let energy = cost(&m.energy_cost_change, sector, src, errs);
+    let capex = cost(&m.capex, sector, src, &here, errs);
+    let om = cost(&m.om_change, sector, src, &here, errs);
+    let energy_from_prices = priced(&m.energy_cost_change, src, errs);
+    let energy = if energy_from_prices {
+        CostItem {
+            per_output: Decimal::ZERO,
+            note: m.energy_cost_change.note.clone(),
+        }
+    } else {
+        cost(&m.energy_cost_change, sector, src, &here, errs)
+    };
+    let requires = requires(&m, sectors, src, errs);
     if let Some(problem) = check::lifetime_problem(Decimal::from(m.lifetime)) {
         errs.push(DataError::new(here.clone(), problem));
     }
@@ -225,6 +250,8 @@ fn compile_measure(
         capex,
         om_change: om,
         energy_cost_change: energy,
+        energy_from_prices,
+        requires,
         confidence,
         sources: m.sources,
         note: m.note,
@@ -233,11 +260,103 @@ fn compile_measure(
     })
 }
 
+/// True for `{ from = "prices" }`; any other `from`, or `from` with a
+/// stated value, is a finding.
+fn priced(c: &CostDef, src: &Source<'_>, errs: &mut Vec<DataError>) -> bool {
+    let Some(from) = &c.from else {
+        return false;
+    };
+    let f = from.get_ref();
+    if f != "prices" {
+        errs.push(DataError::new(
+            src.at(from.span()),
+            tr!(
+                "energy_cost_change from '{f}': the only source is 'prices' (the energy-price table)",
+                "energy_cost_change 的来源“{f}”无效：只能为“prices”（能源价格表）"
+            ),
+        ));
+        return false;
+    }
+    if c.value.is_some() {
+        errs.push(DataError::new(
+            src.at(from.span()),
+            tr!(
+                "an energy cost from prices has no stated value: remove 'value' and 'unit'",
+                "按能源价格计算的能源成本不应另给数值：请删除“value”和“unit”"
+            ),
+        ));
+    }
+    true
+}
+
+/// The applicability needs: fuels and substances checked against the vocabulary.
+fn requires(
+    m: &MeasureDef,
+    sectors: &SectorLibrary,
+    src: &Source<'_>,
+    errs: &mut Vec<DataError>,
+) -> super::Requires {
+    let fuels = sectors.fuel_ids();
+    let mut out = super::Requires {
+        measured: m.requires_measured.clone(),
+        ..Default::default()
+    };
+    for f in &m.requires_fuel {
+        let id = f.get_ref();
+        match id.strip_prefix("fuel.") {
+            Some(x) if fuels.contains(&x) => out.fuel.push(id.clone()),
+            _ => errs.push(DataError::new(
+                src.at(f.span()),
+                tr!(
+                    "requires_fuel '{id}' is not a fuel item (fuel.<id>)",
+                    "requires_fuel“{id}”不是燃料项目（fuel.<id>）"
+                ),
+            )),
+        }
+    }
+    for s in &m.unless_controlled {
+        match Substance::parse(s.get_ref()) {
+            Some(x) => out.unless_controlled.push(x),
+            None => {
+                let sub = s.get_ref();
+                errs.push(DataError::new(
+                    src.at(s.span()),
+                    tr!("unknown substance '{sub}'", "未知物质“{sub}”"),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// A cost converted to CNY per unit of the sector's output and range-checked.
-fn cost(c: &CostDef, sector: &Sector, src: &Source<'_>, errs: &mut Vec<DataError>) -> CostItem {
-    let value = src.dec(&c.value, "cost", errs);
-    let unit = Unit::parse(c.unit.get_ref()).unwrap_or_else(|e| {
-        errs.push(DataError::new(src.at(c.unit.span()), unit_error_text(&e)));
+fn cost(
+    c: &CostDef,
+    sector: &Sector,
+    src: &Source<'_>,
+    here: &Location,
+    errs: &mut Vec<DataError>,
+) -> CostItem {
+    let (Some(value), Some(unit)) = (&c.value, &c.unit) else {
+        errs.push(DataError::new(
+            here.clone(),
+            tr!(
+                "a cost needs 'value' and 'unit'",
+                "成本须给出“value”和“unit”"
+            ),
+        ));
+        return CostItem {
+            per_output: Decimal::ZERO,
+            note: c.note.clone(),
+        };
+    };
+    let value = src.dec(value, "cost", errs);
+    let unit_text = unit;
+    let unit = Unit::parse(unit_text.get_ref()).unwrap_or_else(|e| {
+        errs.push(DataError::new(
+            src.at(unit_text.span()),
+            unit_error_text(&e),
+        ));
         Unit::one()
     });
     let want = CostItem::unit_for(sector).unwrap_or_else(|_| Unit::one());
@@ -246,7 +365,7 @@ fn cost(c: &CostDef, sector: &Sector, src: &Source<'_>, errs: &mut Vec<DataError
         Err(_) => {
             let out = &sector.output_unit;
             errs.push(DataError::new(
-                src.at(c.unit.span()),
+                src.at(unit_text.span()),
                 tr!(
                     "cost unit '{unit}' must be money per {out} of output (e.g. CNY/{out})",
                     "成本单位“{unit}”须为每 {out} 产品的货币金额（如 CNY/{out}）"
@@ -256,7 +375,7 @@ fn cost(c: &CostDef, sector: &Sector, src: &Source<'_>, errs: &mut Vec<DataError
         }
     };
     if let Some(problem) = check::cost_problem(tr!("cost", "成本"), value) {
-        errs.push(DataError::new(src.at(c.value.span()), problem));
+        errs.push(DataError::new(src.at(value_span(c)), problem));
     }
     CostItem {
         per_output: value,
@@ -493,4 +612,9 @@ impl EditCx<'_> {
             weight: Decimal::ONE,
         })
     }
+}
+
+/// Where a cost's value is written (it is there once `cost` reads it).
+fn value_span(c: &CostDef) -> Range<usize> {
+    c.value.as_ref().map(|v| v.span()).unwrap_or(0..0)
 }

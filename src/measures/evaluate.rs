@@ -240,6 +240,15 @@ pub struct Evaluation {
     /// right sector and technology where the measure changes nothing (its
     /// edits touch nothing the facility has): not applicable there, no cost
     pub not_applicable: Vec<String>,
+    /// place in `not_applicable` → why, where a need of the measure failed
+    /// (a fuel, an existing control, a measured value); places without a
+    /// reason here are those where the edits change nothing
+    #[serde(skip)]
+    pub why_not_applicable: BTreeMap<String, Text>,
+    /// "measure (facility year)" → a caveat on the result there (a saving
+    /// that scales a default factor the facility has not measured)
+    #[serde(skip)]
+    pub notes: BTreeMap<String, Text>,
     /// facility id → metrics
     pub by_facility: BTreeMap<String, Metrics>,
     pub by_sector: BTreeMap<String, Metrics>,
@@ -255,6 +264,42 @@ pub(crate) fn unchanged(base: &Inventory, with: &Inventory) -> bool {
         && a.outside_view == b.outside_view
         && a.co2e == b.co2e
         && a.energy_tce == b.energy_tce
+}
+
+/// The energy cost of the measures priced from the energy-price table at
+/// one facility-year: each priced measure's step, from the inventory with
+/// the measures before it to the one with it as well, so a package counts
+/// every change once. One measure alone is `with` against `base`.
+fn priced_energy(
+    used: &[(&Measure, Vec<crate::study::Edit>)],
+    base: &Inventory,
+    with: &Inventory,
+    run: (&Settings, &FactorLibrary, &SectorLibrary, &FacilityYear),
+) -> crate::Result<Decimal> {
+    let (settings, lib, sectors, fy) = run;
+    if !used.iter().any(|(m, _)| m.energy_from_prices) {
+        return Ok(Decimal::ZERO);
+    }
+    let mut total = Decimal::ZERO;
+    let mut prev = base.clone();
+    let mut edits = Vec::new();
+    for (i, (m, own)) in used.iter().enumerate() {
+        edits.extend(own.iter().cloned());
+        let cur = if i + 1 == used.len() {
+            with.clone()
+        } else {
+            inventory_with_edits(settings, lib, sectors, fy, &edits)?
+        };
+        if m.energy_from_prices {
+            let c = super::prices::energy_cost(m, lib, sectors, &prev, &cur)?;
+            let id = &m.id;
+            total = checked(total.checked_add(c), || {
+                tr!("the energy cost of '{id}'", "措施“{id}”的能源成本")
+            })?;
+        }
+        prev = cur;
+    }
+    Ok(total)
 }
 
 /// Evaluates a set of measures (a single measure, or a package applied in
@@ -275,6 +320,8 @@ pub fn evaluate(
     let mut by_sector: BTreeMap<String, Totals2> = BTreeMap::new();
     let mut province = Totals2::default();
     let mut not_applicable = Vec::new();
+    let mut why_not = BTreeMap::new();
+    let mut notes = BTreeMap::new();
     for (fy, base) in fys.iter().zip(baselines) {
         let applicable: Vec<&&Measure> = measures
             .iter()
@@ -284,12 +331,27 @@ pub fn evaluate(
             continue;
         }
         let here = format!("{} {}", base.facility_id, base.year);
-        let mut edits = Vec::new();
+        let mut used: Vec<(&Measure, Vec<crate::study::Edit>)> = Vec::new();
         let mut cost = Decimal::ZERO;
         for m in &applicable {
             let x = penetration
                 .unwrap_or(m.max_penetration)
                 .min(m.max_penetration);
+            // A fuel it does not act on, a control already as good, a
+            // default it cannot improve until measured: not applicable here.
+            if let Some(why) = m.inapplicable(fy, base) {
+                let place = if applicable.len() > 1 {
+                    format!("{} ({here})", m.id)
+                } else {
+                    here.clone()
+                };
+                why_not.insert(place.clone(), why);
+                not_applicable.push(place);
+                continue;
+            }
+            if let Some(note) = m.unmeasured(fy) {
+                notes.insert(format!("{} ({here})", m.id), note);
+            }
             let own = m.edits_at(x);
             // In a package, a measure whose own edits change nothing here
             // (coal-to-gas at a gas-fired plant) does not apply here: no cost.
@@ -300,21 +362,26 @@ pub fn evaluate(
                     continue;
                 }
             }
-            edits.extend(own);
             let c = m.annual_cost(base.output, x, ms.discount_rate)?;
             let id = &m.id;
             cost = checked(cost.checked_add(c), || {
                 tr!("the cost of '{id}'", "措施“{id}”的成本")
             })?;
+            used.push((m, own));
         }
-        if edits.is_empty() {
+        if used.is_empty() {
             continue;
         }
+        let edits: Vec<crate::study::Edit> = used.iter().flat_map(|(_, e)| e.clone()).collect();
         let with = inventory_with_edits(settings, lib, sectors, fy, &edits)?;
         if applicable.len() == 1 && unchanged(base, &with) {
             not_applicable.push(here);
             continue;
         }
+        let energy = priced_energy(&used, base, &with, (settings, lib, sectors, fy))?;
+        cost = checked(cost.checked_add(energy), || {
+            tr!("the energy cost at {here}", "{here} 的能源成本")
+        })?;
         by_fac
             .entry(format!("{} {}", base.facility_id, base.year))
             .or_default()
@@ -331,6 +398,8 @@ pub fn evaluate(
         name_zh: label.2.to_string(),
         penetration: penetration.unwrap_or(Decimal::ONE),
         not_applicable,
+        why_not_applicable: why_not,
+        notes,
         by_facility: by_fac
             .iter()
             .map(|(k, t)| Ok((k.clone(), Metrics::from_totals(t, ms)?)))

@@ -19,19 +19,24 @@
 //! `library` (the TOML measure library), `def` (compiling its TOML),
 //! `rows` (compiling the workbook's `measures` sheet), `settings` (how
 //! co-benefits are valued), `evaluate` (a measure against the inventories),
-//! `macc` (the abatement cost curve) and `report` (what `coreduce measures`
-//! prints).
+//! `macc` (the abatement cost curve), `report` (what `coreduce measures`
+//! prints), `prices` (energy costs from the energy-price table) and
+//! `applicability` (fuels, existing controls and measured values a measure
+//! needs at a facility).
 
+mod applicability;
 pub mod check;
 mod def;
 mod evaluate;
 mod library;
 mod macc;
 pub mod metrics;
+pub mod prices;
 mod report;
 mod rows;
 mod settings;
 
+pub use applicability::Requires;
 pub(crate) use evaluate::unchanged;
 pub use evaluate::{
     evaluate, Evaluation, Metrics, Totals2, DEGREE_INDEX_NOTE, DEGREE_INDEX_NOTE_ZH,
@@ -84,8 +89,16 @@ pub struct Measure {
     pub capex: CostItem,
     /// change in O&M per unit of output and year
     pub om_change: CostItem,
-    /// change in energy cost per unit of output and year (negative: savings)
+    /// change in energy cost per unit of output and year (negative: savings);
+    /// zero and unused when `energy_from_prices` is set
     pub energy_cost_change: CostItem,
+    /// The energy cost is Σ (quantity with − without) × price of the energy
+    /// items the measure changes at each facility (`prices`), so it follows
+    /// the facility's own baseline, not the one the literature measured.
+    pub energy_from_prices: bool,
+    /// Applicability beyond the technology: fuels, existing controls and
+    /// measured values the facility must have (`applicability`).
+    pub requires: Requires,
     pub confidence: Confidence,
     pub sources: Vec<String>,
     pub note: String,
@@ -166,7 +179,9 @@ impl Measure {
     }
 
     /// Annualised cost for `output` units at penetration `x` and discount rate `rate`:
-    /// C = I·CRF(r, n) + ΔO&M + Δenergy cost (CNY per year).
+    /// C = I·CRF(r, n) + ΔO&M + Δenergy cost (CNY per year). A measure priced
+    /// from the energy-price table leaves its energy cost out here: the
+    /// caller adds it from the facility's inventories ([`prices`]).
     pub fn annual_cost(
         &self,
         output: Decimal,
@@ -200,7 +215,7 @@ pub(crate) fn unit_error_text(e: &UnitError) -> Text {
 }
 
 /// An overflow in the metrics: the place and what was being computed.
-fn out_of_range(at: Location, what: Text) -> Error {
+pub(crate) fn out_of_range(at: Location, what: Text) -> Error {
     Error::Data(DataError::new(
         at,
         Text::new(

@@ -140,6 +140,10 @@ fn defaults(id: &str, first: &MeasureRow, sector: &Sector) -> Measure {
         capex: zero(),
         om_change: zero(),
         energy_cost_change: zero(),
+        // The sheet states its energy cost and technologies only: pricing
+        // and fuel/control applicability are fields of the TOML library.
+        energy_from_prices: false,
+        requires: Default::default(),
         confidence: Confidence::Assumption,
         sources: vec!["user measure (workbook)".into()],
         note: String::new(),

@@ -65,6 +65,8 @@ pub fn compile(
             scenarios,
             targets,
             inert: BTreeSet::new(),
+            inert_why: Default::default(),
+            energy_per_output: Default::default(),
         })
     } else {
         Err(errs)

@@ -103,6 +103,10 @@ pub struct RoadmapReport {
     /// What the study's facilities cover, where the study says (every
     /// output states it)
     pub coverage: Option<crate::study::Coverage>,
+    /// measure → why it is not applicable at some of those facilities
+    /// (fuel, existing control, a default not yet measured)
+    #[serde(skip)]
+    pub inert_why: BTreeMap<String, Text>,
 }
 
 /// Runs every scenario of a study (and the least-cost one, if any).
@@ -174,6 +178,7 @@ pub fn run(
         plateau_tolerance_text,
         inert: rm.inert.iter().cloned().collect(),
         coverage: study.coverage.clone(),
+        inert_why: rm.inert_why.clone(),
     })
 }
 

@@ -302,6 +302,7 @@ fn effects(
                     "cost",
                     year,
                 )?;
+                *c = sum(*c, at.energy_cost(m, Decimal::ONE)?, "cost", year)?;
             }
             // Emissions matter in the targets' years only.
             let relevant: Vec<usize> = targets

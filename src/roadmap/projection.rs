@@ -153,10 +153,21 @@ impl Projected<'_> {
             out.edits.extend(m.edits_at(x));
             if let Some(rate) = rate {
                 out.cost = sum(out.cost, m.annual_cost(self.output, x, rate)?, "cost", year)?;
+                out.cost = sum(out.cost, self.energy_cost(m, x)?, "cost", year)?;
             }
             out.penetration.insert(m.id.clone(), x);
         }
         Ok(out)
+    }
+
+    /// The energy cost of `m` at penetration `x` here, where it is priced
+    /// from the energy-price table (else zero: its annual cost holds it).
+    pub fn energy_cost(&self, m: &Measure, x: Decimal) -> crate::Result<Decimal> {
+        let rm = &self.projector.rm;
+        energy_or_range(
+            rm.energy_cost(&m.id, &self.fy.facility_id, self.output, x),
+            m,
+        )
     }
 
     /// True when `m` can act here: it applies to the facility's sector and
@@ -360,5 +371,20 @@ pub(super) fn sum(a: Decimal, b: Decimal, what: &str, year: i32) -> crate::Resul
                 "路线图中 {year} 年{what_zh}的合计超出数值范围（大于约 7.9e28）：请检查输入值的数量级和单位"
             ),
         ))
+    })
+}
+
+/// A priced measure's energy cost, or the error that it left the range of
+/// a decimal (named by the measure).
+fn energy_or_range(energy: Option<Decimal>, m: &Measure) -> crate::Result<Decimal> {
+    energy.ok_or_else(|| {
+        let id = &m.id;
+        crate::measures::out_of_range(
+            m.location.clone(),
+            crate::tr!(
+                "measure '{id}': its energy cost in the roadmap",
+                "措施“{id}”：路线图中的能源成本"
+            ),
+        )
     })
 }

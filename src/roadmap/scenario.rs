@@ -121,9 +121,38 @@ pub struct Roadmap {
     /// measure changes nothing (coal-to-gas at a gas-fired plant): deployment
     /// skips them, so they cost nothing ([`Roadmap::find_inert`])
     pub inert: BTreeSet<(String, String)>,
+    /// measure → why it is not applicable at some facility (a fuel it does
+    /// not act on, a control already as good, a default not yet measured),
+    /// the first reason found; those pairs are in `inert` as well
+    pub inert_why: BTreeMap<String, crate::text::Text>,
+    /// (measure, facility) → the energy cost change in CNY per unit of
+    /// output at full penetration, for measures priced from the
+    /// energy-price table: the engine's change at the facility's first
+    /// year where the measure acts, at its maximum penetration, divided
+    /// by that penetration and output (the roadmap's costs and its LP are
+    /// linear in penetration and output)
+    pub energy_per_output: BTreeMap<(String, String), Decimal>,
 }
 
 impl Roadmap {
+    /// The energy cost change (CNY per year) of a measure priced from the
+    /// energy-price table at a facility with `output` at penetration `x`;
+    /// zero for a measure with a stated energy cost (in its annual cost).
+    pub fn energy_cost(
+        &self,
+        measure: &str,
+        facility: &str,
+        output: Decimal,
+        x: Decimal,
+    ) -> Option<Decimal> {
+        let per = self
+            .energy_per_output
+            .get(&(measure.to_string(), facility.to_string()))
+            .copied()
+            .unwrap_or_default();
+        per.checked_mul(output)?.checked_mul(x)
+    }
+
     /// True when the measure changes nothing at the facility.
     pub fn is_inert(&self, measure: &str, facility: &str) -> bool {
         !self.inert.is_empty()
@@ -153,10 +182,20 @@ impl Roadmap {
                 if acted.contains(&key) {
                     continue;
                 }
-                let edits = m.edits_at(m.max_penetration);
-                let with = inventory_with_edits(&study.settings, lib, sectors, fy, &edits)?;
-                if !crate::measures::unchanged(&base, &with) {
-                    acted.insert(key);
+                if let Some(why) = m.inapplicable(fy, &base).or_else(|| m.unmeasured(fy)) {
+                    self.inert_why.entry(m.id.clone()).or_insert(why);
+                    continue;
+                }
+                let x = m.max_penetration;
+                let with = inventory_with_edits(&study.settings, lib, sectors, fy, &m.edits_at(x))?;
+                if crate::measures::unchanged(&base, &with) {
+                    continue;
+                }
+                acted.insert(key.clone());
+                let scale = x * base.output;
+                if m.energy_from_prices && !scale.is_zero() {
+                    let c = crate::measures::prices::energy_cost(m, lib, sectors, &base, &with)?;
+                    self.energy_per_output.insert(key, c / scale);
                 }
             }
         }
