@@ -248,3 +248,63 @@ fn the_roadmap_prices_energy_as_the_measures_do_and_skips_unmeasured_defaults() 
         .en
         .contains("measured pfc.aem"));
 }
+
+/// The reasons reach the files a firm reads, not only the terminal: the
+/// measures JSON carries them (in English) and the workbook lists them on
+/// its `applicability` sheet in the study's language. On the sample, the
+/// coal-to-gas boiler at the gas-fired distillery (it burns no raw coal) and
+/// green power under location-based scope 2 (a contract lowers only the
+/// market-based figure).
+#[test]
+fn not_applicable_reasons_are_in_the_json_and_the_workbook() {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sichuan-sample.xlsx");
+    for out in ["m.json", "m.xlsx"] {
+        let status = crate::common::coreduce_command()
+            .args(["measures", sample, "--out"])
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("m.json")).unwrap()).unwrap();
+    let why = |id: &str| {
+        json["alone"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["measure"] == id)
+            .map(|e| e["why_not_applicable"].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        why("bj.coal_to_gas_boiler")["BJ-YB-01 2022"],
+        "not applicable: the facility burns none of fuel.raw_coal"
+    );
+    assert!(why("al.green_power")["AL-GY-01 2022"]
+        .as_str()
+        .unwrap()
+        .contains("lowers the market-based scope 2 only"));
+    let mut wb: Xlsx<_> = open_workbook(dir.path().join("m.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("applicability").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0], ["measure", "where", "kind", "why"]);
+    assert!(rows.contains(&vec![
+        "bj.coal_to_gas_boiler".to_string(),
+        "BJ-YB-01 2022".to_string(),
+        "not applicable".to_string(),
+        "not applicable: the facility burns none of fuel.raw_coal".to_string(),
+    ]));
+    assert!(rows
+        .iter()
+        .any(|r| r[0] == "al.green_power" && r[3].contains("scope2 = market")));
+}

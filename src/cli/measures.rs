@@ -74,7 +74,7 @@ pub(crate) fn measures_cmd(
     }
     let rep = coreduce::measures::report(&run, sectors, &library, &ms)
         .or_say(|| Text::neutral(path.display().to_string()))?;
-    print_measures(&rep, &library, &run, &ms);
+    print_measures(&rep, &ms);
     if let Some(out) = out {
         let dir = out
             .parent()
@@ -117,8 +117,6 @@ pub(crate) fn measures_cmd(
 /// the note on the degree index, in the message language.
 fn print_measures(
     rep: &coreduce::measures::MeasureReport,
-    library: &MeasureLibrary,
-    run: &coreduce::workbook::WorkbookRun,
     ms: &coreduce::measures::MetricSettings,
 ) {
     // Columns padded by display width, so Chinese headers and classes line up.
@@ -179,28 +177,14 @@ fn print_measures(
             if unchanged.is_empty() {
                 continue;
             }
-            // A green-power contract changes only the market-based scope 2.
-            let contract = library.get(&e.measure).is_some_and(|m| {
-                m.edits
-                    .iter()
-                    .any(|x| matches!(x, coreduce::study::Edit::GreenPower { .. }))
-            });
-            let why = if contract
-                && run.study.settings.scope2 == coreduce::study::Scope2Method::Location
-            {
-                tr!(
-                    " (a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one: set scope2 = market in the settings sheet to count it)",
-                    "（绿电合同只降低基于市场法的范围二排放，而本研究按基于位置法计算：在 settings 工作表中设 scope2 = market 即可计入）"
-                )
-            } else {
-                Text::default()
-            };
-            let (places, why) = (unchanged.join(", "), why.get(message_lang()));
+            // (a reason the evaluation knows, such as a green-power
+            // contract under location-based scope 2, was said above)
+            let places = unchanged.join(", ");
             out!(
                 "{}",
                 say(tr!(
-                    "{:<28} not applicable: its edits change nothing at {places}{why}",
-                    "{:<28} 不适用：其修改在 {places} 不产生任何变化{why}",
+                    "{:<28} not applicable: its edits change nothing at {places}",
+                    "{:<28} 不适用：其修改在 {places} 不产生任何变化",
                     e.measure
                 ))
             );

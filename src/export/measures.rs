@@ -321,5 +321,57 @@ fn measures_xlsx(
         ws.write_text_with_format(r as u32, 0, k.get(lang), &bold)?;
         ws.write_text(r as u32, 1, v.get(lang))?;
     }
+    applicability_sheet(&mut wb, rep, lang, &bold)?;
     wb.save(path)
+}
+
+/// Where a measure does not apply, and why (a fuel the facility does not
+/// burn, a control it already has, a default it has not measured), and the
+/// caveats on results: what the terminal says, for a firm reading the
+/// workbook.
+fn applicability_sheet(
+    wb: &mut Workbook,
+    rep: &crate::measures::MeasureReport,
+    lang: Lang,
+    bold: &Format,
+) -> std::result::Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("applicability")?;
+    let header = [
+        tr!("measure", "措施"),
+        tr!("where", "位置"),
+        tr!("kind", "类别"),
+        tr!("why", "原因"),
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_text_with_format(0, c as u16, h.get(lang), bold)?;
+    }
+    ws.set_column_width(0, 28)?;
+    ws.set_column_width(1, 28)?;
+    ws.set_column_width(2, 18)?;
+    ws.set_column_width(3, 110)?;
+    let (not_applicable, caveat) = (tr!("not applicable", "不适用"), tr!("caveat", "说明"));
+    let unchanged = tr!(
+        "not applicable: the measure's edits change nothing the facility has",
+        "不适用：该措施的调整不涉及该设施的任何活动"
+    );
+    let mut r = 1u32;
+    for e in &rep.alone {
+        let rows = e
+            .not_applicable
+            .iter()
+            .map(|place| {
+                let why = e.why_not_applicable.get(place).unwrap_or(&unchanged);
+                (place, &not_applicable, why)
+            })
+            .chain(e.notes.iter().map(|(place, why)| (place, &caveat, why)));
+        for (place, kind, why) in rows {
+            ws.write_text(r, 0, &e.measure)?;
+            ws.write_text(r, 1, place)?;
+            ws.write_text(r, 2, kind.get(lang))?;
+            ws.write_text(r, 3, why.get(lang))?;
+            r += 1;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
 }

@@ -192,6 +192,9 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
     for mut inv in batch.drain(..) {
         run.rows += inv.rows.len();
         inv.rows = Vec::new();
+        // energy use by item prices measures; an inventory run keeps only
+        // what its summaries and report read
+        inv.totals.energy_use = Default::default();
         run.inventories.push(inv);
     }
 }

@@ -242,12 +242,12 @@ pub struct Evaluation {
     pub not_applicable: Vec<String>,
     /// place in `not_applicable` → why, where a need of the measure failed
     /// (a fuel, an existing control, a measured value); places without a
-    /// reason here are those where the edits change nothing
-    #[serde(skip)]
+    /// reason here are those where the edits change nothing (JSON: the
+    /// English)
     pub why_not_applicable: BTreeMap<String, Text>,
     /// "measure (facility year)" → a caveat on the result there (a saving
-    /// that scales a default factor the facility has not measured)
-    #[serde(skip)]
+    /// that scales a default factor the facility has not measured; JSON:
+    /// the English)
     pub notes: BTreeMap<String, Text>,
     /// facility id → metrics
     pub by_facility: BTreeMap<String, Metrics>,
@@ -258,6 +258,23 @@ pub struct Evaluation {
 }
 
 /// True when an inventory with edits equals the baseline in every total.
+/// Why measures whose edits change nothing at a facility do so, where
+/// there is more to say than that: a green-power contract lowers only the
+/// market-based scope 2, and the study counts the location-based one.
+fn why_unchanged(measures: &[&Measure], settings: &Settings) -> Option<Text> {
+    let contract = measures.iter().any(|m| {
+        m.edits
+            .iter()
+            .any(|e| matches!(e, crate::study::Edit::GreenPower { .. }))
+    });
+    (contract && settings.scope2 == crate::study::Scope2Method::Location).then(|| {
+        tr!(
+            "not applicable: a green-power contract lowers the market-based scope 2 only, and the study counts the location-based one (set scope2 = market in the settings sheet to count it)",
+            "不适用：绿电合同只降低基于市场法的范围二排放，而本研究按基于位置法计算（在 settings 工作表中设 scope2 = market 即可计入）"
+        )
+    })
+}
+
 pub(crate) fn unchanged(base: &Inventory, with: &Inventory) -> bool {
     let (a, b) = (&base.totals, &with.totals);
     a.by_substance == b.by_substance
@@ -358,7 +375,11 @@ pub fn evaluate(
             if applicable.len() > 1 {
                 let alone = inventory_with_edits(settings, lib, sectors, fy, &own)?;
                 if unchanged(base, &alone) {
-                    not_applicable.push(format!("{} ({here})", m.id));
+                    let place = format!("{} ({here})", m.id);
+                    if let Some(why) = why_unchanged(&[m], settings) {
+                        why_not.insert(place.clone(), why);
+                    }
+                    not_applicable.push(place);
                     continue;
                 }
             }
@@ -375,6 +396,10 @@ pub fn evaluate(
         let edits: Vec<crate::study::Edit> = used.iter().flat_map(|(_, e)| e.clone()).collect();
         let with = inventory_with_edits(settings, lib, sectors, fy, &edits)?;
         if applicable.len() == 1 && unchanged(base, &with) {
+            let ms: Vec<&Measure> = used.iter().map(|(m, _)| *m).collect();
+            if let Some(why) = why_unchanged(&ms, settings) {
+                why_not.insert(here.clone(), why);
+            }
             not_applicable.push(here);
             continue;
         }

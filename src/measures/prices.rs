@@ -61,11 +61,20 @@ pub fn energy_cost(
     for item in items {
         let before = a.get(item).copied().unwrap_or_default();
         let after = b.get(item).copied().unwrap_or_default();
-        let delta = after - before;
+        let id = &m.id;
+        let out_of_range = || {
+            super::out_of_range(
+                m.location.clone(),
+                tr!(
+                    "measure '{id}': the energy cost of '{item}'",
+                    "措施“{id}”：“{item}”的能源成本"
+                ),
+            )
+        };
+        let delta = after.checked_sub(before).ok_or_else(out_of_range)?;
         if delta.is_zero() {
             continue;
         }
-        let id = &m.id;
         let Some((price, _)) = price_of(lib, sectors, &m.sector, item) else {
             let sector = &m.sector;
             return Err(Error::Data(DataError::new(
@@ -79,15 +88,7 @@ pub fn energy_cost(
         cost = delta
             .checked_mul(price)
             .and_then(|c| c.checked_add(cost))
-            .ok_or_else(|| {
-                super::out_of_range(
-                    m.location.clone(),
-                    tr!(
-                        "measure '{id}': the energy cost of '{item}'",
-                        "措施“{id}”：“{item}”的能源成本"
-                    ),
-                )
-            })?;
+            .ok_or_else(out_of_range)?;
     }
     Ok(cost)
 }
