@@ -308,3 +308,65 @@ fn not_applicable_reasons_are_in_the_json_and_the_workbook() {
         .iter()
         .any(|r| r[0] == "al.green_power" && r[3].contains("scope2 = market")));
 }
+
+/// The workbook's measures sheet states applicability and priced energy in
+/// rows of the TOML's names: a fuel by code or name (原煤), a substance, an
+/// item, and `prices` as the energy cost's target; a fuel that is not one is
+/// a finding at the row with a did-you-mean.
+#[test]
+fn the_measures_sheet_states_applicability_and_priced_energy() {
+    let l = libs();
+    let row = |field: &str, target: &str, value: Option<Decimal>| coreduce::workbook::MeasureRow {
+        measure_id: "my.fgd".into(),
+        sector: "tobacco".into(),
+        name: "my FGD".into(),
+        field: field.into(),
+        node: None,
+        target: Some(target.to_string()),
+        value,
+        unit: None,
+        note: String::new(),
+        location: coreduce::Location::cell("measures", 1, 3),
+        value_location: coreduce::Location::cell("measures", 1, 6),
+    };
+    let ms = coreduce::measures::from_rows(
+        &[
+            row("control", "SO2", Some(dec!(0.9))),
+            row("requires_fuel", "原煤", None),
+            row("unless_controlled", "SO2", None),
+            row("requires_measured", "fuel.raw_coal.sulfur", None),
+            row("energy_cost_change", "prices", None),
+        ],
+        &l.s,
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let m = &ms[0];
+    assert_eq!(m.requires.fuel, ["fuel.raw_coal"]);
+    assert_eq!(
+        m.requires.unless_controlled,
+        [coreduce::substance::Substance::So2]
+    );
+    assert_eq!(m.requires.measured, ["fuel.raw_coal.sulfur"]);
+    assert!(m.energy_from_prices);
+    // at a heat-pump barn, which burns no coal: not applicable, and why
+    let hp = barn("HP", "heat_pump_barn");
+    let base = inventory(&Settings::default(), &l.f, &l.s, &hp).unwrap();
+    assert_eq!(
+        m.inapplicable(&hp, &base).unwrap().en,
+        "not applicable: the facility burns none of fuel.raw_coal"
+    );
+    let errs = coreduce::measures::from_rows(
+        &[
+            row("control", "SO2", Some(dec!(0.9))),
+            row("requires_fuel", "fuel.raw_cole", None),
+        ],
+        &l.s,
+    )
+    .unwrap_err();
+    let text = errs[0].to_string();
+    assert!(
+        text.contains("requires_fuel 'fuel.raw_cole' is not a fuel item")
+            && text.contains("did you mean 'raw_coal'"),
+        "{text}"
+    );
+}

@@ -45,13 +45,16 @@ pub fn user_measures(
 
 /// The attribute fields of the sheet, after the edit kinds ([`EDIT_KINDS`]);
 /// together they are the vocabulary offered for a misspelt field.
-const ATTRIBUTES: [&str; 8] = [
+const ATTRIBUTES: [&str; 11] = [
     "max_penetration",
     "lifetime",
     "capex",
     "om_change",
     "energy_cost_change",
     "applies_to",
+    "requires_fuel",
+    "unless_controlled",
+    "requires_measured",
     "name_zh",
     "confidence",
 ];
@@ -78,7 +81,7 @@ pub fn from_rows(
         };
         let mut m = defaults(id, first, sector);
         for r in rows {
-            let row = Row { r, sector };
+            let row = Row { r, sector, sectors };
             // A row naming a process the sector lacks is reported once and
             // not read further: its edit would land nowhere.
             if row.node_is_known(&mut errs) {
@@ -140,8 +143,7 @@ fn defaults(id: &str, first: &MeasureRow, sector: &Sector) -> Measure {
         capex: zero(),
         om_change: zero(),
         energy_cost_change: zero(),
-        // The sheet states its energy cost and technologies only: pricing
-        // and fuel/control applicability are fields of the TOML library.
+        // A stated energy cost unless the sheet says `prices` (below).
         energy_from_prices: false,
         requires: Default::default(),
         confidence: Confidence::Assumption,
@@ -158,6 +160,7 @@ fn defaults(id: &str, first: &MeasureRow, sector: &Sector) -> Measure {
 struct Row<'a> {
     r: &'a MeasureRow,
     sector: &'a Sector,
+    sectors: &'a SectorLibrary,
 }
 
 impl Row<'_> {
@@ -381,8 +384,35 @@ impl Row<'_> {
             }
             "capex" => m.capex = self.cost(errs).unwrap_or(m.capex.clone()),
             "om_change" => m.om_change = self.cost(errs).unwrap_or(m.om_change.clone()),
+            // `prices` in the target column: priced from the energy-price
+            // table on each facility's own change, as in the TOML library
+            "energy_cost_change" if self.r.value.is_none() && self.priced() => {
+                m.energy_from_prices = true
+            }
             "energy_cost_change" => {
                 m.energy_cost_change = self.cost(errs).unwrap_or(m.energy_cost_change.clone())
+            }
+            "requires_fuel" => {
+                if let Ok(t) = self.target(errs) {
+                    self.require_fuel(m, &t, errs);
+                }
+            }
+            "unless_controlled" => {
+                if let Ok(t) = self.target(errs) {
+                    match crate::substance::Substance::parse(&t) {
+                        Some(x) => m.requires.unless_controlled.push(x),
+                        None => errs.push(DataError::new(
+                            at.clone(),
+                            tr!("unknown substance '{t}'", "未知物质“{t}”"),
+                        )),
+                    }
+                }
+            }
+            "requires_measured" => {
+                if let Ok(t) = self.target(errs) {
+                    let item = self.sectors.item_by_name(&t).unwrap_or(t);
+                    m.requires.measured.push(item);
+                }
             }
             "applies_to" => {
                 if let Ok(t) = self.target(errs) {
@@ -417,6 +447,41 @@ impl Row<'_> {
                     other,
                     EDIT_KINDS.into_iter().chain(ATTRIBUTES),
                 )),
+            ),
+        }
+    }
+
+    /// True when the target column says the energy cost comes from prices.
+    fn priced(&self) -> bool {
+        self.r.target.as_deref().is_some_and(|t| {
+            matches!(
+                t.trim().to_lowercase().as_str(),
+                "prices" | "price" | "按价格" | "价格表"
+            )
+        })
+    }
+
+    /// A fuel the facility must burn for the measure to apply: a fuel item
+    /// (`fuel.raw_coal`) or its name (原煤).
+    fn require_fuel(&self, m: &mut Measure, t: &str, errs: &mut Vec<DataError>) {
+        let fuels = self.sectors.fuel_ids();
+        let code = self
+            .sectors
+            .item_by_name(t)
+            .unwrap_or_else(|| t.to_string());
+        // the fuel's own id, for the did-you-mean
+        let bare = t.strip_prefix("fuel.").unwrap_or(t);
+        match code.strip_prefix("fuel.") {
+            Some(x) if fuels.contains(&x) => m.requires.fuel.push(code.clone()),
+            _ => errs.push(
+                DataError::new(
+                    self.r.location.clone(),
+                    tr!(
+                        "requires_fuel '{t}' is not a fuel item (fuel.<id>)",
+                        "requires_fuel“{t}”不是燃料项目（fuel.<id>）"
+                    ),
+                )
+                .with_hint(did_you_mean(bare, fuels.iter().copied())),
             ),
         }
     }
