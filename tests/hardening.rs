@@ -619,8 +619,14 @@ fn a_termination_signal_leaves_no_temporary_file() {
     }
     let status = child.wait().unwrap();
     if signalled {
-        assert_eq!(status.code(), Some(130));
-        assert!(!p.join("r.xlsx").exists());
+        // Interrupted: exit 130 and no output. Under load the run may finish
+        // (its rename done) between the temporary file being seen and the
+        // signal arriving: then it exits 0 with the whole output.
+        match status.code() {
+            Some(130) => assert!(!p.join("r.xlsx").exists()),
+            Some(0) => assert!(p.join("r.xlsx").exists()),
+            other => panic!("unexpected exit {other:?}"),
+        }
     }
     assert!(!has_temp(), "a temporary file was left");
 }
