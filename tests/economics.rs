@@ -4,34 +4,16 @@
 //! worked by hand from the prices in factors/energy-prices.
 
 use coreduce::accounting::{inventory, FacilityYear, Settings};
-use coreduce::graph::SectorLibrary;
-use coreduce::measures::{evaluate, Evaluation, Measure, MeasureLibrary, MetricSettings};
-use coreduce::FactorLibrary;
+use coreduce::measures::{evaluate, Evaluation, Measure, MetricSettings};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use std::sync::OnceLock;
 
-struct Libs {
-    f: FactorLibrary,
-    s: SectorLibrary,
-    m: MeasureLibrary,
-}
-
-fn libs() -> &'static Libs {
-    static L: OnceLock<Libs> = OnceLock::new();
-    L.get_or_init(|| {
-        let f = FactorLibrary::embedded().unwrap();
-        let s = SectorLibrary::embedded(&f).unwrap();
-        let m = MeasureLibrary::embedded(&s).unwrap();
-        Libs { f, s, m }
-    })
+fn libs() -> &'static crate::common::Libs {
+    crate::common::shared_libs()
 }
 
 fn measure(id: &str) -> &'static Measure {
-    libs()
-        .m
-        .get(id)
-        .unwrap_or_else(|| panic!("no measure {id}"))
+    crate::common::library_measure(id)
 }
 
 /// The measure alone at its maximum penetration.

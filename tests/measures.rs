@@ -2,39 +2,22 @@
 //! laws of composition.
 
 use coreduce::accounting::{inventory, inventory_with_edits, Edit, FacilityYear, Settings};
-use coreduce::graph::SectorLibrary;
 use coreduce::measures::metrics::{ElasticityClass, Quadrant};
 use coreduce::measures::{evaluate, macc, Measure, MeasureLibrary, MetricSettings};
-use coreduce::{FactorLibrary, Quantity};
+use coreduce::Quantity;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use std::sync::OnceLock;
 
 use crate::common;
 use common::Book;
 
-struct Libs {
-    f: FactorLibrary,
-    s: SectorLibrary,
-    m: MeasureLibrary,
-}
-
-fn libs() -> &'static Libs {
-    static L: OnceLock<Libs> = OnceLock::new();
-    L.get_or_init(|| {
-        let f = FactorLibrary::embedded().unwrap();
-        let s = SectorLibrary::embedded(&f).unwrap();
-        let m = MeasureLibrary::embedded(&s).unwrap();
-        Libs { f, s, m }
-    })
+fn libs() -> &'static crate::common::Libs {
+    crate::common::shared_libs()
 }
 
 fn measure(id: &str) -> &'static Measure {
-    libs()
-        .m
-        .get(id)
-        .unwrap_or_else(|| panic!("no measure {id}"))
+    crate::common::library_measure(id)
 }
 
 fn eval(id: &str, fy: &FacilityYear, pollutant: &str) -> coreduce::measures::Evaluation {

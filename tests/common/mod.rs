@@ -15,6 +15,31 @@ pub fn libs() -> (FactorLibrary, SectorLibrary) {
     (f, s)
 }
 
+/// The embedded libraries with the measure library, built once for the
+/// whole test binary.
+pub struct Libs {
+    pub f: FactorLibrary,
+    pub s: SectorLibrary,
+    pub m: coreduce::measures::MeasureLibrary,
+}
+
+pub fn shared_libs() -> &'static Libs {
+    static L: std::sync::OnceLock<Libs> = std::sync::OnceLock::new();
+    L.get_or_init(|| {
+        let (f, s) = libs();
+        let m = coreduce::measures::MeasureLibrary::embedded(&s).unwrap_or_else(|e| panic!("{e}"));
+        Libs { f, s, m }
+    })
+}
+
+/// A measure of the embedded library.
+pub fn library_measure(id: &str) -> &'static coreduce::measures::Measure {
+    shared_libs()
+        .m
+        .get(id)
+        .unwrap_or_else(|| panic!("no measure {id}"))
+}
+
 /// One cell as a spreadsheet holds it.
 #[derive(Debug, Clone, Copy)]
 pub enum Cell<'a> {
