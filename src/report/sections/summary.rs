@@ -42,8 +42,14 @@ pub(in crate::report) fn summary(o: &mut String, cx: &Ctx<'_>) {
 fn coverage(o: &mut String, cx: &Ctx<'_>, cov: &crate::study::Coverage) {
     let t = &cx.t;
     let lines = cov.lines(t.lang());
+    // the IAMC region's name is English by the standard; a Chinese reader
+    // is told what it is
+    let region = match t.lang() {
+        crate::text::Lang::Zh => format!("全部（IAMC 区域名 {}）", cov.region),
+        crate::text::Lang::En => cov.region.clone(),
+    };
     let mut rows = vec![vec![
-        cov.region.clone(),
+        region,
         String::new(),
         lines[0].clone(),
         String::new(),
