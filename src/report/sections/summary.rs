@@ -48,12 +48,7 @@ fn coverage(o: &mut String, cx: &Ctx<'_>, cov: &crate::study::Coverage) {
         crate::text::Lang::Zh => format!("全部（IAMC 区域名 {}）", cov.region),
         crate::text::Lang::En => cov.region.clone(),
     };
-    let mut rows = vec![vec![
-        region,
-        String::new(),
-        lines[0].clone(),
-        String::new(),
-    ]];
+    let mut rows = vec![vec![region, String::new(), lines[0].clone(), String::new()]];
     for (s, line) in cov.sectors.iter().zip(&lines[1..]) {
         rows.push(vec![
             sector_name(cx.input.sectors, &s.sector, t),
