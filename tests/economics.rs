@@ -4,7 +4,7 @@
 //! worked by hand from the prices in factors/energy-prices.
 
 use coreduce::accounting::{inventory, FacilityYear, Settings};
-use coreduce::measures::{evaluate, Evaluation, Measure, MetricSettings};
+use coreduce::measures::{Evaluation, Measure, MetricSettings};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -18,22 +18,7 @@ fn measure(id: &str) -> &'static Measure {
 
 /// The measure alone at its maximum penetration.
 fn eval(id: &str, fy: &FacilityYear) -> Evaluation {
-    let l = libs();
-    let st = Settings::default();
-    let base = inventory(&st, &l.f, &l.s, fy).unwrap();
-    let ms = MetricSettings::defaults(&l.f);
-    evaluate(
-        (id, "", ""),
-        &[measure(id)],
-        None,
-        &st,
-        &l.f,
-        &l.s,
-        std::slice::from_ref(fy),
-        &[base],
-        &ms,
-    )
-    .unwrap()
+    crate::common::evaluate_alone(id, fy, None)
 }
 
 /// The energy part of an evaluated cost: the total less capex and O&M.

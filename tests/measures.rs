@@ -21,23 +21,7 @@ fn measure(id: &str) -> &'static Measure {
 }
 
 fn eval(id: &str, fy: &FacilityYear, pollutant: &str) -> coreduce::measures::Evaluation {
-    let l = libs();
-    let st = Settings::default();
-    let base = inventory(&st, &l.f, &l.s, fy).unwrap();
-    let mut ms = MetricSettings::defaults(&l.f);
-    ms.pollutant = pollutant.into();
-    evaluate(
-        (id, "", ""),
-        &[measure(id)],
-        None,
-        &st,
-        &l.f,
-        &l.s,
-        std::slice::from_ref(fy),
-        &[base],
-        &ms,
-    )
-    .unwrap()
+    crate::common::evaluate_alone(id, fy, Some(pollutant))
 }
 
 #[test]

@@ -40,6 +40,35 @@ pub fn library_measure(id: &str) -> &'static coreduce::measures::Measure {
         .unwrap_or_else(|| panic!("no measure {id}"))
 }
 
+/// A library measure alone at its maximum penetration on one facility-year,
+/// with the default metric settings (and `pollutant` on the co-control
+/// axis where given).
+pub fn evaluate_alone(
+    id: &str,
+    fy: &coreduce::accounting::FacilityYear,
+    pollutant: Option<&str>,
+) -> coreduce::measures::Evaluation {
+    let l = shared_libs();
+    let st = coreduce::accounting::Settings::default();
+    let base = coreduce::accounting::inventory(&st, &l.f, &l.s, fy).unwrap();
+    let mut ms = coreduce::measures::MetricSettings::defaults(&l.f);
+    if let Some(p) = pollutant {
+        ms.pollutant = p.into();
+    }
+    coreduce::measures::evaluate(
+        (id, "", ""),
+        &[library_measure(id)],
+        None,
+        &st,
+        &l.f,
+        &l.s,
+        std::slice::from_ref(fy),
+        &[base],
+        &ms,
+    )
+    .unwrap()
+}
+
 /// One cell as a spreadsheet holds it.
 #[derive(Debug, Clone, Copy)]
 pub enum Cell<'a> {
