@@ -293,3 +293,49 @@ fn no_output_overwrites_the_activity_file() {
         assert_eq!(std::fs::read_to_string(&csv).unwrap(), text, "{cmd:?}");
     }
 }
+
+/// A server's runs (`Limits::inputs_in_workbook_folder`) read only files
+/// inside the uploaded workbook's folder: a workbook naming a path above it,
+/// an absolute path or a link out of the folder gets a finding at the
+/// setting's cell, and a plain file name beside it still works.
+#[test]
+fn a_confined_run_reads_no_file_outside_the_workbook_folder() {
+    use coreduce::workbook::{read_with_limits, Limits};
+    let outer = tempfile::tempdir().unwrap();
+    let study_dir = outer.path().join("study");
+    std::fs::create_dir(&study_dir).unwrap();
+    let csv = csv_text(&HEADER, &rows(), "\n");
+    std::fs::write(outer.path().join("secret.csv"), &csv).unwrap();
+    std::fs::write(study_dir.join("activity.csv"), &csv).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outer.path().join("secret.csv"), study_dir.join("link.csv"))
+        .unwrap();
+    let confined = Limits {
+        inputs_in_workbook_folder: true,
+        ..Limits::default()
+    };
+    let (f, s) = libs();
+    let absolute = outer.path().join("secret.csv").display().to_string();
+    let mut names = vec!["../secret.csv".to_string(), absolute];
+    if cfg!(unix) {
+        names.push("link.csv".to_string());
+    }
+    for name in &names {
+        let path = study_dir.join("study.xlsx");
+        facilities(with_file(Book::new(), name)).save(&path);
+        let err = read_with_limits(&path, &f, &s, &confined)
+            .err()
+            .unwrap_or_else(|| panic!("{name} was read"))
+            .to_string();
+        assert!(
+            err.contains("settings!A3") && err.contains("outside the workbook's folder"),
+            "{name}: {err}"
+        );
+        // the same workbook, unconfined (the command line), reads it
+        assert!(read_with_limits(&path, &f, &s, &Limits::default()).is_ok());
+    }
+    let path = study_dir.join("study.xlsx");
+    facilities(with_file(Book::new(), "activity.csv")).save(&path);
+    let study = read_with_limits(&path, &f, &s, &confined).unwrap();
+    assert_eq!(study.facility_years.len(), 2);
+}

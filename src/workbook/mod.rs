@@ -66,12 +66,27 @@ pub const MAX_UNZIPPED_BYTES: u64 = 1024 * 1024 * 1024;
 /// Most rows read from one sheet.
 pub const MAX_ROWS: usize = 2_000_000;
 
-/// Size bounds for reading a workbook.
+/// Size bounds for reading a workbook, and where its other inputs may be.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub file_bytes: u64,
     pub unzipped_bytes: u64,
     pub rows: usize,
+    /// Files the workbook names (`activity_file`) must lie inside the
+    /// workbook's own folder: a server's study folder holds only what was
+    /// uploaded, and a workbook must not read anything else on the machine.
+    pub inputs_in_workbook_folder: bool,
+}
+
+/// Set once by a process that reads workbooks it did not choose (the
+/// server's runs): every [`Limits::default`] then confines inputs.
+static CONFINE_INPUTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on, this process reads no file a workbook names outside that
+/// workbook's folder ([`Limits::inputs_in_workbook_folder`]). There is no way
+/// back: a process that serves uploads stays confined.
+pub fn confine_inputs_to_workbook_folder() {
+    CONFINE_INPUTS.store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
 impl Default for Limits {
@@ -80,7 +95,44 @@ impl Default for Limits {
             file_bytes: MAX_FILE_BYTES,
             unzipped_bytes: MAX_UNZIPPED_BYTES,
             rows: MAX_ROWS,
+            inputs_in_workbook_folder: CONFINE_INPUTS.load(std::sync::atomic::Ordering::SeqCst),
         }
+    }
+}
+
+/// The path of a file the workbook at `workbook` names, or why it may not
+/// be read: with `confined`, it must resolve (links followed) inside the
+/// workbook's folder.
+fn named_input(workbook: &Path, file: &str, confined: bool) -> Result<std::path::PathBuf, Text> {
+    let folder = match workbook.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let path = folder.join(file);
+    if !confined {
+        return Ok(path);
+    }
+    let outside = || {
+        tr!(
+            "activity_file '{file}' is outside the workbook's folder, which this run may not read: upload the CSV together with the workbook and give its file name",
+            "activity_file“{file}”不在工作簿所在文件夹内，本次运行不能读取：请将 CSV 与工作簿一同上传，并只填写其文件名"
+        )
+    };
+    let escapes = Path::new(file).components().any(|c| {
+        !matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    });
+    if escapes {
+        return Err(outside());
+    }
+    // A link inside the folder may still point out of it.
+    match (path.canonicalize(), folder.canonicalize()) {
+        (Ok(real), Ok(root)) if real.starts_with(&root) => Ok(path),
+        // a file that is not there: opening it says so, at the setting's cell
+        (Err(_), _) => Ok(path),
+        _ => Err(outside()),
     }
 }
 
@@ -496,8 +548,12 @@ fn read_study_sheets(
                     ),
                 ));
             } else {
-                let csv = path.parent().unwrap_or(Path::new(".")).join(&file);
-                text_activity::read_activity_file(&csv, &at, study, sectors, limits, findings);
+                match named_input(path, &file, limits.inputs_in_workbook_folder) {
+                    Ok(csv) => text_activity::read_activity_file(
+                        &csv, &at, study, sectors, limits, findings,
+                    ),
+                    Err(why) => findings.push(DataError::new(at, why)),
+                }
             }
         }
         (None, Some((name, range))) => {
