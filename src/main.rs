@@ -71,6 +71,7 @@ fn stdout_failed(e: std::io::Error) -> ! {
 }
 
 mod cli;
+mod serve;
 use cli::*;
 
 /// Most Monte Carlo runs accepted by `uncertainty --runs`.
@@ -116,6 +117,10 @@ struct Cli {
     /// every one. The xlsx warnings sheet and the JSON always hold them all.
     #[arg(long, global = true, value_enum, default_value = "summary")]
     warnings: WarningsArg,
+    /// Read no file a workbook names outside the workbook's own folder (the
+    /// server passes it to every run on an upload)
+    #[arg(long, global = true, hide = true)]
+    inputs_in_workbook_folder: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -188,6 +193,36 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// The engine in a browser: upload a workbook, see its findings, run
+    /// every command and download the outputs (a local web application).
+    Serve {
+        /// Address to listen on; anything but 127.0.0.1/localhost needs --token
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// A secret the page must be opened with (`/?token=…`), for a server on
+        /// an office network; also read from COREDUCE_TOKEN
+        #[arg(long, env = "COREDUCE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Keep the studies users ask to keep, in an SQLite file in this folder
+        /// (without it, nothing uploaded outlives its session)
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
+        /// Runs at the same time, each a process of its own (others wait their turn)
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+        /// A run taking longer is stopped
+        #[arg(long, default_value_t = 900)]
+        max_run_seconds: u64,
+        /// Largest upload, in MB (default: the command line's limit, 200)
+        #[arg(long, default_value_t = 200)]
+        max_upload_mb: u64,
+        /// Most studies open at once
+        #[arg(long, default_value_t = 64)]
+        max_studies: usize,
+        /// A study nobody has used for this long is closed and removed
+        #[arg(long, default_value_t = 60)]
+        idle_minutes: u64,
+    },
     /// Compute the inventory of every facility-year in a workbook.
     Inventory {
         workbook: PathBuf,
@@ -250,6 +285,7 @@ fn main() -> ExitCode {
     // not run when a signal ends the process), then exit as interrupted.
     let _ = ctrlc::set_handler(|| {
         coreduce::output::remove_temporaries();
+        serve::remove_work_root();
         std::process::exit(130);
     });
     let code = match run(cli) {
@@ -306,6 +342,9 @@ fn report_lang(arg: Option<LangArg>, study_language: &str) -> coreduce::report::
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let rl = cli.report_lang;
     let wmode = cli.warnings;
+    if cli.inputs_in_workbook_folder {
+        coreduce::workbook::confine_inputs_to_workbook_folder();
+    }
     // `factors check` reports a library that does not load as findings (exit 1).
     if let Command::Factors(FactorsCmd::Check) = &cli.command {
         let loaded = library(&cli.factors).and_then(|lib| {
@@ -379,6 +418,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &lib,
             &sectors,
         ),
+        Command::Serve {
+            bind,
+            token,
+            store,
+            jobs,
+            max_run_seconds,
+            max_upload_mb,
+            max_studies,
+            idle_minutes,
+        } => {
+            serve::serve(serve::ServeOptions {
+                bind,
+                token: token.filter(|t| !t.is_empty()),
+                store,
+                jobs,
+                max_run: std::time::Duration::from_secs(max_run_seconds.max(1)),
+                max_upload_bytes: max_upload_mb.saturating_mul(1_048_576),
+                max_studies: max_studies.max(1),
+                idle: std::time::Duration::from_secs(idle_minutes.saturating_mul(60)),
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Inventory { workbook, out } => match out {
             Some(path) => inventory_to_file(&workbook, &path, rl, wmode, &lib, &sectors),
             None => inventory_to_terminal(&workbook, wmode, &lib, &sectors),

@@ -66,6 +66,16 @@ pub const MAX_UNZIPPED_BYTES: u64 = 1024 * 1024 * 1024;
 /// Most rows read from one sheet.
 pub const MAX_ROWS: usize = 2_000_000;
 
+/// Why a file of `size` bytes is refused under a limit of `limit` bytes
+/// (the command line's message, and the server's for an upload).
+pub fn too_large(size: u64, limit: u64) -> Text {
+    let mb = limit / 1_048_576;
+    tr!(
+        "the file is {size} bytes; the limit is {limit} bytes ({mb} MB)",
+        "文件大小为 {size} 字节；上限为 {limit} 字节（{mb} MB）"
+    )
+}
+
 /// Size bounds for reading a workbook, and where its other inputs may be.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -241,13 +251,7 @@ fn check_size(path: &Path, limits: &Limits) -> Result<(), Text> {
         return Err(tr!("not a file", "不是文件"));
     }
     if meta.len() > limits.file_bytes {
-        let size = meta.len();
-        let limit = limits.file_bytes;
-        let mb = limit / 1_048_576;
-        return Err(tr!(
-            "the file is {size} bytes; the limit is {limit} bytes ({mb} MB)",
-            "文件大小为 {size} 字节；上限为 {limit} 字节（{mb} MB）"
-        ));
+        return Err(too_large(meta.len(), limits.file_bytes));
     }
     let mut head = [0u8; 4];
     let mut f = std::fs::File::open(path).map_err(os)?;

@@ -1,0 +1,310 @@
+//! Runs: each a list of steps, each step this program started as a child
+//! process on the study's folder with the CLI's own arguments. A run waits
+//! for a free slot (`--jobs`), is killed when it passes `--max-run-seconds`
+//! or when its study is closed, and keeps what the page shows: its state,
+//! its step, its elapsed time, the files it wrote, the CLI's message when it
+//! failed, and the JSON of a validation or a comparison.
+
+use super::studies::App;
+use coreduce::{tr, Lang, Text};
+use serde::Serialize;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+/// Most of a child's standard output kept (a validation's JSON, findings
+/// included; the commands' own summaries are a few KB).
+const MAX_STDOUT: usize = 32 << 20;
+
+/// One child process of a run.
+pub(super) struct Step {
+    pub args: Vec<OsString>,
+    pub cwd: PathBuf,
+    /// Exit codes that are results, not failures (`validate`: 1 = findings,
+    /// 2 = unreadable, both reported as JSON).
+    pub results: &'static [i32],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum Phase {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct JobView {
+    pub id: String,
+    pub command: String,
+    pub phase: Phase,
+    pub step: usize,
+    pub steps: usize,
+    pub seconds: u64,
+    pub files: Vec<String>,
+    /// The CLI's message in the run's language, where it failed.
+    pub error: Option<String>,
+    /// What the CLI printed (its summary), the last 8 KB.
+    pub log: String,
+    /// A validation's or a comparison's JSON.
+    pub result: Option<serde_json::Value>,
+}
+
+pub(super) struct Job {
+    pub id: String,
+    pub command: String,
+    /// Where the run writes (the study's `out/<job>`), relative paths of
+    /// `files` are below it.
+    pub out: PathBuf,
+    created: Instant,
+    cancelled: AtomicBool,
+    wake: tokio::sync::Notify,
+    state: Mutex<State>,
+}
+
+struct State {
+    phase: Phase,
+    step: usize,
+    steps: usize,
+    started: Option<Instant>,
+    ended: Option<Instant>,
+    files: Vec<String>,
+    error: Option<String>,
+    log: String,
+    result: Option<serde_json::Value>,
+}
+
+impl Job {
+    pub fn new(id: String, command: &str, out: PathBuf, steps: usize) -> Job {
+        Job {
+            id,
+            command: command.to_string(),
+            out,
+            created: Instant::now(),
+            cancelled: AtomicBool::new(false),
+            wake: tokio::sync::Notify::new(),
+            state: Mutex::new(State {
+                phase: Phase::Queued,
+                step: 0,
+                steps,
+                started: None,
+                ended: None,
+                files: Vec::new(),
+                error: None,
+                log: String::new(),
+                result: None,
+            }),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn view(&self) -> JobView {
+        let s = self.state();
+        let seconds = match (s.started, s.ended) {
+            (Some(a), Some(b)) => b.duration_since(a),
+            (Some(a), None) => a.elapsed(),
+            _ => self.created.elapsed(),
+        }
+        .as_secs();
+        JobView {
+            id: self.id.clone(),
+            command: self.command.clone(),
+            phase: s.phase,
+            step: s.step,
+            steps: s.steps,
+            seconds,
+            files: s.files.clone(),
+            error: s.error.clone(),
+            log: s.log.clone(),
+            result: s.result.clone(),
+        }
+    }
+
+    pub fn finished(&self) -> bool {
+        matches!(self.state().phase, Phase::Done | Phase::Failed)
+    }
+
+    /// Whether `name` is one of the files this run wrote (the only names a
+    /// download may ask for).
+    pub fn has_file(&self, name: &str) -> bool {
+        self.state().files.iter().any(|f| f == name)
+    }
+
+    /// Stops the run: its child is killed and it fails.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        self.wake.notify_waiters();
+        self.wake.notify_one();
+    }
+
+    fn fail(&self, text: Text, lang: Lang) {
+        let mut s = self.state();
+        s.phase = Phase::Failed;
+        s.error = Some(text.get(lang).to_string());
+        s.ended = Some(Instant::now());
+    }
+}
+
+/// Runs `steps` one after the other in a free slot, then lists the files
+/// of `job.out`. Returns when the run is done or failed.
+pub(super) async fn run(app: Arc<App>, job: Arc<Job>, steps: Vec<Step>, lang: Lang) {
+    let permit = tokio::select! {
+        p = app.slots.acquire() => p,
+        _ = job.wake.notified() => {
+            job.fail(tr!("cancelled", "已取消"), lang);
+            return;
+        }
+    };
+    let Ok(_permit) = permit else {
+        return job.fail(tr!("the server is stopping", "服务器正在停止"), lang);
+    };
+    if job.cancelled.load(Ordering::SeqCst) {
+        return job.fail(tr!("cancelled", "已取消"), lang);
+    }
+    {
+        let mut s = job.state();
+        s.phase = Phase::Running;
+        s.started = Some(Instant::now());
+    }
+    let limit = app.opts.max_run;
+    let deadline = tokio::time::Instant::now() + limit;
+    for (i, step) in steps.into_iter().enumerate() {
+        job.state().step = i + 1;
+        let mut child = tokio::process::Command::new(&app.exe);
+        child
+            .env_clear()
+            .arg("--inputs-in-workbook-folder")
+            .arg("--lang")
+            .arg(if lang == Lang::Zh { "zh" } else { "en" })
+            .args(&step.args)
+            .current_dir(&step.cwd)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        let spawned = match child.spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                let reason = e.to_string();
+                return job.fail(
+                    tr!(
+                        "cannot start the run ({reason})",
+                        "无法启动运行（{reason}）"
+                    ),
+                    lang,
+                );
+            }
+        };
+        // Dropping the future drops the child, which kills it.
+        let output = tokio::select! {
+            out = tokio::time::timeout_at(deadline, spawned.wait_with_output()) => out,
+            _ = job.wake.notified() => {
+                return job.fail(tr!("cancelled", "已取消"), lang);
+            }
+        };
+        let output = match output {
+            Err(_) => {
+                let seconds = limit.as_secs();
+                return job.fail(
+                    tr!(
+                        "the run took longer than {seconds} s, the server's limit, and was stopped: run it with the command line, or ask whoever runs the server to raise --max-run-seconds",
+                        "运行超过服务器限定的 {seconds} 秒，已停止：请用命令行运行，或请管理员调高 --max-run-seconds"
+                    ),
+                    lang,
+                );
+            }
+            Ok(Err(e)) => {
+                let reason = e.to_string();
+                return job.fail(
+                    tr!("the run failed ({reason})", "运行失败（{reason}）"),
+                    lang,
+                );
+            }
+            Ok(Ok(o)) => o,
+        };
+        let code = output.status.code();
+        let stdout = &output.stdout[..output.stdout.len().min(MAX_STDOUT)];
+        let stdout = String::from_utf8_lossy(stdout);
+        {
+            let mut s = job.state();
+            s.log.push_str(&stdout);
+            s.log.push_str(&String::from_utf8_lossy(&output.stderr));
+            keep_tail(&mut s.log, 8 << 10);
+        }
+        match code {
+            Some(0) => {}
+            Some(c) if step.results.contains(&c) => {}
+            Some(_) => {
+                // The CLI's one readable message, in the run's language.
+                let message = String::from_utf8_lossy(&output.stderr).trim().to_string();
+                return job.fail(Text::neutral(message), lang);
+            }
+            None => {
+                return job.fail(
+                    tr!(
+                        "the run was ended by the system (out of memory, or stopped)",
+                        "运行被系统终止（内存不足或被停止）"
+                    ),
+                    lang,
+                );
+            }
+        }
+        if step.results.is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<serde_json::Value>(stdout.trim()) {
+            Ok(v) => job.state().result = Some(v),
+            Err(_) => {
+                return job.fail(
+                    tr!("the run's answer could not be read", "无法读取运行结果"),
+                    lang,
+                )
+            }
+        }
+    }
+    let files = list_files(&job.out);
+    let mut s = job.state();
+    s.files = files;
+    s.phase = Phase::Done;
+    s.ended = Some(Instant::now());
+}
+
+/// The JSON a comparison wrote (read after its run, for the page's table).
+pub(super) fn attach_result(job: &Job, file: &str) {
+    if let Ok(text) = std::fs::read_to_string(job.out.join(file)) {
+        if let Ok(v) = serde_json::from_str(&text) {
+            job.state().result = Some(v);
+        }
+    }
+}
+
+fn list_files(dir: &std::path::Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| e.file_name().to_str().map(|s| s.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Keeps the last `max` bytes of `log`, on a character boundary.
+fn keep_tail(log: &mut String, max: usize) {
+    if log.len() > max {
+        let mut cut = log.len() - max;
+        while !log.is_char_boundary(cut) {
+            cut += 1;
+        }
+        log.drain(..cut);
+    }
+}
