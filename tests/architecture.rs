@@ -34,6 +34,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("report", 16),
     // the binary's commands (src/cli, under src/main.rs)
     ("cli", 17),
+    // the binary's web server (src/serve): above the commands it runs
+    ("serve", 18),
 ];
 
 /// External crates that belong to adapters only.

@@ -38,6 +38,7 @@ mod report;
 mod roadmap;
 mod roadmap_odds;
 mod scope2;
+mod serve;
 mod tier1;
 mod uncertainty;
 mod warnings;

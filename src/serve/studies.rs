@@ -68,8 +68,10 @@ impl App {
 
     pub fn token_note(&self) -> Option<String> {
         self.opts.token.as_ref().map(|_| {
-            "  (token required: open the address with ?token=… once; the page keeps it in a cookie)"
-                .to_string()
+            crate::cli::say(tr!(
+                "  a token is required: give people the address followed by ?token=…; the page keeps it in a cookie",
+                "  需要令牌：请把地址加上 ?token=… 发给使用者；页面会把令牌保存在 Cookie 中"
+            ))
         })
     }
 
