@@ -288,8 +288,13 @@ fn the_command_prints_the_totals_and_writes_csv_and_json() {
         .any(|t| t["substance"] == "CO2e"));
 
     // An output that is not .csv or .json is refused; nothing is written.
-    let (code, _, err) = run(&["compare", "a.xlsx", "b.xlsx", "--out", "c.txt"]);
+    let (code, out, err) = run(&["compare", "a.xlsx", "b.xlsx", "--out", "c.txt"]);
     assert_eq!(code, Some(2), "{err}");
+    assert!(
+        out.is_empty(),
+        "refused before the studies are computed: {out}"
+    );
+    assert!(err.contains("unknown output format '.txt'"), "{err}");
     assert!(!p.join("c.txt").exists());
 }
 

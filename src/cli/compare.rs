@@ -27,6 +27,21 @@ pub(crate) fn compare_cmd(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
+    // An output it cannot write is said before the studies are computed.
+    if let Some(out) = &out {
+        let ext = out
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if ext != "csv" && ext != "json" {
+            return Err(coreduce::Error::UnknownFormat {
+                path: out.display().to_string(),
+                extension: ext,
+                supported: ".csv or .json",
+            }
+            .into());
+        }
+    }
     let ra = base_year_run(a, lib, sectors)?;
     let rb = base_year_run(b, lib, sectors)?;
     // The messages in study A's language (unless --lang said one).
