@@ -149,7 +149,23 @@ enum Command {
         force: bool,
     },
     /// Check a study workbook: exit 0 clean, 1 findings, 2 unreadable.
-    Validate { workbook: PathBuf },
+    Validate {
+        workbook: PathBuf,
+        /// One JSON object on stdout (coreduce-validate-v1), every text in
+        /// English and Chinese; the same exit codes
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two studies' base years by facility, source and substance
+    /// (A: e.g. last year's or Tier 1 defaults; B: this year's or measured).
+    Compare {
+        a: PathBuf,
+        b: PathBuf,
+        /// compare.csv (every source and substance) or compare.json (with
+        /// the totals); default: the totals on stdout only
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Evaluate co-reduction measures on a workbook's facilities: metrics, package and MACC.
     Measures {
         workbook: PathBuf,
@@ -382,7 +398,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out!("{}", say(tr!("wrote {}", "已写入 {}", out.display())));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { workbook } => validate(&workbook, &lib, &sectors, wmode),
+        Command::Validate { workbook, json } => {
+            if json {
+                validate_json(&workbook, &lib, &sectors)
+            } else {
+                validate(&workbook, &lib, &sectors, wmode)
+            }
+        }
+        Command::Compare { a, b, out } => compare_cmd(&a, &b, out, &lib, &sectors),
         Command::Uncertainty {
             workbook,
             runs,

@@ -12,6 +12,7 @@
 mod activity;
 use activity::{consuming_method, default_group, factor_edits, item_matches};
 mod combustion;
+pub mod compare;
 mod edits;
 mod electricity;
 mod fertiliser;
@@ -27,6 +28,7 @@ mod types;
 mod wastewater;
 
 pub use crate::study::*;
+pub use compare::{compare, CompareRow, Comparison, FacilityTotal, SubstanceTotal};
 pub use provenance::{default_bases, method_bases, DefaultBasis};
 pub use types::*;
 

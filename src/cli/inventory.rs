@@ -187,34 +187,64 @@ pub(crate) fn base_year_run(
     Ok(run)
 }
 
+/// What `validate` found: the text and the JSON (`--json`) say the same.
+pub(crate) enum Checked {
+    /// The file cannot be opened as a workbook.
+    Unreadable(WorkbookError),
+    /// Findings (always `WorkbookError::Invalid`), with the run where the
+    /// inventory was computed and only the measures, scenarios or targets
+    /// sheets have findings.
+    Findings {
+        error: WorkbookError,
+        run: Option<coreduce::workbook::WorkbookRun>,
+    },
+    Clean(coreduce::workbook::WorkbookRun),
+}
+
+/// Every check of `validate`: the workbook read and computed, then the
+/// measures, scenarios and targets sheets as `measures` and `roadmap` would
+/// read them.
+pub(crate) fn check_workbook(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> Checked {
+    let run = match run_workbook(path, lib, sectors) {
+        Ok(run) => run,
+        Err(e @ WorkbookError::Unreadable { .. }) => return Checked::Unreadable(e),
+        Err(e @ WorkbookError::Invalid { .. }) => {
+            return Checked::Findings {
+                error: e,
+                run: None,
+            }
+        }
+    };
+    let plans = coreduce::roadmap::check_plans(&run.study, &run.factors, sectors);
+    if plans.is_empty() {
+        return Checked::Clean(run);
+    }
+    Checked::Findings {
+        error: WorkbookError::Invalid {
+            path: path.display().to_string(),
+            findings: plans,
+            language: coreduce::Lang::of_setting(&run.study.language),
+        },
+        run: Some(run),
+    }
+}
+
 pub(crate) fn validate(
     path: &Path,
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
     warnings: WarningsArg,
 ) -> anyhow::Result<ExitCode> {
-    let run = match run_workbook(path, lib, sectors) {
-        Ok(run) => run,
-        Err(e @ WorkbookError::Unreadable { .. }) => return Err(e.into()),
-        Err(e @ WorkbookError::Invalid { .. }) => {
-            workbook_lang(&e);
-            out!("{}", e.text(message_lang()));
+    let run = match check_workbook(path, lib, sectors) {
+        Checked::Clean(run) => run,
+        Checked::Unreadable(e) => return Err(e.into()),
+        Checked::Findings { error, .. } => {
+            workbook_lang(&error);
+            out!("{}", error.text(message_lang()));
             return Ok(ExitCode::from(1));
         }
     };
     study_lang(&run.study.language);
-    // The measures, scenarios and targets sheets, as `measures` and
-    // `roadmap` would read them.
-    let plans = coreduce::roadmap::check_plans(&run.study, &run.factors, sectors);
-    if !plans.is_empty() {
-        let e = WorkbookError::Invalid {
-            path: path.display().to_string(),
-            findings: plans,
-            language: coreduce::Lang::of_setting(&run.study.language),
-        };
-        out!("{}", e.text(message_lang()));
-        return Ok(ExitCode::from(1));
-    }
     let invs = &run.inventories;
     let count: usize = invs.iter().map(|i| i.warnings.len()).sum();
     let facility_years = invs.len();

@@ -3,6 +3,7 @@
 
 use super::*;
 
+mod compare;
 mod factors;
 mod inventory;
 mod lang;
@@ -10,7 +11,9 @@ mod measures;
 mod roadmap;
 mod table;
 mod uncertainty;
+mod validate_json;
 
+pub(crate) use compare::*;
 pub(crate) use factors::*;
 pub(crate) use inventory::*;
 pub(crate) use lang::*;
@@ -18,3 +21,4 @@ pub(crate) use measures::*;
 pub(crate) use roadmap::*;
 pub(crate) use table::{left, right};
 pub(crate) use uncertainty::*;
+pub(crate) use validate_json::*;

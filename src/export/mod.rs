@@ -1,7 +1,8 @@
 //! Results out, one file per format: the inventory as a tidy CSV
 //! ([`csv`](self::csv)), JSON ([`json`](self::json)) and a formatted xlsx
 //! ([`xlsx`](self::xlsx)); the measures report ([`measures`]); the roadmap and
-//! its IAMC table ([`roadmap`]); the Monte Carlo summaries ([`uncertainty`]).
+//! its IAMC table ([`roadmap`]); the Monte Carlo summaries ([`uncertainty`]);
+//! two studies compared ([`compare`]).
 //!
 //! Inventories are written as they are computed: an [`InventoryWriter`]
 //! receives the facility-years batch by batch, rows included, and is finished
@@ -13,6 +14,7 @@
 //! Adding an output format touches only this folder: a type that implements
 //! [`InventoryWriter`], a variant of [`Format`] and its extension.
 
+pub mod compare;
 mod csv;
 mod json;
 pub mod measures;
@@ -23,6 +25,7 @@ mod xlsx;
 
 pub use self::csv::{csv_to, CSV_COLUMNS};
 pub use self::json::JSON_FORMAT;
+pub use compare::{write_comparison, ComparedStudy, COMPARE_COLUMNS, COMPARE_FORMAT};
 pub use measures::{measure_rows, write_measures, MEASURE_COLUMNS};
 pub use roadmap::{
     iamc_common_csv_to, iamc_common_rows, iamc_csv_to, iamc_rows, write_roadmap,
