@@ -52,10 +52,10 @@ def broken_copy(path):
 
     wb = openpyxl.load_workbook(SAMPLE)
     act = wb["activity"]
-    act["D3"] = "2,67O,000"  # a letter O for a zero
+    act["D9"] = "3,OOO"  # letters O for zeros
     fac = wb["facilities"]
     fac["C2"] = "alumnium"  # a misspelt sector
-    act["A4"] = "AL-GY-99"  # a facility not in the facilities sheet
+    act["A13"] = "TB-LS-99"  # a facility not in the facilities sheet
     wb.save(path)
 
 
@@ -121,7 +121,7 @@ def main():
             page.set_input_files("#file-input", broken)
             page.wait_for_selector("#study-state.findings", timeout=60_000)
             cells = page.locator("#finding-rows td.where").all_inner_texts()
-            for want in ["activity!D3", "facilities!C2", "activity!A4"]:
+            for want in ["activity!D9", "facilities!C2", "activity!A13"]:
                 if not any(want in c for c in cells):
                     fail(f"finding at {want} not shown; shown: {cells}")
             shot("02-findings-zh")

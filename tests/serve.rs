@@ -76,7 +76,13 @@ impl Server {
     }
 
     fn post(&self, path: &str, body: &[u8]) -> (u16, serde_json::Value) {
-        let (status, body) = self.ask("POST", path, &[("X-Coreduce", "1")], body);
+        let json = [("X-Coreduce", "1"), ("Content-Type", "application/json")];
+        let headers = if body.starts_with(b"{") {
+            &json[..]
+        } else {
+            &json[..1]
+        };
+        let (status, body) = self.ask("POST", path, headers, body);
         (
             status,
             serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),

@@ -730,3 +730,47 @@ fn base_year_without_activity_is_an_error() {
     ]);
     insta::assert_snapshot!(p, @"settings!A2: base_year 2019 has no activity rows (the activity sheet has 2022): roadmap, measures and uncertainty start from the base year's activity");
 }
+
+/// A facility whose own row is refused (an unknown sector) is one finding,
+/// at that row: its activity rows are not each reported as a facility
+/// missing from the facilities sheet, which it is not.
+#[test]
+fn a_facility_with_a_bad_sector_is_one_finding_not_one_per_activity_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("study.xlsx");
+    crate::common::Book::new()
+        .settings()
+        .sheet(
+            "facilities",
+            &["facility_id", "name", "sector", "technology", "city"],
+            &[
+                row!["AL-1", "Smelter", "alumnium", "cwpb", "Guangyuan"],
+                row!["TB-1", "Barn", "tobacco", "heat_pump_barn", "Liangshan"],
+            ],
+        )
+        .sheet(
+            "activity",
+            &["facility_id", "year", "item", "value", "unit"],
+            &[
+                row!["AL-1", 2022, "output", 1000, "t"],
+                row!["AL-1", 2022, "electricity.purchased", 13500, "MWh"],
+                row!["TB-1", 2022, "output", 10, "t"],
+                row!["TB-9", 2022, "output", 10, "t"],
+            ],
+        )
+        .save(&path);
+    let (f, s) = crate::common::libs();
+    let err = coreduce::workbook::read(&path, &f, &s)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("2 problems found"), "{err}");
+    assert!(
+        err.contains("facilities!C2: unknown sector 'alumnium'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("activity!A5: facility 'TB-9' is not listed"),
+        "{err}"
+    );
+    assert!(!err.contains("'AL-1' is not listed"), "{err}");
+}

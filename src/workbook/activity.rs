@@ -3,14 +3,16 @@
 
 use super::*;
 use crate::graph::items::ItemSpec;
+use std::collections::BTreeSet;
 
 pub(super) fn read_activity(
     t: &Table<'_>,
     study: &mut Study,
     sectors: &SectorLibrary,
+    unusable: &BTreeSet<String>,
     findings: &mut Vec<DataError>,
 ) {
-    let mut reader = ActivityReader::new(study, sectors);
+    let mut reader = ActivityReader::new(study, sectors, unusable);
     reader.read(t, findings);
     reader.finish(study);
 }
@@ -20,6 +22,8 @@ pub(super) fn read_activity(
 /// same checks and the same findings either way.
 pub(super) struct ActivityReader<'s> {
     facilities: BTreeMap<String, Facility>,
+    /// listed with a finding of their own (see `FacilitiesRead::unusable`)
+    unusable: &'s BTreeSet<String>,
     fuels: Vec<&'s str>,
     examples: Vec<String>,
     sectors: &'s SectorLibrary,
@@ -32,7 +36,11 @@ pub(super) struct ActivityReader<'s> {
 }
 
 impl<'s> ActivityReader<'s> {
-    pub(super) fn new(study: &Study, sectors: &'s SectorLibrary) -> Self {
+    pub(super) fn new(
+        study: &Study,
+        sectors: &'s SectorLibrary,
+        unusable: &'s BTreeSet<String>,
+    ) -> Self {
         let fuels = sectors.fuel_ids();
         let examples = item_examples(&fuels);
         ActivityReader {
@@ -41,6 +49,7 @@ impl<'s> ActivityReader<'s> {
                 .iter()
                 .map(|f| (f.id.clone(), f.clone()))
                 .collect(),
+            unusable,
             fuels,
             examples,
             sectors,
@@ -60,6 +69,12 @@ impl<'s> ActivityReader<'s> {
         };
         for r in t.rows() {
             if t.is_blank(r) {
+                continue;
+            }
+            // The facility's row already has its finding; one is enough.
+            if t.text(r, "facility_id")
+                .is_some_and(|f| self.unusable.contains(&f))
+            {
                 continue;
             }
             let Some((fid, facility)) = row_facility(t, r, &self.facilities, findings) else {

@@ -13,14 +13,24 @@ pub(super) struct PendingTechnology {
     pub(super) location: Location,
 }
 
+/// The facilities read, and the technologies still to resolve.
+pub(super) struct FacilitiesRead {
+    pub(super) pending: Vec<PendingTechnology>,
+    /// Facilities listed with a finding that leaves them unusable (an
+    /// unknown sector): their activity rows are not reported as facilities
+    /// missing from the sheet, since the facility's own row has the finding.
+    pub(super) unusable: std::collections::BTreeSet<String>,
+}
+
 pub(super) fn read_facilities(
     t: &Table<'_>,
     study: &mut Study,
     sectors: &SectorLibrary,
     findings: &mut Vec<DataError>,
-) -> Vec<PendingTechnology> {
+) -> FacilitiesRead {
     let mut seen: BTreeMap<String, Location> = BTreeMap::new();
     let mut pending = Vec::new();
+    let mut unusable = std::collections::BTreeSet::new();
     for r in t.rows() {
         if t.is_blank(r) {
             continue;
@@ -38,12 +48,14 @@ pub(super) fn read_facilities(
                         "行业为空（应为 baijiu、aluminium、tobacco 或 ceramics）"
                     ),
                 ));
+                unusable.insert(id);
                 continue;
             }
             Some(s) => match sectors.get(&s) {
                 Ok(sec) => sec,
                 Err(m) => {
                     findings.push(DataError::new(at_s, m));
+                    unusable.insert(id);
                     continue;
                 }
             },
@@ -124,7 +136,7 @@ pub(super) fn read_facilities(
             location: at,
         });
     }
-    pending
+    FacilitiesRead { pending, unusable }
 }
 
 /// Technologies written in words that matched no name: inferred from the

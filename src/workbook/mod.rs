@@ -515,9 +515,11 @@ fn read_study_sheets(
         }
     }
     let mut pending = Vec::new();
+    let mut unusable = std::collections::BTreeSet::new();
     if let Some((name, range)) = ranges.get("facilities") {
         if let Some(t) = table("facilities", name, range, fmt(name), limits, findings) {
-            pending = read_facilities(&t, study, sectors, findings);
+            let read = read_facilities(&t, study, sectors, findings);
+            (pending, unusable) = (read.pending, read.unusable);
         }
     }
     if let Some((name, range)) = ranges.get("measures") {
@@ -554,7 +556,7 @@ fn read_study_sheets(
             } else {
                 match named_input(path, &file, limits.inputs_in_workbook_folder) {
                     Ok(csv) => text_activity::read_activity_file(
-                        &csv, &at, study, sectors, limits, findings,
+                        &csv, &at, study, sectors, &unusable, limits, findings,
                     ),
                     Err(why) => findings.push(DataError::new(at, why)),
                 }
@@ -562,7 +564,7 @@ fn read_study_sheets(
         }
         (None, Some((name, range))) => {
             if let Some(t) = table("activity", name, range, fmt(name), limits, findings) {
-                read_activity(&t, study, sectors, findings);
+                read_activity(&t, study, sectors, &unusable, findings);
             }
         }
         (None, None) => {}

@@ -23,6 +23,7 @@ pub(super) fn read_activity_file(
     at: &Location,
     study: &mut Study,
     sectors: &SectorLibrary,
+    unusable: &std::collections::BTreeSet<String>,
     limits: &Limits,
     findings: &mut Vec<DataError>,
 ) {
@@ -73,7 +74,7 @@ pub(super) fn read_activity_file(
     let Some(header) = read_header(&name, &mut records, limits, findings) else {
         return;
     };
-    let mut reader = ActivityReader::new(study, sectors);
+    let mut reader = ActivityReader::new(study, sectors, unusable);
     let mut chunk: Vec<(u32, Vec<Data>)> = Vec::with_capacity(CHUNK_LINES);
     for record in records {
         let record = match record {
