@@ -684,11 +684,9 @@ async fn compare(
         cwd: app.root().to_path_buf(),
         results: &[],
     };
+    jobs::result_from(&job, "compare.json");
     let view = job.view();
-    tokio::spawn(async move {
-        jobs::run(app.clone(), job.clone(), vec![step], lang).await;
-        jobs::attach_result(&job, "compare.json");
-    });
+    tokio::spawn(jobs::run(app.clone(), job, vec![step], lang));
     Ok(Json(view))
 }
 

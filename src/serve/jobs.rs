@@ -75,6 +75,8 @@ struct State {
     error: Option<String>,
     log: String,
     result: Option<serde_json::Value>,
+    /// A file of the run's whose JSON is its result (a comparison's).
+    result_file: Option<String>,
 }
 
 impl Job {
@@ -96,6 +98,7 @@ impl Job {
                 error: None,
                 log: String::new(),
                 result: None,
+                result_file: None,
             }),
         }
     }
@@ -269,19 +272,23 @@ pub(super) async fn run(app: Arc<App>, job: Arc<Job>, steps: Vec<Step>, lang: La
         }
     }
     let files = list_files(&job.out);
+    let result_file = job.state().result_file.clone();
+    let result = result_file
+        .and_then(|f| std::fs::read_to_string(job.out.join(f)).ok())
+        .and_then(|text| serde_json::from_str(&text).ok());
     let mut s = job.state();
     s.files = files;
+    if result.is_some() {
+        s.result = result;
+    }
     s.phase = Phase::Done;
     s.ended = Some(Instant::now());
 }
 
-/// The JSON a comparison wrote (read after its run, for the page's table).
-pub(super) fn attach_result(job: &Job, file: &str) {
-    if let Ok(text) = std::fs::read_to_string(job.out.join(file)) {
-        if let Ok(v) = serde_json::from_str(&text) {
-            job.state().result = Some(v);
-        }
-    }
+/// Makes the JSON the run writes to `file` its result (a comparison's
+/// table), read before the run is shown as done.
+pub(super) fn result_from(job: &Job, file: &str) {
+    job.state().result_file = Some(file.to_string());
 }
 
 fn list_files(dir: &std::path::Path) -> Vec<String> {

@@ -325,7 +325,7 @@ function renderJobs() {
     const badge = el('span', t(j.phase), 'badge ' + j.phase);
     state.append(badge);
     if (j.phase === 'running' && j.steps > 1) state.append(' ' + t('step', j.step, j.steps));
-    if (j.error) state.append(el('div', j.error, 'status error'));
+    if (j.error) state.append(el('div', j.error, 'status error'));  // the CLI's own message
     tr.append(state, el('td', j.seconds + ' s', 'num'));
     const files = el('td', null, 'files');
     (j.files || []).forEach((name) => {
@@ -361,7 +361,8 @@ function renderCompare() {
       o.value = s.id;
       sel.append(o);
     });
-    if (keep && books.some((s) => s.id === keep)) sel.value = keep;
+    // the user's choice stays; otherwise the two latest studies, older as A
+    if (sel.dataset.chosen && books.some((s) => s.id === keep)) sel.value = keep;
     else if (books.length > 1) sel.value = books[books.length - 2 + k].id;
   });
   const job = page.compareJob;
@@ -371,7 +372,8 @@ function renderCompare() {
   rows.textContent = ''; srows.textContent = '';
   table.hidden = true; $('compare-detail').hidden = true;
   if (!job) return;
-  if (job.phase === 'failed') { setStatus('compare-status', t('error', job.error), true); return; }
+  // a failed run's message is the command line's, with its own "error:" label
+  if (job.phase === 'failed') { setStatus('compare-status', job.error, true); return; }
   if (!job.result) { setStatus('compare-status', t(job.phase)); return; }
   setStatus('compare-status', '');
   const num = (x) => (x === null || x === undefined ? '–' : String(x));
@@ -478,6 +480,7 @@ function wire() {
   drop.addEventListener('drop', (e) => { e.preventDefault(); uploadFiles(e.dataTransfer.files); });
   document.querySelectorAll('button.run').forEach((b) => b.addEventListener('click', () => startRun(b.dataset.command)));
   $('compare-go').addEventListener('click', runCompare);
+  ['compare-a', 'compare-b'].forEach((id) => $(id).addEventListener('change', (e) => { e.target.dataset.chosen = '1'; }));
   $('keep').addEventListener('click', keepStudy);
   // Closing the page closes its studies: nothing uploaded stays behind.
   window.addEventListener('pagehide', () => {
