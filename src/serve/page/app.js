@@ -201,6 +201,16 @@ function studyName(s) {
 
 function showStudy() {
   const has = !!page.current;
+  // the report shown is the current study's latest, or none
+  const withReport = has ? page.current.jobs.filter((j) => (j.files || []).includes('report.html')) : [];
+  if (withReport.length > 0) {
+    showReport(page.current, withReport[withReport.length - 1]);
+  } else {
+    $('report').hidden = true;
+    $('report-frame').removeAttribute('src');
+  }
+  setStatus('keep-status', '');
+  $('keep-name').value = '';
   $('study').hidden = !has;
   $('run').hidden = !has;
   $('compare').hidden = page.studies.filter((s) => !s.builtin).length === 0;
