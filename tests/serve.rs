@@ -111,7 +111,18 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// SIGTERM, as a user's Ctrl-C or a service manager stops it: the server
+    /// then removes its studies' folder (a SIGKILL would leave it behind).
     fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
