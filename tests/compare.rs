@@ -102,10 +102,13 @@ fn twenty_more_tonnes_of_coal_add_twenty_tonnes_times_the_factor_and_nothing_els
     let co2_per_t = ncv * cc * of * dec!(44) / dec!(12);
     let expected = dec!(20) * co2_per_t; // 38.005976976 t CO2, exact
     let co2 = row(&c, "TB-01", "curing_combustion", "CO2");
-    assert_eq!(co2.change, expected, "{co2:?}");
-    assert_eq!(co2.b.unwrap() - co2.a.unwrap(), co2.change);
+    assert_eq!(co2.amounts.change, expected, "{co2:?}");
     assert_eq!(
-        co2.change_pct,
+        co2.amounts.b.unwrap() - co2.amounts.a.unwrap(),
+        co2.amounts.change
+    );
+    assert_eq!(
+        co2.amounts.change_pct,
         Some(dec!(20.00)),
         "20 t more than 100 t is 20 %"
     );
@@ -121,8 +124,8 @@ fn twenty_more_tonnes_of_coal_add_twenty_tonnes_times_the_factor_and_nothing_els
         .collect();
     assert!(others.iter().any(|r| r.source == "field_n2o"), "{others:?}");
     for r in &others {
-        assert_eq!(r.change, Decimal::ZERO, "{r:?}");
-        assert_eq!(r.a, r.b, "{r:?}");
+        assert_eq!(r.amounts.change, Decimal::ZERO, "{r:?}");
+        assert_eq!(r.amounts.a, r.amounts.b, "{r:?}");
     }
     // The facility's totals are the view's totals of each study.
     for t in c
@@ -130,16 +133,22 @@ fn twenty_more_tonnes_of_coal_add_twenty_tonnes_times_the_factor_and_nothing_els
         .iter()
         .filter(|t| t.facility_id == "TB-01")
     {
-        assert_eq!(t.a, a[0].totals.by_substance.get(&t.substance).copied());
-        assert_eq!(t.b, b[0].totals.by_substance.get(&t.substance).copied());
+        assert_eq!(
+            t.amounts.a,
+            a[0].totals.by_substance.get(&t.substance).copied()
+        );
+        assert_eq!(
+            t.amounts.b,
+            b[0].totals.by_substance.get(&t.substance).copied()
+        );
     }
     let co2e = c
         .facility_totals
         .iter()
         .find(|t| t.substance == "CO2e")
         .unwrap();
-    assert_eq!(co2e.a, Some(a[0].totals.co2e));
-    assert_eq!(co2e.b, Some(b[0].totals.co2e));
+    assert_eq!(co2e.amounts.a, Some(a[0].totals.co2e));
+    assert_eq!(co2e.amounts.b, Some(b[0].totals.co2e));
     // One facility: the totals over all facilities are its totals.
     assert_eq!(c.totals.len(), c.facility_totals.len());
     assert!(c.notes.is_empty(), "{:?}", c.notes);
@@ -157,29 +166,33 @@ fn a_facility_in_one_study_only_has_none_on_the_other_side() {
     let c = compare(&a, &b).unwrap();
     let shared = row(&c, "TB-01", "curing_combustion", "CO2");
     assert_eq!((shared.a_year, shared.b_year), (Some(2022), Some(2023)));
-    assert_eq!(shared.change, Decimal::ZERO, "same coal, same factors");
+    assert_eq!(
+        shared.amounts.change,
+        Decimal::ZERO,
+        "same coal, same factors"
+    );
     let new = row(&c, "TB-02", "curing_combustion", "CO2");
-    assert_eq!(new.a, None);
+    assert_eq!(new.amounts.a, None);
     assert_eq!(new.a_year, None);
     assert_eq!(new.b_year, Some(2023));
-    assert_eq!(Some(new.change), new.b);
-    assert_eq!(new.change_pct, None);
+    assert_eq!(Some(new.amounts.change), new.amounts.b);
+    assert_eq!(new.amounts.change_pct, None);
     assert!(c
         .rows
         .iter()
         .filter(|r| r.facility_id == "TB-02")
-        .all(|r| r.a.is_none() && r.b.is_some()));
+        .all(|r| r.amounts.a.is_none() && r.amounts.b.is_some()));
     let total = c
         .facility_totals
         .iter()
         .find(|t| t.facility_id == "TB-02" && t.substance == "CO2e")
         .unwrap();
-    assert_eq!((total.a, total.a_year), (None, None));
-    assert_eq!(total.b, Some(b[1].totals.co2e));
+    assert_eq!((total.amounts.a, total.a_year), (None, None));
+    assert_eq!(total.amounts.b, Some(b[1].totals.co2e));
     // over all facilities: A has TB-01 only, B both
     let co2e = c.totals.iter().find(|t| t.substance == "CO2e").unwrap();
-    assert_eq!(co2e.a, Some(a[0].totals.co2e));
-    assert_eq!(co2e.b, Some(b[0].totals.co2e + b[1].totals.co2e));
+    assert_eq!(co2e.amounts.a, Some(a[0].totals.co2e));
+    assert_eq!(co2e.amounts.b, Some(b[0].totals.co2e + b[1].totals.co2e));
     // the grid factor of the two years differs, and the comparison says so
     assert!(
         c.notes.iter().any(|n| n.en.contains("grid factors differ")),

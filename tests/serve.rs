@@ -144,6 +144,14 @@ fn unchunk(mut body: &[u8]) -> Vec<u8> {
     }
 }
 
+const FACILITIES: &str = "facilities";
+const FACILITY_COLUMNS: [&str; 5] = ["facility_id", "name", "sector", "technology", "city"];
+
+/// One heat-pump tobacco barn: the facility of the workbooks built here.
+fn barn() -> Vec<crate::common::Cell<'static>> {
+    row!["TB-1", "Barn", "tobacco", "heat_pump_barn", "Liangshan"]
+}
+
 fn sample() -> Vec<u8> {
     std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -272,17 +280,7 @@ fn findings_come_back_with_their_cells_in_both_languages() {
     let path = dir.path().join("broken.xlsx");
     Book::new()
         .settings()
-        .sheet(
-            "facilities",
-            &["facility_id", "name", "sector", "technology", "city"],
-            &[row![
-                "TB-1",
-                "Barn",
-                "tobacco",
-                "heat_pump_barn",
-                "Liangshan"
-            ]],
-        )
+        .sheet(FACILITIES, &FACILITY_COLUMNS, &[barn()])
         .sheet(
             "activity",
             &["facility_id", "year", "item", "value", "unit"],
@@ -389,17 +387,7 @@ fn an_uploaded_workbook_cannot_read_outside_its_folder() {
                 row!["activity_file", "../../../../../../etc/hostname"],
             ],
         )
-        .sheet(
-            "facilities",
-            &["facility_id", "name", "sector", "technology", "city"],
-            &[row![
-                "TB-1",
-                "Barn",
-                "tobacco",
-                "heat_pump_barn",
-                "Liangshan"
-            ]],
-        )
+        .sheet(FACILITIES, &FACILITY_COLUMNS, &[barn()])
         .save(&path);
     let (_, answer) = server.post(
         "/api/studies?name=escape.xlsx",

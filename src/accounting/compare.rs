@@ -23,6 +23,25 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// An amount in both studies and its change (t; written as the other
+/// exports write decimals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Amounts {
+    /// in study A; `None` where study A has none
+    #[serde(serialize_with = "crate::units::ser_written_opt")]
+    pub a: Option<Decimal>,
+    /// in study B; `None` where study B has none
+    #[serde(serialize_with = "crate::units::ser_written_opt")]
+    pub b: Option<Decimal>,
+    /// b − a, an absent side counting 0
+    #[serde(serialize_with = "crate::units::ser_written")]
+    pub change: Decimal,
+    /// change / a × 100, rounded to 2 dp (half away from zero); `None`
+    /// where a is absent or zero
+    #[serde(serialize_with = "crate::units::ser_written_opt")]
+    pub change_pct: Option<Decimal>,
+}
+
 /// One source's amount of one substance at one facility, in both studies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CompareRow {
@@ -36,19 +55,8 @@ pub struct CompareRow {
     /// substance code, or `CO2e`
     pub substance: String,
     pub unit: String,
-    /// t in study A; `None` where study A has no such row.
-    #[serde(serialize_with = "crate::units::ser_written_opt")]
-    pub a: Option<Decimal>,
-    /// t in study B; `None` where study B has no such row.
-    #[serde(serialize_with = "crate::units::ser_written_opt")]
-    pub b: Option<Decimal>,
-    /// b − a, an absent side counting 0.
-    #[serde(serialize_with = "crate::units::ser_written")]
-    pub change: Decimal,
-    /// change / a × 100, rounded to 2 dp (half away from zero); `None`
-    /// where a is absent or zero.
-    #[serde(serialize_with = "crate::units::ser_written_opt")]
-    pub change_pct: Option<Decimal>,
+    #[serde(flatten)]
+    pub amounts: Amounts,
     /// The facility's year in study A (`None`: not in study A).
     pub a_year: Option<i32>,
     /// The facility's year in study B (`None`: not in study B).
@@ -63,14 +71,8 @@ pub struct FacilityTotal {
     pub sector: String,
     pub substance: String,
     pub unit: String,
-    #[serde(serialize_with = "crate::units::ser_written_opt")]
-    pub a: Option<Decimal>,
-    #[serde(serialize_with = "crate::units::ser_written_opt")]
-    pub b: Option<Decimal>,
-    #[serde(serialize_with = "crate::units::ser_written")]
-    pub change: Decimal,
-    #[serde(serialize_with = "crate::units::ser_written_opt")]
-    pub change_pct: Option<Decimal>,
+    #[serde(flatten)]
+    pub amounts: Amounts,
     pub a_year: Option<i32>,
     pub b_year: Option<i32>,
 }
@@ -80,14 +82,8 @@ pub struct FacilityTotal {
 pub struct SubstanceTotal {
     pub substance: String,
     pub unit: String,
-    #[serde(serialize_with = "crate::units::ser_written_opt")]
-    pub a: Option<Decimal>,
-    #[serde(serialize_with = "crate::units::ser_written_opt")]
-    pub b: Option<Decimal>,
-    #[serde(serialize_with = "crate::units::ser_written")]
-    pub change: Decimal,
-    #[serde(serialize_with = "crate::units::ser_written_opt")]
-    pub change_pct: Option<Decimal>,
+    #[serde(flatten)]
+    pub amounts: Amounts,
 }
 
 /// Study A against study B. Every list is sorted: rows by facility id, node,
@@ -181,18 +177,14 @@ impl Side {
     }
 }
 
-/// b − a (absent = 0) and change / a × 100 to 2 dp (`None` where a is
-/// absent or zero).
-fn delta(
-    a: Option<Decimal>,
-    b: Option<Decimal>,
-    what: impl Fn() -> String,
-) -> Result<(Decimal, Option<Decimal>)> {
+/// The amounts a and b with b − a (absent = 0) and change / a × 100 to
+/// 2 dp (`None` where a is absent or zero).
+fn delta(a: Option<Decimal>, b: Option<Decimal>, what: impl Fn() -> String) -> Result<Amounts> {
     let change = b
         .unwrap_or_default()
         .checked_sub(a.unwrap_or_default())
         .ok_or_else(|| out_of_range(&format!("the change of {}", what())))?;
-    let pct = match a.filter(|a| !a.is_zero()) {
+    let change_pct = match a.filter(|a| !a.is_zero()) {
         None => None,
         Some(a) => Some(
             change
@@ -202,7 +194,12 @@ fn delta(
                 .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
         ),
     };
-    Ok((change, pct))
+    Ok(Amounts {
+        a,
+        b,
+        change,
+        change_pct,
+    })
 }
 
 /// Sums of (a, b) per group with the unit of the group's first row.
@@ -245,7 +242,7 @@ pub fn compare(a: &[Inventory], b: &[Inventory]) -> Result<Comparison> {
         let unit = ra.or(rb).map(|(_, u)| u.clone()).unwrap_or_default();
         let (va, vb) = (ra.map(|(v, _)| *v), rb.map(|(v, _)| *v));
         let what = || format!("{substance} of {source} at {fid}");
-        let (change, change_pct) = delta(va, vb, what)?;
+        let amounts = delta(va, vb, what)?;
         let (fa, fb) = (sa.facilities.get(fid), sb.facilities.get(fid));
         let facility = fa.or(fb);
         add_to(
@@ -270,17 +267,14 @@ pub fn compare(a: &[Inventory], b: &[Inventory]) -> Result<Comparison> {
             source: source.clone(),
             substance: substance.clone(),
             unit,
-            a: va,
-            b: vb,
-            change,
-            change_pct,
+            amounts,
             a_year: fa.map(|f| f.year),
             b_year: fb.map(|f| f.year),
         });
     }
     let mut facility_totals = Vec::with_capacity(by_facility.len());
     for ((fid, substance), (va, vb, unit)) in by_facility {
-        let (change, change_pct) = delta(va, vb, || format!("the total {substance} of {fid}"))?;
+        let amounts = delta(va, vb, || format!("the total {substance} of {fid}"))?;
         let (fa, fb) = (sa.facilities.get(&fid), sb.facilities.get(&fid));
         let facility = fa.or(fb);
         facility_totals.push(FacilityTotal {
@@ -289,24 +283,18 @@ pub fn compare(a: &[Inventory], b: &[Inventory]) -> Result<Comparison> {
             facility_id: fid,
             substance,
             unit,
-            a: va,
-            b: vb,
-            change,
-            change_pct,
+            amounts,
             a_year: fa.map(|f| f.year),
             b_year: fb.map(|f| f.year),
         });
     }
     let mut totals = Vec::with_capacity(by_substance.len());
     for (substance, (va, vb, unit)) in by_substance {
-        let (change, change_pct) = delta(va, vb, || format!("the total {substance}"))?;
+        let amounts = delta(va, vb, || format!("the total {substance}"))?;
         totals.push(SubstanceTotal {
             substance,
             unit,
-            a: va,
-            b: vb,
-            change,
-            change_pct,
+            amounts,
         });
     }
     Ok(Comparison {

@@ -28,7 +28,7 @@ mod types;
 mod wastewater;
 
 pub use crate::study::*;
-pub use compare::{compare, CompareRow, Comparison, FacilityTotal, SubstanceTotal};
+pub use compare::{compare, Amounts, CompareRow, Comparison, FacilityTotal, SubstanceTotal};
 pub use provenance::{default_bases, method_bases, DefaultBasis};
 pub use types::*;
 

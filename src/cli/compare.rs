@@ -3,7 +3,7 @@
 //! by facility and substance on the terminal, every source with `--out`.
 
 use super::*;
-use coreduce::accounting::{Comparison, FacilityTotal, SubstanceTotal};
+use coreduce::accounting::{Amounts, Comparison, FacilityTotal, SubstanceTotal};
 use coreduce::export::ComparedStudy;
 use rust_decimal::Decimal;
 
@@ -99,49 +99,16 @@ fn line(width: usize, cells: [String; 6]) -> String {
     row.trim_end().to_string()
 }
 
-fn cells(
-    label: &str,
-    t: (
-        &str,
-        Option<Decimal>,
-        Option<Decimal>,
-        Decimal,
-        Option<Decimal>,
-    ),
-) -> [String; 6] {
-    let (substance, a, b, change, pct) = t;
+/// A table line: the label (facility or "all"), the substance and its amounts.
+fn cells(label: &str, substance: &str, t: &Amounts) -> [String; 6] {
     [
         label.to_string(),
         substance.to_string(),
-        amount(a),
-        amount(b),
-        amount(Some(change)),
-        percent(pct),
+        amount(t.a),
+        amount(t.b),
+        amount(Some(t.change)),
+        percent(t.change_pct),
     ]
-}
-
-fn facility_cells(
-    t: &FacilityTotal,
-) -> (
-    &str,
-    Option<Decimal>,
-    Option<Decimal>,
-    Decimal,
-    Option<Decimal>,
-) {
-    (&t.substance, t.a, t.b, t.change, t.change_pct)
-}
-
-fn total_cells(
-    t: &SubstanceTotal,
-) -> (
-    &str,
-    Option<Decimal>,
-    Option<Decimal>,
-    Decimal,
-    Option<Decimal>,
-) {
-    (&t.substance, t.a, t.b, t.change, t.change_pct)
 }
 
 /// The totals by facility, then over all facilities, of the substances in
@@ -181,7 +148,10 @@ fn print_comparison(cmp: &Comparison, (a, b): (&ComparedStudy, &ComparedStudy)) 
         .collect();
     facility.sort_by_key(|t| (t.facility_id.as_str(), rank(&t.substance)));
     for t in facility {
-        out!("{}", line(width, cells(&t.facility_id, facility_cells(t))));
+        out!(
+            "{}",
+            line(width, cells(&t.facility_id, &t.substance, &t.amounts))
+        );
     }
     let mut totals: Vec<&SubstanceTotal> = cmp
         .totals
@@ -193,7 +163,7 @@ fn print_comparison(cmp: &Comparison, (a, b): (&ComparedStudy, &ComparedStudy)) 
         out!();
     }
     for t in totals {
-        out!("{}", line(width, cells(&all, total_cells(t))));
+        out!("{}", line(width, cells(&all, &t.substance, &t.amounts)));
     }
     let others: Vec<&str> = cmp
         .totals

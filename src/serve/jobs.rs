@@ -43,7 +43,8 @@ pub(super) struct JobView {
     pub phase: Phase,
     pub step: usize,
     pub steps: usize,
-    pub seconds: u64,
+    /// Time since the run started (or was queued), to a tenth of a second.
+    pub seconds: f64,
     pub files: Vec<String>,
     /// The CLI's message in the run's language, where it failed.
     pub error: Option<String>,
@@ -114,7 +115,9 @@ impl Job {
             (Some(a), None) => a.elapsed(),
             _ => self.created.elapsed(),
         }
-        .as_secs();
+        .as_millis() as f64
+            / 1000.0;
+        let seconds = (seconds * 10.0).round() / 10.0;
         JobView {
             id: self.id.clone(),
             command: self.command.clone(),

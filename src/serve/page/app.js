@@ -336,7 +336,7 @@ function renderJobs() {
     state.append(badge);
     if (j.phase === 'running' && j.steps > 1) state.append(' ' + t('step', j.step, j.steps));
     if (j.error) state.append(el('div', j.error, 'status error'));  // the CLI's own message
-    tr.append(state, el('td', j.seconds + ' s', 'num'));
+    tr.append(state, el('td', Number(j.seconds).toFixed(1) + ' s', 'num'));
     const files = el('td', null, 'files');
     (j.files || []).forEach((name) => {
       const a = el('a', name);
