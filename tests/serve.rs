@@ -398,3 +398,39 @@ fn an_uploaded_workbook_cannot_read_outside_its_folder() {
     let text = result["findings"].to_string();
     assert!(text.contains("outside the workbook's folder"), "{text}");
 }
+
+/// A Monte Carlo run says how far it is: the command line writes about 50
+/// `progress: n/m` lines to stderr for the server (and no others there),
+/// and the page's run ends with all runs counted.
+#[test]
+fn a_monte_carlo_run_reports_its_progress() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sichuan-sample.xlsx");
+    let out = coreduce_command()
+        .args(["uncertainty", sample, "--runs", "500", "--seed", "3"])
+        .env("COREDUCE_PROGRESS", "lines")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("progress: "))
+        .collect();
+    assert_eq!(lines.len(), 50, "{err}");
+    assert!(lines.contains(&"progress: 500/500"), "{err}");
+    let server = Server::start(&[]);
+    let (_, answer) = server.post("/api/studies?name=sample.xlsx", &self::sample());
+    let study = answer["study"].as_str().unwrap().to_string();
+    let (_, job) = server.post(
+        &format!("/api/studies/{study}/runs"),
+        br#"{"command":"uncertainty","runs":300,"seed":1,"lang":"zh"}"#,
+    );
+    let done = server.wait(&study, job["id"].as_str().unwrap());
+    assert_eq!(done["phase"], "done", "{done}");
+    assert_eq!(done["progress"], serde_json::json!([300, 300]));
+    assert!(done["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "uncertainty.csv"));
+}

@@ -3,6 +3,59 @@
 
 use super::*;
 
+/// How far a Monte Carlo run is: a bar on a terminal, or about 50 lines
+/// `progress: done/total` on stderr for a program running this one
+/// (`COREDUCE_PROGRESS=lines`: coreduce serve, for its page).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    lines: bool,
+    done: std::sync::atomic::AtomicUsize,
+    runs: usize,
+}
+
+impl Progress {
+    fn new(runs: usize) -> Progress {
+        use std::io::IsTerminal;
+        let bar = (std::io::stderr().is_terminal() && runs >= 200).then(|| {
+            let b = indicatif::ProgressBar::new(runs as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(&say(tr!(
+                    "{{bar:40}} {{pos}}/{{len}} runs ({{per_sec}}, {{eta}})",
+                    "{{bar:40}} {{pos}}/{{len}} 次（{{per_sec}}，{{eta}}）"
+                )))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        });
+        Progress {
+            bar,
+            lines: std::env::var_os("COREDUCE_PROGRESS").is_some_and(|v| v == "lines"),
+            done: std::sync::atomic::AtomicUsize::new(0),
+            runs: runs.max(1),
+        }
+    }
+
+    /// One run done (called from the sampling threads).
+    fn tick(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+        if self.lines {
+            let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let runs = self.runs;
+            if n == runs || (n * 50 / runs) != ((n - 1) * 50 / runs) {
+                eprintln!("progress: {n}/{runs}");
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
 pub(crate) fn uncertainty_cmd(
     path: &Path,
     runs: usize,
@@ -11,31 +64,12 @@ pub(crate) fn uncertainty_cmd(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
-    use std::io::IsTerminal;
     let run = base_year_run(path, lib, sectors)?;
-    let bar = if std::io::stderr().is_terminal() && runs >= 200 {
-        let b = indicatif::ProgressBar::new(runs as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(&say(tr!(
-                "{{bar:40}} {{pos}}/{{len}} runs ({{per_sec}}, {{eta}})",
-                "{{bar:40}} {{pos}}/{{len}} 次（{{per_sec}}，{{eta}}）"
-            )))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(b)
-    } else {
-        None
-    };
-    let tick = || {
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-    };
+    let progress = Progress::new(runs);
+    let tick = || progress.tick();
     let started = std::time::Instant::now();
     let rep = coreduce::uncertainty::monte_carlo_of(&run, sectors, runs, seed, &tick)?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    progress.finish();
     let secs = started.elapsed().as_secs_f64();
     let (runs, seed, inputs, speed) = (
         rep.runs,

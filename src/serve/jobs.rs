@@ -52,6 +52,8 @@ pub(super) struct JobView {
     pub log: String,
     /// A validation's or a comparison's JSON.
     pub result: Option<serde_json::Value>,
+    /// Monte Carlo runs done and to do, where the step says (uncertainty).
+    pub progress: Option<(u64, u64)>,
 }
 
 pub(super) struct Job {
@@ -76,6 +78,7 @@ struct State {
     error: Option<String>,
     log: String,
     result: Option<serde_json::Value>,
+    progress: Option<(u64, u64)>,
     /// A file of the run's whose JSON is its result (a comparison's).
     result_file: Option<String>,
 }
@@ -99,6 +102,7 @@ impl Job {
                 error: None,
                 log: String::new(),
                 result: None,
+                progress: None,
                 result_file: None,
             }),
         }
@@ -129,6 +133,7 @@ impl Job {
             error: s.error.clone(),
             log: s.log.clone(),
             result: s.result.clone(),
+            progress: s.progress,
         }
     }
 
@@ -185,6 +190,8 @@ pub(super) async fn run(app: Arc<App>, job: Arc<Job>, steps: Vec<Step>, lang: La
         let mut child = tokio::process::Command::new(&app.exe);
         child
             .env_clear()
+            // Monte Carlo says how far it is, for the page (cli/uncertainty.rs)
+            .env("COREDUCE_PROGRESS", "lines")
             .arg("--inputs-in-workbook-folder")
             .arg("--lang")
             .arg(if lang == Lang::Zh { "zh" } else { "en" })
@@ -209,7 +216,7 @@ pub(super) async fn run(app: Arc<App>, job: Arc<Job>, steps: Vec<Step>, lang: La
         };
         // Dropping the future drops the child, which kills it.
         let output = tokio::select! {
-            out = tokio::time::timeout_at(deadline, spawned.wait_with_output()) => out,
+            out = tokio::time::timeout_at(deadline, collect(spawned, &job)) => out,
             _ = job.wake.notified() => {
                 return job.fail(tr!("cancelled", "已取消"), lang);
             }
@@ -286,6 +293,61 @@ pub(super) async fn run(app: Arc<App>, job: Arc<Job>, steps: Vec<Step>, lang: La
     }
     s.phase = Phase::Done;
     s.ended = Some(Instant::now());
+}
+
+/// Waits for a child, keeping its standard output (up to [`MAX_STDOUT`];
+/// the rest is read and dropped so the child never blocks on a full pipe)
+/// and its standard error, whose `progress: n/m` lines become the run's
+/// progress instead. Dropping this future drops the child, which kills it.
+async fn collect(
+    mut child: tokio::process::Child,
+    job: &Job,
+) -> std::io::Result<std::process::Output> {
+    use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _};
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    let read_out = async {
+        let mut kept = Vec::new();
+        if let Some(mut out) = stdout {
+            let mut buf = vec![0u8; 64 << 10];
+            loop {
+                let n = out.read(&mut buf).await?;
+                if n == 0 {
+                    break;
+                }
+                let room = MAX_STDOUT.saturating_sub(kept.len()).min(n);
+                kept.extend_from_slice(&buf[..room]);
+            }
+        }
+        Ok::<_, std::io::Error>(kept)
+    };
+    let read_err = async {
+        let mut kept = Vec::new();
+        if let Some(err) = stderr {
+            let mut lines = tokio::io::BufReader::new(err).lines();
+            while let Some(line) = lines.next_line().await? {
+                let progress = line.strip_prefix("progress: ").and_then(|p| {
+                    let (n, m) = p.split_once('/')?;
+                    Some((n.trim().parse().ok()?, m.trim().parse().ok()?))
+                });
+                match progress {
+                    Some(p) => job.state().progress = Some(p),
+                    None if kept.len() < 1 << 20 => {
+                        kept.extend_from_slice(line.as_bytes());
+                        kept.push(b'\n');
+                    }
+                    None => {}
+                }
+            }
+        }
+        Ok::<_, std::io::Error>(kept)
+    };
+    let (stdout, stderr, status) = tokio::try_join!(read_out, read_err, child.wait())?;
+    Ok(std::process::Output {
+        status,
+        stdout,
+        stderr,
+    })
 }
 
 /// Makes the JSON the run writes to `file` its result (a comparison's

@@ -35,6 +35,7 @@ const TEXT = {
     command: 'Run', state: 'State', time: 'Time', files: 'Files (download)',
     queued: 'waiting for a free slot', running: 'running', done: 'done', failed: 'failed',
     step: 'step {0} of {1}',
+    progress: '({0} of {1} runs)',
     show_report: 'show report',
     report: '3. Report',
     compare: '4. Compare two studies',
@@ -78,6 +79,7 @@ const TEXT = {
     command: '运行', state: '状态', time: '用时', files: '文件（下载）',
     queued: '排队等候', running: '运行中', done: '完成', failed: '失败',
     step: '第 {0} / {1} 步',
+    progress: '（已完成 {0} / {1} 次）',
     show_report: '查看报告',
     report: '3. 报告',
     compare: '4. 比较两个研究',
@@ -335,6 +337,7 @@ function renderJobs() {
     const badge = el('span', t(j.phase), 'badge ' + j.phase);
     state.append(badge);
     if (j.phase === 'running' && j.steps > 1) state.append(' ' + t('step', j.step, j.steps));
+    if (j.phase === 'running' && j.progress) state.append(' ' + t('progress', j.progress[0], j.progress[1]));
     if (j.error) state.append(el('div', j.error, 'status error'));  // the CLI's own message
     tr.append(state, el('td', Number(j.seconds).toFixed(1) + ' s', 'num'));
     const files = el('td', null, 'files');
