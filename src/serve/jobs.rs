@@ -165,8 +165,12 @@ impl Job {
 /// Runs `steps` one after the other in a free slot, then lists the files
 /// of `job.out`. Returns when the run is done or failed.
 pub(super) async fn run(app: Arc<App>, job: Arc<Job>, steps: Vec<Step>, lang: Lang) {
+    let slots = match job.command.as_str() {
+        "validate" | "template" => &app.check_slots,
+        _ => &app.slots,
+    };
     let permit = tokio::select! {
-        p = app.slots.acquire() => p,
+        p = slots.acquire() => p,
         _ = job.wake.notified() => {
             job.fail(tr!("cancelled", "已取消"), lang);
             return;

@@ -47,6 +47,10 @@ pub(super) struct App {
     pub studies: Mutex<HashMap<String, Study>>,
     /// One permit per run at a time; the queue is the semaphore's.
     pub slots: tokio::sync::Semaphore,
+    /// The same for checks of uploads and templates, apart from the runs so
+    /// that an upload is checked while long runs go on (memory: at most
+    /// `--jobs` runs and `--jobs` checks at a time).
+    pub check_slots: tokio::sync::Semaphore,
 }
 
 impl App {
@@ -61,6 +65,7 @@ impl App {
             exe,
             store,
             slots: tokio::sync::Semaphore::new(opts.jobs.max(1)),
+            check_slots: tokio::sync::Semaphore::new(opts.jobs.max(1)),
             opts,
             studies: Mutex::new(HashMap::new()),
         }
