@@ -76,11 +76,7 @@ pub fn write_comparison(
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "json" => atomic_write(path, protected, |tmp| {
-            let f = std::fs::File::create(tmp).map_err(|e| Error::Io {
-                path: tmp.display().to_string(),
-                source: e,
-            })?;
+        "json" => {
             let doc = Document {
                 format: COMPARE_FORMAT,
                 a,
@@ -89,10 +85,8 @@ pub fn write_comparison(
                 facility_totals: &cmp.facility_totals,
                 totals: &cmp.totals,
             };
-            let mut w = std::io::BufWriter::new(f);
-            serde_json::to_writer_pretty(&mut w, &doc).map_err(|e| write_error(path, "JSON", e))?;
-            std::io::Write::flush(&mut w).map_err(|e| write_error(path, "JSON", e))
-        }),
+            super::write_pretty_json(path, protected, &doc)
+        }
         "csv" => atomic_write(path, protected, |tmp| {
             let err = |e: csv::Error| write_error(path, "CSV", e);
             let mut w = csv::Writer::from_path(tmp).map_err(err)?;

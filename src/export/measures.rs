@@ -177,13 +177,7 @@ pub fn write_measures(
             }
             w.flush().map_err(|e| io(tmp, e))
         }),
-        "json" => {
-            let text = serde_json::to_string_pretty(rep)
-                .map_err(|e| Error::request(tr!("cannot write JSON: {e}", "无法写入 JSON：{e}")))?;
-            atomic_write(path, protected, |tmp| {
-                std::fs::write(tmp, text).map_err(|e| io(tmp, e))
-            })
-        }
+        "json" => super::write_pretty_json(path, protected, rep),
         "xlsx" => atomic_write(path, protected, |tmp| {
             let names = super::names::Names::of(sectors, lang);
             measures_xlsx(tmp, rep, lang, &names).map_err(|e| {

@@ -255,6 +255,25 @@ pub(crate) fn override_ids(lib: &FactorLibrary) -> BTreeSet<String> {
         .collect()
 }
 
+/// Writes `value` as pretty-printed JSON to `path`, atomically, never over
+/// a `protected` path: the small JSON outputs (measures, roadmap, odds,
+/// uncertainty, comparison).
+pub(crate) fn write_pretty_json(
+    path: &Path,
+    protected: &[&Path],
+    value: &impl serde::Serialize,
+) -> Result<()> {
+    atomic_write(path, protected, |tmp| {
+        let f = std::fs::File::create(tmp).map_err(|e| Error::Io {
+            path: tmp.display().to_string(),
+            source: e,
+        })?;
+        let mut w = std::io::BufWriter::new(f);
+        serde_json::to_writer_pretty(&mut w, value).map_err(|e| write_error(path, "JSON", e))?;
+        std::io::Write::flush(&mut w).map_err(|e| write_error(path, "JSON", e))
+    })
+}
+
 /// A write error in a format, named by path.
 pub(crate) fn write_error(path: &Path, format: &'static str, e: impl std::fmt::Display) -> Error {
     Error::Write {

@@ -50,11 +50,7 @@ pub fn write_roadmap(
     })?;
     written.push(own_path);
     let json_path = dir.join("roadmap.json");
-    let text = serde_json::to_string_pretty(rep)
-        .map_err(|e| Error::request(tr!("cannot write JSON: {e}", "无法写入 JSON：{e}")))?;
-    atomic_write(&json_path, protected, |tmp| {
-        std::fs::write(tmp, &text).map_err(|e| io(tmp, e))
-    })?;
+    super::write_pretty_json(&json_path, protected, rep)?;
     written.push(json_path);
     let iamc_xlsx = dir.join("iamc.xlsx");
     atomic_write(&iamc_xlsx, protected, |tmp| {

@@ -28,14 +28,7 @@ pub fn write_uncertainty(path: &Path, rep: &McReport, protected: &[&Path]) -> Re
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "json" => atomic_write(path, protected, |tmp| {
-            let f = std::fs::File::create(tmp).map_err(|e| Error::Io {
-                path: tmp.display().to_string(),
-                source: e,
-            })?;
-            serde_json::to_writer_pretty(std::io::BufWriter::new(f), rep)
-                .map_err(|e| write_error(path, "JSON", e))
-        }),
+        "json" => super::write_pretty_json(path, protected, rep),
         "csv" => atomic_write(path, protected, |tmp| {
             let err = |e: csv::Error| write_error(path, "CSV", e);
             let mut w = csv::Writer::from_path(tmp).map_err(err)?;

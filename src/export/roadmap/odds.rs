@@ -2,9 +2,8 @@
 //! (`roadmap-odds.csv`), the fans (`roadmap-fans.csv`) and both in
 //! `roadmap-uncertainty.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::{atomic_write, neutralise};
-use crate::tr;
 use std::path::Path;
 
 /// Writes the roadmap's Monte Carlo: `roadmap-odds.csv` (the probability of
@@ -16,10 +15,6 @@ pub fn write_roadmap_odds(
     odds: &crate::uncertainty::roadmap::RoadmapOdds,
     protected: &[&Path],
 ) -> Result<Vec<std::path::PathBuf>> {
-    let io = |p: &Path, e| Error::Io {
-        path: p.display().to_string(),
-        source: e,
-    };
     let mut written = Vec::new();
     let path = dir.join("roadmap-odds.csv");
     write_csv_table(
@@ -76,13 +71,7 @@ pub fn write_roadmap_odds(
     )?;
     written.push(path);
     let path = dir.join("roadmap-uncertainty.json");
-    atomic_write(&path, protected, |tmp| {
-        let f = std::fs::File::create(tmp).map_err(|e| io(tmp, e))?;
-        serde_json::to_writer_pretty(std::io::BufWriter::new(f), odds).map_err(|e| {
-            let path = tmp.display();
-            Error::request(tr!("{path}: {e}", "{path}：无法写入（{e}）"))
-        })
-    })?;
+    super::super::write_pretty_json(&path, protected, odds)?;
     written.push(path);
     Ok(written)
 }
