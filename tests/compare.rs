@@ -317,19 +317,7 @@ fn a_workbook_with_findings_is_refused_as_by_the_other_commands() {
     let p = dir.path();
     barns(&p.join("a.xlsx"), &[("TB-01", 2022, 100.0)]);
     // ceramics output is an area: a finding at activity!D2
-    Book::new()
-        .settings()
-        .sheet(
-            "facilities",
-            &["facility_id", "sector"],
-            &[row!["CE-01", "ceramics"]],
-        )
-        .sheet(
-            "activity",
-            &["facility_id", "year", "item", "value", "unit"],
-            &[row!["CE-01", 2022, "output", 1000, "t"]],
-        )
-        .save(&p.join("bad.xlsx"));
+    crate::common::ceramics_output_in_tonnes(&p.join("bad.xlsx"));
     let said = |args: &[&str]| {
         let o = coreduce_command()
             .args(args)

@@ -68,19 +68,7 @@ fn a_bad_cell_is_a_finding_at_that_cell_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.xlsx");
     // ceramics output is an area, not a mass: a finding at activity!D2
-    Book::new()
-        .settings()
-        .sheet(
-            "facilities",
-            &["facility_id", "sector"],
-            &[row!["CE-01", "ceramics"]],
-        )
-        .sheet(
-            "activity",
-            &["facility_id", "year", "item", "value", "unit"],
-            &[row!["CE-01", 2022, "output", 1000, "t"]],
-        )
-        .save(&path);
+    crate::common::ceramics_output_in_tonnes(&path);
     let (o, v) = validate_json(Path::new("bad.xlsx"), dir.path());
     assert_eq!(o.status.code(), Some(1), "{v}");
     assert_eq!(v["status"], "findings");

@@ -144,6 +144,24 @@ impl Book {
     }
 }
 
+/// A workbook with exactly one finding, at `activity!D2`: a tile plant's
+/// output in t (ceramics output is an area).
+pub fn ceramics_output_in_tonnes(path: &Path) {
+    Book::new()
+        .settings()
+        .sheet(
+            "facilities",
+            &["facility_id", "sector"],
+            &[row!["CE-01", "ceramics"]],
+        )
+        .sheet(
+            "activity",
+            &["facility_id", "year", "item", "value", "unit"],
+            &[row!["CE-01", 2022, "output", 1000, "t"]],
+        )
+        .save(path);
+}
+
 /// Every `.rs` file under `dir` (the source checks read them).
 pub fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
