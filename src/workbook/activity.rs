@@ -71,13 +71,9 @@ impl<'s> ActivityReader<'s> {
             if t.is_blank(r) {
                 continue;
             }
-            // The facility's row already has its finding; one is enough.
-            if t.text(r, "facility_id")
-                .is_some_and(|f| self.unusable.contains(&f))
-            {
-                continue;
-            }
-            let Some((fid, facility)) = row_facility(t, r, &self.facilities, findings) else {
+            let Some((fid, facility)) =
+                row_facility(t, r, &self.facilities, self.unusable, findings)
+            else {
                 continue;
             };
             let Some(year) = row_year(t, r, findings) else {
@@ -170,6 +166,7 @@ fn row_facility<'f>(
     t: &Table<'_>,
     r: usize,
     facilities: &'f BTreeMap<String, Facility>,
+    unusable: &BTreeSet<String>,
     findings: &mut Vec<DataError>,
 ) -> Option<(String, &'f Facility)> {
     let at_f = t.col_at(r, "facility_id");
@@ -181,6 +178,11 @@ fn row_facility<'f>(
         return None;
     };
     let Some(facility) = facilities.get(&fid) else {
+        // Listed, but its own row has a finding (an unknown sector): one
+        // finding is enough, and "not listed" would be false.
+        if unusable.contains(&fid) {
+            return None;
+        }
         findings.push(
             DataError::new(
                 at_f,
