@@ -1,7 +1,12 @@
 //! The inventory as a formatted xlsx: summary, by facility, by process (the
-//! tidy rows), factors used and warnings. The by-process sheet is written in
-//! rust_xlsxwriter's constant-memory mode as the rows are computed; the other
-//! sheets, one row per facility-year or factor, are filled when the run ends.
+//! tidy rows), factors used and warnings. Every sheet is written in
+//! rust_xlsxwriter's low-memory mode: each row goes to a scratch file as soon
+//! as the next one starts, with its text in the shared-string table (each
+//! distinct text once, so the by-process sheet's repeated ids, sectors and
+//! factor lists cost an index per cell, not the text: a third less XML to
+//! compress than inline strings). The summary, warnings and by-process
+//! sheets are written as the facility-years are computed; by facility (whose
+//! columns are the run's substances) and factors used when the run ends.
 
 use super::names::Names;
 use super::{
@@ -13,7 +18,7 @@ use crate::factors::FactorLibrary;
 use crate::output::neutralise;
 use crate::text::Lang;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 const SUMMARY: usize = 0;
@@ -27,6 +32,35 @@ const WARNINGS: usize = 4;
 /// make about 1.5 million rows).
 const LAST_ROW: u32 = 1_048_575;
 
+/// The summary sheet's columns: one row per facility-year.
+const SUMMARY_COLUMNS: [&str; 22] = [
+    "facility_id",
+    "name",
+    "sector",
+    "technology",
+    "edition",
+    "city",
+    "year",
+    "output",
+    "output_unit",
+    "CO2e (t, view)",
+    "scope 1 CO2e",
+    "scope 2 CO2e",
+    "biogenic CO2 memo",
+    "energy (tce)",
+    "air pollution eq.",
+    "water pollution eq.",
+    "CO2e per output",
+    "GWP",
+    "view",
+    "grid factor",
+    "scope 2 CO2, location-based (t)",
+    "scope 2 CO2, market-based (t)",
+];
+
+/// The warnings sheet's columns.
+const WARNING_COLUMNS: [&str; 4] = ["facility_id", "year", "where", "warning"];
+
 pub(crate) struct XlsxWriter {
     wb: Workbook,
     path: PathBuf,
@@ -36,6 +70,9 @@ pub(crate) struct XlsxWriter {
     by_process_parts: u32,
     /// next row of the by-process sheet
     next_row: u32,
+    /// next row of the summary and warnings sheets
+    next_summary_row: u32,
+    next_warning_row: u32,
     overrides: BTreeSet<String>,
     number: Format,
     bold: Format,
@@ -141,38 +178,47 @@ impl XlsxWriter {
     ) -> Result<Self> {
         let xe = |e: XlsxError| write_error(path, "xlsx", e);
         let mut wb = Workbook::new();
-        // The constant-memory sheet's scratch file sits beside the output.
+        // The sheets' scratch files sit beside the output.
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         wb.set_tempdir(&dir).map_err(xe)?;
         let bold = Format::new().set_bold();
-        for (i, name) in [
+        // in the order of SUMMARY, BY_FACILITY, BY_PROCESS, FACTORS_USED, WARNINGS
+        for name in [
             "summary",
             "by-facility",
             "by-process",
             "factors-used",
             "warnings",
-        ]
-        .iter()
-        .enumerate()
-        {
-            let ws = if i == BY_PROCESS {
-                wb.add_worksheet_with_constant_memory()
-            } else {
-                wb.add_worksheet()
-            };
-            ws.set_name(*name).map_err(xe)?;
+        ] {
+            wb.add_worksheet_with_low_memory()
+                .set_name(name)
+                .map_err(xe)?;
         }
+        // Rows are flushed in order, so each sheet streamed as the run goes
+        // gets its header first.
         let ws = wb.worksheet_from_index(BY_PROCESS).map_err(xe)?;
         headers(ws, &CSV_COLUMNS, &bold, lang).map_err(xe)?;
+        headers(
+            wb.worksheet_from_index(SUMMARY).map_err(xe)?,
+            &SUMMARY_COLUMNS,
+            &bold,
+            lang,
+        )
+        .map_err(xe)?;
+        let ws = wb.worksheet_from_index(WARNINGS).map_err(xe)?;
+        headers(ws, &WARNING_COLUMNS, &bold, lang).map_err(xe)?;
+        ws.set_column_width(3, 100).map_err(xe)?;
         Ok(XlsxWriter {
             wb,
             path: path.to_path_buf(),
             by_process: BY_PROCESS,
             by_process_parts: 1,
             next_row: 1,
+            next_summary_row: 1,
+            next_warning_row: 1,
             overrides: override_ids(lib),
             number: Format::new().set_num_format("#,##0.000000"),
             bold,
@@ -187,6 +233,8 @@ impl XlsxWriter {
             by_process,
             by_process_parts,
             next_row,
+            next_summary_row,
+            next_warning_row,
             overrides,
             number,
             bold,
@@ -194,6 +242,18 @@ impl XlsxWriter {
             names,
             ..
         } = self;
+        let sheets = RunSheets {
+            bold,
+            number,
+            lang: *lang,
+            names,
+        };
+        for inv in inventories {
+            sheets.summary_row(wb.worksheet_from_index(SUMMARY)?, *next_summary_row, inv)?;
+            *next_summary_row += 1;
+            *next_warning_row =
+                sheets.warning_rows(wb.worksheet_from_index(WARNINGS)?, *next_warning_row, inv)?;
+        }
         for inv in inventories {
             let facility = neutralise(&inv.facility_id);
             let city = neutralise(names.city(inv.city.as_deref().unwrap_or("")));
@@ -202,7 +262,7 @@ impl XlsxWriter {
                 if *next_row > LAST_ROW {
                     *by_process_parts += 1;
                     *by_process = wb.worksheets().len();
-                    let ws = wb.add_worksheet_with_constant_memory();
+                    let ws = wb.add_worksheet_with_low_memory();
                     ws.set_name(format!("by-process ({by_process_parts})"))?;
                     headers(ws, &CSV_COLUMNS, bold, *lang)?;
                     *next_row = 1;
@@ -255,10 +315,14 @@ impl XlsxWriter {
             names: &self.names,
         };
         let wb = &mut self.wb;
-        end.summary(wb.worksheet_from_index(SUMMARY)?, run.inventories)?;
+        wb.worksheet_from_index(SUMMARY)?.autofilter(
+            0,
+            0,
+            self.next_summary_row.saturating_sub(1).max(1),
+            SUMMARY_COLUMNS.len() as u16 - 1,
+        )?;
         end.by_facility(wb.worksheet_from_index(BY_FACILITY)?, run.inventories)?;
         end.factors_used(wb.worksheet_from_index(FACTORS_USED)?, run)?;
-        end.warnings(wb.worksheet_from_index(WARNINGS)?, run.inventories)?;
         self.wb.save(&self.path)
     }
 }
@@ -277,81 +341,53 @@ impl RunSheets<'_> {
         headers(ws, cols, self.bold, self.lang)
     }
 
-    /// Summary: one row per facility-year.
-    fn summary(
+    /// A summary row: one per facility-year.
+    fn summary_row(
         &self,
         ws: &mut Worksheet,
-        inventories: &[Inventory],
+        r: u32,
+        inv: &Inventory,
     ) -> std::result::Result<(), XlsxError> {
         let number = self.number;
-        let cols = [
-            "facility_id",
-            "name",
-            "sector",
-            "technology",
-            "edition",
-            "city",
-            "year",
-            "output",
-            "output_unit",
-            "CO2e (t, view)",
-            "scope 1 CO2e",
-            "scope 2 CO2e",
-            "biogenic CO2 memo",
-            "energy (tce)",
-            "air pollution eq.",
-            "water pollution eq.",
-            "CO2e per output",
-            "GWP",
-            "view",
-            "grid factor",
-            "scope 2 CO2, location-based (t)",
-            "scope 2 CO2, market-based (t)",
-        ];
-        self.headers(ws, &cols)?;
-        for (i, inv) in inventories.iter().enumerate() {
-            let r = i as u32 + 1;
-            let t = &inv.totals;
-            ws.write_text(r, 0, neutralise(&inv.facility_id))?;
-            ws.write_text(r, 1, neutralise(&inv.name))?;
-            let names = self.names;
-            ws.write_text(r, 2, names.sector(&inv.sector))?;
-            ws.write_text(r, 3, names.technology(&inv.sector, &inv.technology))?;
-            ws.write_text(r, 4, &inv.edition)?;
-            ws.write_text(
-                r,
-                5,
-                neutralise(names.city(inv.city.as_deref().unwrap_or(""))),
-            )?;
-            ws.write_number(r, 6, inv.year)?;
-            ws.write_number_with_format(r, 7, num(inv.output), number)?;
-            ws.write_text(r, 8, &inv.output_unit)?;
-            for (c, v) in [
-                t.co2e,
-                t.co2e_scope1,
-                t.co2e_scope2,
-                t.co2_biogenic_memo,
-                t.energy_tce,
-                t.apeq,
-                t.wpeq,
-            ]
-            .iter()
-            .enumerate()
-            {
-                ws.write_number_with_format(r, 9 + c as u16, num(*v), number)?;
-            }
-            if let Some(x) = t.co2e_per_output {
-                ws.write_number_with_format(r, 16, num(x), number)?;
-            }
-            ws.write_text(r, 17, format!("{:?}", inv.gwp).to_uppercase())?;
-            ws.write_text(r, 18, format!("{:?}", inv.view).to_lowercase())?;
-            ws.write_text(r, 19, &inv.grid_factor)?;
-            // Both scope 2 figures (GHG Protocol dual reporting), whichever
-            // of them the view counts.
-            ws.write_number_with_format(r, 20, num(t.scope2_location_co2), number)?;
-            ws.write_number_with_format(r, 21, num(t.scope2_market_co2), number)?;
+        let t = &inv.totals;
+        ws.write_text(r, 0, neutralise(&inv.facility_id))?;
+        ws.write_text(r, 1, neutralise(&inv.name))?;
+        let names = self.names;
+        ws.write_text(r, 2, names.sector(&inv.sector))?;
+        ws.write_text(r, 3, names.technology(&inv.sector, &inv.technology))?;
+        ws.write_text(r, 4, &inv.edition)?;
+        ws.write_text(
+            r,
+            5,
+            neutralise(names.city(inv.city.as_deref().unwrap_or(""))),
+        )?;
+        ws.write_number(r, 6, inv.year)?;
+        ws.write_number_with_format(r, 7, num(inv.output), number)?;
+        ws.write_text(r, 8, &inv.output_unit)?;
+        for (c, v) in [
+            t.co2e,
+            t.co2e_scope1,
+            t.co2e_scope2,
+            t.co2_biogenic_memo,
+            t.energy_tce,
+            t.apeq,
+            t.wpeq,
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_number_with_format(r, 9 + c as u16, num(*v), number)?;
         }
-        ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
+        if let Some(x) = t.co2e_per_output {
+            ws.write_number_with_format(r, 16, num(x), number)?;
+        }
+        ws.write_text(r, 17, format!("{:?}", inv.gwp).to_uppercase())?;
+        ws.write_text(r, 18, format!("{:?}", inv.view).to_lowercase())?;
+        ws.write_text(r, 19, &inv.grid_factor)?;
+        // Both scope 2 figures (GHG Protocol dual reporting), whichever
+        // of them the view counts.
+        ws.write_number_with_format(r, 20, num(t.scope2_location_co2), number)?;
+        ws.write_number_with_format(r, 21, num(t.scope2_market_co2), number)?;
         Ok(())
     }
 
@@ -460,32 +496,27 @@ impl RunSheets<'_> {
         Ok(())
     }
 
-    /// Warnings: each once per facility-year, where it arose.
-    fn warnings(
+    /// A facility-year's warnings, each once, where it arose, from row
+    /// `first`; returns the next free row.
+    fn warning_rows(
         &self,
         ws: &mut Worksheet,
-        inventories: &[Inventory],
-    ) -> std::result::Result<(), XlsxError> {
-        self.headers(ws, &["facility_id", "year", "where", "warning"])?;
-        ws.set_column_width(3, 100)?;
-        let mut r = 1u32;
-        let mut seen = BTreeMap::new();
-        for inv in inventories {
-            for w in &inv.warnings {
-                if seen
-                    .insert((inv.facility_id.clone(), inv.year, w.message.clone()), ())
-                    .is_some()
-                {
-                    continue;
-                }
-                ws.write_text(r, 0, neutralise(&inv.facility_id))?;
-                ws.write_number(r, 1, inv.year)?;
-                ws.write_text(r, 2, neutralise(w.location_in(self.lang)))?;
-                ws.write_text(r, 3, neutralise(w.message_in(self.lang)))?;
-                r += 1;
+        first: u32,
+        inv: &Inventory,
+    ) -> std::result::Result<u32, XlsxError> {
+        let mut r = first;
+        let mut seen = BTreeSet::new();
+        for w in &inv.warnings {
+            if !seen.insert(&*w.message) {
+                continue;
             }
+            ws.write_text(r, 0, neutralise(&inv.facility_id))?;
+            ws.write_number(r, 1, inv.year)?;
+            ws.write_text(r, 2, neutralise(w.location_in(self.lang)))?;
+            ws.write_text(r, 3, neutralise(w.message_in(self.lang)))?;
+            r += 1;
         }
-        Ok(())
+        Ok(r)
     }
 }
 
