@@ -79,7 +79,7 @@ fn workbook_to_format(c: &mut Criterion) {
         let out = dir.path().join(format!("results.{ext}"));
         g.bench_with_input(BenchmarkId::from_parameter(ext), &out, |b, out| {
             b.iter(|| {
-                let study = coreduce::workbook::read(&path, &f, &s).unwrap();
+                let mut study = coreduce::workbook::read(&path, &f, &s).unwrap();
                 let lib = study.factors(&f).unwrap();
                 coreduce::export::write_inventory_run(
                     out,
@@ -87,7 +87,7 @@ fn workbook_to_format(c: &mut Criterion) {
                     &study.settings,
                     &lib,
                     &s,
-                    &study.facility_years,
+                    &mut study.facility_years,
                     coreduce::Lang::En,
                 )
                 .unwrap()

@@ -30,7 +30,7 @@ fn aluminium(activity: &[Vec<Cell<'_>>]) -> coreduce::accounting::Inventory {
 fn conflict_warning(inv: &coreduce::accounting::Inventory) -> Option<&str> {
     inv.warnings
         .iter()
-        .map(|w| w.message.as_str())
+        .map(|w| &*w.message)
         .find(|m| m.contains("marked conflicting"))
 }
 
@@ -85,7 +85,7 @@ fn raw_coal_under_the_2015_guideline_says_its_defaults_come_from_another_table()
     let w = inv
         .warnings
         .iter()
-        .map(|w| w.message.as_str())
+        .map(|w| &*w.message)
         .find(|m| m.contains("has no default in the ndrc2015 table"))
         .expect("a fallback warning");
     assert!(w.contains("fuel 'raw_coal'"), "{w}");

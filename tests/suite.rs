@@ -46,5 +46,6 @@ mod validate_json;
 mod warnings;
 mod workbook;
 mod written;
+mod written_run;
 mod zh_path;
 mod zipbomb;

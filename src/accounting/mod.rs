@@ -486,9 +486,50 @@ pub fn inventories_in_batches<F>(
     sectors: &SectorLibrary,
     fys: &[FacilityYear],
     batch: usize,
+    each: F,
+) -> crate::Result<()>
+where
+    F: FnMut(&mut Vec<Inventory>) -> crate::Result<()> + Send,
+{
+    let chunks = fys.chunks(batch.max(1));
+    in_batches(settings, lib, sectors, chunks, |_| {}, each)
+}
+
+/// [`inventories_in_batches`], releasing each facility-year's activity once
+/// its batch is computed (its rows record what they used): a run over a
+/// study of a million facility-years does not hold the whole input until it
+/// ends. The facility-years keep their ids, years and places.
+pub fn inventories_in_batches_releasing<F>(
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    fys: &mut [FacilityYear],
+    batch: usize,
+    each: F,
+) -> crate::Result<()>
+where
+    F: FnMut(&mut Vec<Inventory>) -> crate::Result<()> + Send,
+{
+    let chunks = fys.chunks_mut(batch.max(1));
+    let release = |chunk: &mut [FacilityYear]| {
+        for fy in chunk {
+            fy.activity = Vec::new();
+        }
+    };
+    in_batches(settings, lib, sectors, chunks, release, each)
+}
+
+/// The loop of both: `done_with` gets each chunk after it is computed.
+fn in_batches<C, F>(
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    chunks: impl Iterator<Item = C>,
+    mut done_with: impl FnMut(C),
     mut each: F,
 ) -> crate::Result<()>
 where
+    C: std::ops::Deref<Target = [FacilityYear]> + Sync,
     F: FnMut(&mut Vec<Inventory>) -> crate::Result<()> + Send,
 {
     use rayon::prelude::*;
@@ -496,7 +537,7 @@ where
     // The batch computed last round, handed to `each` while the next one is
     // computed: writing one batch overlaps computing the next.
     let mut pending: Option<Vec<Inventory>> = None;
-    for chunk in fys.chunks(batch.max(1)) {
+    for chunk in chunks {
         // Facility-years are independent: computed in parallel, kept in order.
         let (results, handed) = rayon::join(
             || {
@@ -510,6 +551,7 @@ where
                 None => Ok(Vec::new()),
             },
         );
+        done_with(chunk);
         let mut done = handed?;
         done.clear();
         for r in results {

@@ -5,6 +5,7 @@ use crate::text::{Lang, Text};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Where an input value of a row came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,14 +54,19 @@ pub struct Row {
 /// English (the JSON's stable text); the Chinese of both comes from the same
 /// [`crate::tr!`] call and is what a Chinese study's xlsx, report and
 /// terminal show.
+///
+/// The message is shared (`Arc<str>`): the same few messages recur in most
+/// facility-years, and a run keeps every facility-year's warnings until its
+/// summaries are written, so [`Warning::share_message`] lets it hold each
+/// distinct text once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     pub location: String,
-    pub message: String,
+    pub message: Arc<str>,
     #[serde(skip)]
     pub location_zh: Option<String>,
     #[serde(skip)]
-    pub message_zh: Option<String>,
+    pub message_zh: Option<Arc<str>>,
 }
 
 impl Warning {
@@ -69,9 +75,24 @@ impl Warning {
         let (location, message) = (location.into(), message.into());
         Warning {
             location: location.en,
-            message: message.en,
+            message: message.en.into(),
             location_zh: location.zh,
-            message_zh: message.zh,
+            message_zh: message.zh.map(Arc::from),
+        }
+    }
+
+    /// Replaces the message's texts by equal ones already in `pool` (adding
+    /// them where new), so equal messages share one allocation.
+    pub fn share_message(&mut self, pool: &mut std::collections::HashSet<Arc<str>>) {
+        let mut share = |text: &mut Arc<str>| match pool.get(&**text) {
+            Some(shared) => *text = Arc::clone(shared),
+            None => {
+                pool.insert(Arc::clone(text));
+            }
+        };
+        share(&mut self.message);
+        if let Some(zh) = &mut self.message_zh {
+            share(zh);
         }
     }
 
@@ -224,14 +245,12 @@ pub fn group_warnings(inventories: &[Inventory], examples: usize) -> Vec<Warning
     let mut groups: BTreeMap<&str, WarningGroup> = BTreeMap::new();
     for inv in inventories {
         for w in &inv.warnings {
-            let g = groups
-                .entry(w.message.as_str())
-                .or_insert_with(|| WarningGroup {
-                    message: w.message.clone(),
-                    message_zh: w.message_zh.clone(),
-                    count: 0,
-                    examples: Vec::new(),
-                });
+            let g = groups.entry(&w.message).or_insert_with(|| WarningGroup {
+                message: w.message.to_string(),
+                message_zh: w.message_zh.as_deref().map(str::to_string),
+                count: 0,
+                examples: Vec::new(),
+            });
             g.count += 1;
             if g.examples.len() < examples {
                 g.examples.push((inv.facility_id.clone(), inv.year));

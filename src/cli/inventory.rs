@@ -68,7 +68,7 @@ pub(crate) fn inventory_to_file(
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
-    let study = coreduce::workbook::read(workbook, lib, sectors)?;
+    let mut study = coreduce::workbook::read(workbook, lib, sectors)?;
     study_lang(&study.language);
     print_notices(&study.notices);
     let invalid = |findings| WorkbookError::Invalid {
@@ -97,6 +97,8 @@ pub(crate) fn inventory_to_file(
     // Both files land, or neither; neither may overwrite an input.
     let planned = [path.to_path_buf(), dir.join("report.html")];
     let inputs = study.input_files();
+    // The run releases each facility-year's activity as it computes it.
+    let mut facility_years = std::mem::take(&mut study.facility_years);
     let protected: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
     let (run, report) = coreduce::output::all_or_nothing(&planned, || {
         let run = coreduce::export::write_inventory_run(
@@ -105,7 +107,7 @@ pub(crate) fn inventory_to_file(
             &study.settings,
             &lib,
             sectors,
-            &study.facility_years,
+            &mut facility_years,
             message_lang(),
         )
         .map_err(located)?;

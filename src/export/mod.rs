@@ -33,7 +33,7 @@ pub use roadmap::{
 };
 pub use uncertainty::{write_uncertainty, UNCERTAINTY_COLUMNS};
 
-use crate::accounting::{inventories_in_batches, FacilityYear, Inventory, Settings};
+use crate::accounting::{inventories_in_batches_releasing, FacilityYear, Inventory, Settings};
 use crate::error::{Error, Result};
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
@@ -41,8 +41,9 @@ use crate::output::atomic_write;
 use crate::text::Lang;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 /// An inventory output format, chosen by the output path's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,13 +129,20 @@ pub trait InventoryWriter: Send {
 }
 
 /// An inventory run written to a file: the facility-years with their totals
-/// and warnings (their rows are in the file, not here) and the factors used.
+/// and warnings and the factors used. What only the file needs is not kept
+/// here: the rows, the per-output figures (`totals.per_output`), PM by
+/// pollution-equivalent category and energy use by item are empty, and equal
+/// warning messages share one text, so a run of a million facility-years
+/// holds its summaries in a fraction of the memory.
 #[derive(Debug)]
 pub struct WrittenRun {
     pub inventories: Vec<Inventory>,
     pub factor_ids: BTreeSet<String>,
     /// rows written
     pub rows: usize,
+    /// each distinct warning text once (see
+    /// [`crate::accounting::Warning::share_message`])
+    messages: HashSet<Arc<str>>,
 }
 
 /// Facility-years computed per batch, in parallel within a batch: large enough
@@ -143,7 +151,9 @@ pub const BATCH: usize = 512;
 
 /// Computes every facility-year and writes the inventory to `path` (format by
 /// extension) as it goes, the xlsx in `lang`. All or nothing: on any
-/// finding no file is left.
+/// finding no file is left. Each facility-year's activity is released once
+/// it is computed (see [`inventories_in_batches_releasing`]), so the input
+/// and the summaries are not both held whole.
 /// `protected` paths (the inputs) are never written.
 pub fn write_inventory_run(
     path: &Path,
@@ -151,7 +161,7 @@ pub fn write_inventory_run(
     settings: &Settings,
     lib: &FactorLibrary,
     sectors: &SectorLibrary,
-    facility_years: &[FacilityYear],
+    facility_years: &mut [FacilityYear],
     lang: Lang,
 ) -> Result<WrittenRun> {
     let format = Format::of_path(path)?;
@@ -159,10 +169,11 @@ pub fn write_inventory_run(
         inventories: Vec::with_capacity(facility_years.len()),
         factor_ids: BTreeSet::new(),
         rows: 0,
+        messages: HashSet::new(),
     };
     atomic_write(path, protected, |tmp| {
         let mut writer = format.open(tmp, lib, lang, names::Names::of(sectors, lang))?;
-        inventories_in_batches(settings, lib, sectors, facility_years, BATCH, |batch| {
+        inventories_in_batches_releasing(settings, lib, sectors, facility_years, BATCH, |batch| {
             writer.write(batch)?;
             keep_summaries(&mut run, batch);
             Ok(())
@@ -181,7 +192,7 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
     // The same few dozen ids recur in every facility-year: a hash set of the
     // batch's ids first keeps the sorted set's string comparisons off the
     // per-row path.
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for inv in batch.iter() {
         for r in &inv.rows {
             seen.extend(r.factor_ids.iter().map(String::as_str));
@@ -195,9 +206,16 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
     for mut inv in batch.drain(..) {
         run.rows += inv.rows.len();
         inv.rows = Vec::new();
-        // energy use by item prices measures; an inventory run keeps only
-        // what its summaries and report read
+        // energy use by item prices measures, and the per-output and PM
+        // category figures are in the file; an inventory run keeps only what
+        // its summaries and report read
         inv.totals.energy_use = Default::default();
+        inv.totals.per_output = Default::default();
+        inv.totals.pm_by_category = Default::default();
+        for w in &mut inv.warnings {
+            w.share_message(&mut run.messages);
+        }
+        inv.warnings.shrink_to_fit();
         run.inventories.push(inv);
     }
 }

@@ -1,0 +1,77 @@
+//! An inventory run written to a file keeps only what its summaries read
+//! (issue 12: memory for a million facility-years): the activity is released
+//! batch by batch, equal warning texts are held once, and nothing it keeps
+//! differs from the inventories computed in memory.
+
+use crate::common::libs;
+use coreduce::workbook::run_workbook;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+#[test]
+fn a_written_run_releases_its_input_and_keeps_the_same_summaries() {
+    let (f, s) = libs();
+    let sample = Path::new("examples/sichuan-sample.xlsx");
+    let reference = run_workbook(sample, &f, &s).unwrap_or_else(|e| panic!("{e}"));
+    let mut study = coreduce::workbook::read(sample, &f, &s).unwrap();
+    let lib = study.factors(&f).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("inventory.csv");
+    let run = coreduce::export::write_inventory_run(
+        &out,
+        &[sample],
+        &study.settings,
+        &lib,
+        &s,
+        &mut study.facility_years,
+        coreduce::Lang::En,
+    )
+    .unwrap();
+
+    // the input was released as it was computed; the places stay
+    assert!(!study.facility_years.is_empty());
+    assert!(study.facility_years.iter().all(|fy| fy.activity.is_empty()));
+    assert!(study
+        .facility_years
+        .iter()
+        .all(|fy| !fy.facility_id.is_empty()));
+
+    // the same facility-years, totals and warnings as in memory; the rows
+    // are in the file (one line each after the header)
+    let expected = &reference.inventories;
+    assert_eq!(run.inventories.len(), expected.len());
+    let rows: usize = expected.iter().map(|i| i.rows.len()).sum();
+    assert_eq!(run.rows, rows);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().count(), rows + 1);
+    for (kept, inv) in run.inventories.iter().zip(expected) {
+        assert_eq!((&kept.facility_id, kept.year), (&inv.facility_id, inv.year));
+        assert_eq!(kept.totals.co2e, inv.totals.co2e);
+        assert_eq!(kept.totals.apeq, inv.totals.apeq);
+        assert_eq!(kept.totals.by_substance, inv.totals.by_substance);
+        assert_eq!(kept.totals.outside_view, inv.totals.outside_view);
+        assert_eq!(kept.warnings, inv.warnings);
+        // what only the file needs is not kept
+        assert!(kept.rows.is_empty());
+        assert!(kept.totals.per_output.is_empty());
+    }
+    let used: BTreeSet<String> = expected.iter().flat_map(|i| i.factor_ids()).collect();
+    assert_eq!(run.factor_ids, used);
+
+    // equal messages share one text
+    let warnings: Vec<_> = run.inventories.iter().flat_map(|i| &i.warnings).collect();
+    let mut pairs = 0;
+    for (i, a) in warnings.iter().enumerate() {
+        for b in &warnings[i + 1..] {
+            if a.message == b.message {
+                assert!(Arc::ptr_eq(&a.message, &b.message), "{}", a.message);
+                pairs += 1;
+            }
+        }
+    }
+    assert!(
+        pairs > 0,
+        "the sample repeats a warning in two facility-years"
+    );
+}
