@@ -46,18 +46,23 @@ impl<'a> Work<'a> {
                     let (v, id) = self.factor_in(&year_id, "tCO2/MWh")?;
                     return Ok((v, id));
                 }
-                // Nearest year of the series, earlier years first.
+                // Nearest year of the series, earlier years first (sorted
+                // below, so the ids need not come sorted).
                 let prefix = format!("{id}.");
                 let mut years: Vec<(i32, String)> = self
                     .lib
-                    .ids()
+                    .ids_starting_with(&prefix)
                     .filter_map(|x| {
                         x.strip_prefix(&prefix)
                             .and_then(|y| y.parse::<i32>().ok())
                             .map(|y| (y, x.to_string()))
                     })
                     .collect();
-                years.sort_by_key(|(y, _)| ((y - self.fy.year).abs(), *y > self.fy.year));
+                // the id last, so the choice never depends on the library's order
+                years.sort_by(|(a, a_id), (b, b_id)| {
+                    let key = |y: i32| ((y - self.fy.year).abs(), y > self.fy.year);
+                    key(*a).cmp(&key(*b)).then_with(|| a_id.cmp(b_id))
+                });
                 let Some((y, chosen)) = years.first().cloned() else {
                     return Err(Error::Data(
                         DataError::new(

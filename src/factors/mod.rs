@@ -685,6 +685,16 @@ impl FactorLibrary {
         all.into_iter()
     }
 
+    /// The ids that start with `prefix`, in no particular order: for lookups
+    /// on the per-facility-year path (a series of years), where sorting the
+    /// whole library each time would cost more than the lookup.
+    pub fn ids_starting_with<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> {
+        self.factors
+            .keys()
+            .map(String::as_str)
+            .filter(move |id| id.starts_with(prefix))
+    }
+
     /// The datasets, sorted by id.
     pub fn datasets(&self) -> impl Iterator<Item = &Dataset> {
         self.datasets.values()
