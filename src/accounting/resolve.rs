@@ -56,17 +56,21 @@ impl<'a> Work<'a> {
             .sector
             .solve(output, self.ctx, self.lib, &mut used)
             .map_err(Error::Data)?;
-        let mut defaults = self.graph_defaults(&activity)?;
+        let defaults = self.graph_defaults(&activity)?;
         self.activity = activity;
-        // Measured groups replace their defaults.
+        // Measured groups replace their defaults; the replaced defaults are
+        // the shares a measured total is split by over the nodes (only a
+        // measured item's own defaults are ever read for that, so the rest
+        // need no copy).
         let measured_groups: BTreeSet<String> = self
             .measured
             .iter()
             .map(|(i, _, _, _, _)| default_group(i).to_string())
             .collect();
-        let shares = defaults.clone();
-        defaults.retain(|(item, _), _| !measured_groups.contains(default_group(item)));
-        self.amounts = defaults;
+        let (shares, kept): (BTreeMap<_, _>, BTreeMap<_, _>) = defaults
+            .into_iter()
+            .partition(|((item, _), _)| measured_groups.contains(default_group(item)));
+        self.amounts = kept;
         let measured = std::mem::take(&mut self.measured);
         self.lay_measured(&measured, &shares)?;
         self.warn_without_energy();
