@@ -1137,3 +1137,43 @@ fn a_number_too_large_for_a_decimal_is_out_of_range_as_text_too() {
         "{out}"
     );
 }
+
+// 14. A letter typed for a digit ("3,OOO", "l5") is named, with the cell,
+// instead of a reason about separators; a word stays "not a number".
+#[test]
+fn a_letter_typed_for_a_digit_is_named() {
+    use coreduce::units::parse_decimal_explained;
+    let why = |s: &str| parse_decimal_explained(s).unwrap_err();
+    assert_eq!(
+        why("3,OOO").en,
+        ": 'O' is a letter, not the digit 0: type the digit"
+    );
+    assert_eq!(
+        why("l5").get(coreduce::Lang::Zh),
+        "：“l”是字母，不是数字 1，请改为数字"
+    );
+    assert_eq!(
+        why("1O.5e2").en,
+        ": 'O' is a letter, not the digit 0: type the digit"
+    );
+    // not a number even with digits for the letters: nothing to suggest
+    assert_eq!(why("lots").en, "");
+    assert_eq!(why("Oil").en, "");
+    let dir = tempfile::tempdir().unwrap();
+    tobacco_study(
+        dir.path(),
+        "n.xlsx",
+        &[(
+            "activity",
+            &[],
+            &[&["TB-01", "2022", "fuel.diesel", "3,OOO", "t"]],
+        )],
+    );
+    let o = coreduce(&["validate", "n.xlsx"], dir.path());
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("activity!D3: '3,OOO' is not a number: 'O' is a letter, not the digit 0: type the digit"),
+        "{out}"
+    );
+}

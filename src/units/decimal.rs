@@ -66,6 +66,15 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     parse_decimal_explained(text).ok()
 }
 
+/// A letter that is easily typed for a digit, with that digit.
+fn digit_lookalike(c: char) -> Option<(char, char)> {
+    match c {
+        'O' | 'o' => Some((c, '0')),
+        'l' | 'I' => Some((c, '1')),
+        _ => None,
+    }
+}
+
 /// [`parse_decimal`], with the reason a text is refused (to append to
 /// "'…' is not a number"). Only unambiguous forms are read: a comma (or a
 /// space) may only group the integer digits in threes (`1,234,567.5`); `1,2`,
@@ -86,6 +95,21 @@ pub fn parse_decimal_explained(text: &str) -> Result<Decimal, Text> {
             _ => c,
         })
         .collect();
+    // A letter typed for a digit ("3,OOO", "l5"): say which, when the text
+    // reads as a number with the digit in its place, rather than a puzzling
+    // reason about separators.
+    if let Some((letter, digit)) = folded.chars().find_map(digit_lookalike) {
+        let with_digits: String = folded
+            .chars()
+            .map(|c| digit_lookalike(c).map_or(c, |(_, d)| d))
+            .collect();
+        if parse_decimal_explained(&with_digits).is_ok() {
+            return Err(tr!(
+                ": '{letter}' is a letter, not the digit {digit}: type the digit",
+                "：“{letter}”是字母，不是数字 {digit}，请改为数字"
+            ));
+        }
+    }
     let unsigned = folded
         .strip_prefix(['+', '-'])
         .unwrap_or(&folded)
