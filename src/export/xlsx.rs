@@ -28,8 +28,9 @@ const FACTORS_USED: usize = 3;
 const WARNINGS: usize = 4;
 
 /// Excel's last row (1,048,576 rows, the header included): rows beyond it go
-/// to a continuation sheet, `by-process (2)`, … (100,000 facility-years
-/// make about 1.5 million rows).
+/// to a continuation sheet, `by-process (2)`, `summary (2)`, … (100,000
+/// facility-years make about 1.5 million by-process rows; a million make
+/// more summary and warning rows than one sheet holds).
 const LAST_ROW: u32 = 1_048_575;
 
 /// The summary sheet's columns: one row per facility-year.
@@ -61,18 +62,108 @@ const SUMMARY_COLUMNS: [&str; 22] = [
 /// The warnings sheet's columns.
 const WARNING_COLUMNS: [&str; 4] = ["facility_id", "year", "where", "warning"];
 
+/// A sheet written row by row, in order, that continues on `name (2)`,
+/// `name (3)`, … past Excel's last row: a million facility-years make more
+/// summary, warning and by-process rows than one sheet holds.
+struct Continued {
+    name: &'static str,
+    columns: Vec<String>,
+    /// a column widened for long text (the warnings' messages)
+    wide: Option<u16>,
+    /// the sheet being written (the first, or a continuation)
+    sheet: usize,
+    /// how many sheets there are
+    parts: u32,
+    next_row: u32,
+    /// the last row of a sheet: [`LAST_ROW`] (smaller in tests)
+    last_row: u32,
+}
+
+impl Continued {
+    /// Starts on the workbook's sheet `sheet` with the header row.
+    #[allow(clippy::too_many_arguments)]
+    fn start(
+        wb: &mut Workbook,
+        sheet: usize,
+        name: &'static str,
+        columns: Vec<String>,
+        wide: Option<u16>,
+        last_row: u32,
+        bold: &Format,
+        lang: Lang,
+    ) -> std::result::Result<Continued, XlsxError> {
+        let part = Continued {
+            name,
+            columns,
+            wide,
+            sheet,
+            parts: 1,
+            next_row: 1,
+            last_row,
+        };
+        part.header(wb.worksheet_from_index(sheet)?, bold, lang)?;
+        Ok(part)
+    }
+
+    fn header(
+        &self,
+        ws: &mut Worksheet,
+        bold: &Format,
+        lang: Lang,
+    ) -> std::result::Result<(), XlsxError> {
+        let cols: Vec<&str> = self.columns.iter().map(String::as_str).collect();
+        headers(ws, &cols, bold, lang)?;
+        if let Some(c) = self.wide {
+            ws.set_column_width(c, 100)?;
+        }
+        Ok(())
+    }
+
+    /// The sheet and row of the next row, opening a continuation sheet when
+    /// this one is full.
+    fn next<'w>(
+        &mut self,
+        wb: &'w mut Workbook,
+        bold: &Format,
+        lang: Lang,
+    ) -> std::result::Result<(&'w mut Worksheet, u32), XlsxError> {
+        if self.next_row > self.last_row {
+            self.filter(wb)?;
+            self.parts += 1;
+            self.sheet = wb.worksheets().len();
+            let ws = wb.add_worksheet_with_low_memory();
+            ws.set_name(format!("{} ({})", self.name, self.parts))?;
+            self.header(ws, bold, lang)?;
+            self.next_row = 1;
+        }
+        let r = self.next_row;
+        self.next_row += 1;
+        Ok((wb.worksheet_from_index(self.sheet)?, r))
+    }
+
+    /// The autofilter over the sheet being written.
+    fn filter(&self, wb: &mut Workbook) -> std::result::Result<(), XlsxError> {
+        wb.worksheet_from_index(self.sheet)?.autofilter(
+            0,
+            0,
+            self.next_row.saturating_sub(1).max(1),
+            self.columns.len() as u16 - 1,
+        )?;
+        Ok(())
+    }
+}
+
+fn owned(columns: &[&str]) -> Vec<String> {
+    columns.iter().map(|c| c.to_string()).collect()
+}
+
 pub(crate) struct XlsxWriter {
     wb: Workbook,
     path: PathBuf,
-    /// the by-process sheet being written (the first, or a continuation)
-    by_process: usize,
-    /// how many by-process sheets there are
-    by_process_parts: u32,
-    /// next row of the by-process sheet
-    next_row: u32,
-    /// next row of the summary and warnings sheets
-    next_summary_row: u32,
-    next_warning_row: u32,
+    by_process: Continued,
+    summary: Continued,
+    warnings: Continued,
+    last_row: u32,
     overrides: BTreeSet<String>,
     number: Format,
     bold: Format,
@@ -176,6 +267,18 @@ impl XlsxWriter {
         lang: Lang,
         names: Names,
     ) -> Result<Self> {
+        Self::with_last_row(path, lib, lang, names, LAST_ROW)
+    }
+
+    /// A writer whose sheets continue after `last_row` rows (tests use a
+    /// small one).
+    fn with_last_row(
+        path: &Path,
+        lib: &FactorLibrary,
+        lang: Lang,
+        names: Names,
+        last_row: u32,
+    ) -> Result<Self> {
         let xe = |e: XlsxError| write_error(path, "xlsx", e);
         let mut wb = Workbook::new();
         // The sheets' scratch files sit beside the output.
@@ -199,26 +302,46 @@ impl XlsxWriter {
         }
         // Rows are flushed in order, so each sheet streamed as the run goes
         // gets its header first.
-        let ws = wb.worksheet_from_index(BY_PROCESS).map_err(xe)?;
-        headers(ws, &CSV_COLUMNS, &bold, lang).map_err(xe)?;
-        headers(
-            wb.worksheet_from_index(SUMMARY).map_err(xe)?,
-            &SUMMARY_COLUMNS,
+        let summary = Continued::start(
+            &mut wb,
+            SUMMARY,
+            "summary",
+            owned(&SUMMARY_COLUMNS),
+            None,
+            last_row,
             &bold,
             lang,
         )
         .map_err(xe)?;
-        let ws = wb.worksheet_from_index(WARNINGS).map_err(xe)?;
-        headers(ws, &WARNING_COLUMNS, &bold, lang).map_err(xe)?;
-        ws.set_column_width(3, 100).map_err(xe)?;
+        let by_process = Continued::start(
+            &mut wb,
+            BY_PROCESS,
+            "by-process",
+            owned(&CSV_COLUMNS),
+            None,
+            last_row,
+            &bold,
+            lang,
+        )
+        .map_err(xe)?;
+        let warnings = Continued::start(
+            &mut wb,
+            WARNINGS,
+            "warnings",
+            owned(&WARNING_COLUMNS),
+            Some(3),
+            last_row,
+            &bold,
+            lang,
+        )
+        .map_err(xe)?;
         Ok(XlsxWriter {
             wb,
             path: path.to_path_buf(),
-            by_process: BY_PROCESS,
-            by_process_parts: 1,
-            next_row: 1,
-            next_summary_row: 1,
-            next_warning_row: 1,
+            by_process,
+            summary,
+            warnings,
+            last_row,
             overrides: override_ids(lib),
             number: Format::new().set_num_format("#,##0.000000"),
             bold,
@@ -231,10 +354,8 @@ impl XlsxWriter {
         let XlsxWriter {
             wb,
             by_process,
-            by_process_parts,
-            next_row,
-            next_summary_row,
-            next_warning_row,
+            summary,
+            warnings,
             overrides,
             number,
             bold,
@@ -242,33 +363,24 @@ impl XlsxWriter {
             names,
             ..
         } = self;
+        let (bold, lang) = (&*bold, *lang);
         let sheets = RunSheets {
             bold,
             number,
-            lang: *lang,
+            lang,
             names,
         };
         for inv in inventories {
-            sheets.summary_row(wb.worksheet_from_index(SUMMARY)?, *next_summary_row, inv)?;
-            *next_summary_row += 1;
-            *next_warning_row =
-                sheets.warning_rows(wb.worksheet_from_index(WARNINGS)?, *next_warning_row, inv)?;
+            let (ws, r) = summary.next(wb, bold, lang)?;
+            sheets.summary_row(ws, r, inv)?;
+            sheets.warning_rows(wb, warnings, inv)?;
         }
         for inv in inventories {
             let facility = neutralise(&inv.facility_id);
             let city = neutralise(names.city(inv.city.as_deref().unwrap_or("")));
             let county = neutralise(inv.county.as_deref().unwrap_or(""));
             for row in &inv.rows {
-                if *next_row > LAST_ROW {
-                    *by_process_parts += 1;
-                    *by_process = wb.worksheets().len();
-                    let ws = wb.add_worksheet_with_low_memory();
-                    ws.set_name(format!("by-process ({by_process_parts})"))?;
-                    headers(ws, &CSV_COLUMNS, bold, *lang)?;
-                    *next_row = 1;
-                }
-                let ws = wb.worksheet_from_index(*by_process)?;
-                let r = *next_row;
+                let (ws, r) = by_process.next(wb, bold, lang)?;
                 ws.write_text(r, 0, &facility)?;
                 ws.write_number(r, 1, inv.year)?;
                 ws.write_text(r, 2, names.sector(&inv.sector))?;
@@ -291,7 +403,6 @@ impl XlsxWriter {
                 if !over.is_empty() {
                     ws.write_text(r, 17, over)?;
                 }
-                *next_row += 1;
             }
         }
         Ok(())
@@ -301,27 +412,17 @@ impl XlsxWriter {
     /// by-process autofilter, then the sheets of one row per facility-year
     /// or factor, and saves it.
     fn complete(mut self, run: &RunSummary<'_>) -> std::result::Result<(), XlsxError> {
-        let ws = self.wb.worksheet_from_index(BY_PROCESS)?;
-        ws.autofilter(
-            0,
-            0,
-            self.next_row.saturating_sub(1).max(1),
-            CSV_COLUMNS.len() as u16 - 1,
-        )?;
+        let wb = &mut self.wb;
+        for part in [&self.summary, &self.by_process, &self.warnings] {
+            part.filter(wb)?;
+        }
         let end = RunSheets {
             bold: &self.bold,
             number: &self.number,
             lang: self.lang,
             names: &self.names,
         };
-        let wb = &mut self.wb;
-        wb.worksheet_from_index(SUMMARY)?.autofilter(
-            0,
-            0,
-            self.next_summary_row.saturating_sub(1).max(1),
-            SUMMARY_COLUMNS.len() as u16 - 1,
-        )?;
-        end.by_facility(wb.worksheet_from_index(BY_FACILITY)?, run.inventories)?;
+        end.by_facility(wb, run.inventories, self.last_row)?;
         end.factors_used(wb.worksheet_from_index(FACTORS_USED)?, run)?;
         self.wb.save(&self.path)
     }
@@ -394,8 +495,9 @@ impl RunSheets<'_> {
     /// By facility: substance totals, the view's then those outside it.
     fn by_facility(
         &self,
-        ws: &mut Worksheet,
+        wb: &mut Workbook,
         inventories: &[Inventory],
+        last_row: u32,
     ) -> std::result::Result<(), XlsxError> {
         let number = self.number;
         let subs: BTreeSet<String> = inventories
@@ -411,9 +513,18 @@ impl RunSheets<'_> {
         let mut cols: Vec<String> = vec!["facility_id".into(), "year".into()];
         cols.extend(subs.iter().map(|s| format!("{s} (t)")));
         cols.extend(outside.iter().map(|s| format!("{s} outside view (t)")));
-        self.headers(ws, &cols.iter().map(String::as_str).collect::<Vec<_>>())?;
-        for (i, inv) in inventories.iter().enumerate() {
-            let r = i as u32 + 1;
+        let mut sheet = Continued::start(
+            wb,
+            BY_FACILITY,
+            "by-facility",
+            cols,
+            None,
+            last_row,
+            self.bold,
+            self.lang,
+        )?;
+        for inv in inventories {
+            let (ws, r) = sheet.next(wb, self.bold, self.lang)?;
             ws.write_text(r, 0, neutralise(&inv.facility_id))?;
             ws.write_number(r, 1, inv.year)?;
             let columns = subs
@@ -426,8 +537,7 @@ impl RunSheets<'_> {
                 }
             }
         }
-        ws.autofilter(0, 0, inventories.len().max(1) as u32, cols.len() as u16 - 1)?;
-        Ok(())
+        sheet.filter(wb)
     }
 
     /// Factors used: every factor a row used, where it came from.
@@ -496,27 +606,25 @@ impl RunSheets<'_> {
         Ok(())
     }
 
-    /// A facility-year's warnings, each once, where it arose, from row
-    /// `first`; returns the next free row.
+    /// A facility-year's warnings, each once, where it arose.
     fn warning_rows(
         &self,
-        ws: &mut Worksheet,
-        first: u32,
+        wb: &mut Workbook,
+        sheet: &mut Continued,
         inv: &Inventory,
-    ) -> std::result::Result<u32, XlsxError> {
-        let mut r = first;
+    ) -> std::result::Result<(), XlsxError> {
         let mut seen = BTreeSet::new();
         for w in &inv.warnings {
             if !seen.insert(&*w.message) {
                 continue;
             }
+            let (ws, r) = sheet.next(wb, self.bold, self.lang)?;
             ws.write_text(r, 0, neutralise(&inv.facility_id))?;
             ws.write_number(r, 1, inv.year)?;
             ws.write_text(r, 2, neutralise(w.location_in(self.lang)))?;
             ws.write_text(r, 3, neutralise(w.message_in(self.lang)))?;
-            r += 1;
         }
-        Ok(r)
+        Ok(())
     }
 }
 
@@ -529,5 +637,101 @@ impl InventoryWriter for XlsxWriter {
         let path = self.path.clone();
         self.complete(run)
             .map_err(|e| write_error(&path, "xlsx", e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::SectorLibrary;
+    use calamine::{open_workbook_auto, Data, Reader};
+
+    /// The first column of a sheet and its continuations, in order, with how
+    /// many data rows each part holds.
+    fn first_column(
+        book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
+        name: &str,
+    ) -> (Vec<String>, Vec<usize>) {
+        let (mut ids, mut parts) = (Vec::new(), Vec::new());
+        for sheet in book.sheet_names() {
+            if sheet != name && !sheet.starts_with(&format!("{name} (")) {
+                continue;
+            }
+            let range = book.worksheet_range(&sheet).unwrap();
+            let rows: Vec<String> = range
+                .rows()
+                .skip(1)
+                .map(|r| match &r[0] {
+                    Data::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            parts.push(rows.len());
+            ids.extend(rows);
+        }
+        (ids, parts)
+    }
+
+    #[test]
+    fn every_sheet_continues_past_the_last_row_in_order() {
+        let f = FactorLibrary::embedded().unwrap();
+        let s = SectorLibrary::embedded(&f).unwrap();
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sichuan-sample.xlsx");
+        let run = crate::workbook::run_workbook(&sample, &f, &s).unwrap();
+        let invs = &run.inventories;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("inventory.xlsx");
+        // three data rows per sheet
+        let mut writer =
+            XlsxWriter::with_last_row(&out, &run.factors, Lang::En, Names::default(), 3).unwrap();
+        writer.write(invs).unwrap();
+        let ids: BTreeSet<String> = invs.iter().flat_map(|i| i.factor_ids()).collect();
+        Box::new(writer)
+            .finish(&RunSummary {
+                inventories: invs,
+                factor_ids: &ids,
+                lib: &run.factors,
+            })
+            .unwrap();
+
+        let mut book = open_workbook_auto(&out).unwrap();
+        let part_sizes = |n: usize| {
+            let mut sizes = vec![3; n / 3];
+            if n % 3 > 0 {
+                sizes.push(n % 3);
+            }
+            sizes
+        };
+        let facility_years: Vec<String> = invs.iter().map(|i| i.facility_id.clone()).collect();
+        assert!(
+            facility_years.len() > 3,
+            "the sample needs a second summary sheet"
+        );
+        for name in ["summary", "by-facility"] {
+            let (got, parts) = first_column(&mut book, name);
+            assert_eq!(got, facility_years, "{name}");
+            assert_eq!(parts, part_sizes(facility_years.len()), "{name}");
+        }
+        let rows: Vec<String> = invs
+            .iter()
+            .flat_map(|i| i.rows.iter().map(|_| i.facility_id.clone()))
+            .collect();
+        let (got, parts) = first_column(&mut book, "by-process");
+        assert_eq!(got, rows);
+        assert_eq!(parts, part_sizes(rows.len()));
+        let warnings: Vec<String> = invs
+            .iter()
+            .flat_map(|i| {
+                let distinct: BTreeSet<&str> = i.warnings.iter().map(|w| &*w.message).collect();
+                vec![i.facility_id.clone(); distinct.len()]
+            })
+            .collect();
+        assert!(
+            warnings.len() > 3,
+            "the sample needs a second warnings sheet"
+        );
+        let (got, parts) = first_column(&mut book, "warnings");
+        assert_eq!(got, warnings);
+        assert_eq!(parts, part_sizes(warnings.len()));
     }
 }
