@@ -41,6 +41,7 @@ fn odds_with(
                 None,
                 runs,
                 11,
+                &|| {},
             )
             .unwrap_or_else(|e| panic!("{e}"))
         })
@@ -115,6 +116,8 @@ fn the_report_draws_the_fans_and_the_probabilities() {
     let measures = all_measures(&run.study, &s, &lib, &run.factors).unwrap();
     let ms = settings_for(&run.study, &run.factors);
     let rm = coreduce::roadmap::run(&run.study, &f, &s, &measures, &ms).unwrap();
+    // progress is reported once per run (the CLI's bar and `progress:` lines)
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let o = roadmap_odds(
         &run.study,
         &run.factors,
@@ -124,8 +127,12 @@ fn the_report_draws_the_fans_and_the_probabilities() {
         rm.least_cost.as_ref(),
         4,
         3,
+        &|| {
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        },
     )
     .unwrap();
+    assert_eq!(done.into_inner(), 4);
     let html = |odds| {
         render(&ReportInput {
             title: "t".into(),
@@ -261,4 +268,29 @@ fn the_path_spreads_widen_the_far_fans_and_leave_the_base_year_alone() {
         width(&a),
         width(&b)
     );
+}
+
+/// `roadmap --runs` says how far its runs are, as `uncertainty` does: a
+/// `progress: n/m` line per run (up to about 50) for coreduce serve's page.
+#[test]
+fn the_roadmap_runs_report_their_progress() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sichuan-sample.xlsx");
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::coreduce_command()
+        .args(["roadmap", sample, "--runs", "6", "--seed", "2", "--out"])
+        .arg(dir.path().join("rm"))
+        .env("COREDUCE_PROGRESS", "lines")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    // the runs go on two threads, so two lines may come in either order
+    // (one digit each: sorted as text is sorted by count)
+    let mut lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("progress: "))
+        .collect();
+    lines.sort();
+    let expected: Vec<String> = (1..=6).map(|n| format!("progress: {n}/6")).collect();
+    assert_eq!(lines, expected, "{err}");
 }

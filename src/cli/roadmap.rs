@@ -503,6 +503,11 @@ fn draws(
             source: Some(e.into()),
         })
     };
+    // The roadmap's runs are what takes the time (every scenario projected
+    // per run): they are counted (a bar on a terminal, `progress:` lines for
+    // coreduce serve); the base year's runs after them are not.
+    let progress = super::uncertainty::Progress::new(runs, 1);
+    let tick = || progress.tick();
     let odds = coreduce::uncertainty::roadmap::roadmap_odds(
         &run.study,
         &run.factors,
@@ -512,8 +517,10 @@ fn draws(
         rep.least_cost.as_ref(),
         runs,
         seed,
-    )
-    .map_err(located)?;
+        &tick,
+    );
+    progress.finish();
+    let odds = odds.map_err(located)?;
     let inventory =
         coreduce::uncertainty::monte_carlo_of(run, sectors, runs, seed, &|| {}).map_err(located)?;
     Ok((odds, inventory))

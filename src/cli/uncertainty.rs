@@ -5,8 +5,9 @@ use super::*;
 
 /// How far a Monte Carlo run is: a bar on a terminal, or about 50 lines
 /// `progress: done/total` on stderr for a program running this one
-/// (`COREDUCE_PROGRESS=lines`: coreduce serve, for its page).
-struct Progress {
+/// (`COREDUCE_PROGRESS=lines`: coreduce serve, for its page). Used by
+/// `uncertainty` and by `roadmap --runs`.
+pub(super) struct Progress {
     bar: Option<indicatif::ProgressBar>,
     lines: bool,
     done: std::sync::atomic::AtomicUsize,
@@ -14,9 +15,11 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(runs: usize) -> Progress {
+    /// Counts `runs`; a bar is drawn on a terminal from `bar_from` runs (a
+    /// few hundred inventory runs take a moment, each roadmap run a while).
+    pub(super) fn new(runs: usize, bar_from: usize) -> Progress {
         use std::io::IsTerminal;
-        let bar = (std::io::stderr().is_terminal() && runs >= 200).then(|| {
+        let bar = (std::io::stderr().is_terminal() && runs >= bar_from).then(|| {
             let b = indicatif::ProgressBar::new(runs as u64);
             b.set_style(
                 indicatif::ProgressStyle::with_template(&say(tr!(
@@ -36,7 +39,7 @@ impl Progress {
     }
 
     /// One run done (called from the sampling threads).
-    fn tick(&self) {
+    pub(super) fn tick(&self) {
         if let Some(b) = &self.bar {
             b.inc(1);
         }
@@ -49,7 +52,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
@@ -65,7 +68,7 @@ pub(crate) fn uncertainty_cmd(
     sectors: &SectorLibrary,
 ) -> anyhow::Result<ExitCode> {
     let run = base_year_run(path, lib, sectors)?;
-    let progress = Progress::new(runs);
+    let progress = Progress::new(runs, 200);
     let tick = || progress.tick();
     let started = std::time::Instant::now();
     let rep = coreduce::uncertainty::monte_carlo_of(&run, sectors, runs, seed, &tick)?;

@@ -145,7 +145,8 @@ impl PathSpreads {
 /// substances' province series.
 type RunResult = BTreeMap<String, (Vec<f64>, BTreeMap<(String, i32), f64>)>;
 
-/// Runs `runs` projections of every scenario with drawn inputs.
+/// Runs `runs` projections of every scenario with drawn inputs (in
+/// parallel), calling `progress` after each run.
 #[allow(clippy::too_many_arguments)]
 pub fn roadmap_odds(
     study: &Study,
@@ -156,6 +157,7 @@ pub fn roadmap_odds(
     least_cost: Option<&LeastCost>,
     runs: usize,
     seed: u64,
+    progress: &(dyn Fn() + Sync),
 ) -> crate::Result<RoadmapOdds> {
     if runs == 0 {
         return Err(Error::request(tr!(
@@ -206,7 +208,14 @@ pub fn roadmap_odds(
     let results: Vec<RunResult> = (0..runs)
         .into_par_iter()
         .with_min_len(4)
-        .map_init(|| (lib.clone(), study.clone()), |(l, s), r| one(r, l, s))
+        .map_init(
+            || (lib.clone(), study.clone()),
+            |(l, s), r| {
+                let result = one(r, l, s);
+                progress();
+                result
+            },
+        )
         .collect::<crate::Result<_>>()?;
     let mut odds = Vec::new();
     let mut fans = Vec::new();
