@@ -114,6 +114,15 @@ def main():
                 page.screenshot(path=path, full_page=True)
                 shots.append(path)
 
+            def appears(selector, timeout, name, why):
+                """Waits for `selector`; else a screenshot `failed-<name>` and
+                the failure, with `why()` (built only then)."""
+                try:
+                    page.wait_for_selector(selector, timeout=timeout)
+                except Exception:
+                    shot("failed-" + name)
+                    fail(why())
+
             # 1. the browser's language
             page.goto(url)
             page.wait_for_selector("#lang-switch")
@@ -186,22 +195,16 @@ def main():
             else:
                 fail("the third upload did not become the current, clean study")
             press(page, "#compare-go")
-            try:
-                page.wait_for_selector("#compare-table:not([hidden])", timeout=120_000)
-            except Exception:
-                shot("failed-compare")
-                fail("no comparison: " + page.input_value("#compare-a") + " " + page.input_value("#compare-b") + " " + page.inner_text("#compare-status") + " / " + "; ".join(errors) + "\n" + "\n".join(calls[-8:]))
+            appears("#compare-table:not([hidden])", 120_000, "compare",
+                    lambda: "no comparison: " + page.input_value("#compare-a") + " " + page.input_value("#compare-b") + " " + page.inner_text("#compare-status") + " / " + "; ".join(errors) + "\n" + "\n".join(calls[-8:]))
             if page.locator("#compare-rows tr").count() == 0:
                 fail("the comparison shows no rows")
             shot("05-compare-zh")
 
             # 8. keep the study
             press(page, "#keep")
-            try:
-                page.wait_for_selector("#kept:not([hidden])", timeout=30_000)
-            except Exception:
-                shot("failed-keep")
-                fail("not kept: " + page.inner_text("#study") + " / " + "; ".join(errors))
+            appears("#kept:not([hidden])", 30_000, "keep",
+                    lambda: "not kept: " + page.inner_text("#study") + " / " + "; ".join(errors))
             if page.locator("#kept-rows tr").count() < 1:
                 fail("the kept study is not listed")
 
