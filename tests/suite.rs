@@ -40,6 +40,7 @@ mod roadmap;
 mod roadmap_odds;
 mod scope2;
 mod serve;
+mod streamed_sheet;
 mod tier1;
 mod uncertainty;
 mod validate_json;

@@ -75,3 +75,31 @@ fn a_written_run_releases_its_input_and_keeps_the_same_summaries() {
         "the sample repeats a warning in two facility-years"
     );
 }
+
+/// `validate` computes every facility-year as a run does but keeps only
+/// what it reports: the same facility-years and warnings, in study order,
+/// with the activity released and no rows or totals held.
+#[test]
+fn a_checked_study_keeps_the_warnings_of_the_computed_one_and_nothing_else() {
+    let (f, s) = libs();
+    let sample = Path::new("examples/sichuan-sample.xlsx");
+    let reference = run_workbook(sample, &f, &s).unwrap_or_else(|e| panic!("{e}"));
+    let checked = coreduce::workbook::check_workbook(sample, &f, &s).unwrap();
+    assert_eq!(checked.inventories.len(), reference.inventories.len());
+    assert!(checked.inventories.iter().any(|i| !i.warnings.is_empty()));
+    for (kept, inv) in checked.inventories.iter().zip(&reference.inventories) {
+        assert_eq!((&kept.facility_id, kept.year), (&inv.facility_id, inv.year));
+        assert_eq!(kept.warnings, inv.warnings);
+        assert!(kept.rows.is_empty());
+        assert!(kept.totals.by_substance.is_empty());
+    }
+    assert!(checked
+        .study
+        .facility_years
+        .iter()
+        .all(|fy| fy.activity.is_empty()));
+    assert_eq!(
+        checked.study.facility_years.len(),
+        reference.study.facility_years.len()
+    );
+}

@@ -198,16 +198,17 @@ pub(crate) enum Checked {
     /// sheets have findings.
     Findings {
         error: WorkbookError,
-        run: Option<coreduce::workbook::WorkbookRun>,
+        run: Option<coreduce::accounting::CheckedStudy>,
     },
-    Clean(coreduce::workbook::WorkbookRun),
+    Clean(coreduce::accounting::CheckedStudy),
 }
 
-/// Every check of `validate`: the workbook read and computed, then the
-/// measures, scenarios and targets sheets as `measures` and `roadmap` would
-/// read them.
+/// Every check of `validate`: the workbook read and computed (keeping only
+/// its warnings, so a large study is checked in the memory `inventory --out`
+/// takes), then the measures, scenarios and targets sheets as `measures` and
+/// `roadmap` would read them.
 pub(crate) fn check_workbook(path: &Path, lib: &FactorLibrary, sectors: &SectorLibrary) -> Checked {
-    let run = match run_workbook(path, lib, sectors) {
+    let run = match coreduce::workbook::check_workbook(path, lib, sectors) {
         Ok(run) => run,
         Err(e @ WorkbookError::Unreadable { .. }) => return Checked::Unreadable(e),
         Err(e @ WorkbookError::Invalid { .. }) => {

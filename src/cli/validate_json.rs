@@ -100,7 +100,7 @@ impl Validation {
     }
 
     /// The counts, warnings and notes of a computed study.
-    fn with_run(mut self, run: &coreduce::workbook::WorkbookRun) -> Validation {
+    fn with_run(mut self, run: &coreduce::accounting::CheckedStudy) -> Validation {
         let invs = &run.inventories;
         self.language = Some(code(Lang::of_setting(&run.study.language)));
         self.facility_years = Some(invs.len());

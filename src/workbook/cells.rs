@@ -227,7 +227,7 @@ pub(super) fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>,
 pub(super) struct Table<'a> {
     /// shared by every location of the sheet's cells
     pub(super) sheet: std::sync::Arc<str>,
-    pub(super) range: &'a Range<Data>,
+    pub(super) range: &'a Grid,
     pub(super) start: (u32, u32),
     pub(super) cols: BTreeMap<&'static str, usize>,
     pub(super) header_row: usize,
@@ -313,7 +313,7 @@ impl Table<'_> {
 pub(super) fn table<'a>(
     kind: &str,
     sheet: &str,
-    range: &'a Range<Data>,
+    range: &'a Grid,
     percent: Option<&'a std::collections::HashSet<(u32, u32)>>,
     limits: &Limits,
     findings: &mut Vec<DataError>,
@@ -422,19 +422,36 @@ pub const MAX_CELLS: u64 = 20_000_000;
 /// Excel's limit on the text of one cell, in characters.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
-/// Reads one sheet's cells without allocating its bounding box first: xlsx
-/// and xlsb sheets are streamed cell by cell, and a used range beyond the
-/// row, column or cell bound (a stray value at `XFD1048576`) is a finding
-/// naming the sheet and the cell, made before anything large is allocated;
-/// reading stops there and the cells before it are returned. Text
-/// longer than Excel's 32,767 characters is a finding naming its cell (and
-/// the cell is not used).
+/// Reads one sheet's cells into a [`Grid`] (see [`read_cells`]).
 pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Sheets<RS>,
     name: &str,
     limits: &Limits,
     findings: &mut Vec<DataError>,
-) -> Result<Range<Data>, DataError> {
+) -> Result<Grid, DataError> {
+    let mut cells = GridBuilder::default();
+    read_cells(wb, name, limits, findings, &mut |at, d| {
+        cells.push(at, d);
+        true
+    })?;
+    Ok(cells.finish())
+}
+
+/// Reads one sheet's non-empty cells in the file's order, handing each to
+/// `sink` (which returns false to stop reading), without allocating the
+/// sheet's bounding box: xlsx and xlsb sheets are streamed cell by cell, and
+/// a used range beyond the row, column or cell bound (a stray value at
+/// `XFD1048576`) is a finding naming the sheet and the cell, made before
+/// anything large is allocated; reading stops there and the cells before it
+/// have been handed on. Text longer than Excel's 32,767 characters is a
+/// finding naming its cell (and the cell is not handed on).
+pub(super) fn read_cells<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    limits: &Limits,
+    findings: &mut Vec<DataError>,
+    sink: &mut dyn FnMut((u32, u32), Data) -> bool,
+) -> Result<(), DataError> {
     let unreadable = |e: &dyn std::fmt::Display| {
         let why = first_line(&e.to_string());
         DataError::new(
@@ -454,10 +471,10 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
         }
         out
     }
-    let mut cells: Vec<calamine::Cell<Data>> = Vec::new();
     let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
-    // Adds one non-empty cell, checking the bounds it would extend the range to.
-    let mut add = |(r, c): (u32, u32), d: Data| -> Result<(), DataError> {
+    // Hands on one non-empty cell, checking the bounds it would extend the
+    // range to; Ok(false) when the sink is done.
+    let mut add = |(r, c): (u32, u32), d: Data| -> Result<bool, DataError> {
         // Built only for a finding: most cells never need their name.
         let at = || Location::cell(name, r, c);
         let too_long = match &d {
@@ -473,7 +490,7 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
                     "文本长度为 {chars} 个字符，超过 Excel 每个单元格 32,767 个字符的上限：请缩短（该单元格按空值读取）"
                 ),
             ));
-            return Ok(());
+            return Ok(true);
         }
         let (nr0, nr1, nc0, nc1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
         let rows = u64::from(nr1 - nr0) + 1;
@@ -499,22 +516,25 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
             ));
         }
         (r0, r1, c0, c1) = (nr0, nr1, nc0, nc1);
-        cells.push(calamine::Cell::new((r, c), d));
-        Ok(())
+        Ok(sink((r, c), d))
     };
     let mut beyond = None;
     match wb {
         calamine::Sheets::Xlsx(x) => {
             let mut reader = match x.worksheet_cells_reader(name) {
                 Ok(reader) => reader,
-                Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::empty()),
+                Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
                 Err(e) => return Err(unreadable(&e)),
             };
             while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
                 if *cell.get_value() != calamine::DataRef::Empty {
-                    if let Err(e) = add(cell.get_position(), cell.get_value().clone().into()) {
-                        beyond = Some(e);
-                        break;
+                    match add(cell.get_position(), cell.get_value().clone().into()) {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => {
+                            beyond = Some(e);
+                            break;
+                        }
                     }
                 }
             }
@@ -523,9 +543,13 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
             let mut reader = x.worksheet_cells_reader(name).map_err(|e| unreadable(&e))?;
             while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
                 if *cell.get_value() != calamine::DataRef::Empty {
-                    if let Err(e) = add(cell.get_position(), cell.get_value().clone().into()) {
-                        beyond = Some(e);
-                        break;
+                    match add(cell.get_position(), cell.get_value().clone().into()) {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => {
+                            beyond = Some(e);
+                            break;
+                        }
                     }
                 }
             }
@@ -536,9 +560,13 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
             let range = other.worksheet_range(name).map_err(|e| unreadable(&e))?;
             let (sr, sc) = range.start().unwrap_or((0, 0));
             for (r, c, d) in range.used_cells() {
-                if let Err(e) = add((sr + r as u32, sc + c as u32), d.clone()) {
-                    beyond = Some(e);
-                    break;
+                match add((sr + r as u32, sc + c as u32), d.clone()) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        beyond = Some(e);
+                        break;
+                    }
                 }
             }
         }
@@ -546,7 +574,7 @@ pub(super) fn read_sheet<RS: std::io::Read + std::io::Seek>(
     // Past a bound: the finding, and the cells read up to it (so the rest
     // of the sheet is still checked).
     findings.extend(beyond);
-    Ok(Range::from_sparse(cells))
+    Ok(())
 }
 
 /// Sorts findings by sheet, then row, then column.

@@ -25,9 +25,12 @@ mod archive;
 mod cells;
 mod facilities;
 pub mod formats;
+mod grid;
 mod rows;
+use grid::{Grid, GridBuilder};
 mod run;
 mod settings;
+mod streamed;
 pub mod template;
 mod text_activity;
 
@@ -38,7 +41,7 @@ use facilities::*;
 use rows::*;
 use settings::*;
 
-pub use run::{run_workbook, WorkbookRun};
+pub use run::{check_workbook, run_workbook, WorkbookRun};
 
 use crate::error::{did_you_mean, DataError, Location};
 use crate::factors::FactorLibrary;
@@ -313,6 +316,7 @@ pub fn read_with_limits(
     }
     let mut study = empty_study(shown.clone(), other_sheets);
     let seen_settings = read_study_sheets(
+        &mut wb,
         &ranges,
         path,
         &mut study,
@@ -364,11 +368,13 @@ pub fn read_with_limits(
 
 /// The study's sheets by kind (`settings`, `activity` …): each sheet's name
 /// as written and its cells.
-type StudyRanges = BTreeMap<&'static str, (String, Range<Data>)>;
+type StudyRanges = BTreeMap<&'static str, (String, Grid)>;
 
 /// Reads every sheet the study knows by name (a second sheet of a kind is a
 /// finding); the instructions sheet is kept by name only, among the other
-/// sheets.
+/// sheets. An xlsx or xlsb activity sheet is left to be streamed once the
+/// sheets it depends on are read (see [`streamed`]): its entry holds no
+/// cells.
 fn read_study_ranges<RS: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Sheets<RS>,
     names: &[String],
@@ -397,6 +403,10 @@ fn read_study_ranges<RS: std::io::Read + std::io::Seek>(
             other_sheets.push(name.clone());
             continue;
         }
+        if kind == "activity" && streams(wb) {
+            ranges.insert(kind, (name.clone(), Grid::empty()));
+            continue;
+        }
         match read_sheet(wb, name, limits, findings) {
             Ok(r) => {
                 ranges.insert(kind, (name.clone(), r));
@@ -405,6 +415,11 @@ fn read_study_ranges<RS: std::io::Read + std::io::Seek>(
         }
     }
     (ranges, other_sheets)
+}
+
+/// True for the formats whose sheets are read cell by cell (xlsx, xlsb).
+fn streams<RS>(wb: &calamine::Sheets<RS>) -> bool {
+    matches!(wb, calamine::Sheets::Xlsx(_) | calamine::Sheets::Xlsb(_))
 }
 
 /// The one finding of a workbook with no study sheet at all.
@@ -492,7 +507,8 @@ fn empty_study(path: String, other_sheets: Vec<String>) -> Study {
 /// need (settings and factors first; activity after facilities; the
 /// technologies resolved last, from the fuels); returns the settings given,
 /// with their cells.
-fn read_study_sheets(
+fn read_study_sheets<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
     ranges: &StudyRanges,
     path: &Path,
     study: &mut Study,
@@ -543,6 +559,12 @@ fn read_study_sheets(
                 .get("activity_file")
                 .cloned()
                 .unwrap_or_else(|| Location::file(path.display().to_string()));
+            // a streamed sheet is read whole here, to see whether it has rows
+            let whole = match sheet {
+                Some((name, _)) if streams(wb) => read_sheet(wb, name, limits, findings).ok(),
+                _ => None,
+            };
+            let sheet = sheet.map(|(name, r)| (name, whole.as_ref().unwrap_or(r)));
             if let Some((name, _)) = sheet.filter(|(_, r)| has_rows_below_header(r)) {
                 findings.push(DataError::new(
                     Location::Sheet {
@@ -563,8 +585,33 @@ fn read_study_sheets(
             }
         }
         (None, Some((name, range))) => {
-            if let Some(t) = table("activity", name, range, fmt(name), limits, findings) {
-                read_activity(&t, study, sectors, &unusable, findings);
+            let streamed = streams(wb)
+                && matches!(
+                    streamed::stream_activity(
+                        wb,
+                        name,
+                        fmt(name),
+                        limits,
+                        study,
+                        sectors,
+                        &unusable,
+                        findings
+                    ),
+                    streamed::Streamed::Read
+                );
+            // cells out of order for chunks: the streamed sheet read whole
+            let whole = match streams(wb) && !streamed {
+                true => read_sheet(wb, name, limits, findings)
+                    .map_err(|e| findings.push(e))
+                    .ok(),
+                false => None,
+            };
+            let range = whole.as_ref().unwrap_or(range);
+            let readable = !streamed && (whole.is_some() || !streams(wb));
+            if readable {
+                if let Some(t) = table("activity", name, range, fmt(name), limits, findings) {
+                    read_activity(&t, study, sectors, &unusable, findings);
+                }
             }
         }
         (None, None) => {}
@@ -575,7 +622,7 @@ fn read_study_sheets(
 
 /// True when a sheet holds anything below its first non-empty row (the
 /// header).
-fn has_rows_below_header(range: &Range<Data>) -> bool {
+fn has_rows_below_header(range: &Grid) -> bool {
     let filled =
         |r: usize| (0..range.width()).any(|c| range.get((r, c)).is_some_and(|d| text(d).is_some()));
     match (0..range.height()).find(|&r| filled(r)) {

@@ -138,7 +138,7 @@ fn read_header(
     };
     let line = first.position().map_or(1, |p| p.line() as u32);
     let width = first.len().max(1);
-    let mut range = Range::new((line - 1, 0), (line - 1, width as u32 - 1));
+    let mut range = Grid::new((line - 1, 0), (line - 1, width as u32 - 1));
     for (c, field) in first.iter().enumerate() {
         let text = decode(field).trim_start_matches('\u{feff}').to_string();
         range.set_value((line - 1, c as u32), Data::String(text));
@@ -169,7 +169,7 @@ fn read_chunk(
     };
     // line L sits at row L − 1; the header stand-in one row above the first
     let top = first.0.saturating_sub(2);
-    let mut range = Range::new((top, 0), (last.0 - 1, header.width as u32 - 1));
+    let mut range = Grid::new((top, 0), (last.0 - 1, header.width as u32 - 1));
     for (line, cells) in chunk {
         for (c, d) in cells.iter().enumerate() {
             if !matches!(d, Data::Empty) {
