@@ -17,6 +17,18 @@ use std::path::Path;
 /// The table starts at column `col0`; `bad_units` are the Excel rows whose
 /// unit is misspelt; `note_at` puts a note left of the table on that row.
 fn write(path: &Path, facilities: u32, col0: u16, bad_units: &[u32], note_at: Option<u32>) {
+    write_columns(path, facilities, col0, bad_units, note_at, 5)
+}
+
+/// [`write`] with only the table's first `columns` columns (5: all).
+fn write_columns(
+    path: &Path,
+    facilities: u32,
+    col0: u16,
+    bad_units: &[u32],
+    note_at: Option<u32>,
+    columns: usize,
+) {
     let mut wb = Workbook::new();
     let s = wb.add_worksheet().set_name("settings").unwrap();
     s.write_string(0, 0, "key").unwrap();
@@ -33,6 +45,7 @@ fn write(path: &Path, facilities: u32, col0: u16, bad_units: &[u32], note_at: Op
     let a = wb.add_worksheet().set_name("activity").unwrap();
     for (c, h) in ["facility_id", "year", "item", "value", "unit"]
         .iter()
+        .take(columns)
         .enumerate()
     {
         a.write_string(0, col0 + c as u16, *h).unwrap();
@@ -56,7 +69,9 @@ fn write(path: &Path, facilities: u32, col0: u16, bad_units: &[u32], note_at: Op
             a.write_number(r, col0 + 1, 2023).unwrap();
             a.write_string(r, col0 + 2, item).unwrap();
             a.write_number(r, col0 + 3, value).unwrap();
-            a.write_string(r, col0 + 4, unit).unwrap();
+            if columns > 4 {
+                a.write_string(r, col0 + 4, unit).unwrap();
+            }
         }
     }
     if let Some(row) = note_at {
@@ -142,4 +157,24 @@ fn a_cell_left_of_the_table_further_down_reads_the_sheet_whole() {
     assert_eq!(fy.facility_id, "BJ04499");
     // facility 4,499's electricity is on row 9,001, in column E (value)
     assert_eq!(fy.activity[1].location.to_string(), "activity!E9001");
+}
+
+#[test]
+fn a_long_sheet_without_a_unit_column_has_that_one_finding() {
+    let (factors, sectors) = crate::common::libs();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-unit.xlsx");
+    // the reader of chunks stops at the header; the sheet is still parsed
+    // to its end (its bounds are checked) and nothing else is said
+    write_columns(&path, 9000, 0, &[], None, 4);
+    let Err(WorkbookError::Invalid { findings, .. }) = read(&path, &factors, &sectors) else {
+        panic!("a missing unit column should be a finding");
+    };
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].location.to_string(), "activity!A1");
+    assert!(
+        findings[0].message.contains("missing column 'unit'"),
+        "{}",
+        findings[0].message
+    );
 }

@@ -88,12 +88,16 @@ pub(super) struct GridBuilder {
 }
 
 impl GridBuilder {
-    /// A builder whose grid's top-left cell is `start` (absolute), empty:
-    /// cells above or left of it are not expected (a cell above makes the
-    /// grid start there after all, as any row out of order does).
-    pub(super) fn starting_at(start: (u32, u32)) -> GridBuilder {
+    /// A builder whose grid's top row is `start`'s (absolute), `width`
+    /// columns wide from `start`'s column, with room for `rows` rows: a
+    /// chunk of a table whose width is known is not grown by copying.
+    /// Cells above or left of `start` are not expected (a cell above makes
+    /// the grid start there after all, as any row out of order does).
+    pub(super) fn starting_at(start: (u32, u32), width: usize, rows: usize) -> GridBuilder {
+        let mut dense = Grid::new(start, (start.0, start.1 + width.max(1) as u32 - 1));
+        dense.cells.reserve(rows * dense.stride);
         GridBuilder {
-            dense: Grid::new(start, start),
+            dense,
             last_row: start.0,
             sparse: None,
         }
