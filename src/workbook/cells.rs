@@ -518,7 +518,16 @@ pub(super) fn read_cells<RS: std::io::Read + std::io::Seek>(
         (r0, r1, c0, c1) = (nr0, nr1, nc0, nc1);
         Ok(sink((r, c), d))
     };
+    // Past a bound: the finding, and the cells read up to it (so the rest
+    // of the sheet is still checked).
     let mut beyond = None;
+    let mut go_on = |at: (u32, u32), d: Data| match add(at, d) {
+        Ok(go_on) => go_on,
+        Err(e) => {
+            beyond = Some(e);
+            false
+        }
+    };
     match wb {
         calamine::Sheets::Xlsx(x) => {
             let mut reader = match x.worksheet_cells_reader(name) {
@@ -527,30 +536,20 @@ pub(super) fn read_cells<RS: std::io::Read + std::io::Seek>(
                 Err(e) => return Err(unreadable(&e)),
             };
             while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
-                if *cell.get_value() != calamine::DataRef::Empty {
-                    match add(cell.get_position(), cell.get_value().clone().into()) {
-                        Ok(true) => {}
-                        Ok(false) => break,
-                        Err(e) => {
-                            beyond = Some(e);
-                            break;
-                        }
-                    }
+                if *cell.get_value() != calamine::DataRef::Empty
+                    && !go_on(cell.get_position(), cell.get_value().clone().into())
+                {
+                    break;
                 }
             }
         }
         calamine::Sheets::Xlsb(x) => {
             let mut reader = x.worksheet_cells_reader(name).map_err(|e| unreadable(&e))?;
             while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
-                if *cell.get_value() != calamine::DataRef::Empty {
-                    match add(cell.get_position(), cell.get_value().clone().into()) {
-                        Ok(true) => {}
-                        Ok(false) => break,
-                        Err(e) => {
-                            beyond = Some(e);
-                            break;
-                        }
-                    }
+                if *cell.get_value() != calamine::DataRef::Empty
+                    && !go_on(cell.get_position(), cell.get_value().clone().into())
+                {
+                    break;
                 }
             }
         }
@@ -560,19 +559,12 @@ pub(super) fn read_cells<RS: std::io::Read + std::io::Seek>(
             let range = other.worksheet_range(name).map_err(|e| unreadable(&e))?;
             let (sr, sc) = range.start().unwrap_or((0, 0));
             for (r, c, d) in range.used_cells() {
-                match add((sr + r as u32, sc + c as u32), d.clone()) {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(e) => {
-                        beyond = Some(e);
-                        break;
-                    }
+                if !go_on((sr + r as u32, sc + c as u32), d.clone()) {
+                    break;
                 }
             }
         }
     }
-    // Past a bound: the finding, and the cells read up to it (so the rest
-    // of the sheet is still checked).
     findings.extend(beyond);
     Ok(())
 }

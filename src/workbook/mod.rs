@@ -584,40 +584,54 @@ fn read_study_sheets<RS: std::io::Read + std::io::Seek>(
                 }
             }
         }
-        (None, Some((name, range))) => {
-            let streamed = streams(wb)
-                && matches!(
-                    streamed::stream_activity(
-                        wb,
-                        name,
-                        fmt(name),
-                        limits,
-                        study,
-                        sectors,
-                        &unusable,
-                        findings
-                    ),
-                    streamed::Streamed::Read
-                );
-            // cells out of order for chunks: the streamed sheet read whole
-            let whole = match streams(wb) && !streamed {
-                true => read_sheet(wb, name, limits, findings)
-                    .map_err(|e| findings.push(e))
-                    .ok(),
-                false => None,
-            };
-            let range = whole.as_ref().unwrap_or(range);
-            let readable = !streamed && (whole.is_some() || !streams(wb));
-            if readable {
-                if let Some(t) = table("activity", name, range, fmt(name), limits, findings) {
-                    read_activity(&t, study, sectors, &unusable, findings);
-                }
-            }
-        }
+        (None, Some((name, range))) => read_activity_sheet(
+            wb,
+            (name, range),
+            fmt(name),
+            limits,
+            study,
+            (sectors, &unusable),
+            findings,
+        ),
         (None, None) => {}
     }
     resolve_technologies(study, pending, sectors, findings);
     seen_settings
+}
+
+/// The activity sheet: streamed where the format allows it (see
+/// [`streamed`]), else, or when its cells come in an order chunks cannot
+/// place, read as one table.
+fn read_activity_sheet<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    (name, range): (&String, &Grid),
+    percent: Option<&std::collections::HashSet<(u32, u32)>>,
+    limits: &Limits,
+    study: &mut Study,
+    (sectors, unusable): (&SectorLibrary, &std::collections::BTreeSet<String>),
+    findings: &mut Vec<DataError>,
+) {
+    let whole;
+    let range = if streams(wb) {
+        let streamed = streamed::stream_activity(
+            wb, name, percent, limits, study, sectors, unusable, findings,
+        );
+        if let streamed::Streamed::Read = streamed {
+            return;
+        }
+        match read_sheet(wb, name, limits, findings) {
+            Ok(r) => {
+                whole = r;
+                &whole
+            }
+            Err(e) => return findings.push(e),
+        }
+    } else {
+        range
+    };
+    if let Some(t) = table("activity", name, range, percent, limits, findings) {
+        read_activity(&t, study, sectors, unusable, findings);
+    }
 }
 
 /// True when a sheet holds anything below its first non-empty row (the
