@@ -1096,33 +1096,31 @@ fn a_second_value_column_is_a_question_and_a_second_name_column_is_not() {
     );
 }
 
+/// `coreduce validate` on the tobacco study with these activity rows (the
+/// sheet's usual header): its exit code and stdout.
+fn validate_activity(rows: &[&[&str]]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    tobacco_study(dir.path(), "n.xlsx", &[("activity", &[], rows)]);
+    let o = coreduce(&["validate", "n.xlsx"], dir.path());
+    (o.status.code(), text(&o).0)
+}
+
 // 13. The same 29-digit number was "not a number" as text and "out of range"
 // as a number: both say out of range now.
 #[test]
 fn a_number_too_large_for_a_decimal_is_out_of_range_as_text_too() {
-    let dir = tempfile::tempdir().unwrap();
-    tobacco_study(
-        dir.path(),
-        "n.xlsx",
-        &[(
-            "activity",
-            &[],
-            &[
-                &[
-                    "TB-01",
-                    "2022",
-                    "electricity.purchased",
-                    "79228162514264337593543950336",
-                    "MWh",
-                ],
-                &["TB-01", "2022", "fuel.diesel", "1e40", "t"],
-                &["TB-01", "2022", "fuel.lpg", "1,2", "t"],
-            ],
-        )],
-    );
-    let o = coreduce(&["validate", "n.xlsx"], dir.path());
-    let (out, _) = text(&o);
-    assert_eq!(o.status.code(), Some(1), "{out}");
+    let (code, out) = validate_activity(&[
+        &[
+            "TB-01",
+            "2022",
+            "electricity.purchased",
+            "79228162514264337593543950336",
+            "MWh",
+        ],
+        &["TB-01", "2022", "fuel.diesel", "1e40", "t"],
+        &["TB-01", "2022", "fuel.lpg", "1,2", "t"],
+    ]);
+    assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains("activity!D3: number 79228162514264337593543950336 is out of range"),
         "{out}"
@@ -1159,19 +1157,8 @@ fn a_letter_typed_for_a_digit_is_named() {
     // not a number even with digits for the letters: nothing to suggest
     assert_eq!(why("lots").en, "");
     assert_eq!(why("Oil").en, "");
-    let dir = tempfile::tempdir().unwrap();
-    tobacco_study(
-        dir.path(),
-        "n.xlsx",
-        &[(
-            "activity",
-            &[],
-            &[&["TB-01", "2022", "fuel.diesel", "3,OOO", "t"]],
-        )],
-    );
-    let o = coreduce(&["validate", "n.xlsx"], dir.path());
-    let (out, _) = text(&o);
-    assert_eq!(o.status.code(), Some(1), "{out}");
+    let (code, out) = validate_activity(&[&["TB-01", "2022", "fuel.diesel", "3,OOO", "t"]]);
+    assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains("activity!D3: '3,OOO' is not a number: 'O' is a letter, not the digit 0: type the digit"),
         "{out}"

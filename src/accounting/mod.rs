@@ -651,9 +651,10 @@ pub fn compute(
     })
 }
 
-/// Facility-years computed per batch by [`check`]: enough to keep both cores
-/// busy, few enough that a batch's rows stay a few MB.
-const CHECK_BATCH: usize = 512;
+/// Facility-years computed per batch by the runs that stream (an inventory
+/// written to a file, [`check`]), in parallel within a batch: large enough
+/// to keep both cores busy, small enough that a batch's rows stay a few MB.
+pub const BATCH: usize = 512;
 
 /// A study checked: computed in full, kept only as what a check reports.
 pub struct CheckedStudy {
@@ -684,15 +685,12 @@ pub fn check(
         &factors,
         sectors,
         &mut study.facility_years,
-        CHECK_BATCH,
+        BATCH,
         |batch| {
             for mut inv in batch.drain(..) {
                 inv.rows = Vec::new();
                 inv.totals = Totals::default();
-                for w in &mut inv.warnings {
-                    w.share_message(&mut messages);
-                }
-                inv.warnings.shrink_to_fit();
+                inv.share_warnings(&mut messages);
                 kept.push(inv);
             }
             Ok(())

@@ -197,6 +197,16 @@ pub struct Inventory {
 }
 
 impl Inventory {
+    /// Makes the warnings' texts share the equal ones already in `pool`
+    /// (see [`Warning::share_message`]) and drops their spare room: for a
+    /// run that keeps every facility-year's warnings to its end.
+    pub fn share_warnings(&mut self, pool: &mut std::collections::HashSet<Arc<str>>) {
+        for w in &mut self.warnings {
+            w.share_message(pool);
+        }
+        self.warnings.shrink_to_fit();
+    }
+
     /// Sum of the rows of one substance code (`CO2`, `SO2`, `CO2e`, …), in t.
     pub fn total(&self, substance: &str) -> Decimal {
         self.rows

@@ -145,9 +145,8 @@ pub struct WrittenRun {
     messages: HashSet<Arc<str>>,
 }
 
-/// Facility-years computed per batch, in parallel within a batch: large enough
-/// to keep both cores busy, small enough that a batch's rows stay a few MB.
-pub const BATCH: usize = 512;
+/// Facility-years computed per batch (see [`crate::accounting::BATCH`]).
+pub use crate::accounting::BATCH;
 
 /// Computes every facility-year and writes the inventory to `path` (format by
 /// extension) as it goes, the xlsx in `lang`. All or nothing: on any
@@ -212,10 +211,7 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
         inv.totals.energy_use = Default::default();
         inv.totals.per_output = Default::default();
         inv.totals.pm_by_category = Default::default();
-        for w in &mut inv.warnings {
-            w.share_message(&mut run.messages);
-        }
-        inv.warnings.shrink_to_fit();
+        inv.share_warnings(&mut run.messages);
         run.inventories.push(inv);
     }
 }

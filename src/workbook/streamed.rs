@@ -47,8 +47,8 @@ struct Gatherer {
 
 impl Gatherer {
     /// Takes one cell, handing a full chunk to `send`; false when the sheet
-    /// must be read whole instead (or the chunks are no longer read).
-    fn push(&mut self, (r, c): (u32, u32), d: Data, send: &mut impl FnMut(Grid) -> bool) -> bool {
+    /// must be read whole instead.
+    fn push(&mut self, (r, c): (u32, u32), d: Data, send: &mut impl FnMut(Grid)) -> bool {
         let left_of_table = self.table.is_some_and(|(c0, _)| c < c0);
         if r < self.last_row || left_of_table {
             self.out_of_order = true;
@@ -63,9 +63,7 @@ impl Gatherer {
                 let start = grid.start().unwrap_or_default();
                 self.table = Some((start.1, grid.width()));
             }
-            if !send(grid) {
-                return false;
-            }
+            send(grid);
         }
         if self.first_row.is_none() {
             self.first_row = Some(r);
@@ -160,10 +158,8 @@ pub(super) fn stream_activity<RS: std::io::Read + std::io::Seek>(
         let worker = scope.spawn(move || read_chunks(rx, sheet, percent, limits, reader, found));
         // a send fails once the reader stopped (an unusable header): the
         // sheet is still parsed to the end for its bound findings
-        let mut reading = true;
         let mut send = |grid: Grid| {
-            reading = reading && tx.send(grid).is_ok();
-            true
+            let _ = tx.send(grid);
         };
         let read = read_cells(wb, sheet, limits, &mut bounds, &mut |at, d| {
             gatherer.push(at, d, &mut send)
