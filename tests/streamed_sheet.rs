@@ -178,3 +178,37 @@ fn a_long_sheet_without_a_unit_column_has_that_one_finding() {
         findings[0].message
     );
 }
+
+#[test]
+fn an_empty_or_blank_activity_sheet_asks_for_its_header() {
+    let (factors, sectors) = crate::common::libs();
+    let dir = tempfile::tempdir().unwrap();
+    // no cell at all, and only a blank text: either way no header row
+    for blank in [None, Some(" ")] {
+        let path = dir.path().join("empty.xlsx");
+        let mut wb = Workbook::new();
+        let s = wb.add_worksheet().set_name("settings").unwrap();
+        s.write_string(0, 0, "key").unwrap();
+        s.write_string(0, 1, "value").unwrap();
+        let f = wb.add_worksheet().set_name("facilities").unwrap();
+        f.write_string(0, 0, "facility_id").unwrap();
+        f.write_string(0, 1, "sector").unwrap();
+        f.write_string(1, 0, "BJ00000").unwrap();
+        f.write_string(1, 1, "baijiu").unwrap();
+        let a = wb.add_worksheet().set_name("activity").unwrap();
+        if let Some(text) = blank {
+            a.write_string(0, 0, text).unwrap();
+        }
+        wb.save(&path).unwrap();
+        let Err(WorkbookError::Invalid { findings, .. }) = read(&path, &factors, &sectors) else {
+            panic!("an empty activity sheet should be a finding ({blank:?})");
+        };
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].location.to_string(), "sheet 'activity'");
+        assert!(
+            findings[0].message.contains("the sheet is empty"),
+            "{}",
+            findings[0].message
+        );
+    }
+}
