@@ -16,6 +16,7 @@ mod default_controls;
 mod economics;
 mod engine;
 mod export_names;
+mod facilities_without_activity;
 mod fgd_sorbent;
 mod fixtures;
 mod fuzz;

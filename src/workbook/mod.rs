@@ -333,6 +333,17 @@ pub fn read_with_limits(
         &mut findings,
     );
     check_base_year_has_activity(&study, &seen_settings, &mut findings);
+    if findings.is_empty() {
+        let activity_at = match seen_settings.get("activity_file") {
+            Some(at) if study.activity_file.is_some() => at.clone(),
+            _ => Location::Sheet {
+                sheet: ranges
+                    .get("activity")
+                    .map_or_else(|| "activity".into(), |x| x.0.clone()),
+            },
+        };
+        check_facilities_have_activity(&mut study, activity_at, &mut findings);
+    }
     if ranges.contains_key("settings") {
         default_notices(&mut study, &seen_settings);
     }
@@ -644,6 +655,76 @@ fn has_rows_below_header(range: &Grid) -> bool {
         None => false,
     }
 }
+
+/// Every listed facility must have activity, or it is in no total without
+/// the user seeing why: a study with no activity rows at all is a finding
+/// (there is nothing to compute); a facility without rows among others
+/// that have them is a notice naming its row (it may not have operated in
+/// the study's years, or its rows may have been left out).
+fn check_facilities_have_activity(
+    study: &mut Study,
+    activity_at: Location,
+    findings: &mut Vec<DataError>,
+) {
+    if study.facilities.is_empty() {
+        return; // "no facilities listed" is said instead
+    }
+    let listed = study.facilities.len();
+    if study.facility_years.is_empty() {
+        let first = &study.facilities[0].id;
+        let no_rows = match &study.activity_file {
+            Some(file) => tr!(
+                "the activity_file '{file}' has no rows below its header",
+                "activity_file“{file}”在表头下没有数据行"
+            ),
+            None => tr!(
+                "the activity sheet has no rows below its header",
+                "activity 工作表在表头下没有数据行"
+            ),
+        };
+        let (no_rows, no_rows_zh) = (&no_rows.en, no_rows.get(Lang::Zh));
+        findings.push(DataError::new(
+            activity_at,
+            tr!(
+                "no activity: the facilities sheet lists {listed} facilities ({first}, …) but {no_rows}, so there is nothing to compute; give one row per facility, year and item (facility_id, year, item, value, unit)",
+                "没有活动数据：facilities 工作表列出了 {listed} 个设施（{first} 等），但{no_rows_zh}，无从计算；请按设施、年份和项目逐行填写（facility_id、year、item、value、unit）"
+            ),
+        ));
+        return;
+    }
+    let with_rows: std::collections::HashSet<&str> = study
+        .facility_years
+        .iter()
+        .map(|fy| fy.facility_id.as_str())
+        .collect();
+    let without: Vec<&Facility> = study
+        .facilities
+        .iter()
+        .filter(|f| !with_rows.contains(f.id.as_str()))
+        .collect();
+    // each named at its row up to a screenful, then counted
+    let mut notices = Vec::new();
+    for facility in without.iter().take(NAMED_WITHOUT_ACTIVITY) {
+        let (at, id) = (&facility.location, &facility.id);
+        notices.push(tr!(
+                "{at}: facility {id} has no activity rows, so it is in no total; give its rows in the activity table, or remove it from the facilities sheet if it did not operate in the study's years",
+                "{at}：设施 {id} 没有活动数据行，因此不计入任何合计；请在活动数据表中填写其数据行；如该设施在研究年份内未运行，请将其从 facilities 工作表中删除"
+        ));
+    }
+    if without.len() > NAMED_WITHOUT_ACTIVITY {
+        let more = without.len() - NAMED_WITHOUT_ACTIVITY;
+        notices.push(tr!(
+            "{more} more facilities of the facilities sheet have no activity rows either, so they are in no total",
+            "facilities 工作表中另有 {more} 个设施同样没有活动数据行，因此不计入任何合计"
+        ));
+    }
+    for notice in notices {
+        study.notices.push(notice);
+    }
+}
+
+/// Facilities without activity named one by one before the rest are counted.
+const NAMED_WITHOUT_ACTIVITY: usize = 10;
 
 /// A base_year given in the settings must be a year of the activity sheet.
 fn check_base_year_has_activity(
