@@ -26,7 +26,7 @@ fn facilities(book: Book) -> Book {
 
 fn findings(path: &Path) -> String {
     let (f, s) = libs();
-    read(path, &f, &s).err().expect("a finding").to_string()
+    read(path, &f, &s).expect_err("a finding").to_string()
 }
 
 #[test]
