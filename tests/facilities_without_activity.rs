@@ -151,3 +151,56 @@ fn an_activity_file_with_only_its_header_is_a_finding_at_the_setting() {
         "{err}"
     );
 }
+
+/// The report says it too, above the warnings, in the report's language and
+/// escaped; a study without notes gets no such heading.
+#[test]
+fn the_report_lists_the_note_above_the_warnings() {
+    use coreduce::report::{render, Lang, ReportInput};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("study.xlsx");
+    Book::new()
+        .settings()
+        .sheet(
+            "facilities",
+            &["facility_id", "sector"],
+            &[row!["BJ-1", "baijiu"], row!["BJ<2>", "baijiu"]],
+        )
+        .sheet(
+            "activity",
+            &ACTIVITY,
+            &[row!["BJ-1", 2023, "output", 100, "t"]],
+        )
+        .save(&path);
+    let (f, s) = libs();
+    let run = run_workbook(&path, &f, &s).unwrap_or_else(|e| panic!("{e}"));
+    let html = |lang, notes| {
+        render(&ReportInput {
+            title: "study".into(),
+            lang,
+            inventories: &run.inventories,
+            measures: None,
+            roadmap: None,
+            roadmap_odds: None,
+            uncertainty: None,
+            factors: &run.factors,
+            sectors: &s,
+            factors_used: None,
+            notes,
+        })
+    };
+    let en = html(Lang::En, &run.study.notices);
+    let heading = en
+        .find("<h3>Notes on reading the workbook</h3>")
+        .expect("the notes' heading");
+    let note = en
+        .find("<li>facilities!A3: facility BJ&lt;2&gt; has no activity rows")
+        .expect("the note, escaped");
+    let warnings = en.find("id=\"warnings\"").expect("the warnings section");
+    assert!(warnings < heading && heading < note, "{en}");
+    let zh = html(Lang::Zh, &run.study.notices);
+    assert!(zh.contains("<h3>读取工作簿时的说明</h3>"));
+    assert!(zh.contains("<li>facilities!A3：设施 BJ&lt;2&gt; 没有活动数据行"));
+    let without = html(Lang::En, &[]);
+    assert!(!without.contains("Notes on reading the workbook"));
+}

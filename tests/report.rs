@@ -38,6 +38,7 @@ fn user_text_is_escaped() {
         factors: &run.factors,
         sectors: &s,
         factors_used: None,
+        notes: &[],
     });
     assert!(!html.contains("<script>"), "a script tag got through");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -94,6 +95,7 @@ fn builtin_reports(title: &str, langs: &[Lang]) -> Vec<String> {
                 factors: &f,
                 sectors: &s,
                 factors_used: None,
+                notes: &[],
             })
         })
         .collect()

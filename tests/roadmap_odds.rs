@@ -145,6 +145,7 @@ fn the_report_draws_the_fans_and_the_probabilities() {
             factors: &f,
             sectors: &s,
             factors_used: None,
+            notes: &[],
         })
     };
     let with = html(Some(&o));

@@ -377,6 +377,7 @@ fn the_report_draws_error_bars_and_the_tornado() {
             factors: &f,
             sectors: &s,
             factors_used: None,
+            notes: &[],
         })
     };
     let en = html(Lang::En);

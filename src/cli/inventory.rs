@@ -132,6 +132,7 @@ pub(crate) fn inventory_to_file(
                 factors: &lib,
                 sectors,
                 factors_used: Some(&run.factor_ids),
+                notes: &study.notices,
             },
             &protected,
         )?;

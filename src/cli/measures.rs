@@ -103,6 +103,7 @@ pub(crate) fn measures_cmd(
                     factors: &run.factors,
                     sectors,
                     factors_used: None,
+                    notes: &run.study.notices,
                 },
                 &protected,
             )

@@ -137,6 +137,7 @@ impl Roadmap {
             factors: &run.factors,
             sectors,
             factors_used: None,
+            notes: &run.study.notices,
         });
         // Every file of the roadmap lands, or none.
         let mut names = vec![

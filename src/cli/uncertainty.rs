@@ -178,6 +178,7 @@ pub(crate) fn uncertainty_cmd(
                 factors: &run.factors,
                 sectors,
                 factors_used: None,
+                notes: &run.study.notices,
             },
             &protected,
         )?;

@@ -59,6 +59,10 @@ pub struct ReportInput<'a> {
     /// The factor ids the inventories used, where their rows were written to
     /// a results file and dropped; `None`: taken from the rows.
     pub factors_used: Option<&'a BTreeSet<String>>,
+    /// What the reader assumed or could not place, said once each (the
+    /// study's notices: a setting left to its default, a technology inferred,
+    /// a listed facility without activity), shown above the warnings.
+    pub notes: &'a [crate::text::Text],
 }
 
 /// Renders the report: the page's head, then each section with data, in

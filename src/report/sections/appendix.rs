@@ -88,11 +88,30 @@ pub(in crate::report) fn factors(o: &mut String, cx: &Ctx<'_>) {
     o.push_str("</section>");
 }
 
+/// The reader's notes on the workbook, where it made any: they apply to
+/// the study, not to one facility-year, so they come before the table.
+fn notes(o: &mut String, cx: &Ctx<'_>) {
+    let (t, input) = (&cx.t, cx.input);
+    if input.notes.is_empty() {
+        return;
+    }
+    let _ = write!(
+        o,
+        "<h3>{}</h3><ul class=\"notes\">",
+        t.s("Notes on reading the workbook", "读取工作簿时的说明")
+    );
+    for note in input.notes.iter().take(MAX_ROWS) {
+        let _ = write!(o, "<li>{}</li>", super::super::esc(note.get(input.lang)));
+    }
+    o.push_str("</ul>");
+}
+
 /// The warnings of every facility-year (the first [`MAX_ROWS`]).
 pub(in crate::report) fn warnings(o: &mut String, cx: &Ctx<'_>) {
     let (t, input) = (&cx.t, cx.input);
     let stamp = |s: &str| cx.stamp(s);
     cx.h2(o, "warnings");
+    notes(o, cx);
     let warnings = input.inventories.iter().map(|i| i.warnings.len()).sum();
     let rows: Vec<Vec<String>> = input
         .inventories
