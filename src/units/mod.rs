@@ -65,7 +65,9 @@ pub fn magnitude_problem(value: Decimal, unit: &str) -> Option<Text> {
 /// A unit: its text as written, its dimensions and its exact scale to base units.
 #[derive(Debug, Clone)]
 pub struct Unit {
-    symbol: String,
+    /// Shared: every activity row of a study holds a clone of a cached parse
+    /// (a million rows, a few dozen spellings).
+    symbol: std::sync::Arc<str>,
     dims: Dims,
     scale: Decimal,
 }
@@ -302,7 +304,7 @@ impl Unit {
         // Whole-string spellings first: some contain '/' (AE-min/cell-day).
         if let Some((dims, scale)) = lookup_term(&text) {
             return Ok(Unit {
-                symbol: input.trim().to_string(),
+                symbol: input.trim().into(),
                 dims,
                 scale,
             });
@@ -316,7 +318,7 @@ impl Unit {
             scale = scale.checked_div(s).ok_or_else(unknown)?;
         }
         Ok(Unit {
-            symbol: input.trim().to_string(),
+            symbol: input.trim().into(),
             dims,
             scale,
         })
@@ -367,7 +369,7 @@ impl Unit {
             .map(|s| s.trim().to_string())
             .unwrap_or_else(|| format!("{trimmed}·a"));
         Some(Unit {
-            symbol,
+            symbol: symbol.into(),
             dims,
             scale: self.scale,
         })
@@ -380,9 +382,9 @@ impl Unit {
 
     fn incompatible(&self, other: &Unit) -> UnitError {
         UnitError::Incompatible {
-            left: self.symbol.clone(),
+            left: self.symbol.to_string(),
             left_dims: self.dims.to_string(),
-            right: other.symbol.clone(),
+            right: other.symbol.to_string(),
             right_dims: other.dims.to_string(),
         }
     }
@@ -564,9 +566,9 @@ impl Quantity {
                 .unit
                 .convert(other.value, &self.unit)
                 .map_err(|_| UnitError::Incompatible {
-                    left: self.unit.symbol.clone(),
+                    left: self.unit.symbol.to_string(),
                     left_dims: self.unit.dims.to_string(),
-                    right: other.unit.symbol.clone(),
+                    right: other.unit.symbol.to_string(),
                     right_dims: other.unit.dims.to_string(),
                 })?;
         Ok(Quantity {
@@ -621,12 +623,12 @@ impl fmt::Display for Quantity {
 /// Strings end to end in one allocation: a product unit's symbol is built
 /// for every multiplication on the accounting path, where `format!`'s
 /// machinery cost more than the arithmetic.
-fn joined(parts: &[&str]) -> String {
+fn joined(parts: &[&str]) -> std::sync::Arc<str> {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for p in parts {
         s.push_str(p);
     }
-    s
+    s.into()
 }
 
 /// The multiplier that puts a nitrogen emission factor on the N basis of
