@@ -191,7 +191,7 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
     // The same few dozen ids recur in every facility-year: a hash set of the
     // batch's ids first keeps the sorted set's string comparisons off the
     // per-row path.
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
     for inv in batch.iter() {
         for r in &inv.rows {
             seen.extend(r.factor_ids.iter().map(String::as_str));
@@ -297,21 +297,32 @@ pub(crate) fn write_error(path: &Path, format: &'static str, e: impl std::fmt::D
     }
 }
 
-/// The most characters an xlsx cell holds (Excel's limit, which
-/// `rust_xlsxwriter` enforces).
+/// The most an xlsx cell holds, in UTF-16 code units (Excel's limit, which
+/// `rust_xlsxwriter` enforces): 32,767 characters of the Basic Multilingual
+/// Plane, fewer where a character takes two units (emoji, CJK Extension B).
 pub const XLSX_CELL_MAX: usize = 32_767;
 
-/// Text fitted to one xlsx cell: text longer than [`XLSX_CELL_MAX`]
-/// characters is cut, and ends with a marker saying so and how long it was
-/// (the CSV and JSON outputs keep the whole text).
+/// Text fitted to one xlsx cell: text longer than [`XLSX_CELL_MAX`] UTF-16
+/// units is cut, and ends with a marker saying so and how long it was (the
+/// CSV and JSON outputs keep the whole text).
 pub fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
-    let n = text.chars().count();
-    if n <= XLSX_CELL_MAX {
+    // UTF-8 never takes fewer bytes than UTF-16 takes units, so a text short
+    // in bytes fits without counting (every cell of a run comes here).
+    if text.len() <= XLSX_CELL_MAX || text.encode_utf16().count() <= XLSX_CELL_MAX {
         return std::borrow::Cow::Borrowed(text);
     }
+    let n = text.chars().count();
     let marker = format!(" …[truncated: {n} characters, over the xlsx cell limit of 32,767; the CSV and JSON outputs keep it whole]");
-    let keep = XLSX_CELL_MAX - marker.chars().count();
-    let mut out: String = text.chars().take(keep).collect();
+    let budget = XLSX_CELL_MAX - marker.encode_utf16().count();
+    let mut out = String::with_capacity(budget * 3 + marker.len());
+    let mut used = 0;
+    for c in text.chars() {
+        used += c.len_utf16();
+        if used > budget {
+            break;
+        }
+        out.push(c);
+    }
     out.push_str(&marker);
     std::borrow::Cow::Owned(out)
 }
@@ -369,5 +380,32 @@ mod cell_tests {
         assert_eq!(fitted.chars().count(), XLSX_CELL_MAX);
         assert!(fitted.ends_with("the CSV and JSON outputs keep it whole]"));
         assert!(fitted.contains("truncated: 100000 characters"));
+    }
+
+    /// Excel counts UTF-16 units: 20,000 characters outside the Basic
+    /// Multilingual Plane (CJK Extension B, two units each) are 40,000 units,
+    /// over the limit though under it in characters; they are cut to fit,
+    /// never split inside a character, and rust_xlsxwriter takes the cell.
+    #[test]
+    fn characters_of_two_utf16_units_count_twice() {
+        let rare = "𠀀".repeat(20_000);
+        assert_eq!(rare.encode_utf16().count(), 40_000);
+        let fitted = fit_cell(&rare);
+        let units = fitted.encode_utf16().count();
+        assert!(
+            units <= XLSX_CELL_MAX && units >= XLSX_CELL_MAX - 1,
+            "{units}"
+        );
+        assert!(fitted.contains("truncated: 20000 characters"));
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        assert!(ws.write_text(0, 0, &rare).is_ok());
+        assert!(
+            ws.write_string(0, 1, rare.as_str()).is_err(),
+            "the limit this guards"
+        );
+        // 16,383 of them (32,766 units) fit whole
+        let fits = "𠀀".repeat(16_383);
+        assert_eq!(fit_cell(&fits), fits);
     }
 }
