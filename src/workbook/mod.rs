@@ -683,10 +683,11 @@ fn check_facilities_have_activity(
             ),
         };
         let (no_rows, no_rows_zh) = (&no_rows.en, no_rows.get(Lang::Zh));
+        let plural_ies = if listed == 1 { "y" } else { "ies" };
         findings.push(DataError::new(
             activity_at,
             tr!(
-                "no activity: the facilities sheet lists {listed} facilities ({first}, …) but {no_rows}, so there is nothing to compute; give one row per facility, year and item (facility_id, year, item, value, unit)",
+                "no activity: the facilities sheet lists {listed} facilit{plural_ies} ({first}, …) but {no_rows}, so there is nothing to compute; give one row per facility, year and item (facility_id, year, item, value, unit)",
                 "没有活动数据：facilities 工作表列出了 {listed} 个设施（{first} 等），但{no_rows_zh}，无从计算；请按设施、年份和项目逐行填写（facility_id、year、item、value、unit）"
             ),
         ));
