@@ -208,6 +208,11 @@ enum Command {
         /// results.csv or results.json
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Every facility-year of every run through the exact engine instead
+        /// of its compiled plan: slower, the same numbers (to about 1e-9), for
+        /// checking the plans on your own workbook
+        #[arg(long)]
+        exact_runs: bool,
     },
     /// The engine in a browser: upload a workbook, see its findings, run
     /// every command and download the outputs (a local web application).
@@ -411,7 +416,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runs,
             seed,
             out,
-        } => uncertainty_cmd(&workbook, runs, seed, out, &lib, &sectors),
+            exact_runs,
+        } => uncertainty_cmd(&workbook, runs, seed, out, exact_runs, &lib, &sectors),
         Command::Roadmap {
             workbook,
             out,

@@ -11,6 +11,7 @@ mod architecture;
 mod builtin_study;
 mod cli;
 mod compare;
+mod compiled_plan;
 mod data;
 mod default_controls;
 mod economics;

@@ -1,14 +1,16 @@
 //! Monte Carlo uncertainty (IPCC 2006 Vol. 1 Ch. 3, Approach 2, with Approach 1
 //! and a tornado beside it in `propagation`): factors and
-//! activity values with a spread are sampled, and each sample runs through
+//! activity values with a spread are sampled, and each sample is computed by
 //! the same exact engine as the inventory (one implementation of the
-//! formulas: samples are drawn in `f64` and passed to the engine as decimals).
-//! Run r draws from its own generator seeded by (seed, r), so the numbers do
+//! formulas): each facility-year replayed in `f64` from the plan compiled
+//! from the engine's own runs (`plan`), or, where no plan holds, through the
+//! engine itself with the draws passed as decimals. Run r draws from its own generator seeded by (seed, r), so the numbers do
 //! not depend on the thread count. Results: mean, median and the 2.5/97.5
 //! percentiles per facility, sector and province, and a sensitivity ranking
 //! by Spearman rank correlation with the province CO2e.
 
 mod outcome;
+mod plan;
 mod propagation;
 pub mod roadmap;
 pub use propagation::{spread_of, TornadoBar};
@@ -236,6 +238,9 @@ pub struct McReport {
     pub runs: usize,
     pub seed: u64,
     pub inputs: usize,
+    /// facility-years the runs replayed from their compiled plan; the rest
+    /// went through the exact engine every run
+    pub compiled: usize,
     pub summaries: Vec<Summary>,
     /// rank correlations with the province CO2e, for the inputs with the
     /// widest tornado bars (at most [`MAX_RANKED_INPUTS`])
@@ -300,27 +305,71 @@ impl Slots {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn one_run(
-    r: usize,
-    seed: u64,
-    ins: &[Input],
-    settings: &Settings,
-    lib: &mut FactorLibrary,
-    sectors: &SectorLibrary,
-    fys: &mut [FacilityYear],
-    sector_of: &[(String, String)],
-    slots: &Slots,
-    tracked: &[bool],
-) -> crate::Result<Sample> {
-    let drawn = draw_into(r, seed, ins, lib, fys, tracked)?;
-    let mut out = vec![0.0; slots.keys.len()];
-    let mut extra: BTreeMap<Key, f64> = BTreeMap::new();
-    for (i, (fy, (fid, sector))) in fys.iter().zip(sector_of).enumerate() {
-        let inv = inventory(settings, lib, sectors, fy)?;
+/// How the runs compute each facility-year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// Each facility-year's compiled plan (see `plan`), replayed in `f64`,
+    /// where it is compiled and checked; the exact engine for the rest.
+    Compiled,
+    /// Every facility-year of every run through the exact engine: slower,
+    /// for checking the compiled plans.
+    Exact,
+}
+
+/// What every run shares: the inputs, the engine's arguments and how each
+/// facility-year is computed.
+struct Runner<'a> {
+    ins: &'a [Input],
+    settings: &'a Settings,
+    lib: &'a FactorLibrary,
+    sectors: &'a SectorLibrary,
+    fys: &'a [FacilityYear],
+    sector_of: &'a [(String, String)],
+    slots: &'a Slots,
+    tracked: &'a [bool],
+    plans: Vec<plan::FacilityPlan>,
+    /// facility-years through the exact engine every run, in study order
+    exact: Vec<usize>,
+}
+
+/// A thread's working copies of the library and the activity, made when a
+/// run first needs the exact engine.
+type Copies = Option<(FactorLibrary, Vec<FacilityYear>)>;
+
+impl Runner<'_> {
+    fn one_run(&self, r: usize, seed: u64, copies: &mut Copies) -> crate::Result<Sample> {
+        let x = draw_values(r, seed, self.ins)?;
+        let mut out = vec![0.0; self.slots.keys.len()];
+        let mut extra: BTreeMap<Key, f64> = BTreeMap::new();
+        let mut engine = self.exact.clone();
+        let mut scratch = Vec::new();
+        for p in &self.plans {
+            if !p.add(&x, &mut out, &mut scratch) {
+                engine.push(p.fy);
+            }
+        }
+        if !engine.is_empty() {
+            // Every run overwrites every uncertain value it draws (the same
+            // set each run), so no value of an earlier run survives into
+            // the next, and the numbers stay those of (seed, run) on any
+            // number of threads.
+            let (lib, fys) = copies.get_or_insert_with(|| (self.lib.clone(), self.fys.to_vec()));
+            apply_draws(self.ins, &x, lib, fys)?;
+            for i in engine {
+                let inv = inventory(self.settings, lib, self.sectors, &fys[i])?;
+                self.put(i, &inv, &mut out, &mut extra);
+            }
+        }
+        Ok((tracked_draws(&x, self.tracked), out, extra))
+    }
+
+    /// Adds an exact inventory's totals into a run's slots (or, for a
+    /// substance the base inventory lacks, into `extra` by key).
+    fn put(&self, i: usize, inv: &Inventory, out: &mut [f64], extra: &mut BTreeMap<Key, f64>) {
+        let (fid, sector) = &self.sector_of[i];
         let mut put = |sub: &str, v: Decimal| {
             let v = f(v);
-            match slots.of_fy[i].get(sub) {
+            match self.slots.of_fy[i].get(sub) {
                 Some(three) => three.iter().for_each(|&s| out[s] += v),
                 None => {
                     for k in [
@@ -340,53 +389,120 @@ fn one_run(
         }
         put("CO2e", inv.totals.co2e);
     }
-    Ok((drawn, out, extra))
+
+    /// Keeps the compiled plans that match the exact engine on
+    /// [`plan::PROBES`] joint draws; the others join the exact
+    /// facility-years. A draw a plan leaves to the engine checks nothing, so
+    /// a few more are tried.
+    fn probe(&mut self, seed: u64) {
+        let mut checked = vec![0usize; self.plans.len()];
+        let mut failed = vec![false; self.plans.len()];
+        for k in 0..4 * plan::PROBES {
+            let open: Vec<usize> = (0..self.plans.len())
+                .filter(|&p| !failed[p] && checked[p] < plan::PROBES)
+                .collect();
+            if open.is_empty() {
+                break;
+            }
+            // Run numbers no run uses; a probe the engine cannot take
+            // leaves the runs to the engine.
+            let r = usize::MAX - k;
+            let mut lib = self.lib.clone();
+            let mut fys = self.fys.to_vec();
+            let drawn = draw_values(r, seed, self.ins)
+                .and_then(|x| apply_draws(self.ins, &x, &mut lib, &mut fys).map(|()| x));
+            let Ok(x) = drawn else {
+                open.iter().for_each(|&p| failed[p] = true);
+                break;
+            };
+            let verdicts: Vec<Option<bool>> = open
+                .par_iter()
+                .map(|&p| {
+                    let p = &self.plans[p];
+                    match inventory(self.settings, &lib, self.sectors, &fys[p.fy]) {
+                        Ok(inv) => plan::agrees(p, &x, &inv, self.slots),
+                        Err(_) => Some(false),
+                    }
+                })
+                .collect();
+            for (&p, verdict) in open.iter().zip(verdicts) {
+                match verdict {
+                    Some(true) => checked[p] += 1,
+                    Some(false) => failed[p] = true,
+                    None => {}
+                }
+            }
+        }
+        let mut i = 0;
+        let exact = &mut self.exact;
+        self.plans.retain(|p| {
+            let keep = !failed[i] && checked[i] >= plan::PROBES;
+            i += 1;
+            if !keep {
+                exact.push(p.fy);
+            }
+            keep
+        });
+        self.exact.sort_unstable();
+    }
 }
 
 /// Draws run `r`'s value of every input (its own ChaCha8 generator seeded
-/// by (seed, r)) into the working copies of the library and the activity;
-/// returns the draws of the tracked inputs.
-pub(crate) fn draw_into(
-    r: usize,
-    seed: u64,
-    ins: &[Input],
-    lib: &mut FactorLibrary,
-    fys: &mut [FacilityYear],
-    tracked: &[bool],
-) -> crate::Result<Vec<f64>> {
+/// by (seed, r)), in input order. A draw beyond the input bound (a wide
+/// spread on a large value) is an error at the input, not a silent zero.
+pub(crate) fn draw_values(r: usize, seed: u64, ins: &[Input]) -> crate::Result<Vec<f64>> {
     let mut rng = ChaCha8Rng::seed_from_u64(
         seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(r as u64),
     );
-    let mut drawn = Vec::with_capacity(tracked.iter().filter(|t| **t).count());
-    for (i, track) in ins.iter().zip(tracked) {
-        let v = draw(&i.dist, i.value, &mut rng).map_err(|m| {
-            let name = &i.name;
-            Error::Data(DataError::new(
-                i.location.clone(),
-                Text::new(
-                    format!("{name}: {}", m.en),
-                    format!("{name}：{}", m.get(Lang::Zh)),
-                ),
-            ))
-        })?;
-        if *track {
-            drawn.push(v);
-        }
-        // A draw beyond the input bound (a wide spread on a large value) is
-        // an error at the input, not a silent zero.
-        let d = Decimal::from_f64(v)
-            .filter(|d| d.abs() <= crate::units::MAX_MAGNITUDE)
-            .ok_or_else(|| {
+    let bound = f(crate::units::MAX_MAGNITUDE);
+    ins.iter()
+        .map(|i| {
+            let v = draw(&i.dist, i.value, &mut rng).map_err(|m| {
                 let name = &i.name;
                 Error::Data(DataError::new(
+                    i.location.clone(),
+                    Text::new(
+                        format!("{name}: {}", m.en),
+                        format!("{name}：{}", m.get(Lang::Zh)),
+                    ),
+                ))
+            })?;
+            // a NaN is out of range too
+            if v.is_nan() || v.abs() > bound {
+                let name = &i.name;
+                return Err(Error::Data(DataError::new(
                     i.location.clone(),
                     tr!(
                         "{name}: a Monte Carlo draw of {v:e} is out of range (values are limited to ±1e15): narrow the spread",
                         "{name}：蒙特卡洛抽样值 {v:e} 超出范围（数值上限为 ±1e15），请缩小分布范围"
                     ),
-                ))
-            })?;
+                )));
+            }
+            Ok(v)
+        })
+        .collect()
+}
+
+/// Puts drawn values into the working copies of the library and the
+/// activity, as the exact engine reads them.
+fn apply_draws(
+    ins: &[Input],
+    x: &[f64],
+    lib: &mut FactorLibrary,
+    fys: &mut [FacilityYear],
+) -> crate::Result<()> {
+    for (i, &v) in ins.iter().zip(x) {
+        let d = Decimal::from_f64(v).ok_or_else(|| {
+            let name = &i.name;
+            Error::Data(DataError::new(
+                i.location.clone(),
+                tr!(
+                    "{name}: a Monte Carlo draw of {v:e} is out of range (values are limited to ±1e15): narrow the spread",
+                    "{name}：蒙特卡洛抽样值 {v:e} 超出范围（数值上限为 ±1e15），请缩小分布范围"
+                ),
+            ))
+        })?;
         match &i.target {
             Target::Factor(id) => lib.set_value(id, d),
             Target::Activity(fi, ai) => {
@@ -395,7 +511,30 @@ pub(crate) fn draw_into(
             }
         }
     }
-    Ok(drawn)
+    Ok(())
+}
+
+/// Draws run `r`'s value of every input into the working copies of the
+/// library and the activity; returns the draws of the tracked inputs.
+pub(crate) fn draw_into(
+    r: usize,
+    seed: u64,
+    ins: &[Input],
+    lib: &mut FactorLibrary,
+    fys: &mut [FacilityYear],
+    tracked: &[bool],
+) -> crate::Result<Vec<f64>> {
+    let x = draw_values(r, seed, ins)?;
+    apply_draws(ins, &x, lib, fys)?;
+    Ok(tracked_draws(&x, tracked))
+}
+
+fn tracked_draws(x: &[f64], tracked: &[bool]) -> Vec<f64> {
+    x.iter()
+        .zip(tracked)
+        .filter(|(_, t)| **t)
+        .map(|(v, _)| *v)
+        .collect()
 }
 
 pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -442,7 +581,9 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
     }
 }
 
-/// Runs `runs` Monte Carlo samples (in parallel), calling `progress` after each.
+/// Runs `runs` Monte Carlo samples (in parallel), calling `progress` after
+/// each: each facility-year replayed from its compiled plan where it has
+/// one (see [`Replay`]).
 #[allow(clippy::too_many_arguments)]
 pub fn monte_carlo(
     settings: &Settings,
@@ -452,6 +593,33 @@ pub fn monte_carlo(
     base: &[Inventory],
     runs: usize,
     seed: u64,
+    progress: &(dyn Fn() + Sync),
+) -> crate::Result<McReport> {
+    monte_carlo_with(
+        settings,
+        lib,
+        sectors,
+        fys,
+        base,
+        runs,
+        seed,
+        Replay::Compiled,
+        progress,
+    )
+}
+
+/// [`monte_carlo`], choosing how the runs compute each facility-year: the
+/// same seed draws the same values either way.
+#[allow(clippy::too_many_arguments)]
+pub fn monte_carlo_with(
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    fys: &[FacilityYear],
+    base: &[Inventory],
+    runs: usize,
+    seed: u64,
+    replay: Replay,
     progress: &(dyn Fn() + Sync),
 ) -> crate::Result<McReport> {
     if runs == 0 {
@@ -475,6 +643,8 @@ pub fn monte_carlo(
         approach1,
         tornado,
         facility_tornado,
+        plans,
+        exact,
     } = propagation::one_at_a_time(
         &ins,
         settings,
@@ -493,21 +663,35 @@ pub fn monte_carlo(
     for bar in tornado.iter().take(MAX_RANKED_INPUTS) {
         tracked[bar.index] = true;
     }
+    let mut runner = Runner {
+        ins: &ins,
+        settings,
+        lib,
+        sectors,
+        fys,
+        sector_of: &sector_of,
+        slots: &slots,
+        tracked: &tracked,
+        plans,
+        exact,
+    };
+    match replay {
+        Replay::Compiled => runner.probe(seed),
+        Replay::Exact => {
+            runner.plans.clear();
+            runner.exact = (0..fys.len()).collect();
+        }
+    }
+    let compiled = runner.plans.len();
     let samples: Vec<Sample> = (0..runs)
         .into_par_iter()
         // rayon calls the init below once per split job, not per thread:
         // runs in jobs of at least 32 keep the copies few.
         .with_min_len(32)
-        // One working copy of the library and the activity per thread: every
-        // run overwrites every uncertain value it draws (the same set each
-        // run), so no value of an earlier run survives into the next, and the
-        // numbers stay those of (seed, run) on any number of threads.
         .map_init(
-            || (lib.clone(), fys.to_vec()),
-            |(lib, fys), r| {
-                let s = one_run(
-                    r, seed, &ins, settings, lib, sectors, fys, &sector_of, &slots, &tracked,
-                );
+            || None,
+            |copies, r| {
+                let s = runner.one_run(r, seed, copies);
                 progress();
                 s
             },
@@ -527,11 +711,15 @@ pub fn monte_carlo(
         runs,
         seed,
         inputs: ins.len(),
+        compiled,
         summaries,
         sensitivity: sens,
         tornado,
         facility_tornado,
-        method: "IPCC Approach 2 Monte Carlo, with Approach 1 (first-order error propagation of ±1 σ of each input, one at a time through the same engine, combined in quadrature) and a tornado (each input at its 2.5th and 97.5th percentile) beside it: every factor with a spread in the library is drawn once per run and shared by every facility that uses it (a province total is not made more certain by having more plants); every activity value is drawn independently per facility, with the workbook's `uncertainty` where given and otherwise the library's default for its kind (spread.activity.*: output ±1 %, metered energy ±2 %, process items and fuel properties ±5 %, CEMS ±10 %, stack tests ±20 %, all assumptions), or, where the `uncertainty` cell names how the value was obtained, the spread of that tier (measured: its kind's default; metered: ±2 %; estimated: ±20 %, an assumption); pct95 as a normal with sd = value × pct/196, draws below zero set to 0; each run through the exact inventory engine; run r uses its own ChaCha8 generator seeded by (seed, r)".into(),
+        method: format!("IPCC Approach 2 Monte Carlo, with Approach 1 (first-order error propagation of ±1 σ of each input, one at a time through the same engine, combined in quadrature) and a tornado (each input at its 2.5th and 97.5th percentile) beside it: every factor with a spread in the library is drawn once per run and shared by every facility that uses it (a province total is not made more certain by having more plants); every activity value is drawn independently per facility, with the workbook's `uncertainty` where given and otherwise the library's default for its kind (spread.activity.*: output ±1 %, metered energy ±2 %, process items and fuel properties ±5 %, CEMS ±10 %, stack tests ±20 %, all assumptions), or, where the `uncertainty` cell names how the value was obtained, the spread of that tier (measured: its kind's default; metered: ±2 %; estimated: ±20 %, an assumption); pct95 as a normal with sd = value × pct/196, draws below zero set to 0; run r uses its own ChaCha8 generator seeded by (seed, r); each run computes every facility-year by the exact engine's formulas, {how}", how = match replay {
+            Replay::Exact => "every facility-year of every run through the exact inventory engine".to_string(),
+            Replay::Compiled => format!("{compiled} of {} facility-years replayed in f64 from their compiled plan (each row's central amount times its response to each input that moves it, a + b·x or a + b/x, read from the one-at-a-time runs and fitting all five of their points; kept only where the plan matches the exact engine on {} joint draws), the rest through the exact inventory engine", fys.len(), plan::PROBES),
+        }),
     })
 }
 

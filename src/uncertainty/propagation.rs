@@ -9,7 +9,7 @@
 //! the Monte Carlo). The tornado puts each input at its 2.5th and 97.5th
 //! percentile and records the province CO2e.
 
-use super::{Input, Slots, Target};
+use super::{plan, Input, Slots, Target};
 use crate::accounting::{inventory, Inventory};
 use crate::error::{DataError, Error};
 use crate::factors::{FactorLibrary, Uncertainty};
@@ -114,7 +114,8 @@ struct Mover<'a> {
 }
 
 impl Mover<'_> {
-    fn change(&self, input: &Input, value: f64) -> crate::Result<Vec<(usize, f64)>> {
+    /// The inventories of the facility-years `input` moves, with it at `value`.
+    fn inventories_at(&self, input: &Input, value: f64) -> crate::Result<Vec<(usize, Inventory)>> {
         let d = Decimal::from_f64(value)
             .filter(|d| d.abs() <= crate::units::MAX_MAGNITUDE)
             .ok_or_else(|| {
@@ -127,34 +128,118 @@ impl Mover<'_> {
                     ),
                 ))
             })?;
-        let mut delta = Vec::new();
-        let mut diff = |i: usize, inv: &Inventory| {
-            delta.extend(slot_totals(inv, self.slots, i));
-            delta.extend(
-                slot_totals(&self.base[i], self.slots, i)
-                    .into_iter()
-                    .map(|(s, v)| (s, -v)),
-            );
-        };
         match &input.target {
             Target::Activity(fi, ai) => {
                 let mut fy = self.fys[*fi].clone();
                 let a = &mut fy.activity[*ai];
                 a.quantity = Quantity::new(d, a.quantity.unit.clone());
-                diff(*fi, &inventory(self.settings, self.lib, self.sectors, &fy)?);
+                Ok(vec![(
+                    *fi,
+                    inventory(self.settings, self.lib, self.sectors, &fy)?,
+                )])
             }
             Target::Factor(id) => {
                 let mut lib = self.lib.clone();
                 lib.set_value(id, d);
-                for &i in self.users.get(id).map(Vec::as_slice).unwrap_or(&[]) {
-                    diff(
-                        i,
-                        &inventory(self.settings, &lib, self.sectors, &self.fys[i])?,
-                    );
-                }
+                self.users
+                    .get(id)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|&i| {
+                        Ok((
+                            i,
+                            inventory(self.settings, &lib, self.sectors, &self.fys[i])?,
+                        ))
+                    })
+                    .collect()
             }
         }
-        Ok(delta)
+    }
+
+    /// The row amounts of facility-year `fy` with `inputs` at the values
+    /// given, the rest central, on the working copy `lib` (left as it
+    /// was found); `None` where the engine fails or the rows change.
+    fn corner(
+        &self,
+        ins: &[Input],
+        fy: usize,
+        inputs: &[(usize, f64)],
+        lib: &mut FactorLibrary,
+    ) -> Option<Vec<f64>> {
+        let mut moved = self.fys[fy].clone();
+        let mut factors = Vec::new();
+        for &(i, x) in inputs {
+            let d = Decimal::from_f64(x)?;
+            match &ins[i].target {
+                Target::Factor(id) => factors.push((id.as_str(), d)),
+                Target::Activity(fi, ai) if *fi == fy => {
+                    let a = &mut moved.activity[*ai];
+                    a.quantity = Quantity::new(d, a.quantity.unit.clone());
+                }
+                Target::Activity(..) => return None,
+            }
+        }
+        for (id, d) in &factors {
+            lib.set_value(id, *d);
+        }
+        let inv = inventory(self.settings, lib, self.sectors, &moved);
+        for (id, _) in &factors {
+            if let Some(f) = self.lib.find(id) {
+                lib.set_value(id, f.value);
+            }
+        }
+        plan::amounts(&self.base[fy], &inv.ok()?)
+    }
+
+    /// Compiles each facility-year whose rows all fit (`by_fy`: its rows'
+    /// responses; `unfit`: some input's runs fit no shape), on a working
+    /// copy of the library per job for the runs of its groups: the plans,
+    /// and the facility-years left to the exact engine.
+    fn compile_plans(
+        &self,
+        ins: &[Input],
+        by_fy: Vec<Vec<(usize, plan::Response)>>,
+        unfit: &[bool],
+    ) -> (Vec<plan::FacilityPlan>, Vec<usize>) {
+        let compiled: Vec<Option<plan::FacilityPlan>> = by_fy
+            .into_par_iter()
+            .enumerate()
+            .with_min_len(16)
+            .map_init(
+                || self.lib.clone(),
+                |scratch, (fy, deps)| {
+                    if unfit[fy] {
+                        return None;
+                    }
+                    let mut corner =
+                        |fy: usize, inputs: &[(usize, f64)]| self.corner(ins, fy, inputs, scratch);
+                    plan::compile(fy, &self.base[fy], self.slots, deps, &mut corner)
+                },
+            )
+            .collect();
+        let (mut plans, mut exact) = (Vec::new(), Vec::new());
+        for (fy, p) in compiled.into_iter().enumerate() {
+            match p {
+                Some(p) => plans.push(p),
+                None => exact.push(fy),
+            }
+        }
+        (plans, exact)
+    }
+
+    /// What the moved inventories change, by slot.
+    fn change(&self, moved: &[(usize, Inventory)]) -> Vec<(usize, f64)> {
+        let mut delta = Vec::new();
+        for (i, inv) in moved {
+            delta.extend(slot_totals(inv, self.slots, *i));
+            delta.extend(
+                slot_totals(&self.base[*i], self.slots, *i)
+                    .into_iter()
+                    .map(|(s, v)| (s, -v)),
+            );
+        }
+        delta
     }
 }
 
@@ -200,14 +285,26 @@ pub(super) fn one_at_a_time(
         .iter()
         .map(|(level, _, sub)| level == "facility" && sub == "CO2e")
         .collect();
-    type PerInput = (Vec<(usize, f64)>, TornadoBar, Vec<(usize, f64, f64)>);
+    type PerInput = (
+        Vec<(usize, f64)>,
+        TornadoBar,
+        Vec<(usize, f64, f64)>,
+        plan::Responses,
+    );
     let per_input: Vec<PerInput> = ins
         .par_iter()
         .enumerate()
         .map(|(index, input)| {
             let (sd, p_lo, p_hi) = spread_of(&input.dist, input.value);
-            let up = mover.change(input, input.value + sd)?;
-            let down = mover.change(input, (input.value - sd).max(0.0))?;
+            // The input at ±1 σ and at each end, through the exact engine.
+            let moved: Vec<(f64, Vec<(usize, Inventory)>)> =
+                [input.value + sd, (input.value - sd).max(0.0), p_lo, p_hi]
+                    .into_iter()
+                    .map(|v| Ok((v, mover.inventories_at(input, v)?)))
+                    .collect::<crate::Result<_>>()?;
+            let responses = plan::responses(index, input.value, base, &moved);
+            let up = mover.change(&moved[0].1);
+            let down = mover.change(&moved[1].1);
             // First-order effect of one σ: half the difference of ±σ.
             let mut effect: HashMap<usize, f64> = HashMap::new();
             for (s, v) in up {
@@ -217,14 +314,14 @@ pub(super) fn one_at_a_time(
                 *effect.entry(s).or_default() -= v / 2.0;
             }
             // The change of every slot with the input at each end.
-            let by_slot = |value: f64| -> crate::Result<HashMap<usize, f64>> {
+            let by_slot = |moved: &[(usize, Inventory)]| {
                 let mut m: HashMap<usize, f64> = HashMap::new();
-                for (s, v) in mover.change(input, value)? {
+                for (s, v) in mover.change(moved) {
                     *m.entry(s).or_default() += v;
                 }
-                Ok(m)
+                m
             };
-            let (low, high) = (by_slot(p_lo)?, by_slot(p_hi)?);
+            let (low, high) = (by_slot(&moved[2].1), by_slot(&moved[3].1));
             let of = |m: &HashMap<usize, f64>, s: Option<usize>| {
                 s.and_then(|s| m.get(&s)).copied().unwrap_or(0.0)
             };
@@ -235,16 +332,16 @@ pub(super) fn one_at_a_time(
                 index,
             };
             // The facilities' CO2e this input moves: (slot, low, high) changes.
-            let mut moved: Vec<(usize, f64, f64)> = low
+            let mut moved_co2e: Vec<(usize, f64, f64)> = low
                 .keys()
                 .chain(high.keys())
                 .filter(|s| facility_co2e[**s])
                 .map(|&s| (s, of(&low, Some(s)), of(&high, Some(s))))
                 .filter(|(_, l, h)| *l != 0.0 || *h != 0.0)
                 .collect();
-            moved.sort_by_key(|m| m.0);
-            moved.dedup_by_key(|m| m.0);
-            Ok((effect.into_iter().collect(), bar, moved))
+            moved_co2e.sort_by_key(|m| m.0);
+            moved_co2e.dedup_by_key(|m| m.0);
+            Ok((effect.into_iter().collect(), bar, moved_co2e, responses))
         })
         .collect::<crate::Result<_>>()?;
     let mut variance = vec![0.0; slots.keys.len()];
@@ -252,7 +349,17 @@ pub(super) fn one_at_a_time(
     // facility slot → (input, low change, high change); names are attached
     // to the bars kept only, since a shared factor moves every facility.
     let mut by_facility: BTreeMap<usize, Vec<(usize, f64, f64)>> = BTreeMap::new();
-    for (effect, bar, moved) in per_input {
+    // Each facility-year's rows' responses, and whether any input's runs
+    // left one that no shape fits.
+    let mut by_fy: Vec<Vec<(usize, plan::Response)>> = vec![Vec::new(); base.len()];
+    let mut unfit = vec![false; base.len()];
+    for (effect, bar, moved, responses) in per_input {
+        for (fy, rows) in responses {
+            match rows {
+                Some(rows) => by_fy[fy].extend(rows),
+                None => unfit[fy] = true,
+            }
+        }
         for (s, e) in effect {
             variance[s] += e * e;
         }
@@ -262,7 +369,26 @@ pub(super) fn one_at_a_time(
         tornado.push(bar);
     }
     tornado.sort_by(widest_first);
-    let facility_tornado = by_facility
+    let facility_tornado = facility_tornadoes(by_facility, &central_of, ins, slots);
+    let (plans, exact) = mover.compile_plans(ins, by_fy, &unfit);
+    Ok(OneAtATime {
+        approach1: variance.into_iter().map(|v| 1.96 * v.sqrt()).collect(),
+        tornado,
+        facility_tornado,
+        plans,
+        exact,
+    })
+}
+
+/// Facility slot → the tornado of its CO2e from (input, low change, high
+/// change): its widest bars, named.
+fn facility_tornadoes(
+    by_facility: BTreeMap<usize, Vec<(usize, f64, f64)>>,
+    central_of: &[f64],
+    ins: &[Input],
+    slots: &Slots,
+) -> BTreeMap<String, Vec<TornadoBar>> {
+    by_facility
         .into_iter()
         .map(|(s, moved)| {
             let mut bars: Vec<TornadoBar> = moved
@@ -286,12 +412,7 @@ pub(super) fn one_at_a_time(
             }
             (slots.keys[s].1.clone(), bars)
         })
-        .collect();
-    Ok(OneAtATime {
-        approach1: variance.into_iter().map(|v| 1.96 * v.sqrt()).collect(),
-        tornado,
-        facility_tornado,
-    })
+        .collect()
 }
 
 /// Bars kept per facility: its widest.
@@ -313,6 +434,10 @@ pub(super) struct OneAtATime {
     /// facility id → its CO2e's tornado, widest first, at most
     /// [`FACILITY_TORNADO_BARS`]
     pub facility_tornado: BTreeMap<String, Vec<TornadoBar>>,
+    /// the facility-years compiled from these runs (before the joint probes)
+    pub plans: Vec<plan::FacilityPlan>,
+    /// the facility-years that go through the exact engine every run
+    pub exact: Vec<usize>,
 }
 
 #[cfg(test)]
