@@ -654,6 +654,7 @@ pub fn monte_carlo_with(
         base,
         &slots,
         slots.keys.iter().position(|k| *k == target_key),
+        replay == Replay::Compiled,
     )?;
     // Rank correlations need every run's draw of an input: they are kept for
     // the inputs with the widest tornado bars only, so that memory does not
@@ -675,12 +676,8 @@ pub fn monte_carlo_with(
         plans,
         exact,
     };
-    match replay {
-        Replay::Compiled => runner.probe(seed),
-        Replay::Exact => {
-            runner.plans.clear();
-            runner.exact = (0..fys.len()).collect();
-        }
+    if replay == Replay::Compiled {
+        runner.probe(seed);
     }
     let compiled = runner.plans.len();
     let samples: Vec<Sample> = (0..runs)

@@ -245,7 +245,8 @@ impl Mover<'_> {
 
 /// Approach 1's 95 % half-width (1.96 σ) per slot, the tornado of the
 /// province CO2e (`target`: its slot) and of each facility's CO2e, largest
-/// swing first.
+/// swing first; with `compile`, the facility-years' plans read from the same
+/// runs.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn one_at_a_time(
     ins: &[Input],
@@ -256,6 +257,7 @@ pub(super) fn one_at_a_time(
     base: &[Inventory],
     slots: &Slots,
     target: Option<usize>,
+    compile: bool,
 ) -> crate::Result<OneAtATime> {
     let mut users: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, inv) in base.iter().enumerate() {
@@ -302,7 +304,11 @@ pub(super) fn one_at_a_time(
                     .into_iter()
                     .map(|v| Ok((v, mover.inventories_at(input, v)?)))
                     .collect::<crate::Result<_>>()?;
-            let responses = plan::responses(index, input.value, base, &moved);
+            let responses = if compile {
+                plan::responses(index, input.value, base, &moved)
+            } else {
+                Vec::new()
+            };
             let up = mover.change(&moved[0].1);
             let down = mover.change(&moved[1].1);
             // First-order effect of one σ: half the difference of ±σ.
@@ -370,7 +376,11 @@ pub(super) fn one_at_a_time(
     }
     tornado.sort_by(widest_first);
     let facility_tornado = facility_tornadoes(by_facility, &central_of, ins, slots);
-    let (plans, exact) = mover.compile_plans(ins, by_fy, &unfit);
+    let (plans, exact) = if compile {
+        mover.compile_plans(ins, by_fy, &unfit)
+    } else {
+        (Vec::new(), (0..base.len()).collect())
+    };
     Ok(OneAtATime {
         approach1: variance.into_iter().map(|v| 1.96 * v.sqrt()).collect(),
         tornado,
