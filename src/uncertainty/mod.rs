@@ -4,8 +4,9 @@
 //! the same exact engine as the inventory (one implementation of the
 //! formulas): each facility-year replayed in `f64` from the plan compiled
 //! from the engine's own runs (`plan`), or, where no plan holds, through the
-//! engine itself with the draws passed as decimals. Run r draws from its own generator seeded by (seed, r), so the numbers do
-//! not depend on the thread count. Results: mean, median and the 2.5/97.5
+//! engine itself with the draws passed as decimals. Run r draws from its own
+//! generator seeded by (seed, r), so the numbers do not depend on the thread
+//! count. Results: mean, median and the 2.5/97.5
 //! percentiles per facility, sector and province, and a sensitivity ranking
 //! by Spearman rank correlation with the province CO2e.
 

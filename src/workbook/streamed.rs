@@ -15,7 +15,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 
 /// Rows per chunk: a few MB of cells.
-const CHUNK_ROWS: u32 = 8192;
+const CHUNK_ROWS: u32 = 4096;
 
 /// Chunks gathered ahead of the one being read: memory stays a few chunks
 /// deep when parsing the XML is the quicker half.
