@@ -63,13 +63,14 @@ pub(super) fn opt(d: Option<Decimal>, t: &T) -> String {
 /// Rows shown per table; larger studies point to the results files.
 pub(super) const MAX_ROWS: usize = 300;
 
-pub(super) fn table(o: &mut String, stamp: &str, head: &[&str], rows: &[Vec<String>]) {
-    table_of(o, stamp, head, rows, rows.len());
+pub(super) fn table(t: &T, o: &mut String, stamp: &str, head: &[&str], rows: &[Vec<String>]) {
+    table_of(t, o, stamp, head, rows, rows.len());
 }
 
 /// A table of `total` rows of which the first (at most [`MAX_ROWS`]) are
 /// given: large studies build only the rows shown.
 pub(super) fn table_of(
+    t: &T,
     o: &mut String,
     stamp: &str,
     head: &[&str],
@@ -91,11 +92,12 @@ pub(super) fn table_of(
         o.push_str("</tr>");
     }
     if more > 0 {
-        let _ = write!(
-            o,
-            "<tr><td colspan=\"{}\">… {more} more rows in the results file</td></tr>",
-            head.len()
-        );
+        let note = if t.zh {
+            format!("… 另有 {more} 行，见结果文件")
+        } else {
+            format!("… {more} more rows in the results file")
+        };
+        let _ = write!(o, "<tr><td colspan=\"{}\">{note}</td></tr>", head.len());
     }
     let _ = write!(o, "</tbody></table><p class=\"stamp\">{}</p>", esc(stamp));
 }
@@ -125,4 +127,30 @@ pub(super) fn decimal_of(v: f64) -> Decimal {
 
 pub(super) fn f64_of(d: Decimal) -> f64 {
     rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table cut at [`MAX_ROWS`] says how many rows the results file
+    /// holds beyond it, in the report's language.
+    #[test]
+    fn a_cut_table_counts_the_rest_in_the_report_s_language() {
+        let rows: Vec<Vec<String>> = (0..MAX_ROWS).map(|i| vec![i.to_string()]).collect();
+        let cut = |zh: bool| {
+            let mut o = String::new();
+            table_of(&T { zh }, &mut o, "stamp", &["n"], &rows, MAX_ROWS + 5);
+            o
+        };
+        let (zh, en) = (cut(true), cut(false));
+        assert!(zh.contains("… 另有 5 行，见结果文件"), "{zh}");
+        assert!(!zh.contains("more rows"));
+        assert!(en.contains("… 5 more rows in the results file"));
+        assert_eq!(en.matches("<tr><td>").count(), MAX_ROWS);
+        // a whole table says nothing more
+        let mut o = String::new();
+        table(&T { zh: true }, &mut o, "stamp", &["n"], &rows);
+        assert!(!o.contains("另有"));
+    }
 }

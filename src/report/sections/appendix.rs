@@ -72,6 +72,7 @@ pub(in crate::report) fn factors(o: &mut String, cx: &Ctx<'_>) {
         })
         .collect();
     table(
+        t,
         o,
         &stamp(t.s("base year", "基准年")),
         &[
@@ -131,6 +132,7 @@ pub(in crate::report) fn warnings(o: &mut String, cx: &Ctx<'_>) {
         let _ = write!(o, "<p>{}</p>", t.s("none", "无"));
     } else {
         table_of(
+            t,
             o,
             &stamp(t.s("base year", "基准年")),
             &[

@@ -153,6 +153,7 @@ pub(in crate::report) fn elasticity(o: &mut String, cx: &Ctx<'_>, m: &MeasureRep
         })
         .collect();
     table(
+        t,
         o,
         &stamp(t.s("measures at maximum penetration", "措施按最大渗透率")),
         &[

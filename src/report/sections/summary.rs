@@ -25,6 +25,7 @@ pub(in crate::report) fn summary(o: &mut String, cx: &Ctx<'_>) {
         vec![t.s("pollution-equivalent weighting", "污染当量权重").to_string(), t.s("Environmental Protection Tax Law annex 2 values (N = Σ E/PEV); PM from combustion as soot (烟尘), process dust as general dust; TN has no value", "环境保护税法附表二污染当量值（N = Σ E/PEV）；燃烧颗粒物按烟尘、工艺粉尘按一般性粉尘；总氮无当量值").to_string()],
     ];
     table(
+        t,
         o,
         &stamp(t.s("base year", "基准年")),
         &[t.s("item", "项目"), t.s("value", "数值")],
@@ -60,6 +61,7 @@ fn coverage(o: &mut String, cx: &Ctx<'_>, cov: &crate::study::Coverage) {
         ]);
     }
     table(
+        t,
         o,
         t.s("study coverage", "研究覆盖范围"),
         &[
@@ -112,6 +114,7 @@ pub(in crate::report) fn inventory(o: &mut String, cx: &Ctx<'_>) {
         })
         .collect();
     table_of(
+        t,
         o,
         &stamp(t.s("base year", "基准年")),
         &head,

@@ -45,6 +45,7 @@ fn peak_and_attainment(o: &mut String, cx: &Ctx<'_>, rm: &RoadmapReport) {
         })
         .collect();
     table(
+        t,
         o,
         &format!(
             "{} · {}: {}",
@@ -82,6 +83,7 @@ fn peak_and_attainment(o: &mut String, cx: &Ctx<'_>, rm: &RoadmapReport) {
         })
         .collect();
     table(
+        t,
         o,
         &stamp_rm(t.s("all scenarios", "全部情景")),
         &[
@@ -133,6 +135,7 @@ fn least_cost(o: &mut String, cx: &Ctx<'_>, lc: &crate::roadmap::optimise::Least
         })
         .collect();
     table(
+        t,
         o,
         &format!(
             "{} · {}",

@@ -116,6 +116,7 @@ fn intervals(o: &mut String, t: &T, mc: &McReport, sectors: &SectorLibrary) {
         })
         .collect();
     table(
+        t,
         o,
         &stamp,
         &[
@@ -229,6 +230,7 @@ fn facility_tornadoes(o: &mut String, t: &T, mc: &McReport) {
     if !facility_rows.is_empty() {
         let total = facility_rows.len();
         table_of(
+            t,
             o,
             t.s(
                 "each facility's CO2e with one input at its 2.5th and 97.5th percentile (its three widest inputs; all in the JSON output)",
