@@ -8,7 +8,8 @@
 use coreduce::accounting::inventories;
 use coreduce::uncertainty::{monte_carlo_with, McReport, Replay};
 
-use crate::common::libs;
+use crate::common;
+use common::libs;
 
 /// Every summary of `a` equals `b`'s to 1e-9 of its size (the exact value
 /// is the same inventory in both).
@@ -46,15 +47,7 @@ fn assert_same_numbers(a: &McReport, b: &McReport) {
 #[test]
 fn the_sample_s_compiled_runs_are_the_exact_engine_s() {
     let (f, s) = libs();
-    let run = coreduce::workbook::run_workbook(
-        std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/examples/sichuan-sample.xlsx"
-        )),
-        &f,
-        &s,
-    )
-    .unwrap();
+    let run = common::sample_run(&f, &s);
     let mc = |replay| {
         monte_carlo_with(
             &run.study.settings,

@@ -450,15 +450,7 @@ fn sample_mc(
     coreduce::uncertainty::McReport,
 ) {
     let (f, s) = libs();
-    let run = coreduce::workbook::run_workbook(
-        std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/examples/sichuan-sample.xlsx"
-        )),
-        &f,
-        &s,
-    )
-    .unwrap();
+    let run = common::sample_run(&f, &s);
     let rep = monte_carlo(
         &run.study.settings,
         &run.factors,

@@ -77,17 +77,7 @@ pub(crate) fn uncertainty_cmd(
     let progress = Progress::new(runs, 200);
     let tick = || progress.tick();
     let started = std::time::Instant::now();
-    let rep = coreduce::uncertainty::monte_carlo_with(
-        &run.study.settings,
-        &run.factors,
-        sectors,
-        &run.study.facility_years,
-        &run.inventories,
-        runs,
-        seed,
-        replay,
-        &tick,
-    )?;
+    let rep = coreduce::uncertainty::monte_carlo_of_with(&run, sectors, runs, seed, replay, &tick)?;
     progress.finish();
     let secs = started.elapsed().as_secs_f64();
     let (runs, seed, inputs, speed) = (

@@ -730,7 +730,19 @@ pub fn monte_carlo_of(
     seed: u64,
     tick: &(dyn Fn() + Sync),
 ) -> crate::Result<McReport> {
-    monte_carlo(
+    monte_carlo_of_with(run, sectors, runs, seed, Replay::Compiled, tick)
+}
+
+/// [`monte_carlo_of`], choosing how the runs compute each facility-year.
+pub fn monte_carlo_of_with(
+    run: &crate::accounting::ComputedStudy,
+    sectors: &SectorLibrary,
+    runs: usize,
+    seed: u64,
+    replay: Replay,
+    tick: &(dyn Fn() + Sync),
+) -> crate::Result<McReport> {
+    monte_carlo_with(
         &run.study.settings,
         &run.factors,
         sectors,
@@ -738,6 +750,7 @@ pub fn monte_carlo_of(
         &run.inventories,
         runs,
         seed,
+        replay,
         tick,
     )
 }

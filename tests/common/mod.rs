@@ -32,6 +32,19 @@ pub fn shared_libs() -> &'static Libs {
     })
 }
 
+/// The sample workbook (`examples/sichuan-sample.xlsx`) read and computed.
+pub fn sample_run(f: &FactorLibrary, s: &SectorLibrary) -> coreduce::workbook::WorkbookRun {
+    coreduce::workbook::run_workbook(
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/sichuan-sample.xlsx"
+        )),
+        f,
+        s,
+    )
+    .unwrap()
+}
+
 /// A measure of the embedded library.
 pub fn library_measure(id: &str) -> &'static coreduce::measures::Measure {
     shared_libs()
