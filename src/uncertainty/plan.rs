@@ -22,8 +22,11 @@
 //! inputs, its rows add up to its exact totals, and the plan matches the
 //! exact engine on [`PROBES`] joint draws of every input at once (a
 //! threshold, a factor the rows do not name: each makes the plan miss a
-//! joint draw). Every other facility-year, and a draw a plan cannot take
-//! (`1/0`), goes through the exact engine every run, as before.
+//! joint draw). Every other facility-year goes through the exact engine
+//! every run, as before; so does a compiled one in a run whose draws it
+//! cannot take: a 0 that a row divides by, or a row that would change sign
+//! where the engine clamps it at 0 (recovered methane above the methane
+//! generated), the clamped points having been left out of the fit.
 
 use super::Slots;
 use crate::accounting::Inventory;
