@@ -286,3 +286,25 @@ fn shipped_measures_load_six_or_more_per_sector() {
         assert!(n >= 6, "{s}: {n} measures");
     }
 }
+
+/// Two technologies answering to one name (after folding case, spaces and
+/// punctuation) are a finding at the second's line: a workbook writing that
+/// name could not say which it means.
+#[test]
+fn technologies_sharing_a_name_are_located() {
+    let two = MINI.replace(
+        "[[technology]]\nid = \"x\"\nname_en = \"x\"\nname_zh = \"x\"\n",
+        "[[technology]]\nid = \"x\"\nname_en = \"x\"\nname_zh = \"x\"\naliases = [\"Gas Boiler\"]\n\n\
+         [[technology]]\nid = \"gas_boiler\"\nname_en = \"gas boiler\"\nname_zh = \"燃气锅炉\"\n",
+    );
+    assert_ne!(two, MINI, "the technology block was not found");
+    let err = SectorLibrary::from_files(&[("sectors/mini.toml".into(), two)], &lib())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "sectors/mini.toml:25: technologies 'x' and 'gas_boiler' both answer to the name 'gas_boiler'"
+        ),
+        "{err}"
+    );
+}

@@ -237,6 +237,77 @@ fn duplicate_rows_are_errors_not_sums() {
     insta::assert_snapshot!(p, @"activity!C4: 'fuel.raw_coal' for TB-01 in 2022 is repeated (first at activity!C3); rows are not summed");
 }
 
+/// Rows of one facility-year need not be together, nor facilities in id
+/// order: the study holds the facility-years by id, then year, each with its
+/// rows in the sheet's order, and a repeat far from its first row is still
+/// found.
+#[test]
+fn scattered_rows_are_gathered_by_facility_and_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut fac = facilities();
+    fac.1.push(vec![
+        S("TB-00"),
+        S("Xichang station"),
+        S("tobacco"),
+        S("coal_bulk_barn"),
+        S("liangshan"),
+    ]);
+    let row = |id: &'static str, year: f64, item: &'static str, value: f64| {
+        vec![S(id), N(year), S(item), N(value), S("t")]
+    };
+    let path = write(
+        dir.path(),
+        "study.xlsx",
+        &[
+            fac.clone(),
+            activity(vec![
+                row("TB-01", 2023.0, "output", 120.0),
+                row("TB-01", 2022.0, "output", 100.0),
+                row("TB-00", 2022.0, "output", 50.0),
+                row("TB-01", 2023.0, "fuel.raw_coal", 7.0),
+                row("TB-00", 2022.0, "fuel.raw_coal", 3.0),
+                row("TB-01", 2022.0, "fuel.raw_coal", 5.0),
+            ]),
+        ],
+    );
+    let (f, s) = libs();
+    let study = coreduce::workbook::read(&path, &f, &s).unwrap();
+    // (facility, year, [(item, value)])
+    type Gathered = (String, i32, Vec<(String, Decimal)>);
+    let got: Vec<Gathered> = study
+        .facility_years
+        .iter()
+        .map(|fy| {
+            let rows = fy
+                .activity
+                .iter()
+                .map(|a| (a.item.clone(), a.quantity.value))
+                .collect();
+            (fy.facility_id.clone(), fy.year, rows)
+        })
+        .collect();
+    let rows =
+        |o: Decimal, c: Decimal| vec![("output".to_string(), o), ("fuel.raw_coal".to_string(), c)];
+    assert_eq!(
+        got,
+        vec![
+            ("TB-00".to_string(), 2022, rows(dec!(50), dec!(3))),
+            ("TB-01".to_string(), 2022, rows(dec!(100), dec!(5))),
+            ("TB-01".to_string(), 2023, rows(dec!(120), dec!(7))),
+        ]
+    );
+    let p = problems(&[
+        fac,
+        activity(vec![
+            row("TB-01", 2022.0, "output", 100.0),
+            row("TB-01", 2022.0, "fuel.raw_coal", 5.0),
+            row("TB-00", 2022.0, "output", 50.0),
+            row("TB-01", 2022.0, "fuel.raw_coal", 6.0),
+        ]),
+    ]);
+    insta::assert_snapshot!(p, @"activity!C5: 'fuel.raw_coal' for TB-01 in 2022 is repeated (first at activity!C3); rows are not summed");
+}
+
 #[test]
 fn negative_output() {
     let p = problems(&[

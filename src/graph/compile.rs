@@ -51,6 +51,7 @@ pub(super) fn compile(
         errs,
     };
     check.sector_defaults(meta);
+    check.technology_names(&file.technology);
     let flows: Vec<Flow> = file.flow.iter().map(|f| check.flow(f)).collect();
     let inputs = file.input.iter().map(|i| check.input(i)).collect();
     let default_controls = file
@@ -208,6 +209,39 @@ impl Checker<'_> {
                 t.get_ref().clone()
             })
             .collect()
+    }
+
+    /// No two technologies answer to the same name once case, spaces and
+    /// punctuation are folded (the way a workbook's text is matched): a
+    /// workbook naming it could not say which it means, and the engine takes
+    /// a technology's id as naming that technology.
+    fn technology_names(&mut self, defs: &[TechnologyDef]) {
+        let mut owner: BTreeMap<String, &str> = BTreeMap::new();
+        for t in defs {
+            let id = t.id.get_ref().as_str();
+            let names = [id, t.name_en.as_str(), t.name_zh.as_str()]
+                .into_iter()
+                .chain(t.aliases.iter().map(String::as_str));
+            for name in names {
+                let folded = fold_name(name);
+                if folded.is_empty() {
+                    continue;
+                }
+                match owner.get(&folded) {
+                    Some(&other) if other != id => self.errs.push(DataError::new(
+                        self.sp.at(&t.id),
+                        tr!(
+                            "technologies '{other}' and '{id}' both answer to the name '{name}': a workbook writing it could not tell them apart; rename or drop one of the two",
+                            "技术“{other}”与“{id}”都对应名称“{name}”：工作簿写这个名称时无法区分；请改名或删去其一"
+                        ),
+                    )),
+                    Some(_) => {}
+                    None => {
+                        owner.insert(folded, id);
+                    }
+                }
+            }
+        }
     }
 
     /// The `[sector]` table's references: its nodes, default technology and

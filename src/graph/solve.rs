@@ -21,6 +21,13 @@ impl Sector {
     /// gas boiler` → `gas_boiler`), when that is one technology only.
     pub fn technology(&self, name: &str) -> std::result::Result<&Technology, Text> {
         let t = name.trim();
+        // The engine passes ids (the workbook reader stores the id it
+        // matched), and no other technology answers to a technology's id
+        // (checked when the sector is compiled): the common case without
+        // folding every name of every technology.
+        if let Some(x) = self.technologies.iter().find(|x| x.id == t) {
+            return Ok(x);
+        }
         let f = fold_name(t);
         let names = |x: &'_ Technology| {
             let mut v = vec![

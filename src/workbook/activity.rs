@@ -27,12 +27,19 @@ pub(super) struct ActivityReader<'s> {
     fuels: Vec<&'s str>,
     examples: Vec<String>,
     sectors: &'s SectorLibrary,
-    years: BTreeMap<(String, i32), FacilityYear>,
-    /// the facility-year of the last row read: when the next row belongs to
-    /// another, this one is most likely complete and its rows are shrunk to
-    /// fit (a vector grown by doubling holds up to twice its rows, which
-    /// for a million facility-years is gigabytes)
-    last: Option<(String, i32)>,
+    /// the facility-years in the order their first row came
+    list: Vec<FacilityYear>,
+    /// where each facility's years are in `list`: looked up by the row's
+    /// `&str` id, with no key built per row, and no facility-year moved
+    /// from a map into the study's list at the end (which held both, some
+    /// 50 MB at a hundred thousand facility-years)
+    years: BTreeMap<String, BTreeMap<i32, usize>>,
+    /// the facility-year of the last row read: the next row most often
+    /// belongs to it too. When it belongs to another, this one is most
+    /// likely complete and its rows are shrunk to fit (a vector grown by
+    /// doubling holds up to twice its rows, which for a million
+    /// facility-years is gigabytes)
+    last: Option<usize>,
 }
 
 impl<'s> ActivityReader<'s> {
@@ -53,6 +60,7 @@ impl<'s> ActivityReader<'s> {
             fuels,
             examples,
             sectors,
+            list: Vec::new(),
             years: BTreeMap::new(),
             last: None,
         }
@@ -86,9 +94,10 @@ impl<'s> ActivityReader<'s> {
             // A repeat is looked for among the facility-year's own rows (a
             // handful), not in an index of every row read: a CSV of ten
             // million rows would hold that index in memory.
-            let key = (fid.clone(), year);
-            if let Some(first) = self.years.get(&key).and_then(|fy| {
-                fy.activity
+            let found = self.find(&fid, year);
+            if let Some(first) = found.and_then(|i| {
+                self.list[i]
+                    .activity
                     .iter()
                     .find(|a| a.item == item_text)
                     .map(|a| a.location.with_column(&at_i))
@@ -118,15 +127,9 @@ impl<'s> ActivityReader<'s> {
                 ));
                 continue;
             }
-            if self.last.as_ref() != Some(&key) {
-                if let Some(fy) = self.last.take().and_then(|k| self.years.get_mut(&k)) {
-                    fy.activity.shrink_to_fit();
-                }
-                self.last = Some(key.clone());
-            }
-            self.years
-                .entry(key)
-                .or_insert_with(|| FacilityYear {
+            let i = found.unwrap_or_else(|| {
+                let i = self.list.len();
+                self.list.push(FacilityYear {
                     facility_id: fid.clone(),
                     name: facility.name.clone(),
                     sector: facility.sector.clone(),
@@ -135,21 +138,46 @@ impl<'s> ActivityReader<'s> {
                     county: facility.county.clone(),
                     year,
                     activity: Vec::new(),
-                })
-                .activity
-                .push(Activity {
-                    item: item_text,
-                    quantity: Quantity::new(value, unit),
-                    location: at_v,
-                    uncertainty,
-                    tier,
                 });
+                self.years.entry(fid).or_default().insert(year, i);
+                i
+            });
+            if self.last != Some(i) {
+                if let Some(last) = self.last.replace(i) {
+                    self.list[last].activity.shrink_to_fit();
+                }
+            }
+            self.list[i].activity.push(Activity {
+                item: item_text,
+                quantity: Quantity::new(value, unit),
+                location: at_v,
+                uncertainty,
+                tier,
+            });
         }
+    }
+
+    /// The facility-year of `fid` in `year` read so far: the last row's, most
+    /// often, without a lookup.
+    fn find(&self, fid: &str, year: i32) -> Option<usize> {
+        if let Some(last) = self.last {
+            let fy = &self.list[last];
+            if fy.year == year && fy.facility_id == fid {
+                return Some(last);
+            }
+        }
+        self.years.get(fid)?.get(&year).copied()
     }
 
     /// Hands the facility-years to the study, in (facility, year) order.
     pub(super) fn finish(self, study: &mut Study) {
-        study.facility_years = self.years.into_values().collect();
+        let mut list = self.list;
+        // the order of the map this replaced: by id, then year (each pair once)
+        list.sort_unstable_by(|a, b| {
+            (a.facility_id.as_str(), a.year).cmp(&(b.facility_id.as_str(), b.year))
+        });
+        list.shrink_to_fit();
+        study.facility_years = list;
     }
 }
 
