@@ -169,7 +169,7 @@ impl<'a> Work<'a> {
                 }
             }
         }
-        t.pollution_equivalent_weighting = "EP Tax Law annex 2 pollution-equivalent values: N = Σ E_i / PEV_i (air: SO2 0.95, NOx 0.95, CO 16.7, fluoride 0.87, PM by its source: from combustion in boilers, kilns and barns as 烟尘 soot 2.18, process dust as 一般性粉尘 general dust 4 (pm_by_category), NH3 9.09, pitch fume 0.19, BaP 0.000002, VOCs 0.95 kg; water: COD 1, NH3-N 0.8, TP 0.25 kg); TN has no PEV and is reported separately".into();
+        t.pollution_equivalent_weighting = super::types::POLLUTION_EQUIVALENT_WEIGHTING;
         t.co2e_per_output = if output.is_zero() {
             None
         } else {

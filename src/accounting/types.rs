@@ -152,7 +152,10 @@ pub struct Totals {
     /// water pollution equivalents (count)
     #[serde(serialize_with = "crate::units::ser_written")]
     pub wpeq: Decimal,
-    pub pollution_equivalent_weighting: String,
+    /// How `apeq` and `wpeq` weigh each substance: one text for every
+    /// facility-year ([`POLLUTION_EQUIVALENT_WEIGHTING`]), not a copy of
+    /// its half kilobyte in each of a run's kept summaries.
+    pub pollution_equivalent_weighting: &'static str,
     /// t of PM in the view by its pollution-equivalent category (`soot`,
     /// 烟尘, for combustion in boilers, kilns and barns; `general_dust`,
     /// 一般性粉尘, for process dust): each weighted by its own value in `apeq`
@@ -171,6 +174,10 @@ pub struct Totals {
     #[serde(skip)]
     pub energy_use: BTreeMap<String, Decimal>,
 }
+
+/// The weighting of every inventory's pollution equivalents
+/// ([`Totals::pollution_equivalent_weighting`]).
+pub const POLLUTION_EQUIVALENT_WEIGHTING: &str = "EP Tax Law annex 2 pollution-equivalent values: N = Σ E_i / PEV_i (air: SO2 0.95, NOx 0.95, CO 16.7, fluoride 0.87, PM by its source: from combustion in boilers, kilns and barns as 烟尘 soot 2.18, process dust as 一般性粉尘 general dust 4 (pm_by_category), NH3 9.09, pitch fume 0.19, BaP 0.000002, VOCs 0.95 kg; water: COD 1, NH3-N 0.8, TP 0.25 kg); TN has no PEV and is reported separately";
 
 /// The inventory of one facility-year.
 #[derive(Debug, Clone, Serialize)]

@@ -212,8 +212,41 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
         inv.totals.per_output = Default::default();
         inv.totals.pm_by_category = Default::default();
         inv.share_warnings(&mut run.messages);
+        repack(&mut inv);
         run.inventories.push(inv);
     }
+}
+
+/// Moves what a kept summary holds on the heap into fresh allocations. Its
+/// strings and totals were allocated among the rows of its batch, on
+/// whichever thread computed it; once the rows are dropped, each would keep
+/// a mostly empty page of the allocator's in use to the end of the run.
+/// Allocated afresh here, one after another, they fill pages of their own.
+fn repack(inv: &mut Inventory) {
+    fn fresh(s: &mut String) {
+        *s = s.as_str().to_owned();
+    }
+    fn fresh_opt(s: &mut Option<String>) {
+        if let Some(s) = s {
+            fresh(s);
+        }
+    }
+    fresh(&mut inv.facility_id);
+    fresh(&mut inv.name);
+    fresh(&mut inv.sector);
+    fresh(&mut inv.technology);
+    fresh(&mut inv.edition);
+    fresh_opt(&mut inv.city);
+    fresh_opt(&mut inv.county);
+    fresh(&mut inv.output_unit);
+    fresh(&mut inv.grid_factor);
+    inv.totals.by_substance = inv.totals.by_substance.clone();
+    inv.totals.outside_view = inv.totals.outside_view.clone();
+    for w in &mut inv.warnings {
+        fresh(&mut w.location);
+        fresh_opt(&mut w.location_zh);
+    }
+    inv.warnings = inv.warnings.clone();
 }
 
 /// Writes inventories already computed (library callers, tests) to `path`,
