@@ -138,7 +138,7 @@ pub fn write_workbook(
         for a in &fy.activity {
             ws.write_string(r, 0, &fy.facility_id)?;
             ws.write_number(r, 1, fy.year)?;
-            ws.write_string(r, 2, &a.item)?;
+            ws.write_string(r, 2, &*a.item)?;
             ws.write_number(r, 3, a.quantity.value.to_f64().unwrap_or(0.0))?;
             ws.write_string(r, 4, a.quantity.unit.symbol())?;
             r += 1;

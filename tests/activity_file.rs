@@ -151,7 +151,7 @@ fn a_csv_beside_the_workbook_gives_the_sheet_s_inventory() {
     let power = fy
         .activity
         .iter()
-        .find(|a| a.item == "electricity.purchased")
+        .find(|a| &*a.item == "electricity.purchased")
         .unwrap();
     assert_eq!(power.tier, Some(coreduce::factors::ActivityTier::Metered));
     assert_eq!(power.location.to_string(), "activity.csv:3 (column D)");

@@ -49,7 +49,7 @@ fn coverage_is_stated_in_every_output_of_the_builtin_roadmap() {
         .facility_years
         .iter()
         .filter(|fy| fy.sector == "baijiu")
-        .flat_map(|fy| fy.activity.iter().filter(|a| a.item == "output"))
+        .flat_map(|fy| fy.activity.iter().filter(|a| &*a.item == "output"))
         .map(|a| a.quantity.value)
         .sum();
     assert_eq!(baijiu, dec!(856600));
@@ -141,7 +141,7 @@ fn bj4_biogas_capture_is_counted_in_the_base_year() {
     let item = |name: &str| {
         bj4.activity
             .iter()
-            .find(|a| a.item == name)
+            .find(|a| &*a.item == name)
             .map(|a| a.quantity.value)
             .unwrap()
     };

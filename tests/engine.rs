@@ -240,9 +240,7 @@ mod baijiu {
             dec!(0.5),
             coreduce::Unit::parse("fraction").unwrap(),
             "test",
-            coreduce::Location::Api {
-                what: "test".into(),
-            },
+            coreduce::Location::api("test"),
         )
         .unwrap();
         let fy = FacilityYear::new("bj-1", "baijiu", 2022)

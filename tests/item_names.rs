@@ -73,7 +73,7 @@ fn items_by_name_equal_items_by_code() {
         .study
         .facility_years
         .iter()
-        .flat_map(|fy| fy.activity.iter().map(|a| a.item.as_str()))
+        .flat_map(|fy| fy.activity.iter().map(|a| &*a.item))
         .collect();
     for code in [
         "output",

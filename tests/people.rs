@@ -361,7 +361,7 @@ fn an_ods_says_which_cells_are_percentages() {
     let sulfur = run.study.facility_years[0]
         .activity
         .iter()
-        .find(|a| a.item == "fuel.raw_coal.sulfur")
+        .find(|a| &*a.item == "fuel.raw_coal.sulfur")
         .unwrap();
     let fraction = coreduce::units::Unit::parse("fraction").unwrap();
     assert_eq!(

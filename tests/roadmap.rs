@@ -14,9 +14,7 @@ use crate::common;
 use common::libs;
 
 fn here() -> Location {
-    Location::Api {
-        what: "test".into(),
-    }
+    Location::api("test")
 }
 
 fn mrow(

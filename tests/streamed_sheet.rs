@@ -92,7 +92,7 @@ fn rows_across_chunk_boundaries_are_each_read_once() {
     assert_eq!(study.facility_years.len(), 9000);
     // each facility-year whole, its two rows in sheet order
     for fy in &study.facility_years {
-        let items: Vec<&str> = fy.activity.iter().map(|a| a.item.as_str()).collect();
+        let items: Vec<&str> = fy.activity.iter().map(|a| &*a.item).collect();
         assert_eq!(
             items,
             ["output", "electricity.purchased"],
@@ -115,7 +115,7 @@ fn rows_across_chunk_boundaries_are_each_read_once() {
         .facility_years
         .iter()
         .flat_map(|fy| &fy.activity)
-        .filter(|a| a.item == "electricity.purchased")
+        .filter(|a| &*a.item == "electricity.purchased")
         .map(|a| a.quantity.value)
         .sum();
     assert_eq!(electricity, Decimal::from(450_000));

@@ -281,7 +281,7 @@ fn scattered_rows_are_gathered_by_facility_and_year() {
             let rows = fy
                 .activity
                 .iter()
-                .map(|a| (a.item.clone(), a.quantity.value))
+                .map(|a| (a.item.to_string(), a.quantity.value))
                 .collect();
             (fy.facility_id.clone(), fy.year, rows)
         })

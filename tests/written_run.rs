@@ -103,3 +103,24 @@ fn a_checked_study_keeps_the_warnings_of_the_computed_one_and_nothing_else() {
         reference.study.facility_years.len()
     );
 }
+
+/// An activity row is held for every value a study gives until its batch
+/// runs (868,008 rows at a hundred thousand facility-years): each byte here
+/// is close to a megabyte of a large run's peak memory. The unit is a shared
+/// pointer, the item a shared text, and the location no larger than a cell.
+#[test]
+fn an_activity_row_stays_small() {
+    use std::mem::size_of;
+    assert_eq!(size_of::<coreduce::units::Unit>(), 8);
+    assert_eq!(size_of::<coreduce::units::Quantity>(), 24);
+    assert!(
+        size_of::<coreduce::Location>() <= 32,
+        "{}",
+        size_of::<coreduce::Location>()
+    );
+    assert!(
+        size_of::<coreduce::study::Activity>() <= 88,
+        "{}",
+        size_of::<coreduce::study::Activity>()
+    );
+}

@@ -19,14 +19,12 @@ impl<'a> Work<'a> {
     }
 
     pub(super) fn here(&self) -> Location {
-        Location::Api {
-            what: tr!(
-                "facility '{}' year {}",
-                "设施“{}” {} 年",
-                self.fy.facility_id,
-                self.fy.year
-            ),
-        }
+        Location::api(tr!(
+            "facility '{}' year {}",
+            "设施“{}” {} 年",
+            self.fy.facility_id,
+            self.fy.year
+        ))
     }
 
     /// The canonical unit of an item.
@@ -522,9 +520,7 @@ pub(super) fn factor_edits(
                 let old = f.value;
                 let Some(new) = old.checked_mul(*multiplier) else {
                     return Err(Error::Data(DataError::new(
-                        Location::Api {
-                            what: tr!("measure edit of '{id}'", "措施对“{id}”的修改"),
-                        },
+                        Location::api(tr!("measure edit of '{id}'", "措施对“{id}”的修改")),
                         tr!(
                             "{old} × {multiplier} is out of range",
                             "{old} × {multiplier} 超出数值范围"
@@ -543,9 +539,7 @@ pub(super) fn factor_edits(
                     .and_then(|d| f.value.checked_add(d))
                 else {
                     return Err(Error::Data(DataError::new(
-                        Location::Api {
-                            what: tr!("measure edit of '{id}'", "措施对“{id}”的修改"),
-                        },
+                        Location::api(tr!("measure edit of '{id}'", "措施对“{id}”的修改")),
                         tr!(
                             "{old} toward {value} (weight {weight}) is out of range",
                             "{old} 向 {value} 调整（权重 {weight}）超出数值范围"
@@ -566,9 +560,7 @@ pub(super) fn factor_edits(
             new,
             unit,
             &text,
-            Location::Api {
-                what: tr!("measure edit of '{id}'", "措施对“{id}”的修改"),
-            },
+            Location::api(tr!("measure edit of '{id}'", "措施对“{id}”的修改")),
         )
         .map_err(Error::Data)?;
     }

@@ -216,14 +216,12 @@ pub fn inventory_with_edits(
     fy: &FacilityYear,
     edits: &[Edit],
 ) -> crate::Result<Inventory> {
-    let here = Location::Api {
-        what: tr!(
-            "facility '{}' year {}",
-            "设施“{}” {} 年",
-            fy.facility_id,
-            fy.year
-        ),
-    };
+    let here = Location::api(tr!(
+        "facility '{}' year {}",
+        "设施“{}” {} 年",
+        fy.facility_id,
+        fy.year
+    ));
     let sector = sectors
         .get(&fy.sector)
         .map_err(|m| Error::Data(DataError::new(here.clone(), m)))?;

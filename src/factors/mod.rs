@@ -643,9 +643,7 @@ impl FactorLibrary {
     pub fn get(&self, id: &str) -> std::result::Result<&Factor, DataError> {
         self.factors.get(id).ok_or_else(|| {
             DataError::new(
-                Location::Api {
-                    what: tr!("factor library", "排放因子库"),
-                },
+                Location::api(tr!("factor library", "排放因子库")),
                 tr!("unknown factor '{id}'", "未知排放因子“{id}”"),
             )
             .with_hint(did_you_mean(id, self.ids()))

@@ -330,13 +330,11 @@ impl Sector {
                 ),
             ),
             Gauss::Overflow => DataError::new(
-                Location::Api {
-                    what: crate::tr!(
+                Location::api(crate::tr!(
                         "sector '{}' flow solve",
                         "行业“{}”物料流求解",
                         self.id
-                    ),
-                },
+                    )),
                 tr!(
                     "solving the flows of sector '{sector}' for an output of {output} is out of range (larger than about 7.9e28): check the output and the factor values",
                     "按产量 {output} 求解行业“{sector}”的物料流时超出数值范围（大于约 7.9e28）：请核对产量和因子值"

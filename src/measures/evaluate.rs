@@ -18,14 +18,7 @@ use std::collections::BTreeMap;
 
 /// `a + b`, `a − b`, `a × b` of the metrics, an overflow named by `what`.
 fn checked(v: Option<Decimal>, what: impl FnOnce() -> Text) -> crate::Result<Decimal> {
-    v.ok_or_else(|| {
-        out_of_range(
-            Location::Api {
-                what: tr!("measure metrics", "措施指标"),
-            },
-            what(),
-        )
-    })
+    v.ok_or_else(|| out_of_range(Location::api(tr!("measure metrics", "措施指标")), what()))
 }
 
 /// Baseline and changed totals of a set of facility-years.

@@ -103,7 +103,7 @@ impl<'a> Projector<'a> {
                 let output = activity
                     .activity
                     .iter()
-                    .find(|a| a.item == "output")
+                    .find(|a| &*a.item == "output")
                     .map(|a| a.quantity.value)
                     .unwrap_or_default();
                 visit(&Projected {

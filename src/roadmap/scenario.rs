@@ -262,7 +262,7 @@ impl Scenario {
         let base_output = fy
             .activity
             .iter()
-            .find(|a| a.item == "output")
+            .find(|a| &*a.item == "output")
             .map(|a| a.quantity.value);
         if let Some(out) = base_output.filter(|o| !o.is_zero()) {
             for (scope, cap) in &self.caps {

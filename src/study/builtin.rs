@@ -327,7 +327,7 @@ impl Reader<'_> {
             }
         };
         Some(Activity {
-            item: a.item.clone(),
+            item: a.item.as_str().into(),
             quantity: q,
             location: here,
             uncertainty: None,

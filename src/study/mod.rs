@@ -126,7 +126,9 @@ impl Default for Settings {
 #[derive(Debug, Clone)]
 pub struct Activity {
     /// `fuel.raw_coal`, `electricity.purchased`, `fuel.natural_gas@kiln`, …
-    pub item: String,
+    /// Shared: a study of a million rows names a few dozen items, so the
+    /// workbook reader hands every row of one item the same text.
+    pub item: std::sync::Arc<str>,
     pub quantity: Quantity,
     pub location: Location,
     /// The value's spread for Monte Carlo work (the workbook's `uncertainty`
@@ -172,9 +174,7 @@ impl FacilityYear {
         self.activity.push(Activity {
             item: item.into(),
             quantity: Quantity::parse(value, unit)?,
-            location: Location::Api {
-                what: format!("{} {} {item}", self.facility_id, self.year).into(),
-            },
+            location: Location::api(format!("{} {} {item}", self.facility_id, self.year)),
             uncertainty: None,
             tier: None,
         });

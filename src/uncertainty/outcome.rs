@@ -34,12 +34,10 @@ pub(super) fn exact_totals(
                         other => other,
                     };
                     Error::Data(DataError::new(
-                        Location::Api {
-                            what: Text::new(
-                                format!("{level} '{name}' {substance}"),
-                                format!("{level_zh}“{name}” {substance}"),
-                            ),
-                        },
+                        Location::api(Text::new(
+                            format!("{level} '{name}' {substance}"),
+                            format!("{level_zh}“{name}” {substance}"),
+                        )),
                         tr!(
                             "the total {sum} + {v} is out of range (larger than about 7.9e28)",
                             "合计 {sum} + {v} 超出范围（大于约 7.9e28）"

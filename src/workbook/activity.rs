@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::graph::items::ItemSpec;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 
 pub(super) fn read_activity(
     t: &Table<'_>,
@@ -40,6 +41,8 @@ pub(super) struct ActivityReader<'s> {
     /// doubling holds up to twice its rows, which for a million
     /// facility-years is gigabytes)
     last: Option<usize>,
+    /// each item's text once, shared by its rows (see [`Activity::item`])
+    items: HashSet<Arc<str>>,
 }
 
 impl<'s> ActivityReader<'s> {
@@ -61,6 +64,7 @@ impl<'s> ActivityReader<'s> {
             examples,
             sectors,
             list: Vec::new(),
+            items: HashSet::new(),
             years: BTreeMap::new(),
             last: None,
         }
@@ -99,7 +103,7 @@ impl<'s> ActivityReader<'s> {
                 self.list[i]
                     .activity
                     .iter()
-                    .find(|a| a.item == item_text)
+                    .find(|a| *a.item == *item_text)
                     .map(|a| a.location.with_column(&at_i))
             }) {
                 findings.push(DataError::new(
@@ -147,8 +151,16 @@ impl<'s> ActivityReader<'s> {
                     self.list[last].activity.shrink_to_fit();
                 }
             }
+            let item = match self.items.get(item_text.as_str()) {
+                Some(shared) => shared.clone(),
+                None => {
+                    let shared: Arc<str> = item_text.into();
+                    self.items.insert(shared.clone());
+                    shared
+                }
+            };
             self.list[i].activity.push(Activity {
-                item: item_text,
+                item,
                 quantity: Quantity::new(value, unit),
                 location: at_v,
                 uncertainty,

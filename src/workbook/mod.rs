@@ -443,7 +443,7 @@ fn no_study_sheets(shown: String, file_name: &str, names: &[String]) -> Workbook
     WorkbookError::Invalid {
         path: shown,
         findings: vec![DataError::new(
-            Location::file(file_name.to_string()),
+            Location::file(file_name),
             Text::new(
                 format!(
                     "the workbook has no study sheets (found: {}); expected 'facilities' and 'activity' (设施, 活动数据): run `coreduce template` for a blank one",
@@ -480,7 +480,7 @@ fn report_missing_sheets(
                 .unwrap_or("");
             findings.push(
                 DataError::new(
-                    Location::file(file_name.to_string()),
+                    Location::file(file_name),
                     tr!(
                         "missing sheet '{required}' (or '{alt}')",
                         "缺少工作表“{required}”（或“{alt}”）"

@@ -127,7 +127,7 @@ fn read_header(
         }
         None => {
             findings.push(DataError::new(
-                Location::line(name.to_string(), 1),
+                Location::line(name, 1),
                 tr!(
                     "the activity file is empty: it needs a header line (facility_id, year, item, value, unit)",
                     "活动数据文件为空：须有表头行（facility_id、year、item、value、unit）"
@@ -258,7 +258,7 @@ fn as_field(l: &Location, name: &Arc<str>) -> Location {
 fn io_finding(name: &Arc<str>, line: u32, e: &std::io::Error) -> DataError {
     let reason = e.to_string();
     DataError::new(
-        Location::line(name.to_string(), line as usize),
+        Location::line(name, line as usize),
         tr!(
             "the activity file cannot be read: {reason}",
             "无法读取活动数据文件：{reason}"
@@ -269,7 +269,7 @@ fn io_finding(name: &Arc<str>, line: u32, e: &std::io::Error) -> DataError {
 fn csv_finding(name: &Arc<str>, line: u32, e: &::csv::Error) -> DataError {
     let reason = e.to_string();
     DataError::new(
-        Location::line(name.to_string(), line.max(1) as usize),
+        Location::line(name, line.max(1) as usize),
         tr!(
             "the activity file cannot be read past this line: {reason} (check the quotes on this line)",
             "活动数据文件在此行之后无法读取：{reason}（请检查此行的引号）"
