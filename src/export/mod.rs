@@ -242,10 +242,8 @@ fn repack(inv: &mut Inventory) {
     fresh(&mut inv.grid_factor);
     inv.totals.by_substance = inv.totals.by_substance.clone();
     inv.totals.outside_view = inv.totals.outside_view.clone();
-    for w in &mut inv.warnings {
-        fresh(&mut w.location);
-        fresh_opt(&mut w.location_zh);
-    }
+    // a clone allocates the vector and its places afresh (the messages are
+    // shared texts already)
     inv.warnings = inv.warnings.clone();
 }
 
