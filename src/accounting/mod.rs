@@ -35,7 +35,7 @@ pub use types::*;
 use crate::error::{did_you_mean, DataError, Error, Location};
 use crate::factors::FactorLibrary;
 use crate::graph::items::{item_examples, item_spec, split_node, ItemKind};
-use crate::graph::{expand, Context, FuelState, Method, Sector, SectorLibrary, Source};
+use crate::graph::{expand, Context, FlowSystem, FuelState, Method, Sector, SectorLibrary, Source};
 use crate::substance::{Category, Substance};
 use crate::text::{Lang, Text};
 use crate::tr;
@@ -195,6 +195,48 @@ struct Work<'a> {
     /// (control item, node) → factor id, for the controls a Tier 1 facility
     /// is taken to have because its workbook gives none
     default_controls: BTreeMap<(String, String), String>,
+    /// the run's eliminated flow systems, where this facility-year is one of
+    /// a run's over one library with no edits
+    flow_systems: Option<&'a FlowSystems>,
+}
+
+/// The flow systems of one run over one factor library, each eliminated
+/// once per (sector, edition, technology) and replayed on every
+/// facility-year's output (the same decimals as solving it anew; see
+/// [`crate::graph::FlowSystem`]). Only a run that holds its library for its
+/// whole length keeps one: a library changed in place between facility-years
+/// (the Monte Carlo's scratch copy) must solve anew.
+#[derive(Default)]
+pub(crate) struct FlowSystems(std::sync::RwLock<std::collections::HashMap<SystemKey, KeptSystem>>);
+
+/// (sector, edition, technology)
+type SystemKey = (String, String, String);
+
+/// A flow system eliminated, or `None` where it does not solve.
+type KeptSystem = Option<std::sync::Arc<FlowSystem>>;
+
+impl FlowSystems {
+    /// The system of `sector` for `ctx` over `lib`, eliminated on first use;
+    /// `None` where it does not solve (the caller solves anew, which names why).
+    fn get(
+        &self,
+        sector: &Sector,
+        ctx: Context<'_>,
+        lib: &FactorLibrary,
+    ) -> Option<std::sync::Arc<FlowSystem>> {
+        let key = (
+            sector.id.clone(),
+            ctx.edition.to_string(),
+            ctx.technology.to_string(),
+        );
+        // a poisoned lock only means another facility-year panicked: solve anew
+        if let Some(found) = self.0.read().ok()?.get(&key) {
+            return found.clone();
+        }
+        let system = sector.flow_system(ctx, lib).map(std::sync::Arc::new);
+        self.0.write().ok()?.insert(key, system.clone());
+        system
+    }
 }
 
 /// Computes the inventory of one facility-year.
@@ -215,6 +257,18 @@ pub fn inventory_with_edits(
     sectors: &SectorLibrary,
     fy: &FacilityYear,
     edits: &[Edit],
+) -> crate::Result<Inventory> {
+    inventory_in_run(settings, lib, sectors, fy, edits, None)
+}
+
+/// [`inventory_with_edits`] within a run that keeps its flow systems.
+fn inventory_in_run(
+    settings: &Settings,
+    lib: &FactorLibrary,
+    sectors: &SectorLibrary,
+    fy: &FacilityYear,
+    edits: &[Edit],
+    flow_systems: Option<&FlowSystems>,
 ) -> crate::Result<Inventory> {
     let here = Location::api(tr!(
         "facility '{}' year {}",
@@ -300,6 +354,8 @@ pub fn inventory_with_edits(
         rows: Vec::new(),
         sorbents: Default::default(),
         default_controls: BTreeMap::new(),
+        // an edited graph or library is this facility-year's own
+        flow_systems: flow_systems.filter(|_| edits.is_empty() && edited.is_none()),
     };
     // A unit error (a conversion out of range) gets the facility-year as its place.
     let here = work.here();
@@ -532,6 +588,8 @@ where
 {
     use rayon::prelude::*;
     let mut errors = Vec::new();
+    // `lib` is borrowed for the whole run: its flow systems hold throughout.
+    let flow_systems = FlowSystems::default();
     // The batch computed last round, handed to `each` while the next one is
     // computed: writing one batch overlaps computing the next.
     let mut pending: Option<Vec<Inventory>> = None;
@@ -541,7 +599,9 @@ where
             || {
                 chunk
                     .par_iter()
-                    .map(|fy| inventory(settings, lib, sectors, fy))
+                    .map(|fy| {
+                        inventory_in_run(settings, lib, sectors, fy, &[], Some(&flow_systems))
+                    })
                     .collect::<Vec<crate::Result<Inventory>>>()
             },
             || match pending.take() {

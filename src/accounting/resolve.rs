@@ -52,10 +52,17 @@ impl<'a> Work<'a> {
     /// Tier 1 defaults from the graph, then the measured values over them.
     pub(super) fn defaults(&mut self, output: Decimal) -> crate::Result<()> {
         let mut used = Vec::new();
-        let activity = self
-            .sector
-            .solve(output, self.ctx, self.lib, &mut used)
-            .map_err(Error::Data)?;
+        let kept = self
+            .flow_systems
+            .and_then(|systems| systems.get(self.sector, self.ctx, self.lib))
+            .and_then(|system| system.solve(self.sector, output, &mut used));
+        let activity = match kept {
+            Some(activity) => activity,
+            None => self
+                .sector
+                .solve(output, self.ctx, self.lib, &mut used)
+                .map_err(Error::Data)?,
+        };
         let defaults = self.graph_defaults(&activity)?;
         self.activity = activity;
         // Measured groups replace their defaults; the replaced defaults are

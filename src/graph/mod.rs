@@ -25,6 +25,7 @@ mod solve;
 
 use compile::*;
 pub use library::{fold_name, Place};
+pub use solve::FlowSystem;
 
 pub use def::{City, County, FlowKind, FuelDef, FuelState, Region};
 

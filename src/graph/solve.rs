@@ -269,6 +269,40 @@ impl Sector {
         lib: &FactorLibrary,
         used: &mut Vec<String>,
     ) -> std::result::Result<BTreeMap<String, Decimal>, DataError> {
+        let m = self.flow_matrix(ctx, lib, used)?;
+        let sector = &self.id;
+        let s = gauss(m, self.right_hand_side(output)).map_err(|e| match e {
+
+            Gauss::Singular => DataError::new(
+                Location::file(&self.path),
+                tr!(
+                    "the flow system of sector '{sector}' is singular: a loop supplies itself one-for-one",
+                    "行业“{sector}”的物料流方程组奇异：存在一个按 1:1 自我供给的循环"
+                ),
+            ),
+            Gauss::Overflow => DataError::new(
+                Location::api(crate::tr!(
+                        "sector '{}' flow solve",
+                        "行业“{}”物料流求解",
+                        self.id
+                    )),
+                tr!(
+                    "solving the flows of sector '{sector}' for an output of {output} is out of range (larger than about 7.9e28): check the output and the factor values",
+                    "按产量 {output} 求解行业“{sector}”的物料流时超出数值范围（大于约 7.9e28）：请核对产量和因子值"
+                ),
+            ),
+        })?;
+        Ok(self.nodes.iter().map(|x| x.id.clone()).zip(s).collect())
+    }
+
+    /// The flow system's matrix for `ctx` over `lib` (see [`Sector::solve`]),
+    /// the factor ids its amounts used added to `used`.
+    fn flow_matrix(
+        &self,
+        ctx: Context<'_>,
+        lib: &FactorLibrary,
+        used: &mut Vec<String>,
+    ) -> std::result::Result<Vec<Vec<Decimal>>, DataError> {
         let n = self.nodes.len();
         let index: BTreeMap<&str, usize> = self
             .nodes
@@ -318,30 +352,30 @@ impl Sector {
                     )
                 })?;
         }
-        let mut rhs = vec![Decimal::ZERO; n];
-        rhs[index[self.reference_node.as_str()]] = output;
-        let sector = &self.id;
-        let s = gauss(m, rhs).map_err(|e| match e {
-            Gauss::Singular => DataError::new(
-                Location::file(&self.path),
-                tr!(
-                    "the flow system of sector '{sector}' is singular: a loop supplies itself one-for-one",
-                    "行业“{sector}”的物料流方程组奇异：存在一个按 1:1 自我供给的循环"
-                ),
-            ),
-            Gauss::Overflow => DataError::new(
-                Location::api(crate::tr!(
-                        "sector '{}' flow solve",
-                        "行业“{}”物料流求解",
-                        self.id
-                    )),
-                tr!(
-                    "solving the flows of sector '{sector}' for an output of {output} is out of range (larger than about 7.9e28): check the output and the factor values",
-                    "按产量 {output} 求解行业“{sector}”的物料流时超出数值范围（大于约 7.9e28）：请核对产量和因子值"
-                ),
-            ),
-        })?;
-        Ok(self.nodes.iter().map(|x| x.id.clone()).zip(s).collect())
+        Ok(m)
+    }
+
+    /// `output` units of the reference product, nothing else.
+    fn right_hand_side(&self, output: Decimal) -> Vec<Decimal> {
+        let mut rhs = vec![Decimal::ZERO; self.nodes.len()];
+        if let Some(r) = self.nodes.iter().position(|x| x.id == self.reference_node) {
+            rhs[r] = output;
+        }
+        rhs
+    }
+
+    /// The flow system for `ctx` over `lib`, eliminated once, to be solved
+    /// for any number of outputs ([`FlowSystem::solve`]); `None` where
+    /// [`Sector::solve`] would fail, which names why.
+    pub fn flow_system(&self, ctx: Context<'_>, lib: &FactorLibrary) -> Option<FlowSystem> {
+        let mut used = Vec::new();
+        let m = self.flow_matrix(ctx, lib, &mut used).ok()?;
+        let (steps, diagonal) = eliminate(m);
+        Some(FlowSystem {
+            steps,
+            diagonal: diagonal.ok()?,
+            used,
+        })
     }
 
     /// Checks the sector against the factor library for every edition and
@@ -479,39 +513,100 @@ pub(super) enum Gauss {
     Overflow,
 }
 
-/// Solves m·x = rhs exactly (Gaussian elimination, partial pivoting).
-pub(super) fn gauss(
-    mut m: Vec<Vec<Decimal>>,
-    mut rhs: Vec<Decimal>,
-) -> Result<Vec<Decimal>, Gauss> {
-    let n = rhs.len();
+/// One column of an elimination: the row swapped into the pivot's place,
+/// and the multiple of the pivot row taken from each other row.
+type Step = (usize, Vec<(usize, Decimal)>);
+
+/// A sector's flow system for one edition and technology over one factor
+/// library, eliminated: the matrix does not depend on the output, so a run
+/// solves it once and replays the steps on each facility-year's output. The
+/// replay does the very operations [`gauss`] does on the right-hand side, so
+/// its decimals are the same to the last digit.
+#[derive(Debug, Clone)]
+pub struct FlowSystem {
+    steps: Vec<Step>,
+    diagonal: Vec<Decimal>,
+    /// the factor ids the amounts used, in [`Sector::solve`]'s order
+    used: Vec<String>,
+}
+
+impl FlowSystem {
+    /// What [`Sector::solve`] gives for `output` (its factor ids added to
+    /// `used`); `None` where a step leaves the range of a `Decimal`, which
+    /// [`Sector::solve`] names.
+    pub fn solve(
+        &self,
+        sector: &Sector,
+        output: Decimal,
+        used: &mut Vec<String>,
+    ) -> Option<BTreeMap<String, Decimal>> {
+        let rhs = replay(&self.steps, sector.right_hand_side(output)).ok()?;
+        let s = back_substitute(rhs, &self.diagonal).ok()?;
+        used.extend(self.used.iter().cloned());
+        Some(sector.nodes.iter().map(|x| x.id.clone()).zip(s).collect())
+    }
+}
+
+/// Eliminates `m` (partial pivoting): the steps done, and the diagonal left,
+/// or why it stopped (the steps are those before the failing column).
+fn eliminate(mut m: Vec<Vec<Decimal>>) -> (Vec<Step>, Result<Vec<Decimal>, Gauss>) {
+    let n = m.len();
+    let mut steps = Vec::with_capacity(n);
     for col in 0..n {
-        let pivot = (col..n)
-            .max_by_key(|&r| m[r][col].abs())
-            .ok_or(Gauss::Singular)?;
-        if m[pivot][col].is_zero() {
-            return Err(Gauss::Singular);
-        }
+        let pivot = match (col..n).max_by_key(|&r| m[r][col].abs()) {
+            Some(p) if !m[p][col].is_zero() => p,
+            _ => return (steps, Err(Gauss::Singular)),
+        };
         m.swap(col, pivot);
-        rhs.swap(col, pivot);
+        let mut taken = Vec::new();
         for r in 0..n {
             if r != col && !m[r][col].is_zero() {
-                let f = m[r][col].checked_div(m[col][col]).ok_or(Gauss::Overflow)?;
+                let Some(f) = m[r][col].checked_div(m[col][col]) else {
+                    return (steps, Err(Gauss::Overflow));
+                };
                 let pivot_row = m[col].clone();
                 for (cell, p) in m[r].iter_mut().zip(pivot_row).skip(col) {
-                    *cell = f
-                        .checked_mul(p)
-                        .and_then(|x| cell.checked_sub(x))
-                        .ok_or(Gauss::Overflow)?;
+                    match f.checked_mul(p).and_then(|x| cell.checked_sub(x)) {
+                        Some(v) => *cell = v,
+                        None => return (steps, Err(Gauss::Overflow)),
+                    }
                 }
-                rhs[r] = f
-                    .checked_mul(rhs[col])
-                    .and_then(|x| rhs[r].checked_sub(x))
-                    .ok_or(Gauss::Overflow)?;
+                taken.push((r, f));
             }
         }
+        steps.push((pivot, taken));
     }
-    (0..n)
-        .map(|i| rhs[i].checked_div(m[i][i]).ok_or(Gauss::Overflow))
+    let diagonal = (0..n).map(|i| m[i][i]).collect();
+    (steps, Ok(diagonal))
+}
+
+/// The elimination's steps done on a right-hand side, in their order.
+fn replay(steps: &[Step], mut rhs: Vec<Decimal>) -> Result<Vec<Decimal>, Gauss> {
+    for (col, (pivot, taken)) in steps.iter().enumerate() {
+        rhs.swap(col, *pivot);
+        for &(r, f) in taken {
+            rhs[r] = f
+                .checked_mul(rhs[col])
+                .and_then(|x| rhs[r].checked_sub(x))
+                .ok_or(Gauss::Overflow)?;
+        }
+    }
+    Ok(rhs)
+}
+
+fn back_substitute(rhs: Vec<Decimal>, diagonal: &[Decimal]) -> Result<Vec<Decimal>, Gauss> {
+    rhs.iter()
+        .zip(diagonal)
+        .map(|(x, d)| x.checked_div(*d).ok_or(Gauss::Overflow))
         .collect()
+}
+
+/// Solves m·x = rhs exactly (Gaussian elimination, partial pivoting). A
+/// right-hand side that leaves the range in a column before the one where
+/// the matrix fails is the overflow, as when the two were eliminated side by
+/// side.
+pub(super) fn gauss(m: Vec<Vec<Decimal>>, rhs: Vec<Decimal>) -> Result<Vec<Decimal>, Gauss> {
+    let (steps, diagonal) = eliminate(m);
+    let rhs = replay(&steps, rhs)?;
+    back_substitute(rhs, &diagonal?)
 }
