@@ -272,7 +272,6 @@ impl Sector {
         let m = self.flow_matrix(ctx, lib, used)?;
         let sector = &self.id;
         let s = gauss(m, self.right_hand_side(output)).map_err(|e| match e {
-
             Gauss::Singular => DataError::new(
                 Location::file(&self.path),
                 tr!(
@@ -281,11 +280,7 @@ impl Sector {
                 ),
             ),
             Gauss::Overflow => DataError::new(
-                Location::api(crate::tr!(
-                        "sector '{}' flow solve",
-                        "行业“{}”物料流求解",
-                        self.id
-                    )),
+                Location::api(tr!("sector '{sector}' flow solve", "行业“{sector}”物料流求解")),
                 tr!(
                     "solving the flows of sector '{sector}' for an output of {output} is out of range (larger than about 7.9e28): check the output and the factor values",
                     "按产量 {output} 求解行业“{sector}”的物料流时超出数值范围（大于约 7.9e28）：请核对产量和因子值"
