@@ -135,11 +135,11 @@ fn twenty_more_tonnes_of_coal_add_twenty_tonnes_times_the_factor_and_nothing_els
     {
         assert_eq!(
             t.amounts.a,
-            a[0].totals.by_substance.get(&t.substance).copied()
+            a[0].totals.by_substance.get(t.substance.as_str()).copied()
         );
         assert_eq!(
             t.amounts.b,
-            b[0].totals.by_substance.get(&t.substance).copied()
+            b[0].totals.by_substance.get(t.substance.as_str()).copied()
         );
     }
     let co2e = c

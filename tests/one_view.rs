@@ -29,7 +29,7 @@ fn engine_totals(run: &coreduce::accounting::ComputedStudy) -> BTreeMap<Key, Dec
     let mut m = BTreeMap::new();
     for inv in &run.inventories {
         for (s, v) in &inv.totals.by_substance {
-            m.insert((inv.facility_id.clone(), inv.year, s.clone()), *v);
+            m.insert((inv.facility_id.clone(), inv.year, s.to_string()), *v);
         }
         // the view's CO2e is the substance CO2e of the view's rows
         assert_eq!(inv.totals.by_substance.get("CO2e"), Some(&inv.totals.co2e));

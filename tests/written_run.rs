@@ -74,6 +74,33 @@ fn a_written_run_releases_its_input_and_keeps_the_same_summaries() {
         pairs > 0,
         "the sample repeats a warning in two facility-years"
     );
+
+    // each substance code of the kept totals is one text for the whole run
+    let mut first: std::collections::HashMap<&str, &Arc<str>> = Default::default();
+    let mut shared = 0;
+    for inv in &run.inventories {
+        for code in inv
+            .totals
+            .by_substance
+            .keys()
+            .chain(inv.totals.outside_view.keys())
+        {
+            match first.get(&**code) {
+                Some(kept) => {
+                    assert!(Arc::ptr_eq(kept, code), "{code}");
+                    shared += 1;
+                }
+                None => {
+                    first.insert(code, code);
+                }
+            }
+        }
+    }
+    assert!(
+        first.contains_key("CO2") && shared > 0,
+        "the sample's facility-years share codes: {shared} of {:?}",
+        first.keys()
+    );
 }
 
 /// `validate` computes every facility-year as a run does but keeps only

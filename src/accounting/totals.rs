@@ -3,6 +3,7 @@
 //! equivalents, biogenic memo, intensities per unit of output.
 
 use super::*;
+use std::sync::Arc;
 
 impl<'a> Work<'a> {
     pub(super) fn add_co2e_rows(&mut self, settings: &Settings) -> crate::Result<()> {
@@ -87,7 +88,7 @@ impl<'a> Work<'a> {
             } else {
                 &mut t.outside_view
             };
-            let sum = into.entry(r.substance.clone()).or_default();
+            let sum = into.entry(Arc::from(r.substance.as_str())).or_default();
             // Checked without formatting on the way: the name is built only
             // for the error.
             *sum = match sum.checked_add(r.amount) {
@@ -155,17 +156,34 @@ impl<'a> Work<'a> {
         }
         for (category, amount) in &t.pm_by_category {
             let (pev, _) = self.factor_in(&format!("pev.air.{category}"), "t/eq")?;
-            let what = format!("pollution equivalents of PM as {category} = amount / PEV");
-            let eq = self.div(&what, *amount, pev)?;
-            t.apeq = self.add(&what, t.apeq, eq)?;
+            // named only if it fails: formatting the name on every
+            // facility-year cost more than the sum
+            let eq = self.div(
+                format_args!("pollution equivalents of PM as {category} = amount / PEV"),
+                *amount,
+                pev,
+            )?;
+            t.apeq = self.add(
+                format_args!("pollution equivalents of PM as {category} = amount / PEV"),
+                t.apeq,
+                eq,
+            )?;
         }
         for (list, acc) in [(&air[..], &mut t.apeq), (&water[..], &mut t.wpeq)] {
             for (sub, id) in list {
                 if let Some(amount) = t.by_substance.get(sub.code()) {
                     let (pev, _) = self.factor_in(id, "t/eq")?;
-                    let what = format!("pollution equivalents of {} = amount / PEV", sub.code());
-                    let eq = self.div(&what, *amount, pev)?;
-                    *acc = self.add(&what, *acc, eq)?;
+                    let code = sub.code();
+                    let eq = self.div(
+                        format_args!("pollution equivalents of {code} = amount / PEV"),
+                        *amount,
+                        pev,
+                    )?;
+                    *acc = self.add(
+                        format_args!("pollution equivalents of {code} = amount / PEV"),
+                        *acc,
+                        eq,
+                    )?;
                 }
             }
         }
@@ -181,7 +199,7 @@ impl<'a> Work<'a> {
                 .iter()
                 .map(|(k, v)| {
                     Ok((
-                        k.clone(),
+                        k.to_string(),
                         self.div(format_args!("{k} per unit of output"), *v, output)?,
                     ))
                 })

@@ -119,12 +119,12 @@ pub struct Totals {
     /// t per substance of the rows counted in the study's view (GHGs with
     /// their `CO2e`, pollutants): what every output's totals show
     #[serde(serialize_with = "crate::units::ser_written_map")]
-    pub by_substance: BTreeMap<String, Decimal>,
+    pub by_substance: BTreeMap<Arc<str>, Decimal>,
     /// t per substance of the rows outside the view: memo items (biogenic
     /// CO2) and, under the compliance view, what the official total leaves out
     /// (purchased electricity and heat of MEE 2024 aluminium)
     #[serde(serialize_with = "crate::units::ser_written_map")]
-    pub outside_view: BTreeMap<String, Decimal>,
+    pub outside_view: BTreeMap<Arc<str>, Decimal>,
     /// t CO2e in the study's view
     #[serde(serialize_with = "crate::units::ser_written")]
     pub co2e: Decimal,

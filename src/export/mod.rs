@@ -41,7 +41,7 @@ use crate::output::atomic_write;
 use crate::text::Lang;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -143,6 +143,8 @@ pub struct WrittenRun {
     /// each distinct warning text once (see
     /// [`crate::accounting::Warning::share_message`])
     messages: HashSet<Arc<str>>,
+    /// each substance code of the kept totals once
+    substances: HashSet<Arc<str>>,
 }
 
 /// Facility-years computed per batch (see [`crate::accounting::BATCH`]).
@@ -169,6 +171,7 @@ pub fn write_inventory_run(
         factor_ids: BTreeSet::new(),
         rows: 0,
         messages: HashSet::new(),
+        substances: HashSet::new(),
     };
     atomic_write(path, protected, |tmp| {
         let mut writer = format.open(tmp, lib, lang, names::Names::of(sectors, lang))?;
@@ -212,7 +215,7 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
         inv.totals.per_output = Default::default();
         inv.totals.pm_by_category = Default::default();
         inv.share_warnings(&mut run.messages);
-        repack(&mut inv);
+        repack(&mut inv, &mut run.substances);
         run.inventories.push(inv);
     }
 }
@@ -222,7 +225,9 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
 /// whichever thread computed it; once the rows are dropped, each would keep
 /// a mostly empty page of the allocator's in use to the end of the run.
 /// Allocated afresh here, one after another, they fill pages of their own.
-fn repack(inv: &mut Inventory) {
+/// The totals' substance codes are shared run-wide: a million facility-years
+/// hold each code once, not once per facility-year.
+fn repack(inv: &mut Inventory, substances: &mut HashSet<Arc<str>>) {
     fn fresh(s: &mut String) {
         *s = s.as_str().to_owned();
     }
@@ -240,8 +245,20 @@ fn repack(inv: &mut Inventory) {
     fresh_opt(&mut inv.county);
     fresh(&mut inv.output_unit);
     fresh(&mut inv.grid_factor);
-    inv.totals.by_substance = inv.totals.by_substance.clone();
-    inv.totals.outside_view = inv.totals.outside_view.clone();
+    let mut shared = |map: &mut BTreeMap<Arc<str>, Decimal>| {
+        *map = std::mem::take(map)
+            .into_iter()
+            .map(|(code, v)| match substances.get(&code) {
+                Some(kept) => (Arc::clone(kept), v),
+                None => {
+                    substances.insert(Arc::clone(&code));
+                    (code, v)
+                }
+            })
+            .collect();
+    };
+    shared(&mut inv.totals.by_substance);
+    shared(&mut inv.totals.outside_view);
     // a clone allocates the vector and its places afresh (the messages are
     // shared texts already)
     inv.warnings = inv.warnings.clone();

@@ -509,15 +509,15 @@ impl RunSheets<'_> {
         last_row: u32,
     ) -> std::result::Result<(), XlsxError> {
         let number = self.number;
-        let subs: BTreeSet<String> = inventories
+        let subs: BTreeSet<&str> = inventories
             .iter()
-            .flat_map(|i| i.totals.by_substance.keys().cloned())
+            .flat_map(|i| i.totals.by_substance.keys().map(|k| &**k))
             .collect();
         // Rows outside the view (memo items; purchased power under the
         // compliance view) in columns of their own after the view's.
-        let outside: BTreeSet<String> = inventories
+        let outside: BTreeSet<&str> = inventories
             .iter()
-            .flat_map(|i| i.totals.outside_view.keys().cloned())
+            .flat_map(|i| i.totals.outside_view.keys().map(|k| &**k))
             .collect();
         let mut cols: Vec<String> = vec!["facility_id".into(), "year".into()];
         cols.extend(subs.iter().map(|s| format!("{s} (t)")));
@@ -538,8 +538,8 @@ impl RunSheets<'_> {
             ws.write_number(r, 1, inv.year)?;
             let columns = subs
                 .iter()
-                .map(|s| inv.totals.by_substance.get(s))
-                .chain(outside.iter().map(|s| inv.totals.outside_view.get(s)));
+                .map(|s| inv.totals.by_substance.get(*s))
+                .chain(outside.iter().map(|s| inv.totals.outside_view.get(*s)));
             for (c, v) in columns.enumerate() {
                 if let Some(v) = v {
                     ws.write_number_with_format(r, 2 + c as u16, num(*v), number)?;

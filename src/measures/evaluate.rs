@@ -60,11 +60,12 @@ impl Totals2 {
             e.1 = checked(e.1.checked_add(b), || total(k))?;
             Ok(())
         };
-        let keys: std::collections::BTreeSet<&String> = base
+        let keys: std::collections::BTreeSet<&str> = base
             .totals
             .by_substance
             .keys()
             .chain(with.totals.by_substance.keys())
+            .map(|k| &**k)
             .collect();
         for k in keys {
             if k == "CO2e" {

@@ -285,7 +285,7 @@ impl Slots {
         for (inv, (fid, sector)) in base.iter().zip(sector_of) {
             let mut m = BTreeMap::new();
             for sub in inv.totals.by_substance.keys() {
-                m.insert(sub.clone(), Self::three(&mut slot, fid, sector, sub));
+                m.insert(sub.to_string(), Self::three(&mut slot, fid, sector, sub));
             }
             of_fy.push(m);
         }
@@ -384,7 +384,7 @@ impl Runner<'_> {
             }
         };
         for (k, v) in &inv.totals.by_substance {
-            if k != "CO2e" {
+            if &**k != "CO2e" {
                 put(k, *v);
             }
         }

@@ -48,7 +48,7 @@ pub(super) fn exact_totals(
             Ok(())
         };
         for (k, v) in &inv.totals.by_substance {
-            if k != "CO2e" {
+            if &**k != "CO2e" {
                 put(k, *v)?;
             }
         }

@@ -397,7 +397,7 @@ pub(super) fn compile(
     }
     for (sub, v) in &inv.totals.by_substance {
         let v = v.to_f64()?;
-        if !close(check[of.get(sub.as_str())?[0]], v, v.abs()) {
+        if !close(check[of.get(&**sub)?[0]], v, v.abs()) {
             return None;
         }
     }
@@ -503,7 +503,7 @@ fn matches(plan: &FacilityPlan, out: &[f64], exact: &Inventory, slots: &Slots) -
     let mut seen = 0;
     for (k, v) in &exact.totals.by_substance {
         // a substance the central run does not have
-        let (Some(three), Some(v)) = (of.get(k.as_str()), v.to_f64()) else {
+        let (Some(three), Some(v)) = (of.get(&**k), v.to_f64()) else {
             return false;
         };
         let planned = out[three[0]];

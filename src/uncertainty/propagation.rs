@@ -93,7 +93,7 @@ fn slot_totals(inv: &Inventory, slots: &Slots, i: usize) -> Vec<(usize, f64)> {
         }
     };
     for (k, v) in &inv.totals.by_substance {
-        if k != "CO2e" {
+        if &**k != "CO2e" {
             put(k, *v);
         }
     }

@@ -24,29 +24,40 @@ pub fn written(d: Decimal) -> Decimal {
 }
 
 /// Serialises an amount as its written text (serde helper, see [`written`]).
+/// The text goes straight to the serializer (`collect_str`), without a
+/// `String` per amount: a JSON inventory writes millions of them.
 pub fn ser_written<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&written(*d).to_string())
+    s.collect_str(&written(*d))
 }
 
 /// Serialises an optional amount as its written text, or null.
 pub fn ser_written_opt<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match d {
-        Some(d) => s.serialize_str(&written(*d).to_string()),
+        Some(d) => s.collect_str(&written(*d)),
         None => s.serialize_none(),
     }
 }
 
 /// Serialises a map of amounts, each as its written text.
-pub fn ser_written_map<S: serde::Serializer>(
-    m: &std::collections::BTreeMap<String, Decimal>,
+pub fn ser_written_map<S: serde::Serializer, K: serde::Serialize>(
+    m: &std::collections::BTreeMap<K, Decimal>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(m.len()))?;
     for (k, v) in m {
-        map.serialize_entry(k, &written(*v).to_string())?;
+        map.serialize_entry(k, &Written(*v))?;
     }
     map.end()
+}
+
+/// An amount that serialises as its written text.
+struct Written(Decimal);
+
+impl serde::Serialize for Written {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ser_written(&self.0, s)
+    }
 }
 
 /// Serialises a map of decimals (roadmap and measure tables) with each value
