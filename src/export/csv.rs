@@ -70,7 +70,7 @@ impl<W: Write> CsvRows<W> {
             let year = year.format(inv.year);
             for r in &inv.rows {
                 amount.clear();
-                let _ = write!(amount, "{}", crate::units::written(r.amount));
+                let _ = write!(amount, "{}", crate::units::Written(r.amount));
                 ids.clear();
                 for (i, id) in r.factor_ids.iter().enumerate() {
                     if i > 0 {

@@ -15,6 +15,11 @@ pub const WRITTEN_DIGITS: u32 = 15;
 /// arithmetic stays exact; only the text is rounded, so the residue of a
 /// 28-digit division (`2.0000000000000000000000000009`) reads `2`.
 pub fn written(d: Decimal) -> Decimal {
+    // Fewer significant digits than that already (nearly every amount):
+    // rounding would give the same value back.
+    if d.mantissa().unsigned_abs() < WRITTEN_LIMIT {
+        return d.normalize();
+    }
     d.round_sf_with_strategy(
         WRITTEN_DIGITS,
         rust_decimal::RoundingStrategy::MidpointAwayFromZero,
@@ -23,17 +28,65 @@ pub fn written(d: Decimal) -> Decimal {
     .normalize()
 }
 
+/// 10^[`WRITTEN_DIGITS`]: a mantissa below it has at most that many digits.
+const WRITTEN_LIMIT: u128 = 10u128.pow(WRITTEN_DIGITS);
+
+/// An amount's written text (see [`written`]) as a `Display`: the same text
+/// as `written(d).to_string()`, built from the mantissa's digits in one
+/// integer formatting instead of rust_decimal's digit-by-digit division of
+/// its 96 bits (the CSV and JSON outputs write one or more per row).
+#[derive(Debug, Clone, Copy)]
+pub struct Written(pub Decimal);
+
+impl std::fmt::Display for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let w = written(self.0);
+        let Ok(mut digits) = u64::try_from(w.mantissa().unsigned_abs()) else {
+            // not rounded (out of rust_decimal's range to round): as it is
+            return std::fmt::Display::fmt(&w, f);
+        };
+        // `written` normalised it, but a zero keeps no scale or sign either way
+        let mut scale = w.scale() as usize;
+        if digits == 0 {
+            return f.write_str("0");
+        }
+        while scale > 0 && digits % 10 == 0 {
+            digits /= 10;
+            scale -= 1;
+        }
+        if w.is_sign_negative() {
+            f.write_str("-")?;
+        }
+        let mut buf = itoa::Buffer::new();
+        let s = buf.format(digits);
+        if scale == 0 {
+            f.write_str(s)
+        } else if s.len() > scale {
+            let (whole, fraction) = s.split_at(s.len() - scale);
+            f.write_str(whole)?;
+            f.write_str(".")?;
+            f.write_str(fraction)
+        } else {
+            f.write_str("0.")?;
+            for _ in s.len()..scale {
+                f.write_str("0")?;
+            }
+            f.write_str(s)
+        }
+    }
+}
+
 /// Serialises an amount as its written text (serde helper, see [`written`]).
 /// The text goes straight to the serializer (`collect_str`), without a
 /// `String` per amount: a JSON inventory writes millions of them.
 pub fn ser_written<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&written(*d))
+    s.collect_str(&Written(*d))
 }
 
 /// Serialises an optional amount as its written text, or null.
 pub fn ser_written_opt<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match d {
-        Some(d) => s.collect_str(&written(*d)),
+        Some(d) => s.collect_str(&Written(*d)),
         None => s.serialize_none(),
     }
 }
@@ -50,9 +103,6 @@ pub fn ser_written_map<S: serde::Serializer, K: serde::Serialize>(
     }
     map.end()
 }
-
-/// An amount that serialises as its written text.
-struct Written(Decimal);
 
 impl serde::Serialize for Written {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

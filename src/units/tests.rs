@@ -215,3 +215,58 @@ fn quantity_arithmetic_keeps_units() {
     assert_eq!(energy.value_in(&u("TJ")).unwrap(), dec!(418.16));
     assert!(coal.div(&Quantity::parse(dec!(0), "t").unwrap()).is_err());
 }
+
+/// The written text of an amount as it was built before [`Written`]: rounded
+/// to 15 significant digits in every case, normalised, then rust_decimal's
+/// own `Display`.
+fn written_by_rust_decimal(d: Decimal) -> String {
+    d.round_sf_with_strategy(
+        WRITTEN_DIGITS,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    )
+    .unwrap_or(d)
+    .normalize()
+    .to_string()
+}
+
+#[test]
+fn written_text_by_hand() {
+    for (d, text) in [
+        (dec!(0), "0"),
+        (dec!(-0.000), "0"),
+        (dec!(1.2300), "1.23"),
+        (dec!(-1.2300), "-1.23"),
+        (dec!(120), "120"),
+        (dec!(0.00012), "0.00012"),
+        (
+            dec!(-0.0000000000000000000000000001),
+            "-0.0000000000000000000000000001",
+        ),
+        // 16 digits: rounded half away from zero to 15
+        (dec!(1234567890.123456), "1234567890.12346"),
+        (dec!(-1234567890.123455), "-1234567890.12346"),
+        // the residue of a 28-digit division
+        (dec!(2.0000000000000000000000000009), "2"),
+        (Decimal::MAX, "79228162514264300000000000000"),
+    ] {
+        assert_eq!(Written(d).to_string(), text, "{d:?}");
+        assert_eq!(written_by_rust_decimal(d), text, "{d:?}");
+    }
+}
+
+proptest::proptest! {
+    /// The fast text is the text rust_decimal writes of the rounded value,
+    /// over the whole range of mantissas and scales.
+    #[test]
+    fn written_text_is_rust_decimals(
+        lo: u32,
+        mid in proptest::prop_oneof![proptest::strategy::Just(0u32), proptest::prelude::any::<u32>()],
+        hi in proptest::prop_oneof![proptest::strategy::Just(0u32), proptest::prelude::any::<u32>()],
+        negative: bool,
+        scale in 0u32..=28,
+    ) {
+        let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+        proptest::prop_assert_eq!(Written(d).to_string(), written_by_rust_decimal(d));
+        proptest::prop_assert_eq!(written(d).to_string(), written_by_rust_decimal(d));
+    }
+}
