@@ -199,7 +199,7 @@ impl<'a> Work<'a> {
                 .iter()
                 .map(|(k, v)| {
                     Ok((
-                        k.to_string(),
+                        Arc::clone(k),
                         self.div(format_args!("{k} per unit of output"), *v, output)?,
                     ))
                 })

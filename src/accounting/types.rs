@@ -166,7 +166,7 @@ pub struct Totals {
     pub co2e_per_output: Option<Decimal>,
     /// t per unit of output, per substance (empty when output is zero)
     #[serde(serialize_with = "crate::units::ser_written_map")]
-    pub per_output: BTreeMap<String, Decimal>,
+    pub per_output: BTreeMap<Arc<str>, Decimal>,
     /// Energy items used, summed over nodes, in each item's canonical unit
     /// (`fuel.<id>` in t or 10^4 Nm3, `electricity.purchased` in MWh,
     /// `heat.purchased` in GJ): what a measure's energy cost is priced on.
