@@ -24,19 +24,21 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// How the allocator holds memory. A run frees and re-allocates each batch of
-/// rows; by default mimalloc
-/// returns freed pages to the OS after 10 ms and faults them in again for the
-/// next batch (ten times the page faults, about 15 % of the CPU time of a
-/// 10k facility-year inventory, measured with `perf stat`). A command-line run
-/// is short, so it keeps its pages until it ends.
+/// rows, and mimalloc returns freed pages to the OS after a delay. Pages were
+/// kept for the whole run (-1, never) while a facility-year allocated ten
+/// times what it does now: returning them cost about 15 % of the CPU of a 10k
+/// inventory then. With today's smaller rows, returning them after 10 ms
+/// (mimalloc's own default, set here so that the choice is visible) costs no
+/// measurable time and lowers the peak: 10k → xlsx 84 → 66 MB, 100k → CSV
+/// 321 → 291 MB, 100k → xlsx 378 → 305 MB (BENCHMARKS.md, thirteenth session).
 #[allow(unsafe_code)]
 fn tune_allocator() {
     // mi_option_purge_delay, index 15 of mi_option_e in mimalloc.h (v2 and v3,
-    // the version libmimalloc-sys builds); -1 = never purge
+    // the version libmimalloc-sys builds), in ms; -1 = never purge
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: sets a plain integer option; mimalloc reads options atomically
     // and accepts any value for this one.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 10) };
     // mimalloc asks for transparent huge pages on its arena, so the first
     // touch of any byte in a 2 MiB stretch brings in (and zeroes) all of it:
     // a 10k facility-year run peaked 15 MB higher, and a 100k one was no

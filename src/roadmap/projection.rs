@@ -279,7 +279,7 @@ fn totals_of(inv: &Inventory) -> BTreeMap<String, Decimal> {
         .by_substance
         .iter()
         .chain(inv.totals.outside_view.iter().filter(|(k, _)| memo(k)))
-        .filter(|(k, _)| &***k != "CO2e")
+        .filter(|&(k, _)| &**k != "CO2e")
         .map(|(k, v)| (k.to_string(), *v))
         .collect();
     t.insert("CO2e".into(), inv.totals.co2e);

@@ -34,25 +34,23 @@ const WRITTEN_LIMIT: u128 = 10u128.pow(WRITTEN_DIGITS);
 /// An amount's written text (see [`written`]) as a `Display`: the same text
 /// as `written(d).to_string()`, built from the mantissa's digits in one
 /// integer formatting instead of rust_decimal's digit-by-digit division of
-/// its 96 bits (the CSV and JSON outputs write one or more per row).
+/// its 96 bits (the CSV and JSON outputs write one or more per row). Written
+/// with `{}`: width and precision flags are not applied.
 #[derive(Debug, Clone, Copy)]
 pub struct Written(pub Decimal);
 
 impl std::fmt::Display for Written {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // normalised: no trailing zeros after the point, a zero unsigned
         let w = written(self.0);
-        let Ok(mut digits) = u64::try_from(w.mantissa().unsigned_abs()) else {
-            // not rounded (out of rust_decimal's range to round): as it is
+        let Ok(digits) = u64::try_from(w.mantissa().unsigned_abs()) else {
+            // a whole number past 2^64 keeps its zeros in the mantissa
+            // (79228162514264300000000000000): rust_decimal writes it
             return std::fmt::Display::fmt(&w, f);
         };
-        // `written` normalised it, but a zero keeps no scale or sign either way
-        let mut scale = w.scale() as usize;
+        let scale = w.scale() as usize;
         if digits == 0 {
             return f.write_str("0");
-        }
-        while scale > 0 && digits % 10 == 0 {
-            digits /= 10;
-            scale -= 1;
         }
         if w.is_sign_negative() {
             f.write_str("-")?;
