@@ -84,15 +84,9 @@ impl Warning {
     /// Replaces the message's texts by equal ones already in `pool` (adding
     /// them where new), so equal messages share one allocation.
     pub fn share_message(&mut self, pool: &mut std::collections::HashSet<Arc<str>>) {
-        let mut share = |text: &mut Arc<str>| match pool.get(&**text) {
-            Some(shared) => *text = Arc::clone(shared),
-            None => {
-                pool.insert(Arc::clone(text));
-            }
-        };
-        share(&mut self.message);
+        share_text(pool, &mut self.message);
         if let Some(zh) = &mut self.message_zh {
-            share(zh);
+            share_text(pool, zh);
         }
     }
 
@@ -109,6 +103,17 @@ impl Warning {
         match (lang, &self.message_zh) {
             (Lang::Zh, Some(zh)) => zh,
             _ => &self.message,
+        }
+    }
+}
+
+/// Replaces `text` by an equal one already in `pool` (adding it where new):
+/// what a run keeps of many facility-years holds each repeated text once.
+pub fn share_text(pool: &mut std::collections::HashSet<Arc<str>>, text: &mut Arc<str>) {
+    match pool.get(&**text) {
+        Some(shared) => *text = Arc::clone(shared),
+        None => {
+            pool.insert(Arc::clone(text));
         }
     }
 }

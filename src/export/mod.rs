@@ -33,7 +33,9 @@ pub use roadmap::{
 };
 pub use uncertainty::{write_uncertainty, UNCERTAINTY_COLUMNS};
 
-use crate::accounting::{inventories_in_batches_releasing, FacilityYear, Inventory, Settings};
+use crate::accounting::{
+    inventories_in_batches_releasing, share_text, FacilityYear, Inventory, Settings,
+};
 use crate::error::{Error, Result};
 use crate::factors::FactorLibrary;
 use crate::graph::SectorLibrary;
@@ -132,19 +134,17 @@ pub trait InventoryWriter: Send {
 /// and warnings and the factors used. What only the file needs is not kept
 /// here: the rows, the per-output figures (`totals.per_output`), PM by
 /// pollution-equivalent category and energy use by item are empty, and equal
-/// warning messages share one text, so a run of a million facility-years
-/// holds its summaries in a fraction of the memory.
+/// warning messages and substance codes share one text, so a run of a million
+/// facility-years holds its summaries in a fraction of the memory.
 #[derive(Debug)]
 pub struct WrittenRun {
     pub inventories: Vec<Inventory>,
     pub factor_ids: BTreeSet<String>,
     /// rows written
     pub rows: usize,
-    /// each distinct warning text once (see
-    /// [`crate::accounting::Warning::share_message`])
-    messages: HashSet<Arc<str>>,
-    /// each substance code of the kept totals once
-    substances: HashSet<Arc<str>>,
+    /// each distinct warning text and substance code once (see
+    /// [`crate::accounting::share_text`])
+    texts: HashSet<Arc<str>>,
 }
 
 /// Facility-years computed per batch (see [`crate::accounting::BATCH`]).
@@ -170,8 +170,7 @@ pub fn write_inventory_run(
         inventories: Vec::with_capacity(facility_years.len()),
         factor_ids: BTreeSet::new(),
         rows: 0,
-        messages: HashSet::new(),
-        substances: HashSet::new(),
+        texts: HashSet::new(),
     };
     atomic_write(path, protected, |tmp| {
         let mut writer = format.open(tmp, lib, lang, names::Names::of(sectors, lang))?;
@@ -214,8 +213,8 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
         inv.totals.energy_use = Default::default();
         inv.totals.per_output = Default::default();
         inv.totals.pm_by_category = Default::default();
-        inv.share_warnings(&mut run.messages);
-        repack(&mut inv, &mut run.substances);
+        inv.share_warnings(&mut run.texts);
+        repack(&mut inv, &mut run.texts);
         run.inventories.push(inv);
     }
 }
@@ -227,7 +226,7 @@ fn keep_summaries(run: &mut WrittenRun, batch: &mut Vec<Inventory>) {
 /// Allocated afresh here, one after another, they fill pages of their own.
 /// The totals' substance codes are shared run-wide: a million facility-years
 /// hold each code once, not once per facility-year.
-fn repack(inv: &mut Inventory, substances: &mut HashSet<Arc<str>>) {
+fn repack(inv: &mut Inventory, texts: &mut HashSet<Arc<str>>) {
     fn fresh(s: &mut String) {
         *s = s.as_str().to_owned();
     }
@@ -248,12 +247,9 @@ fn repack(inv: &mut Inventory, substances: &mut HashSet<Arc<str>>) {
     let mut shared = |map: &mut BTreeMap<Arc<str>, Decimal>| {
         *map = std::mem::take(map)
             .into_iter()
-            .map(|(code, v)| match substances.get(&code) {
-                Some(kept) => (Arc::clone(kept), v),
-                None => {
-                    substances.insert(Arc::clone(&code));
-                    (code, v)
-                }
+            .map(|(mut code, v)| {
+                share_text(texts, &mut code);
+                (code, v)
             })
             .collect();
     };
