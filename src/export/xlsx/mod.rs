@@ -1,16 +1,21 @@
 //! The inventory as a formatted xlsx: summary, by facility, by process (the
-//! tidy rows), factors used and warnings. Every sheet is written in
-//! rust_xlsxwriter's low-memory mode: each row goes to a scratch file as soon
-//! as the next one starts, with its text in the shared-string table (each
-//! distinct text once, so the by-process sheet's repeated ids, sectors and
-//! factor lists cost an index per cell, not the text: a third less XML to
-//! compress than inline strings). The summary, warnings and by-process
-//! sheets are written as the facility-years are computed; by facility (whose
-//! columns are the run's substances) and factors used when the run ends.
+//! tidy rows), factors used and warnings. The by-process sheet, nine in ten
+//! of the cells, is XML we write and compress on a thread of its own as the
+//! rows come ([`part`]); rust_xlsxwriter writes the rest in its
+//! low-memory mode (each row to a scratch file as soon as the next one
+//! starts, its text in the shared-string table) with a placeholder of the
+//! by-process sheet, and the two are merged into one file at the end. The
+//! summary, warnings and by-process sheets are written as the facility-years
+//! are computed; by facility (whose columns are the run's substances) and
+//! factors used when the run ends.
 
+mod part;
+
+use self::part::{CellRef, PartStream};
 use super::names::Names;
 use super::{
-    num, overridden, override_ids, write_error, InventoryWriter, RunSummary, WriteText, CSV_COLUMNS,
+    fit_cell, num, overridden, override_ids, write_error, InventoryWriter, RunSummary, WriteText,
+    CSV_COLUMNS,
 };
 use crate::accounting::Inventory;
 use crate::error::Result;
@@ -19,6 +24,7 @@ use crate::output::neutralise;
 use crate::text::Lang;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeSet;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 const SUMMARY: usize = 0;
@@ -34,12 +40,26 @@ const WARNINGS: usize = 4;
 const LAST_ROW: u32 = 1_048_575;
 
 /// The zip deflate level of the workbook: Excel's own (3), not the zip
-/// crate's default (6). The sheets' XML is compressed on one thread when the
-/// workbook is saved, after the run. At 100,000 facility-years (970 MB of
-/// XML) the whole run took 30.8 s at level 6, 22.5 s at level 3 for a file
-/// 14 % larger (132 MB against 116 MB), and 19.9 s at level 1 for one 67 %
-/// larger (one run each, tenth session; BENCHMARKS.md).
+/// crate's default (6). When every sheet was compressed on one thread after
+/// the run, 100,000 facility-years (970 MB of XML) took 30.8 s at level 6,
+/// 22.5 s at level 3 for a file 14 % larger (132 MB against 116 MB), and
+/// 19.9 s at level 1 for one 67 % larger (one run each, tenth session;
+/// BENCHMARKS.md). The by-process sheet is now compressed during the run on
+/// a thread of its own, the other sheets when the workbook is saved.
 const ZIP_LEVEL: u8 = 3;
+
+/// The workbook's style indices (cellXfs) of the two formats its cells use.
+/// rust_xlsxwriter numbers formats in the order of their first use, and the
+/// writer uses them first in this order when it is created (the summary's
+/// bold header, then the by-process amount column's number format); the
+/// streamed by-process rows refer to them by these numbers, and the saved
+/// workbook is checked to agree before it is written.
+const BOLD_STYLE: u32 = 1;
+const NUMBER_STYLE: u32 = 2;
+
+/// The by-process columns of the amount (in the view, and outside it):
+/// `CSV_COLUMNS[6]` and `[7]`.
+const AMOUNT_COLUMN: u16 = 6;
 
 /// The summary sheet's columns: one row per facility-year.
 const SUMMARY_COLUMNS: [&str; 22] = [
@@ -135,6 +155,17 @@ impl Continued {
         bold: &Format,
         lang: Lang,
     ) -> std::result::Result<(&'w mut Worksheet, u32), XlsxError> {
+        let (sheet, r) = self.next_index(wb, bold, lang)?;
+        Ok((wb.worksheet_from_index(sheet)?, r))
+    }
+
+    /// The index of the sheet and the row of the next row.
+    fn next_index(
+        &mut self,
+        wb: &mut Workbook,
+        bold: &Format,
+        lang: Lang,
+    ) -> std::result::Result<(usize, u32), XlsxError> {
         if self.next_row > self.last_row {
             self.filter(wb)?;
             self.parts += 1;
@@ -146,7 +177,7 @@ impl Continued {
         }
         let r = self.next_row;
         self.next_row += 1;
-        Ok((wb.worksheet_from_index(self.sheet)?, r))
+        Ok((self.sheet, r))
     }
 
     /// The autofilter over the sheet being written.
@@ -168,7 +199,15 @@ fn owned(columns: &[&str]) -> Vec<String> {
 pub(crate) struct XlsxWriter {
     wb: Workbook,
     path: PathBuf,
+    /// where the by-process sheet's parts go; its placeholders in `wb` (one
+    /// per part) hold the header, the filter and the sheet's name
     by_process: Continued,
+    parts: PartStream,
+    /// the by-process part being written: its sheet index and its last row
+    /// so far (1-based, as the XML numbers rows)
+    current_part: (usize, u32),
+    /// a number's text, as rust_xlsxwriter writes it
+    digits: zmij::Buffer,
     summary: Continued,
     warnings: Continued,
     last_row: u32,
@@ -297,6 +336,7 @@ impl XlsxWriter {
         wb.set_tempdir(&dir).map_err(xe)?;
         wb.set_zip_compression_level(ZIP_LEVEL);
         let bold = Format::new().set_bold();
+        let number = Format::new().set_num_format("#,##0.000000");
         // in the order of SUMMARY, BY_FACILITY, BY_PROCESS, FACTORS_USED, WARNINGS
         for name in [
             "summary",
@@ -333,6 +373,18 @@ impl XlsxWriter {
             lang,
         )
         .map_err(xe)?;
+        // The number format's first use, right after the bold header's (see
+        // NUMBER_STYLE); the placeholder's column, which no one sees.
+        wb.worksheet_from_index(BY_PROCESS)
+            .and_then(|ws| ws.set_column_format(AMOUNT_COLUMN, &number))
+            .map_err(xe)?;
+        let io = |e: std::io::Error| write_error(path, "xlsx", e);
+        let mut parts = PartStream::create(&dir, i64::from(ZIP_LEVEL)).map_err(io)?;
+        parts
+            .start_part(part::sheet_entry(BY_PROCESS))
+            .map_err(io)?;
+        let by_process_start = by_process_start(lang);
+        parts.xml().extend_from_slice(&by_process_start);
         let warnings = Continued::start(
             &mut wb,
             WARNINGS,
@@ -348,21 +400,28 @@ impl XlsxWriter {
             wb,
             path: path.to_path_buf(),
             by_process,
+            parts,
+            current_part: (BY_PROCESS, 1),
+            digits: zmij::Buffer::new(),
             summary,
             warnings,
             last_row,
             overrides: override_ids(lib),
-            number: Format::new().set_num_format("#,##0.000000"),
+            number,
             bold,
             lang,
             names,
         })
     }
 
-    fn rows(&mut self, inventories: &[Inventory]) -> std::result::Result<(), XlsxError> {
+    fn rows(&mut self, inventories: &[Inventory]) -> Result<()> {
         let XlsxWriter {
             wb,
+            path,
             by_process,
+            parts,
+            current_part,
+            digits,
             summary,
             warnings,
             overrides,
@@ -372,6 +431,8 @@ impl XlsxWriter {
             names,
             ..
         } = self;
+        let xe = |e: XlsxError| write_error(path, "xlsx", e);
+        let io = |e: std::io::Error| write_error(path, "xlsx", e);
         let (bold, lang) = (&*bold, *lang);
         let sheets = RunSheets {
             bold,
@@ -380,38 +441,59 @@ impl XlsxWriter {
             names,
         };
         for inv in inventories {
-            let (ws, r) = summary.next(wb, bold, lang)?;
-            sheets.summary_row(ws, r, inv)?;
-            sheets.warning_rows(wb, warnings, inv)?;
+            let (ws, r) = summary.next(wb, bold, lang).map_err(xe)?;
+            sheets.summary_row(ws, r, inv).map_err(xe)?;
+            sheets.warning_rows(wb, warnings, inv).map_err(xe)?;
         }
+        let start = by_process_start(lang);
+        let mut cell = CellRef::new(1);
         for inv in inventories {
             let facility = neutralise(&inv.facility_id);
             let city = neutralise(names.city(inv.city.as_deref().unwrap_or("")));
             let county = neutralise(inv.county.as_deref().unwrap_or(""));
+            let (facility, city, county) =
+                (fit_cell(&facility), fit_cell(&city), fit_cell(&county));
+            let sector = names.sector(&inv.sector);
+            let technology = fit_cell(names.technology(&inv.sector, &inv.technology));
+            let mut year = zmij::Buffer::new();
+            let year = part::number_text(f64::from(inv.year), &mut year);
             for row in &inv.rows {
-                let (ws, r) = by_process.next(wb, bold, lang)?;
-                ws.write_text(r, 0, &facility)?;
-                ws.write_number(r, 1, inv.year)?;
-                ws.write_text(r, 2, names.sector(&inv.sector))?;
-                ws.write_text(r, 3, names.process(&inv.sector, &row.node))?;
-                ws.write_text(r, 4, names.source(&inv.sector, &row.source))?;
-                ws.write_text(r, 5, &row.substance)?;
-                // Counted in the view, or beside it (see CSV_COLUMNS).
-                let amount_col = if row.in_view { 6 } else { 7 };
-                ws.write_number_with_format(r, amount_col, num(row.amount), number)?;
-                ws.write_text(r, 8, &row.unit)?;
-                ws.write_number(r, 9, row.tier)?;
-                ws.write_text(r, 10, row.factor_ids.join(";"))?;
-                ws.write_number(r, 11, row.scope)?;
-                ws.write_boolean(r, 12, row.in_view)?;
-                ws.write_text(r, 13, &city)?;
-                ws.write_text(r, 14, &county)?;
-                ws.write_text(r, 15, names.technology(&inv.sector, &inv.technology))?;
-                ws.write_text(r, 16, &inv.edition)?;
-                let over = overridden(&row.factor_ids, overrides);
-                if !over.is_empty() {
-                    ws.write_text(r, 17, over)?;
+                let (sheet, r) = by_process.next_index(wb, bold, lang).map_err(xe)?;
+                if sheet != current_part.0 {
+                    // the last part is full: the next one begins
+                    part::part_end(parts.xml(), CSV_COLUMNS.len(), current_part.1);
+                    parts.start_part(part::sheet_entry(sheet)).map_err(io)?;
+                    parts.xml().extend_from_slice(&start);
                 }
+                *current_part = (sheet, r + 1);
+                cell.set_row(r + 1);
+                let xml = parts.xml();
+                xml.extend_from_slice(b"<row r=\"");
+                xml.extend_from_slice(cell.row_digits());
+                xml.extend_from_slice(b"\">");
+                cell.text(xml, 0, &facility, None);
+                cell.number(xml, 1, year, None);
+                cell.text(xml, 2, sector, None);
+                cell.text(xml, 3, names.process(&inv.sector, &row.node), None);
+                cell.text(xml, 4, names.source(&inv.sector, &row.source), None);
+                cell.text(xml, 5, &row.substance, None);
+                // Counted in the view, or beside it (see CSV_COLUMNS).
+                let amount_col = usize::from(AMOUNT_COLUMN) + usize::from(!row.in_view);
+                let amount = part::number_text(num(row.amount), digits);
+                cell.number(xml, amount_col, amount, Some(NUMBER_STYLE));
+                cell.text(xml, 8, &row.unit, None);
+                cell.number(xml, 9, part::number_text(row.tier.into(), digits), None);
+                cell.text(xml, 10, &fit_cell(&row.factor_ids.join(";")), None);
+                cell.number(xml, 11, part::number_text(row.scope.into(), digits), None);
+                cell.boolean(xml, 12, row.in_view);
+                cell.text(xml, 13, &city, None);
+                cell.text(xml, 14, &county, None);
+                cell.text(xml, 15, &technology, None);
+                cell.text(xml, 16, &inv.edition, None);
+                let over = overridden(&row.factor_ids, overrides);
+                cell.text(xml, 17, &fit_cell(&over), None);
+                xml.extend_from_slice(b"</row>");
+                parts.flush_if_full().map_err(io)?;
             }
         }
         Ok(())
@@ -419,11 +501,16 @@ impl XlsxWriter {
 
     /// Completes the workbook with what needs the whole run: the
     /// by-process autofilter, then the sheets of one row per facility-year
-    /// or factor, and saves it.
-    fn complete(mut self, run: &RunSummary<'_>) -> std::result::Result<(), XlsxError> {
+    /// or factor; rust_xlsxwriter's workbook is saved to a scratch file and
+    /// merged with the streamed by-process parts into the output.
+    fn complete(mut self, run: &RunSummary<'_>) -> Result<()> {
+        let path = self.path.clone();
+        let xe = |e: XlsxError| write_error(&path, "xlsx", e);
+        let io = |e: std::io::Error| write_error(&path, "xlsx", e);
+        let ze = |e: zip::result::ZipError| write_error(&path, "xlsx", e);
         let wb = &mut self.wb;
         for part in [&self.summary, &self.by_process, &self.warnings] {
-            part.filter(wb)?;
+            part.filter(wb).map_err(xe)?;
         }
         let end = RunSheets {
             bold: &self.bold,
@@ -431,9 +518,60 @@ impl XlsxWriter {
             lang: self.lang,
             names: &self.names,
         };
-        end.by_facility(wb, run.inventories, self.last_row)?;
-        end.factors_used(wb.worksheet_from_index(FACTORS_USED)?, run)?;
-        self.wb.save(&self.path)
+        end.by_facility(wb, run.inventories, self.last_row)
+            .map_err(xe)?;
+        end.factors_used(wb.worksheet_from_index(FACTORS_USED).map_err(xe)?, run)
+            .map_err(xe)?;
+        part::part_end(self.parts.xml(), CSV_COLUMNS.len(), self.current_part.1);
+        let mut parts = self.parts.finish().map_err(io)?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut scratch = tempfile::tempfile_in(&dir).map_err(io)?;
+        self.wb
+            .save_to_writer(std::io::BufWriter::new(&mut scratch))
+            .map_err(xe)?;
+        scratch.rewind().map_err(io)?;
+        let mut book = zip::ZipArchive::new(scratch).map_err(ze)?;
+        check_styles(&mut book).map_err(|e| write_error(&path, "xlsx", e))?;
+        let out = std::fs::File::create(&path).map_err(io)?;
+        let out = part::merge(&mut book, &mut parts, std::io::BufWriter::new(out)).map_err(ze)?;
+        out.into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)
+    }
+}
+
+/// The start of a by-process part: its header row in `lang`.
+fn by_process_start(lang: Lang) -> Vec<u8> {
+    let headers: Vec<String> = CSV_COLUMNS.iter().map(|c| header_in(c, lang)).collect();
+    part::part_start(&headers, 16.0, BOLD_STYLE)
+}
+
+/// Checks that the saved workbook numbers its two formats as the streamed
+/// rows do ([`BOLD_STYLE`], [`NUMBER_STYLE`]): the by-process placeholder's
+/// header is bold and its amount column has the number format. A newer
+/// rust_xlsxwriter that numbered them otherwise would show here, not as
+/// wrongly formatted cells.
+fn check_styles<R: std::io::Read + Seek>(
+    book: &mut zip::ZipArchive<R>,
+) -> std::result::Result<(), String> {
+    let mut xml = String::new();
+    book.by_name(&part::sheet_entry(BY_PROCESS))
+        .map_err(|e| e.to_string())?
+        .read_to_string(&mut xml)
+        .map_err(|e| e.to_string())?;
+    let bold = format!("<c r=\"A1\" s=\"{BOLD_STYLE}\"");
+    let number = format!(" style=\"{NUMBER_STYLE}\"");
+    if xml.contains(&bold) && xml.contains(&number) {
+        Ok(())
+    } else {
+        Err(
+            "internal error: the workbook's styles are not numbered as the by-process rows expect"
+                .into(),
+        )
     }
 }
 
@@ -640,107 +778,11 @@ impl RunSheets<'_> {
 impl InventoryWriter for XlsxWriter {
     fn write(&mut self, batch: &[Inventory]) -> Result<()> {
         self.rows(batch)
-            .map_err(|e| write_error(&self.path, "xlsx", e))
     }
     fn finish(self: Box<Self>, run: &RunSummary<'_>) -> Result<()> {
-        let path = self.path.clone();
         self.complete(run)
-            .map_err(|e| write_error(&path, "xlsx", e))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::graph::SectorLibrary;
-    use calamine::{open_workbook_auto, Data, Reader};
-
-    /// The first column of a sheet and its continuations, in order, with how
-    /// many data rows each part holds.
-    fn first_column(
-        book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
-        name: &str,
-    ) -> (Vec<String>, Vec<usize>) {
-        let (mut ids, mut parts) = (Vec::new(), Vec::new());
-        for sheet in book.sheet_names() {
-            if sheet != name && !sheet.starts_with(&format!("{name} (")) {
-                continue;
-            }
-            let range = book.worksheet_range(&sheet).unwrap();
-            let rows: Vec<String> = range
-                .rows()
-                .skip(1)
-                .map(|r| match &r[0] {
-                    Data::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect();
-            parts.push(rows.len());
-            ids.extend(rows);
-        }
-        (ids, parts)
-    }
-
-    #[test]
-    fn every_sheet_continues_past_the_last_row_in_order() {
-        let f = FactorLibrary::embedded().unwrap();
-        let s = SectorLibrary::embedded(&f).unwrap();
-        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sichuan-sample.xlsx");
-        let run = crate::workbook::run_workbook(&sample, &f, &s).unwrap();
-        let invs = &run.inventories;
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("inventory.xlsx");
-        // three data rows per sheet
-        let mut writer =
-            XlsxWriter::with_last_row(&out, &run.factors, Lang::En, Names::default(), 3).unwrap();
-        writer.write(invs).unwrap();
-        let ids: BTreeSet<String> = invs.iter().flat_map(|i| i.factor_ids()).collect();
-        Box::new(writer)
-            .finish(&RunSummary {
-                inventories: invs,
-                factor_ids: &ids,
-                lib: &run.factors,
-            })
-            .unwrap();
-
-        let mut book = open_workbook_auto(&out).unwrap();
-        let part_sizes = |n: usize| {
-            let mut sizes = vec![3; n / 3];
-            if n % 3 > 0 {
-                sizes.push(n % 3);
-            }
-            sizes
-        };
-        let facility_years: Vec<String> = invs.iter().map(|i| i.facility_id.clone()).collect();
-        assert!(
-            facility_years.len() > 3,
-            "the sample needs a second summary sheet"
-        );
-        for name in ["summary", "by-facility"] {
-            let (got, parts) = first_column(&mut book, name);
-            assert_eq!(got, facility_years, "{name}");
-            assert_eq!(parts, part_sizes(facility_years.len()), "{name}");
-        }
-        let rows: Vec<String> = invs
-            .iter()
-            .flat_map(|i| i.rows.iter().map(|_| i.facility_id.clone()))
-            .collect();
-        let (got, parts) = first_column(&mut book, "by-process");
-        assert_eq!(got, rows);
-        assert_eq!(parts, part_sizes(rows.len()));
-        let warnings: Vec<String> = invs
-            .iter()
-            .flat_map(|i| {
-                let distinct: BTreeSet<&str> = i.warnings.iter().map(|w| &*w.message).collect();
-                vec![i.facility_id.clone(); distinct.len()]
-            })
-            .collect();
-        assert!(
-            warnings.len() > 3,
-            "the sample needs a second warnings sheet"
-        );
-        let (got, parts) = first_column(&mut book, "warnings");
-        assert_eq!(got, warnings);
-        assert_eq!(parts, part_sizes(warnings.len()));
-    }
-}
+mod tests;
