@@ -141,10 +141,22 @@ pub(super) fn text(d: &Data) -> Option<String> {
 
 /// The shortest decimal text that round-trips to this double.
 pub(super) fn float_text(f: f64) -> String {
+    // A whole number (years, counts, most capacities) is its digits: the
+    // same text as Display's, without its general algorithm.
+    if let Some(i) = whole(f) {
+        return itoa::Buffer::new().format(i).to_string();
+    }
     // Rust's Display for f64 is the shortest round-trip representation and
     // never uses an exponent.
-    let s = format!("{f}");
-    s
+    format!("{f}")
+}
+
+/// A non-zero whole double below 2^53 as an integer: exactly the number
+/// (every integer there is a double), with the digits Display writes.
+/// Zero is left out for its sign (`-0` is Display's text of −0.0).
+fn whole(f: f64) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    (f != 0.0 && f.fract() == 0.0 && f.abs() < EXACT).then_some(f as i64)
 }
 
 /// A number cell: (value, written as a percentage).
@@ -158,6 +170,9 @@ pub(super) fn number(d: &Data, at: &Location) -> Result<Option<(Decimal, bool)>,
                     at.clone(),
                     tr!("the number is not finite", "该数值不是有限数"),
                 ));
+            }
+            if let Some(i) = whole(*f) {
+                return Ok(Some((Decimal::from(i), false)));
             }
             parse_decimal(&float_text(*f))
                 .map(|v| Some((v, false)))
@@ -677,5 +692,57 @@ pub(super) fn year_of(d: &Data, at: &Location) -> Result<Option<i32>, DataError>
                 "年份须为 1990 至 2100 之间的整数年份"
             ),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Display's text and the decimal read from it: what a number cell gave
+    /// before whole numbers took the short way.
+    fn by_display(f: f64) -> (String, Option<Decimal>) {
+        let text = format!("{f}");
+        let value = parse_decimal(&text);
+        (text, value)
+    }
+
+    #[test]
+    fn whole_numbers_take_the_short_way_to_the_same_text_and_value() {
+        let at = Location::cell("activity", 1, 1);
+        for f in [
+            2020.0,
+            -3.0,
+            1e15,
+            9_007_199_254_740_991.0,
+            0.0,
+            -0.0,
+            0.5,
+            1e300,
+        ] {
+            let (text, value) = by_display(f);
+            assert_eq!(float_text(f), text, "{f}");
+            let got = number(&Data::Float(f), &at).ok().flatten().map(|(v, _)| v);
+            assert_eq!(
+                got.map(|v| v.to_string()),
+                value.map(|v| v.to_string()),
+                "{f}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_double_reads_as_its_display_text(bits in any::<u64>(), small in -1e7f64..1e7) {
+            let at = Location::cell("activity", 1, 1);
+            for f in [f64::from_bits(bits), small, small.trunc()] {
+                prop_assume!(f.is_finite());
+                let (text, value) = by_display(f);
+                prop_assert_eq!(float_text(f), text);
+                let got = number(&Data::Float(f), &at).ok().flatten().map(|(v, _)| v.to_string());
+                prop_assert_eq!(got, value.map(|v| v.to_string()));
+            }
+        }
     }
 }

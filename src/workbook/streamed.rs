@@ -72,7 +72,10 @@ impl Gatherer {
                 self.cells = GridBuilder::starting_at((r - 1, c0), width, CHUNK_ROWS as usize + 1);
             }
         }
-        self.seen_text |= text(&d).is_some();
+        // whether any cell so far has a value (built once, not per cell: the
+        // text of every number cell of a large sheet was a measurable part
+        // of reading it)
+        self.seen_text = self.seen_text || text(&d).is_some();
         self.last_row = r;
         self.cells.push((r, c), d);
         true
