@@ -10,13 +10,11 @@
 //! factors used when the run ends.
 
 mod part;
+mod streamed;
 
-use self::part::{CellRef, PartStream};
+use self::streamed::{RowContext, StreamedSheet};
 use super::names::Names;
-use super::{
-    fit_cell, num, overridden, override_ids, write_error, InventoryWriter, RunSummary, WriteText,
-    CSV_COLUMNS,
-};
+use super::{num, override_ids, write_error, InventoryWriter, RunSummary, WriteText, CSV_COLUMNS};
 use crate::accounting::Inventory;
 use crate::error::Result;
 use crate::factors::FactorLibrary;
@@ -69,6 +67,20 @@ const NUMBER_STYLE: u32 = 2;
 /// The by-process columns of the amount (in the view, and outside it):
 /// `CSV_COLUMNS[6]` and `[7]`.
 const AMOUNT_COLUMN: u16 = 6;
+
+/// Why the workbook could not be written: rust_xlsxwriter's sheets, the
+/// streamed parts' scratch files, or the zip they are merged into.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("{0}")]
+    Xlsx(#[from] XlsxError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("{0}")]
+    Internal(String),
+}
 
 /// The summary sheet's columns: one row per facility-year.
 const SUMMARY_COLUMNS: [&str; 22] = [
@@ -208,17 +220,13 @@ fn owned(columns: &[&str]) -> Vec<String> {
 pub(crate) struct XlsxWriter {
     wb: Workbook,
     path: PathBuf,
-    /// where the by-process sheet's parts go; its placeholders in `wb` (one
-    /// per part) hold the header, the filter and the sheet's name
-    by_process: Continued,
-    parts: PartStream,
-    /// the by-process part being written: its sheet index and its last row
-    /// so far (1-based, as the XML numbers rows)
-    current_part: (usize, u32),
+    /// the sheets streamed as XML of our own; their placeholders in `wb`
+    /// (one per part) hold each sheet's name, header and filter
+    summary: StreamedSheet,
+    by_process: StreamedSheet,
+    warnings: StreamedSheet,
     /// a number's text, as rust_xlsxwriter writes it
     digits: zmij::Buffer,
-    summary: Continued,
-    warnings: Continued,
     last_row: u32,
     overrides: BTreeSet<String>,
     number: Format,
@@ -335,14 +343,23 @@ impl XlsxWriter {
         names: Names,
         last_row: u32,
     ) -> Result<Self> {
-        let xe = |e: XlsxError| write_error(path, "xlsx", e);
+        Self::try_create(path, lib, lang, names, last_row).map_err(|e| write_error(path, "xlsx", e))
+    }
+
+    fn try_create(
+        path: &Path,
+        lib: &FactorLibrary,
+        lang: Lang,
+        names: Names,
+        last_row: u32,
+    ) -> std::result::Result<Self, Failure> {
         let mut wb = Workbook::new();
         // The sheets' scratch files sit beside the output.
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        wb.set_tempdir(&dir).map_err(xe)?;
+        wb.set_tempdir(&dir)?;
         wb.set_zip_compression_level(ZIP_LEVEL);
         let bold = Format::new().set_bold();
         let number = Format::new().set_num_format("#,##0.000000");
@@ -354,12 +371,9 @@ impl XlsxWriter {
             "factors-used",
             "warnings",
         ] {
-            wb.add_worksheet_with_low_memory()
-                .and_then(|ws| ws.set_name(name))
-                .map_err(xe)?;
+            wb.add_worksheet_with_low_memory()?.set_name(name)?;
         }
-        // Rows are flushed in order, so each sheet streamed as the run goes
-        // gets its header first.
+        // The bold header is the first format used (BOLD_STYLE) ...
         let summary = Continued::start(
             &mut wb,
             SUMMARY,
@@ -369,8 +383,7 @@ impl XlsxWriter {
             last_row,
             &bold,
             lang,
-        )
-        .map_err(xe)?;
+        )?;
         let by_process = Continued::start(
             &mut wb,
             BY_PROCESS,
@@ -380,20 +393,11 @@ impl XlsxWriter {
             last_row,
             &bold,
             lang,
-        )
-        .map_err(xe)?;
-        // The number format's first use, right after the bold header's (see
-        // NUMBER_STYLE); the placeholder's column, which no one sees.
-        wb.worksheet_from_index(BY_PROCESS)
-            .and_then(|ws| ws.set_column_format(AMOUNT_COLUMN, &number))
-            .map_err(xe)?;
-        let io = |e: std::io::Error| write_error(path, "xlsx", e);
-        let mut parts = PartStream::create(&dir, BY_PROCESS_ZIP_LEVEL).map_err(io)?;
-        parts
-            .start_part(part::sheet_entry(BY_PROCESS))
-            .map_err(io)?;
-        let by_process_start = by_process_start(lang);
-        parts.xml().extend_from_slice(&by_process_start);
+        )?;
+        // ... and the number format the second (NUMBER_STYLE), on a
+        // placeholder's column, which no one sees.
+        wb.worksheet_from_index(BY_PROCESS)?
+            .set_column_format(AMOUNT_COLUMN, &number)?;
         let warnings = Continued::start(
             &mut wb,
             WARNINGS,
@@ -403,17 +407,15 @@ impl XlsxWriter {
             last_row,
             &bold,
             lang,
-        )
-        .map_err(xe)?;
+        )?;
+        let level = BY_PROCESS_ZIP_LEVEL;
         Ok(XlsxWriter {
+            summary: StreamedSheet::start(summary, lang, &dir, level, true)?,
+            by_process: StreamedSheet::start(by_process, lang, &dir, level, false)?,
+            warnings: StreamedSheet::start(warnings, lang, &dir, level, false)?,
             wb,
             path: path.to_path_buf(),
-            by_process,
-            parts,
-            current_part: (BY_PROCESS, 1),
             digits: zmij::Buffer::new(),
-            summary,
-            warnings,
             last_row,
             overrides: override_ids(lib),
             number,
@@ -423,140 +425,65 @@ impl XlsxWriter {
         })
     }
 
-    fn rows(&mut self, inventories: &[Inventory]) -> Result<()> {
-        let XlsxWriter {
-            wb,
-            path,
-            by_process,
-            parts,
-            current_part,
-            digits,
-            summary,
-            warnings,
-            overrides,
-            number,
-            bold,
-            lang,
-            names,
-            ..
-        } = self;
-        let xe = |e: XlsxError| write_error(path, "xlsx", e);
-        let io = |e: std::io::Error| write_error(path, "xlsx", e);
-        let (bold, lang) = (&*bold, *lang);
-        let sheets = RunSheets {
-            bold,
-            number,
-            lang,
-            names,
+    fn rows(&mut self, inventories: &[Inventory]) -> std::result::Result<(), Failure> {
+        let ctx = RowContext {
+            bold: &self.bold,
+            lang: self.lang,
+            names: &self.names,
+            overrides: &self.overrides,
         };
+        let (wb, digits) = (&mut self.wb, &mut self.digits);
         for inv in inventories {
-            let (ws, r) = summary.next(wb, bold, lang).map_err(xe)?;
-            sheets.summary_row(ws, r, inv).map_err(xe)?;
-            sheets.warning_rows(wb, warnings, inv).map_err(xe)?;
-        }
-        let start = by_process_start(lang);
-        let mut cell = CellRef::new(1);
-        for inv in inventories {
-            let facility = neutralise(&inv.facility_id);
-            let city = neutralise(names.city(inv.city.as_deref().unwrap_or("")));
-            let county = neutralise(inv.county.as_deref().unwrap_or(""));
-            let (facility, city, county) =
-                (fit_cell(&facility), fit_cell(&city), fit_cell(&county));
-            let sector = names.sector(&inv.sector);
-            let technology = fit_cell(names.technology(&inv.sector, &inv.technology));
-            let mut year = zmij::Buffer::new();
-            let year = part::number_text(f64::from(inv.year), &mut year);
-            for row in &inv.rows {
-                let (sheet, r) = by_process.next_index(wb, bold, lang).map_err(xe)?;
-                if sheet != current_part.0 {
-                    // the last part is full: the next one begins
-                    part::part_end(parts.xml(), CSV_COLUMNS.len(), current_part.1);
-                    parts.start_part(part::sheet_entry(sheet)).map_err(io)?;
-                    parts.xml().extend_from_slice(&start);
-                }
-                *current_part = (sheet, r + 1);
-                cell.set_row(r + 1);
-                let xml = parts.xml();
-                xml.extend_from_slice(b"<row r=\"");
-                xml.extend_from_slice(cell.row_digits());
-                xml.extend_from_slice(b"\">");
-                cell.text(xml, 0, &facility, None);
-                cell.number(xml, 1, year, None);
-                cell.text(xml, 2, sector, None);
-                cell.text(xml, 3, names.process(&inv.sector, &row.node), None);
-                cell.text(xml, 4, names.source(&inv.sector, &row.source), None);
-                cell.text(xml, 5, &row.substance, None);
-                // Counted in the view, or beside it (see CSV_COLUMNS).
-                let amount_col = usize::from(AMOUNT_COLUMN) + usize::from(!row.in_view);
-                let amount = part::number_text(num(row.amount), digits);
-                cell.number(xml, amount_col, amount, Some(NUMBER_STYLE));
-                cell.text(xml, 8, &row.unit, None);
-                cell.number(xml, 9, part::number_text(row.tier.into(), digits), None);
-                cell.text(xml, 10, &fit_cell(&row.factor_ids.join(";")), None);
-                cell.number(xml, 11, part::number_text(row.scope.into(), digits), None);
-                cell.boolean(xml, 12, row.in_view);
-                cell.text(xml, 13, &city, None);
-                cell.text(xml, 14, &county, None);
-                cell.text(xml, 15, &technology, None);
-                cell.text(xml, 16, &inv.edition, None);
-                let over = overridden(&row.factor_ids, overrides);
-                cell.text(xml, 17, &fit_cell(&over), None);
-                xml.extend_from_slice(b"</row>");
-                parts.flush_if_full().map_err(io)?;
-            }
+            streamed::summary_row(&mut self.summary, wb, &ctx, inv, digits)?;
+            streamed::warning_rows(&mut self.warnings, wb, &ctx, inv, digits)?;
+            streamed::by_process_rows(&mut self.by_process, wb, &ctx, inv, digits)?;
         }
         Ok(())
     }
 
-    /// Completes the workbook with what needs the whole run: the
-    /// by-process autofilter, then the sheets of one row per facility-year
-    /// or factor; rust_xlsxwriter's workbook is saved to a scratch file and
-    /// merged with the streamed by-process parts into the output.
-    fn complete(mut self, run: &RunSummary<'_>) -> Result<()> {
-        let path = self.path.clone();
-        let xe = |e: XlsxError| write_error(&path, "xlsx", e);
-        let io = |e: std::io::Error| write_error(&path, "xlsx", e);
-        let ze = |e: zip::result::ZipError| write_error(&path, "xlsx", e);
-        let wb = &mut self.wb;
-        for part in [&self.summary, &self.by_process, &self.warnings] {
-            part.filter(wb).map_err(xe)?;
-        }
+    /// Completes the workbook with what needs the whole run (the sheets of
+    /// one row per facility-year or factor), saves rust_xlsxwriter's workbook
+    /// to a scratch file and merges it with the streamed sheets' parts into
+    /// the output.
+    fn complete(self, run: &RunSummary<'_>) -> std::result::Result<(), Failure> {
+        let XlsxWriter {
+            mut wb,
+            path,
+            summary,
+            by_process,
+            warnings,
+            last_row,
+            number,
+            bold,
+            lang,
+            ..
+        } = self;
         let end = RunSheets {
-            bold: &self.bold,
-            number: &self.number,
-            lang: self.lang,
-            names: &self.names,
+            bold: &bold,
+            number: &number,
+            lang,
         };
-        end.by_facility(wb, run.inventories, self.last_row)
-            .map_err(xe)?;
-        end.factors_used(wb.worksheet_from_index(FACTORS_USED).map_err(xe)?, run)
-            .map_err(xe)?;
-        part::part_end(self.parts.xml(), CSV_COLUMNS.len(), self.current_part.1);
-        let mut parts = self.parts.finish().map_err(io)?;
+        end.by_facility(&mut wb, run.inventories, last_row)?;
+        end.factors_used(wb.worksheet_from_index(FACTORS_USED)?, run)?;
+        let mut parts = [
+            summary.finish(&mut wb)?,
+            by_process.finish(&mut wb)?,
+            warnings.finish(&mut wb)?,
+        ];
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let mut scratch = tempfile::tempfile_in(&dir).map_err(io)?;
-        self.wb
-            .save_to_writer(std::io::BufWriter::new(&mut scratch))
-            .map_err(xe)?;
-        scratch.rewind().map_err(io)?;
-        let mut book = zip::ZipArchive::new(scratch).map_err(ze)?;
-        check_styles(&mut book).map_err(|e| write_error(&path, "xlsx", e))?;
-        let out = std::fs::File::create(&path).map_err(io)?;
-        let out = part::merge(&mut book, &mut parts, std::io::BufWriter::new(out)).map_err(ze)?;
-        out.into_inner()
-            .map_err(|e| io(e.into_error()))?
-            .sync_all()
-            .map_err(io)
+        let mut scratch = tempfile::tempfile_in(&dir)?;
+        wb.save_to_writer(std::io::BufWriter::new(&mut scratch))?;
+        scratch.rewind()?;
+        let mut book = zip::ZipArchive::new(scratch)?;
+        check_styles(&mut book)?;
+        let out = std::fs::File::create(&path)?;
+        let out = part::merge(&mut book, &mut parts, std::io::BufWriter::new(out))?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        Ok(())
     }
-}
-
-/// The start of a by-process part: its header row in `lang`.
-fn by_process_start(lang: Lang) -> Vec<u8> {
-    let headers: Vec<String> = CSV_COLUMNS.iter().map(|c| header_in(c, lang)).collect();
-    part::part_start(&headers, 16.0, BOLD_STYLE)
 }
 
 /// Checks that the saved workbook numbers its two formats as the streamed
@@ -564,23 +491,19 @@ fn by_process_start(lang: Lang) -> Vec<u8> {
 /// header is bold and its amount column has the number format. A newer
 /// rust_xlsxwriter that numbered them otherwise would show here, not as
 /// wrongly formatted cells.
-fn check_styles<R: std::io::Read + Seek>(
-    book: &mut zip::ZipArchive<R>,
-) -> std::result::Result<(), String> {
+fn check_styles<R: Read + Seek>(book: &mut zip::ZipArchive<R>) -> std::result::Result<(), Failure> {
     let mut xml = String::new();
-    book.by_name(&part::sheet_entry(BY_PROCESS))
-        .map_err(|e| e.to_string())?
-        .read_to_string(&mut xml)
-        .map_err(|e| e.to_string())?;
+    book.by_name(&part::sheet_entry(BY_PROCESS))?
+        .read_to_string(&mut xml)?;
     let bold = format!("<c r=\"A1\" s=\"{BOLD_STYLE}\"");
     let number = format!(" style=\"{NUMBER_STYLE}\"");
     if xml.contains(&bold) && xml.contains(&number) {
         Ok(())
     } else {
-        Err(
-            "internal error: the workbook's styles are not numbered as the by-process rows expect"
+        Err(Failure::Internal(
+            "internal error: the workbook's styles are not numbered as the streamed rows expect"
                 .into(),
-        )
+        ))
     }
 }
 
@@ -590,62 +513,11 @@ struct RunSheets<'a> {
     bold: &'a Format,
     number: &'a Format,
     lang: Lang,
-    names: &'a Names,
 }
 
 impl RunSheets<'_> {
     fn headers(&self, ws: &mut Worksheet, cols: &[&str]) -> std::result::Result<(), XlsxError> {
         headers(ws, cols, self.bold, self.lang)
-    }
-
-    /// A summary row: one per facility-year.
-    fn summary_row(
-        &self,
-        ws: &mut Worksheet,
-        r: u32,
-        inv: &Inventory,
-    ) -> std::result::Result<(), XlsxError> {
-        let number = self.number;
-        let t = &inv.totals;
-        ws.write_text(r, 0, neutralise(&inv.facility_id))?;
-        ws.write_text(r, 1, neutralise(&inv.name))?;
-        let names = self.names;
-        ws.write_text(r, 2, names.sector(&inv.sector))?;
-        ws.write_text(r, 3, names.technology(&inv.sector, &inv.technology))?;
-        ws.write_text(r, 4, &inv.edition)?;
-        ws.write_text(
-            r,
-            5,
-            neutralise(names.city(inv.city.as_deref().unwrap_or(""))),
-        )?;
-        ws.write_number(r, 6, inv.year)?;
-        ws.write_number_with_format(r, 7, num(inv.output), number)?;
-        ws.write_text(r, 8, &inv.output_unit)?;
-        for (c, v) in [
-            t.co2e,
-            t.co2e_scope1,
-            t.co2e_scope2,
-            t.co2_biogenic_memo,
-            t.energy_tce,
-            t.apeq,
-            t.wpeq,
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_number_with_format(r, 9 + c as u16, num(*v), number)?;
-        }
-        if let Some(x) = t.co2e_per_output {
-            ws.write_number_with_format(r, 16, num(x), number)?;
-        }
-        ws.write_text(r, 17, format!("{:?}", inv.gwp).to_uppercase())?;
-        ws.write_text(r, 18, format!("{:?}", inv.view).to_lowercase())?;
-        ws.write_text(r, 19, &inv.grid_factor)?;
-        // Both scope 2 figures (GHG Protocol dual reporting), whichever
-        // of them the view counts.
-        ws.write_number_with_format(r, 20, num(t.scope2_location_co2), number)?;
-        ws.write_number_with_format(r, 21, num(t.scope2_market_co2), number)?;
-        Ok(())
     }
 
     /// By facility: substance totals, the view's then those outside it.
@@ -761,35 +633,17 @@ impl RunSheets<'_> {
         ws.autofilter(0, 0, ids.len().max(1) as u32, cols.len() as u16 - 1)?;
         Ok(())
     }
-
-    /// A facility-year's warnings, each once, where it arose.
-    fn warning_rows(
-        &self,
-        wb: &mut Workbook,
-        sheet: &mut Continued,
-        inv: &Inventory,
-    ) -> std::result::Result<(), XlsxError> {
-        let mut seen = BTreeSet::new();
-        for w in &inv.warnings {
-            if !seen.insert(&*w.message) {
-                continue;
-            }
-            let (ws, r) = sheet.next(wb, self.bold, self.lang)?;
-            ws.write_text(r, 0, neutralise(&inv.facility_id))?;
-            ws.write_number(r, 1, inv.year)?;
-            ws.write_text(r, 2, neutralise(w.location_in(self.lang)))?;
-            ws.write_text(r, 3, neutralise(w.message_in(self.lang)))?;
-        }
-        Ok(())
-    }
 }
 
 impl InventoryWriter for XlsxWriter {
     fn write(&mut self, batch: &[Inventory]) -> Result<()> {
         self.rows(batch)
+            .map_err(|e| write_error(&self.path, "xlsx", e))
     }
     fn finish(self: Box<Self>, run: &RunSummary<'_>) -> Result<()> {
+        let path = self.path.clone();
         self.complete(run)
+            .map_err(|e| write_error(&path, "xlsx", e))
     }
 }
 

@@ -151,21 +151,30 @@ fn compress(
 /// error: the workbook would not list it.
 pub(super) fn merge<R: Read + Seek, P: Read + Seek, W: Write + Seek>(
     book: &mut ZipArchive<R>,
-    parts: &mut ZipArchive<P>,
+    parts: &mut [ZipArchive<P>],
     out: W,
 ) -> zip::result::ZipResult<W> {
-    for name in parts.file_names() {
-        if book.index_for_name(name).is_none() {
+    for archive in parts.iter() {
+        if archive
+            .file_names()
+            .any(|n| book.index_for_name(n).is_none())
+        {
             return Err(zip::result::ZipError::FileNotFound);
         }
     }
     let mut zip = ZipWriter::new(out);
     for i in 0..book.len() {
         let placeholder = book.by_index_raw(i)?;
-        match parts.index_for_name(placeholder.name()) {
-            Some(p) => {
+        let name = placeholder.name().to_string();
+        match parts
+            .iter()
+            .position(|archive| archive.index_for_name(&name).is_some())
+        {
+            Some(a) => {
                 drop(placeholder);
-                zip.raw_copy_file(parts.by_index_raw(p)?)?;
+                let archive = &mut parts[a];
+                let p = archive.index_for_name(&name).expect("found above");
+                zip.raw_copy_file(archive.by_index_raw(p)?)?;
             }
             None => zip.raw_copy_file(placeholder)?,
         }
@@ -195,26 +204,43 @@ pub(super) fn column_letters(mut col: usize) -> String {
 
 /// The start of a sheet part with a frozen, bold header row of inline
 /// strings (`bold` is the header format's index in the workbook's styles)
-/// and `width` for every column, as rust_xlsxwriter writes one.
-pub(super) fn part_start(headers: &[String], width: f64, bold: u32) -> Vec<u8> {
+/// and a width for each column, as rust_xlsxwriter writes one; `selected`
+/// for the sheet the workbook opens on.
+pub(super) fn part_start(headers: &[String], widths: &[f64], bold: u32, selected: bool) -> Vec<u8> {
     let mut xml = Vec::with_capacity(1024);
     xml.extend_from_slice(
         b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
 xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
-<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" \
+<sheetViews><sheetView ",
+    );
+    if selected {
+        xml.extend_from_slice(b"tabSelected=\"1\" ");
+    }
+    xml.extend_from_slice(
+        b"workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" \
 activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\"/></sheetView>\
 </sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>",
     );
-    // Excel's column width in characters, with its padding, as
-    // rust_xlsxwriter stores it (16 → 16.7109375)
-    let stored = ((width * 7.0 + 5.0).trunc() / 7.0 * 256.0).trunc() / 256.0;
-    let _ = write!(
-        xml,
-        "<col min=\"1\" max=\"{}\" width=\"{}\" customWidth=\"1\"/></cols><sheetData><row r=\"1\">",
-        headers.len(),
-        stored
-    );
+    // runs of columns of one width, each one <col> element
+    let mut first = 0;
+    for c in 0..widths.len() {
+        if c + 1 < widths.len() && widths[c + 1] == widths[first] {
+            continue;
+        }
+        // Excel's column width in characters, with its padding, as
+        // rust_xlsxwriter stores it (16 → 16.7109375)
+        let w = widths[first];
+        let stored = ((w * 7.0 + 5.0).trunc() / 7.0 * 256.0).trunc() / 256.0;
+        let _ = write!(
+            xml,
+            "<col min=\"{}\" max=\"{}\" width=\"{stored}\" customWidth=\"1\"/>",
+            first + 1,
+            c + 1
+        );
+        first = c + 1;
+    }
+    xml.extend_from_slice(b"</cols><sheetData><row r=\"1\">");
     let cell = CellRef::new(1);
     for (c, h) in headers.iter().enumerate() {
         cell.text(&mut xml, c, h, Some(bold));
@@ -431,11 +457,32 @@ mod tests {
 
     #[test]
     fn the_column_width_is_stored_as_rust_xlsxwriter_stores_it() {
-        let start = String::from_utf8(part_start(&["a".into(), "b".into()], 16.0, 1)).unwrap();
+        let start = String::from_utf8(part_start(
+            &["a".into(), "b".into()],
+            &[16.0, 16.0],
+            1,
+            false,
+        ))
+        .unwrap();
         assert!(start.contains("<col min=\"1\" max=\"2\" width=\"16.7109375\" customWidth=\"1\"/>"));
+        assert!(start.contains("<sheetView workbookViewId=\"0\">"));
+        // a wide last column (the warnings' messages), on the selected sheet
+        let start = part_start(
+            &["a".into(), "b".into(), "c".into()],
+            &[16.0, 16.0, 100.0],
+            1,
+            true,
+        );
+        let start = String::from_utf8(start).unwrap();
+        assert!(start.contains(
+            "<cols><col min=\"1\" max=\"2\" width=\"16.7109375\" customWidth=\"1\"/>\
+<col min=\"3\" max=\"3\" width=\"100.7109375\" customWidth=\"1\"/></cols>"
+        ));
+        assert!(start.contains("<sheetView tabSelected=\"1\" workbookViewId=\"0\">"));
         assert!(start.ends_with(
             "<row r=\"1\"><c r=\"A1\" s=\"1\" t=\"inlineStr\"><is><t>a</t></is></c>\
-<c r=\"B1\" s=\"1\" t=\"inlineStr\"><is><t>b</t></is></c></row>"
+<c r=\"B1\" s=\"1\" t=\"inlineStr\"><is><t>b</t></is></c>\
+<c r=\"C1\" s=\"1\" t=\"inlineStr\"><is><t>c</t></is></c></row>"
         ));
     }
 }

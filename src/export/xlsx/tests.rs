@@ -2,6 +2,7 @@
 //! by-process rows against rust_xlsxwriter's own.
 
 use super::*;
+use crate::export::fit_cell;
 use crate::graph::SectorLibrary;
 use calamine::{open_workbook_auto, Data, Reader};
 
@@ -31,13 +32,14 @@ fn first_column(
     (ids, parts)
 }
 
-/// The by-process rows are XML of our own, the summary rust_xlsxwriter's:
-/// a facility id, city and county with everything that needs escaping
-/// (markup, control characters, a literal `_xHHHH_`, edge spaces, a
-/// formula-like start, text past the cell limit) read back the same from
-/// both, and the amounts read back as the `f64` of their decimals.
+/// The summary, warnings and by-process rows are XML of our own, the
+/// by-facility sheet rust_xlsxwriter's: a facility id, city and county with
+/// everything that needs escaping (markup, control characters, a literal
+/// `_xHHHH_`, edge spaces, a formula-like start, text past the cell limit)
+/// read back the same from all of them, and as the text given; the amounts
+/// read back as the `f64` of their decimals.
 #[test]
-fn streamed_rows_read_back_as_rust_xlsxwriter_writes_them() {
+fn streamed_rows_read_back_as_written_and_as_rust_xlsxwriter_writes_them() {
     let f = FactorLibrary::embedded().unwrap();
     let s = SectorLibrary::embedded(&f).unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sichuan-sample.xlsx");
@@ -83,6 +85,17 @@ fn streamed_rows_read_back_as_rust_xlsxwriter_writes_them() {
     let summary = book.worksheet_range("summary").unwrap();
     let summary_ids: Vec<String> = summary.rows().skip(1).map(|r| text(&r[0])).collect();
     assert_eq!(summary_ids.len(), invs.len());
+    let by_facility = book.worksheet_range("by-facility").unwrap();
+    let rust_ids: Vec<String> = by_facility.rows().skip(1).map(|r| text(&r[0])).collect();
+    assert_eq!(summary_ids, rust_ids);
+    let warnings = book.worksheet_range("warnings").unwrap();
+    let warned: BTreeSet<String> = warnings.rows().skip(1).map(|r| text(&r[0])).collect();
+    let expected: BTreeSet<String> = invs
+        .iter()
+        .filter(|i| !i.warnings.is_empty())
+        .map(|i| neutralise(&i.facility_id))
+        .collect();
+    assert_eq!(warned, expected);
     let by_process = book.worksheet_range("by-process").unwrap();
     let mut rows = by_process.rows().skip(1);
     for (inv, summary_id) in invs.iter().zip(&summary_ids) {
