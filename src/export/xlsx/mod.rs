@@ -1,13 +1,12 @@
 //! The inventory as a formatted xlsx: summary, by facility, by process (the
-//! tidy rows), factors used and warnings. The by-process sheet, nine in ten
-//! of the cells, is XML we write and compress on a thread of its own as the
-//! rows come ([`part`]); rust_xlsxwriter writes the rest in its
-//! low-memory mode (each row to a scratch file as soon as the next one
-//! starts, its text in the shared-string table) with a placeholder of the
-//! by-process sheet, and the two are merged into one file at the end. The
-//! summary, warnings and by-process sheets are written as the facility-years
-//! are computed; by facility (whose columns are the run's substances) and
-//! factors used when the run ends.
+//! tidy rows), factors used and warnings. The sheets written as the
+//! facility-years are computed (summary, warnings and by process, which
+//! holds nine in ten of the cells) are XML we write, each compressed on a
+//! thread of its own as the rows come ([`streamed`], [`part`]).
+//! rust_xlsxwriter writes the rest when the run ends in its low-memory mode
+//! (by facility, whose columns are the run's substances, and factors used),
+//! with the styles, the workbook and a placeholder of each streamed sheet,
+//! and the two are merged into one file as compressed bytes.
 
 mod part;
 mod streamed;

@@ -2,13 +2,12 @@
 //! their own as their rows arrive, and the merge that puts them into the
 //! workbook rust_xlsxwriter saves.
 //!
-//! Why: the by-process sheet holds nine in ten of an inventory workbook's
-//! cells. Through rust_xlsxwriter each of them was stored in a per-row map,
-//! its text and format hashed, then written out, and every sheet compressed
-//! on one thread after the run: a third of the xlsx run in cell storage and a
+//! Why: through rust_xlsxwriter each cell was stored in a per-row map, its
+//! text and format hashed, then written out, and every sheet compressed on
+//! one thread after the run: a third of the xlsx run in cell storage and a
 //! sixth in that final compression (perf, 10,000 facility-years; fourteenth
 //! session in BENCHMARKS.md). Here a row is formatted straight into XML text
-//! and a second thread deflates it while the run goes on.
+//! and another thread deflates it while the run goes on.
 //!
 //! rust_xlsxwriter still writes everything else, including a placeholder of
 //! each streamed sheet (its name, header, filter and defined names), and
