@@ -11,7 +11,7 @@
 mod part;
 mod streamed;
 
-use self::streamed::{RowContext, StreamedSheet};
+use self::streamed::{RowWriter, StreamedSheet};
 use super::names::Names;
 use super::{num, override_ids, write_error, InventoryWriter, RunSummary, WriteText, CSV_COLUMNS};
 use crate::accounting::Inventory;
@@ -425,17 +425,18 @@ impl XlsxWriter {
     }
 
     fn rows(&mut self, inventories: &[Inventory]) -> std::result::Result<(), Failure> {
-        let ctx = RowContext {
+        let mut rows = RowWriter {
+            wb: &mut self.wb,
             bold: &self.bold,
             lang: self.lang,
             names: &self.names,
             overrides: &self.overrides,
+            digits: &mut self.digits,
         };
-        let (wb, digits) = (&mut self.wb, &mut self.digits);
         for inv in inventories {
-            streamed::summary_row(&mut self.summary, wb, &ctx, inv, digits)?;
-            streamed::warning_rows(&mut self.warnings, wb, &ctx, inv, digits)?;
-            streamed::by_process_rows(&mut self.by_process, wb, &ctx, inv, digits)?;
+            rows.summary_row(&mut self.summary, inv)?;
+            rows.warning_rows(&mut self.warnings, inv)?;
+            rows.by_process_rows(&mut self.by_process, inv)?;
         }
         Ok(())
     }

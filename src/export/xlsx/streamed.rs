@@ -106,141 +106,167 @@ impl StreamedSheet {
     }
 }
 
-/// What a row of the streamed sheets needs besides the facility-year.
-pub(super) struct RowContext<'a> {
+/// Writes a batch's rows into the streamed sheets: what a row needs
+/// besides its facility-year.
+pub(super) struct RowWriter<'a> {
+    /// the workbook, for the placeholders' continuation sheets
+    pub(super) wb: &'a mut Workbook,
     pub(super) bold: &'a Format,
     pub(super) lang: Lang,
     pub(super) names: &'a Names,
     pub(super) overrides: &'a BTreeSet<String>,
+    /// a number's text, as rust_xlsxwriter writes it
+    pub(super) digits: &'a mut zmij::Buffer,
 }
 
-/// A number's text as rust_xlsxwriter writes it.
-fn number_text(x: f64, digits: &mut zmij::Buffer) -> &[u8] {
-    part::number_text(x, digits)
-}
-
-/// A summary row: one per facility-year.
-pub(super) fn summary_row(
-    sheet: &mut StreamedSheet,
-    wb: &mut Workbook,
-    ctx: &RowContext<'_>,
-    inv: &Inventory,
-    digits: &mut zmij::Buffer,
-) -> Result<(), Failure> {
-    let names = ctx.names;
-    let t = &inv.totals;
-    let (xml, cell) = sheet.row(wb, ctx.bold, ctx.lang)?;
-    let number = Some(NUMBER_STYLE);
-    cell.text(xml, 0, &fit_cell(&neutralise(&inv.facility_id)), None);
-    cell.text(xml, 1, &fit_cell(&neutralise(&inv.name)), None);
-    cell.text(xml, 2, names.sector(&inv.sector), None);
-    let technology = names.technology(&inv.sector, &inv.technology);
-    cell.text(xml, 3, &fit_cell(technology), None);
-    cell.text(xml, 4, &inv.edition, None);
-    let city = neutralise(names.city(inv.city.as_deref().unwrap_or("")));
-    cell.text(xml, 5, &fit_cell(&city), None);
-    cell.number(xml, 6, number_text(f64::from(inv.year), digits), None);
-    cell.number(xml, 7, number_text(num(inv.output), digits), number);
-    cell.text(xml, 8, &inv.output_unit, None);
-    let totals = [
-        t.co2e,
-        t.co2e_scope1,
-        t.co2e_scope2,
-        t.co2_biogenic_memo,
-        t.energy_tce,
-        t.apeq,
-        t.wpeq,
-    ];
-    for (c, v) in totals.iter().enumerate() {
-        cell.number(xml, 9 + c, number_text(num(*v), digits), number);
-    }
-    if let Some(x) = t.co2e_per_output {
-        cell.number(xml, 16, number_text(num(x), digits), number);
-    }
-    cell.text(xml, 17, &format!("{:?}", inv.gwp).to_uppercase(), None);
-    cell.text(xml, 18, &format!("{:?}", inv.view).to_lowercase(), None);
-    cell.text(xml, 19, &inv.grid_factor, None);
-    // Both scope 2 figures (GHG Protocol dual reporting), whichever of them
-    // the view counts.
-    let location = number_text(num(t.scope2_location_co2), digits);
-    cell.number(xml, 20, location, number);
-    let market = number_text(num(t.scope2_market_co2), digits);
-    cell.number(xml, 21, market, number);
-    sheet.end_row()
-}
-
-/// A facility-year's warnings, each once, where it arose.
-pub(super) fn warning_rows(
-    sheet: &mut StreamedSheet,
-    wb: &mut Workbook,
-    ctx: &RowContext<'_>,
-    inv: &Inventory,
-    digits: &mut zmij::Buffer,
-) -> Result<(), Failure> {
-    let mut seen = BTreeSet::new();
-    let mut facility = None;
-    for w in &inv.warnings {
-        if !seen.insert(&*w.message) {
-            continue;
-        }
-        let facility = facility.get_or_insert_with(|| neutralise(&inv.facility_id));
-        let (xml, cell) = sheet.row(wb, ctx.bold, ctx.lang)?;
-        cell.text(xml, 0, &fit_cell(facility), None);
-        cell.number(xml, 1, number_text(f64::from(inv.year), digits), None);
-        cell.text(
+impl RowWriter<'_> {
+    /// A summary row: one per facility-year.
+    pub(super) fn summary_row(
+        &mut self,
+        sheet: &mut StreamedSheet,
+        inv: &Inventory,
+    ) -> Result<(), Failure> {
+        let names = self.names;
+        let t = &inv.totals;
+        let (xml, cell) = sheet.row(self.wb, self.bold, self.lang)?;
+        let number = Some(NUMBER_STYLE);
+        cell.text(xml, 0, &fit_cell(&neutralise(&inv.facility_id)), None);
+        cell.text(xml, 1, &fit_cell(&neutralise(&inv.name)), None);
+        cell.text(xml, 2, names.sector(&inv.sector), None);
+        let technology = names.technology(&inv.sector, &inv.technology);
+        cell.text(xml, 3, &fit_cell(technology), None);
+        cell.text(xml, 4, &inv.edition, None);
+        let city = neutralise(names.city(inv.city.as_deref().unwrap_or("")));
+        cell.text(xml, 5, &fit_cell(&city), None);
+        cell.number(
             xml,
-            2,
-            &fit_cell(&neutralise(w.location_in(ctx.lang))),
+            6,
+            part::number_text(f64::from(inv.year), self.digits),
             None,
         );
-        cell.text(xml, 3, &fit_cell(&neutralise(w.message_in(ctx.lang))), None);
-        sheet.end_row()?;
+        cell.number(
+            xml,
+            7,
+            part::number_text(num(inv.output), self.digits),
+            number,
+        );
+        cell.text(xml, 8, &inv.output_unit, None);
+        let totals = [
+            t.co2e,
+            t.co2e_scope1,
+            t.co2e_scope2,
+            t.co2_biogenic_memo,
+            t.energy_tce,
+            t.apeq,
+            t.wpeq,
+        ];
+        for (c, v) in totals.iter().enumerate() {
+            cell.number(xml, 9 + c, part::number_text(num(*v), self.digits), number);
+        }
+        if let Some(x) = t.co2e_per_output {
+            cell.number(xml, 16, part::number_text(num(x), self.digits), number);
+        }
+        cell.text(xml, 17, &format!("{:?}", inv.gwp).to_uppercase(), None);
+        cell.text(xml, 18, &format!("{:?}", inv.view).to_lowercase(), None);
+        cell.text(xml, 19, &inv.grid_factor, None);
+        // Both scope 2 figures (GHG Protocol dual reporting), whichever of them
+        // the view counts.
+        let location = part::number_text(num(t.scope2_location_co2), self.digits);
+        cell.number(xml, 20, location, number);
+        let market = part::number_text(num(t.scope2_market_co2), self.digits);
+        cell.number(xml, 21, market, number);
+        sheet.end_row()
     }
-    Ok(())
-}
 
-/// A facility-year's by-process rows: the tidy rows of the CSV, in its
-/// columns.
-pub(super) fn by_process_rows(
-    sheet: &mut StreamedSheet,
-    wb: &mut Workbook,
-    ctx: &RowContext<'_>,
-    inv: &Inventory,
-    digits: &mut zmij::Buffer,
-) -> Result<(), Failure> {
-    let names = ctx.names;
-    let facility = neutralise(&inv.facility_id);
-    let city = neutralise(names.city(inv.city.as_deref().unwrap_or("")));
-    let county = neutralise(inv.county.as_deref().unwrap_or(""));
-    let (facility, city, county) = (fit_cell(&facility), fit_cell(&city), fit_cell(&county));
-    let sector = names.sector(&inv.sector);
-    let technology = fit_cell(names.technology(&inv.sector, &inv.technology));
-    let mut year = zmij::Buffer::new();
-    let year = part::number_text(f64::from(inv.year), &mut year);
-    for row in &inv.rows {
-        let (xml, cell) = sheet.row(wb, ctx.bold, ctx.lang)?;
-        cell.text(xml, 0, &facility, None);
-        cell.number(xml, 1, year, None);
-        cell.text(xml, 2, sector, None);
-        cell.text(xml, 3, names.process(&inv.sector, &row.node), None);
-        cell.text(xml, 4, names.source(&inv.sector, &row.source), None);
-        cell.text(xml, 5, &row.substance, None);
-        // Counted in the view, or beside it (see CSV_COLUMNS).
-        let amount_col = 6 + usize::from(!row.in_view);
-        let amount = number_text(num(row.amount), digits);
-        cell.number(xml, amount_col, amount, Some(NUMBER_STYLE));
-        cell.text(xml, 8, &row.unit, None);
-        cell.number(xml, 9, number_text(row.tier.into(), digits), None);
-        cell.text(xml, 10, &fit_cell(&row.factor_ids.join(";")), None);
-        cell.number(xml, 11, number_text(row.scope.into(), digits), None);
-        cell.boolean(xml, 12, row.in_view);
-        cell.text(xml, 13, &city, None);
-        cell.text(xml, 14, &county, None);
-        cell.text(xml, 15, &technology, None);
-        cell.text(xml, 16, &inv.edition, None);
-        let over = overridden(&row.factor_ids, ctx.overrides);
-        cell.text(xml, 17, &fit_cell(&over), None);
-        sheet.end_row()?;
+    /// A facility-year's warnings, each once, where it arose.
+    pub(super) fn warning_rows(
+        &mut self,
+        sheet: &mut StreamedSheet,
+        inv: &Inventory,
+    ) -> Result<(), Failure> {
+        let mut seen = BTreeSet::new();
+        let mut facility = None;
+        for w in &inv.warnings {
+            if !seen.insert(&*w.message) {
+                continue;
+            }
+            let facility = facility.get_or_insert_with(|| neutralise(&inv.facility_id));
+            let (xml, cell) = sheet.row(self.wb, self.bold, self.lang)?;
+            cell.text(xml, 0, &fit_cell(facility), None);
+            cell.number(
+                xml,
+                1,
+                part::number_text(f64::from(inv.year), self.digits),
+                None,
+            );
+            cell.text(
+                xml,
+                2,
+                &fit_cell(&neutralise(w.location_in(self.lang))),
+                None,
+            );
+            cell.text(
+                xml,
+                3,
+                &fit_cell(&neutralise(w.message_in(self.lang))),
+                None,
+            );
+            sheet.end_row()?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// A facility-year's by-process rows: the tidy rows of the CSV, in its
+    /// columns.
+    pub(super) fn by_process_rows(
+        &mut self,
+        sheet: &mut StreamedSheet,
+        inv: &Inventory,
+    ) -> Result<(), Failure> {
+        let names = self.names;
+        let facility = neutralise(&inv.facility_id);
+        let city = neutralise(names.city(inv.city.as_deref().unwrap_or("")));
+        let county = neutralise(inv.county.as_deref().unwrap_or(""));
+        let (facility, city, county) = (fit_cell(&facility), fit_cell(&city), fit_cell(&county));
+        let sector = names.sector(&inv.sector);
+        let technology = fit_cell(names.technology(&inv.sector, &inv.technology));
+        let mut year = zmij::Buffer::new();
+        let year = part::number_text(f64::from(inv.year), &mut year);
+        for row in &inv.rows {
+            let (xml, cell) = sheet.row(self.wb, self.bold, self.lang)?;
+            cell.text(xml, 0, &facility, None);
+            cell.number(xml, 1, year, None);
+            cell.text(xml, 2, sector, None);
+            cell.text(xml, 3, names.process(&inv.sector, &row.node), None);
+            cell.text(xml, 4, names.source(&inv.sector, &row.source), None);
+            cell.text(xml, 5, &row.substance, None);
+            // Counted in the view, or beside it (see CSV_COLUMNS).
+            let amount_col = 6 + usize::from(!row.in_view);
+            let amount = part::number_text(num(row.amount), self.digits);
+            cell.number(xml, amount_col, amount, Some(NUMBER_STYLE));
+            cell.text(xml, 8, &row.unit, None);
+            cell.number(
+                xml,
+                9,
+                part::number_text(row.tier.into(), self.digits),
+                None,
+            );
+            cell.text(xml, 10, &fit_cell(&row.factor_ids.join(";")), None);
+            cell.number(
+                xml,
+                11,
+                part::number_text(row.scope.into(), self.digits),
+                None,
+            );
+            cell.boolean(xml, 12, row.in_view);
+            cell.text(xml, 13, &city, None);
+            cell.text(xml, 14, &county, None);
+            cell.text(xml, 15, &technology, None);
+            cell.text(xml, 16, &inv.edition, None);
+            let over = overridden(&row.factor_ids, self.overrides);
+            cell.text(xml, 17, &fit_cell(&over), None);
+            sheet.end_row()?;
+        }
+        Ok(())
+    }
 }
