@@ -128,7 +128,9 @@ fn compress(
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(level))
-        // a sheet holds at most Excel's 1,048,576 rows, under 4 GiB of XML
+        // No Zip64, as rust_xlsxwriter by default: a full by-process sheet
+        // is about 800 MB of XML, and a part past 4 GiB (text near Excel's
+        // cell limit in every row) fails with the zip crate's error instead.
         .large_file(false);
     let mut open = false;
     for piece in pieces {
