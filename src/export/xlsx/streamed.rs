@@ -20,8 +20,9 @@ use std::path::Path;
 pub(super) struct StreamedSheet {
     placeholder: Continued,
     stream: PartStream,
-    /// every part's start: the header row, widths and frozen pane
-    start: Vec<u8>,
+    /// a continuation part's start: the header row, widths and frozen
+    /// pane (never the selected tab: two selected tabs would open grouped)
+    continuation: Vec<u8>,
     /// the part being written: its sheet index and its last row so far
     /// (1-based, as the XML numbers rows)
     current: (usize, u32),
@@ -50,15 +51,15 @@ impl StreamedSheet {
                 _ => 16.0,
             })
             .collect();
-        let start = part::part_start(&headers, &widths, BOLD_STYLE, selected);
         let mut stream = PartStream::create(dir, level)?;
         stream.start_part(part::sheet_entry(placeholder.sheet))?;
-        stream.xml().extend_from_slice(&start);
+        let first = part::part_start(&headers, &widths, BOLD_STYLE, selected);
+        stream.xml().extend_from_slice(&first);
         Ok(StreamedSheet {
             current: (placeholder.sheet, 1),
             placeholder,
             stream,
-            start,
+            continuation: part::part_start(&headers, &widths, BOLD_STYLE, false),
             cell: CellRef::new(1),
         })
     }
@@ -77,7 +78,7 @@ impl StreamedSheet {
             let columns = self.placeholder.columns.len();
             part::part_end(self.stream.xml(), columns, self.current.1);
             self.stream.start_part(part::sheet_entry(sheet))?;
-            self.stream.xml().extend_from_slice(&self.start);
+            self.stream.xml().extend_from_slice(&self.continuation);
         }
         self.current = (sheet, r + 1);
         self.cell.set_row(r + 1);

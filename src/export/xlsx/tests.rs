@@ -142,6 +142,23 @@ fn every_sheet_continues_past_the_last_row_in_order() {
         })
         .unwrap();
 
+    // One selected tab (the first summary sheet): two would open grouped.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let sheets: Vec<String> = zip
+        .file_names()
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .map(String::from)
+        .collect();
+    assert!(sheets.len() > 5, "continuation sheets: {sheets:?}");
+    let selected: Vec<&String> = sheets
+        .iter()
+        .filter(|name| {
+            let mut xml = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+            xml.contains("tabSelected=\"1\"")
+        })
+        .collect();
+    assert_eq!(selected, ["xl/worksheets/sheet1.xml"]);
     let mut book = open_workbook_auto(&out).unwrap();
     let part_sizes = |n: usize| {
         let mut sizes = vec![3; n / 3];
