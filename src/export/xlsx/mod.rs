@@ -475,7 +475,11 @@ impl XlsxWriter {
             _ => PathBuf::from("."),
         };
         let mut scratch = tempfile::tempfile_in(&dir)?;
-        wb.save_to_writer(std::io::BufWriter::new(&mut scratch))?;
+        // flushed here, not on drop, so that a full disk is an error
+        let mut buffered = std::io::BufWriter::new(&mut scratch);
+        wb.save_to_writer(&mut buffered)?;
+        std::io::Write::flush(&mut buffered)?;
+        drop(buffered);
         scratch.rewind()?;
         let mut book = zip::ZipArchive::new(scratch)?;
         check_styles(&mut book)?;
