@@ -11,6 +11,8 @@ pub(super) struct Progress {
     bar: Option<indicatif::ProgressBar>,
     lines: bool,
     done: std::sync::atomic::AtomicUsize,
+    /// held while a line's count is taken and printed
+    printing: std::sync::Mutex<()>,
     runs: usize,
 }
 
@@ -34,6 +36,7 @@ impl Progress {
             bar,
             lines: std::env::var_os("COREDUCE_PROGRESS").is_some_and(|v| v == "lines"),
             done: std::sync::atomic::AtomicUsize::new(0),
+            printing: std::sync::Mutex::new(()),
             runs: runs.max(1),
         }
     }
@@ -44,6 +47,10 @@ impl Progress {
             b.inc(1);
         }
         if self.lines {
+            // Counted and printed under one lock: counted apart, a thread
+            // could print its 294/300 after another's 300/300, and the
+            // reader's last line would not be the end.
+            let _in_order = self.printing.lock().unwrap_or_else(|p| p.into_inner());
             let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             let runs = self.runs;
             if n == runs || (n * 50 / runs) != ((n - 1) * 50 / runs) {

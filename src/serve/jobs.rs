@@ -335,7 +335,11 @@ async fn collect(
                     Some((n.trim().parse().ok()?, m.trim().parse().ok()?))
                 });
                 match progress {
-                    Some(p) => job.state().progress = Some(p),
+                    // never backwards: the count only grows
+                    Some(p) => {
+                        let mut state = job.state();
+                        state.progress = state.progress.max(Some(p));
+                    }
                     None if kept.len() < 1 << 20 => {
                         kept.extend_from_slice(line.as_bytes());
                         kept.push(b'\n');
