@@ -79,6 +79,15 @@ fn io(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
+/// The folder a file is written in: its parent, or the current folder for
+/// a bare file name (scratch files go there, beside the output).
+pub fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Writes a file atomically: `write` fills a new temporary file next to
 /// `target`, which is then renamed over `target`. On error the temporary
 /// file is removed and `target` is untouched. `protected` paths (the inputs)
@@ -97,10 +106,7 @@ where
             )));
         }
     }
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = folder_of(target);
     if !dir.exists() {
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
     }

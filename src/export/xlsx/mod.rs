@@ -17,7 +17,7 @@ use super::{num, override_ids, write_error, InventoryWriter, RunSummary, WriteTe
 use crate::accounting::Inventory;
 use crate::error::Result;
 use crate::factors::FactorLibrary;
-use crate::output::neutralise;
+use crate::output::{folder_of, neutralise};
 use crate::text::Lang;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeSet;
@@ -354,10 +354,7 @@ impl XlsxWriter {
     ) -> std::result::Result<Self, Failure> {
         let mut wb = Workbook::new();
         // The sheets' scratch files sit beside the output.
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = folder_of(path);
         wb.set_tempdir(&dir)?;
         wb.set_zip_compression_level(ZIP_LEVEL);
         let bold = Format::new().set_bold();
@@ -470,10 +467,7 @@ impl XlsxWriter {
             by_process.finish(&mut wb)?,
             warnings.finish(&mut wb)?,
         ];
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = folder_of(&path);
         let mut scratch = tempfile::tempfile_in(&dir)?;
         // flushed here, not on drop, so that a full disk is an error
         let mut buffered = std::io::BufWriter::new(&mut scratch);
